@@ -1,0 +1,49 @@
+# The two commands of the README: `make run` and `make test`. Everything they need is installed here.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+# Fonts for every script of the 19 languages, the sRGB profile for PDF/A, pdftoppm for looking at PDFs.
+DEB_RUN  := fonts-noto-core icc-profiles-free poppler-utils
+# Chromium drives the browser tests; Playwright never downloads its own.
+DEB_TEST := $(DEB_RUN) chromium
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test lint system-deps system-deps-test install install-test clean
+
+run: install system-deps
+	$(BIN)/formapp db upgrade
+	$(BIN)/formapp demo
+	$(BIN)/formapp run --host $(HOST) --port $(PORT)
+
+test: install-test system-deps-test
+	$(BIN)/ruff check formapp tests
+	$(BIN)/pytest
+
+lint: install-test
+	$(BIN)/ruff check formapp tests
+
+system-deps:
+	scripts/system-deps.sh $(DEB_RUN)
+
+system-deps-test:
+	scripts/system-deps.sh $(DEB_TEST)
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# Reinstall only when the project's metadata changed.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+clean:
+	rm -rf $(VENV) build *.egg-info

@@ -1,0 +1,41 @@
+"""formapp: FK 9443, 9448 and 9449 on a tablet for Swedish samordningsförbund."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from formapp.config import load_config
+from formapp.extensions import babel, csrf, db, login_manager, migrate
+from formapp.i18n import select_locale
+from formapp.records import models  # noqa: F401  (registers the tables on the metadata)
+from formapp.web import register_web
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """The application, configured from the environment and then ``config`` (tests)."""
+    app = Flask(__name__)
+    app.config.update(load_config(overrides=config))
+    _configure_data_dir(app)
+    _configure_extensions(app)
+    register_web(app)
+    return app
+
+
+def _configure_data_dir(app: Flask) -> None:
+    app.config["FORMAPP_DATA_DIR"].mkdir(parents=True, exist_ok=True)
+
+
+def _configure_extensions(app: Flask) -> None:
+    db.init_app(app)
+    # Batch mode lets the same migrations alter tables on SQLite and PostgreSQL.
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True,
+                     compare_type=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    login_manager.init_app(app)

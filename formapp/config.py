@@ -1,0 +1,90 @@
+"""Configuration from environment variables (README: Configuration).
+
+Everything a deployment sets comes from ``FORMAPP_*`` variables; tests pass a mapping to
+``create_app`` that overrides them. Development secrets are generated once into the data
+directory so a fresh checkout runs with no secret in the repository.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+ENVIRONMENTS = ("development", "production", "testing")
+
+
+class ConfigError(RuntimeError):
+    """A deployment is misconfigured; the message says which variable to set."""
+
+
+def _read_or_create_secret(path: Path) -> str:
+    """A random secret kept in the data directory, created on first use (development only)."""
+    if path.exists():
+        return path.read_text(encoding="ascii").strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    value = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        handle.write(value)
+    return value
+
+
+def _int_env(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be a whole number, got {raw!r}") from exc
+
+
+def load_config(env: Mapping[str, str] | None = None, overrides: Mapping[str, Any] | None = None,
+                ) -> dict[str, Any]:
+    """Flask configuration from the environment, then ``overrides`` (used by tests)."""
+    env = os.environ if env is None else env
+    overrides = dict(overrides or {})
+    environment = overrides.get("FORMAPP_ENV") or env.get("FORMAPP_ENV", "development")
+    if environment not in ENVIRONMENTS:
+        raise ConfigError(f"FORMAPP_ENV must be one of {', '.join(ENVIRONMENTS)}, got {environment!r}")
+    data_dir = Path(overrides.get("FORMAPP_DATA_DIR") or env.get("FORMAPP_DATA_DIR") or "instance")
+    data_dir = data_dir.resolve()
+
+    secret = overrides.get("SECRET_KEY") or env.get("FORMAPP_SECRET_KEY")
+    if not secret:
+        if environment == "production":
+            raise ConfigError("FORMAPP_SECRET_KEY is required in production")
+        secret = _read_or_create_secret(data_dir / "secret_key")
+
+    database_url = env.get("FORMAPP_DATABASE_URL") or f"sqlite:///{data_dir / 'formapp.sqlite3'}"
+    production = environment == "production"
+    config: dict[str, Any] = {
+        "FORMAPP_ENV": environment,
+        "FORMAPP_DATA_DIR": data_dir,
+        "SECRET_KEY": secret,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # Sessions: absolute lifetime, plus an idle timeout checked on every request.
+        "PERMANENT_SESSION_LIFETIME": timedelta(
+            minutes=_int_env(env, "FORMAPP_SESSION_MAX_MINUTES", 10 * 60)),
+        "FORMAPP_IDLE_MINUTES": _int_env(env, "FORMAPP_IDLE_MINUTES", 30),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_DURATION": timedelta(0),
+        "WTF_CSRF_TIME_LIMIT": None,  # the session lifetime bounds the token
+        "MAX_CONTENT_LENGTH": _int_env(env, "FORMAPP_MAX_UPLOAD_BYTES", 2 * 1024 * 1024),
+        "BABEL_DEFAULT_LOCALE": "sv",
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Stockholm",
+        "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).resolve().parent.parent / "translations"),
+        "FORMAPP_LANGUAGES": ("sv", "en"),
+        # A permission lasts at most this long (SUS: two years, then renewed).
+        "FORMAPP_MAX_GRANT_DAYS": 2 * 365 + 1,
+        "FORMAPP_DEMO_ALLOWED": not production,
+    }
+    config.update(overrides)
+    return config
