@@ -1,13 +1,89 @@
-"""The ``formapp`` command: a Flask CLI group (run, routes, shell, db …) plus formapp's own."""
+"""The ``formapp`` command: Flask's CLI (run, routes, shell, db …) plus formapp's own commands."""
 
 from __future__ import annotations
 
+import sys
+
 import click
-from flask.cli import FlaskGroup
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+from sqlalchemy import select
 
 from formapp.app import create_app
+from formapp.clock import today
+from formapp.demo import DEMO_PASSWORD, DEMO_USERS, load_demo
+from formapp.extensions import db
+from formapp.records.accounts import UserInput, grant_role, save_user
+from formapp.records.errors import RuleViolation
+from formapp.records.models import Forbund, Role
 
-cli = FlaskGroup(create_app=lambda: create_app(), help=__doc__)
+
+def _create_app() -> object:
+    return create_app()
+
+
+cli = FlaskGroup(create_app=_create_app,
+                 help="formapp: consent, registration and follow-up for samordningsförbund.")
+
+
+@cli.command("demo")
+@with_appcontext
+def demo_command() -> None:
+    """Load the demo förbund, insatser and users (never in production)."""
+    if not current_app.config["FORMAPP_DEMO_ALLOWED"]:
+        raise click.ClickException("Demo data is never loaded in production (FORMAPP_ENV).")
+    created = load_demo(today())
+    db.session.commit()
+    if created:
+        click.echo("Demo data loaded. Log in with one of these (password "
+                   f"{DEMO_PASSWORD!r}):")
+    else:
+        click.echo("Demo data already present. Users (password "
+                   f"{DEMO_PASSWORD!r}):")
+    for user in DEMO_USERS:
+        roles = ", ".join(r.value for r in user.roles) or "system administrator"
+        click.echo(f"  {user.email:34} {roles}")
+
+
+@cli.command("create-user")
+@click.argument("email")
+@click.option("--name", "full_name", required=True, help="Full name, shown in the UI.")
+@click.option("--forbund", "forbund_name", help="The förbund's exact name (omit for --system-admin).")
+@click.option("--system-admin", is_flag=True, help="Creates förbund and their administrators.")
+@click.option("--role", "roles", multiple=True,
+              type=click.Choice([r.value for r in Role if r != Role.DELTAGARANSVARIG]),
+              help="A förbund-wide permission for two years; repeat for several.")
+@click.option("--employed-by-forbund", is_flag=True, help="An employee of the förbund.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@with_appcontext
+def create_user_command(email: str, full_name: str, forbund_name: str | None,
+                        system_admin: bool, roles: tuple[str, ...], employed_by_forbund: bool,
+                        password_stdin: bool) -> None:
+    """Create a user; asks for the password unless --password-stdin."""
+    if system_admin == bool(forbund_name):
+        raise click.UsageError("Give either --forbund NAME or --system-admin.")
+    forbund = None
+    if forbund_name:
+        forbund = db.session.scalar(select(Forbund).where(Forbund.name == forbund_name))
+        if forbund is None:
+            raise click.ClickException(f"No förbund named {forbund_name!r}.")
+    if system_admin and roles:
+        raise click.UsageError("A system administrator holds no förbund permissions.")
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else click.prompt(
+        "Password", hide_input=True, confirmation_prompt=True)
+    day = today()
+    try:
+        user = save_user(forbund, UserInput(email=email, full_name=full_name, password=password,
+                                            employed_by_forbund=employed_by_forbund), today=day)
+        user.is_system_admin = system_admin
+        for role in roles:
+            grant_role(user, Role(role), valid_from=day, valid_until=None, insats=None,
+                       granted_by=None, today=day)
+    except RuleViolation as violation:
+        db.session.rollback()
+        raise click.ClickException(f"{violation.field}: {violation.message}") from violation
+    db.session.commit()
+    click.echo(f"Created {user.email} (id {user.id}).")
 
 
 def main() -> None:

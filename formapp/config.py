@@ -87,4 +87,5 @@ def load_config(env: Mapping[str, str] | None = None, overrides: Mapping[str, An
         "FORMAPP_DEMO_ALLOWED": not production,
     }
     config.update(overrides)
+    config["FORMAPP_DATA_DIR"] = data_dir
     return config

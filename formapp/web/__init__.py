@@ -2,8 +2,45 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask
+from flask_login import current_user
+from sqlalchemy import select
+
+from formapp.clock import today
+from formapp.extensions import db
+from formapp.records.access import roles_on
+from formapp.records.models import Forbund
+
+from formapp.domain import insatser as vocab
+from formapp.records.accounts import ROLE_LABELS
+from formapp.records.models import Role
+from formapp.web import auth, forbund, home, insatser, users
+from formapp.web.errors import configure_errors
+from formapp.web.security import configure_security
+from formapp.web.session import configure_session
+
+BLUEPRINTS = (auth.bp, home.bp, forbund.bp, insatser.bp, users.bp)
 
 
 def register_web(app: Flask) -> None:
-    pass
+    configure_security(app)
+    configure_session(app)
+    configure_errors(app)
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)
+    app.jinja_env.globals.update(ROLE_LABELS=ROLE_LABELS, Role=Role, vocab=vocab)
+    app.context_processor(_page_context)
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+
+def _page_context() -> dict[str, Any]:
+    """What the layout needs on every page: the admin links and the demo banner."""
+    if current_user.is_authenticated:
+        forbund = current_user.forbund
+        return {"nav_can_admin": Role.SAMVERKANSADMIN in roles_on(current_user, today()),
+                "demo_mode": bool(forbund and forbund.is_demo)}
+    demo = db.session.scalar(select(Forbund.id).where(Forbund.is_demo.is_(True)).limit(1))
+    return {"nav_can_admin": False, "demo_mode": demo is not None}

@@ -1,0 +1,132 @@
+"""The fonts every PDF uses: found through FORMAPP_FONT_DIR, loaded once per process.
+
+No single Noto font covers Latin, Arabic, Ethiopic and Thai (DESIGN.md §7), so each script has
+its own font and text is split into runs by script (see ``itemize``). Each font is loaded once:
+a ReportLab ``TTFont`` (embedding, subsetting) and a HarfBuzz font (shaping) over the same file.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import uharfbuzz as hb
+from reportlab.pdfbase import pdfmetrics
+
+from formapp.documents.errors import FontConfigError
+from formapp.documents.glyphfont import GlyphTTFont
+
+FONT_DIR_ENV = "FORMAPP_FONT_DIR"
+# Debian's fonts-noto-core installs here.
+DEFAULT_FONT_DIR = "/usr/share/fonts/truetype/noto"
+
+# Script role -> (regular file, bold file). Order matters: it is the fallback order for
+# characters the run's own font lacks (brackets in Arabic text come from NotoSans).
+FONT_FILES: dict[str, tuple[str, str]] = {
+    "latin": ("NotoSans-Regular.ttf", "NotoSans-Bold.ttf"),  # Latin, Cyrillic, punctuation
+    "arabic": ("NotoNaskhArabic-Regular.ttf", "NotoNaskhArabic-Bold.ttf"),
+    "ethiopic": ("NotoSansEthiopic-Regular.ttf", "NotoSansEthiopic-Bold.ttf"),
+    "thai": ("NotoSansThai-Regular.ttf", "NotoSansThai-Bold.ttf"),
+}
+ROLES: tuple[str, ...] = tuple(FONT_FILES)
+
+
+@dataclass(eq=False)
+class Font:
+    """One font file, ready for shaping (HarfBuzz) and embedding (ReportLab)."""
+
+    name: str
+    path: Path
+    role: str
+    bold: bool
+    rl_font: GlyphTTFont
+    hb_font: hb.Font
+    units_per_em: int
+    # The font's own cmap as loaded (ReportLab's copy later gains private codes, see glyphfont).
+    cmap: dict[int, int]
+    ascent: float  # per 1 pt of size
+    descent: float  # negative, per 1 pt of size
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def has_char(self, codepoint: int) -> bool:
+        return codepoint in self.cmap
+
+    def advance(self, gid: int) -> int:
+        """Advance width of a glyph in font units."""
+        return self.rl_font.face.hmetrics[gid][0]
+
+
+@dataclass(frozen=True)
+class FontSet:
+    """All fonts of the process, by (role, bold)."""
+
+    fonts: dict[tuple[str, bool], Font]
+
+    def get(self, role: str, bold: bool = False) -> Font:
+        return self.fonts[(role, bold)]
+
+    def fallback_order(self, role: str, bold: bool) -> list[Font]:
+        """The run's own font first, then the others in ROLES order."""
+        return [self.get(role, bold)] + [self.get(r, bold) for r in ROLES if r != role]
+
+    def covers(self, codepoint: int) -> bool:
+        return any(f.has_char(codepoint) for f in self.fonts.values())
+
+
+def font_dir(env: dict[str, str] | None = None) -> Path:
+    env = os.environ if env is None else env  # type: ignore[assignment]
+    return Path(env.get(FONT_DIR_ENV) or DEFAULT_FONT_DIR)
+
+
+def missing_font_files(directory: Path) -> list[Path]:
+    return [directory / name for pair in FONT_FILES.values() for name in pair
+            if not (directory / name).is_file()]
+
+
+def check_fonts(directory: Path | None = None) -> None:
+    """Fail at start, with the files and the variable to set, if a needed font is missing."""
+    directory = directory or font_dir()
+    missing = missing_font_files(directory)
+    if missing:
+        listed = ", ".join(str(p) for p in missing)
+        raise FontConfigError(
+            f"missing font files: {listed}. Install Debian's fonts-noto-core "
+            f"(make system-deps) or set {FONT_DIR_ENV} to a directory holding them.")
+
+
+@lru_cache(maxsize=4)
+def load_fonts(directory: str | None = None) -> FontSet:
+    """Load (once per process and directory) every font of FONT_FILES."""
+    path = Path(directory) if directory else font_dir()
+    check_fonts(path)
+    fonts: dict[tuple[str, bool], Font] = {}
+    for role, (regular, bold) in FONT_FILES.items():
+        for is_bold, filename in ((False, regular), (True, bold)):
+            fonts[(role, is_bold)] = _load_font(path / filename, role, is_bold)
+    return FontSet(fonts)
+
+
+def _load_font(path: Path, role: str, bold: bool) -> Font:
+    # The name carries the directory's hash so two font dirs in one process never collide.
+    name = f"formapp-{path.stem}-{abs(hash(str(path.parent))) % 10**6}"
+    rl_font = GlyphTTFont(name, str(path))
+    pdfmetrics.registerFont(rl_font)
+    data = path.read_bytes()
+    face = hb.Face(hb.Blob(data))
+    hb_font = hb.Font(face)
+    upem = face.upem
+    hb_font.scale = (upem, upem)  # positions come back in font units
+    extents = hb_font.get_font_extents("ltr")
+    return Font(
+        name=name, path=path, role=role, bold=bold, rl_font=rl_font, hb_font=hb_font,
+        units_per_em=upem, cmap=dict(rl_font.face.charToGlyph),
+        ascent=extents.ascender / upem, descent=extents.descender / upem,
+    )
+
+
+def fonts_for_roles(fontset: FontSet, roles: Iterable[str], bold: bool = False) -> list[Font]:
+    return [fontset.get(r, bold) for r in roles]

@@ -1,0 +1,106 @@
+"""A ReportLab TrueType font that can draw shaped glyphs and still extract as the right text.
+
+ReportLab subsets and embeds TrueType fonts by *character*: every character drawn gets a code in
+a 256-code subset font, with a ToUnicode entry for that character. Shaped text is made of
+*glyphs*, and many have no character of their own (Arabic joining forms, ligatures, mirrored
+brackets, Thai mark variants). We give such a glyph a private character (plane 15) that maps to
+its glyph id, and keep the text it stands for; when ReportLab writes the font we replace its
+ToUnicode CMap with one that maps each code to that text. ``pdftotext`` then yields the
+logical characters, not private-use ones.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from reportlab.pdfbase.ttfonts import SUBSETN, TTFont
+
+_PRIVATE_START = 0xF0000  # Supplementary Private Use Area-A: no Noto cmap uses it
+_PRIVATE_END = 0xFFFFD
+
+
+class GlyphTTFont(TTFont):
+    """TTFont plus glyph-id drawing: ``code_for(gid, text)`` gives the character to draw."""
+
+    def __init__(self, name: str, filename: str) -> None:
+        # asciiReadable keeps ASCII at its own codes, so content streams stay greppable.
+        super().__init__(name, filename, asciiReadable=True, shapable=False)
+        self._original_cmap = dict(self.face.charToGlyph)
+        self._private: dict[tuple[int, str], int] = {}
+        self._text_of: dict[int, str] = {}
+        self._next_private = _PRIVATE_START
+        self._lock = threading.Lock()
+
+    def code_for(self, gid: int, text: str) -> int:
+        """The character code that draws glyph ``gid`` and extracts as ``text``."""
+        if len(text) == 1 and self._original_cmap.get(ord(text)) == gid:
+            return ord(text)
+        key = (gid, text)
+        code = self._private.get(key)
+        if code is not None:
+            return code
+        with self._lock:
+            code = self._private.get(key)
+            if code is None:
+                if self._next_private > _PRIVATE_END:
+                    raise RuntimeError(f"font {self.fontName}: out of private codes")
+                code = self._next_private
+                self._next_private += 1
+                face = self.face
+                face.charToGlyph[code] = gid
+                face.glyphToChar.setdefault(gid, []).append(code)
+                face.charWidths[code] = face._pdfScale(face.hmetrics[gid][0])
+                self._text_of[code] = text
+                self._private[key] = code
+        return code
+
+    def width_of_code(self, code: int) -> float:
+        """Advance of a code in the PDF's 1000-unit text space, as written in /Widths."""
+        return self.face.getCharWidth(code)
+
+    def addObjects(self, doc) -> None:  # noqa: N802 (ReportLab's name)
+        """Write the subsets as ReportLab does, then put our ToUnicode text in."""
+        state = self.state.get(doc)
+        subsets = [list(s) for s in state.subsets] if state else []
+        super().addObjects(doc)
+        for n, subset in enumerate(subsets):
+            base = b"".join((SUBSETN(n), b"+", self.face.name, self.face.subfontNameX))
+            base_name = base.decode("pdfdoc")
+            stream = doc.idToObject.get("toUnicodeCMap:" + base_name)
+            if stream is not None:
+                stream.content = to_unicode_cmap(base_name, subset, self._text_of)
+
+
+def _utf16_hex(text: str) -> str:
+    return text.encode("utf-16-be").hex().upper()
+
+
+def to_unicode_cmap(name: str, subset: list[int], text_of: dict[int, str]) -> str:
+    """A ToUnicode CMap for one 256-code subset; at most 100 entries per block (PDF spec)."""
+    entries = []
+    for code, char in enumerate(subset):
+        text = text_of.get(char)
+        if text is None:
+            if char == 0:
+                continue  # .notdef, never drawn
+            text = chr(char)
+        if text:
+            entries.append(f"<{code:02X}> <{_utf16_hex(text)}>")
+    lines = [
+        "/CIDInit /ProcSet findresource begin",
+        "12 dict begin",
+        "begincmap",
+        f"/CIDSystemInfo << /Registry ({name}) /Ordering ({name}) /Supplement 0 >> def",
+        f"/CMapName /{name} def",
+        "/CMapType 2 def",
+        "1 begincodespacerange",
+        "<00> <FF>",
+        "endcodespacerange",
+    ]
+    for start in range(0, len(entries), 100):
+        block = entries[start:start + 100]
+        lines.append(f"{len(block)} beginbfchar")
+        lines.extend(block)
+        lines.append("endbfchar")
+    lines += ["endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end"]
+    return "\n".join(lines)

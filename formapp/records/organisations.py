@@ -1,0 +1,125 @@
+"""Store functions for förbund (samverkansorganisationer) and their insatser."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from formapp.domain import insatser as vocab
+from formapp.domain.organisationsnummer import normalise_organisationsnummer
+from formapp.extensions import db
+from formapp.records.errors import RuleViolation
+from formapp.records.models import Forbund, Insats
+
+# Finsamlagen (2003:1210) took effect 2004-01-01: no insats is older.
+EARLIEST_START = date(2004, 1, 1)
+MAX_PERIOD_YEARS = 10
+
+
+@dataclass(frozen=True)
+class ForbundInput:
+    name: str
+    organisationsnummer: str = ""
+    kommun_text: str = ""
+
+
+@dataclass(frozen=True)
+class InsatsInput:
+    name: str
+    start_date: date
+    end_date: date | None
+    kind: str
+    inriktning: str
+    finansieringsform: str
+    description: str = ""
+    is_volyminsats: bool = False
+    prio_langtidssjukskrivna: bool = False
+    prio_unga_aktivitetsersattning: bool = False
+    prio_unga_funktionsnedsattning: bool = False
+
+
+def save_forbund(data: ForbundInput, forbund: Forbund | None = None) -> Forbund:
+    """Create (``forbund`` None) or update a förbund; flushes, never commits."""
+    name = " ".join(data.name.split())
+    if not name:
+        raise RuleViolation("name", _l("Ange förbundets namn."))
+    clash = db.session.scalar(select(Forbund).where(func.lower(Forbund.name) == name.lower()))
+    if clash is not None and clash is not forbund:
+        raise RuleViolation("name", _l("Det finns redan ett förbund med namnet %(name)s.", name=name))
+    orgnr: str | None = None
+    if data.organisationsnummer.strip():
+        try:
+            orgnr = normalise_organisationsnummer(data.organisationsnummer)
+        except ValueError as exc:
+            raise RuleViolation("organisationsnummer", exc.args[0]) from exc
+        clash = db.session.scalar(select(Forbund).where(Forbund.organisationsnummer == orgnr))
+        if clash is not None and clash is not forbund:
+            raise RuleViolation("organisationsnummer",
+                                _l("Organisationsnumret används redan av %(name)s.",
+                                   name=clash.name))
+    forbund = forbund or Forbund()
+    forbund.name = name
+    forbund.organisationsnummer = orgnr
+    forbund.kommun_text = data.kommun_text.strip()
+    db.session.add(forbund)
+    db.session.flush()
+    return forbund
+
+
+def _check_insats(forbund: Forbund, data: InsatsInput, insats: Insats | None) -> str:
+    name = " ".join(data.name.split())
+    if not name:
+        raise RuleViolation("name", _l("Ange insatsens namn."))
+    clash = db.session.scalar(select(Insats).where(
+        Insats.forbund_id == forbund.id, func.lower(Insats.name) == name.lower()))
+    if clash is not None and clash is not insats:
+        raise RuleViolation("name", _l("Förbundet har redan en insats med namnet %(name)s.",
+                                       name=name))
+    if data.start_date < EARLIEST_START:
+        raise RuleViolation("start_date", _l(
+            "Startdatum kan inte ligga före 2004-01-01, då lagen om finansiell samordning "
+            "trädde i kraft."))
+    if data.end_date is not None:
+        if data.end_date < data.start_date:
+            raise RuleViolation("end_date", _l("Slutdatum kan inte ligga före startdatum."))
+        limit = data.start_date.replace(year=data.start_date.year + MAX_PERIOD_YEARS)
+        if data.end_date > limit:
+            raise RuleViolation("end_date", _l(
+                "En insats kan pågå i högst %(years)d år; slutdatum senast %(limit)s.",
+                years=MAX_PERIOD_YEARS, limit=limit.isoformat()))
+    if data.kind not in vocab.INRIKTNINGAR:
+        raise RuleViolation("kind", _l("Välj om insatsen är individinriktad eller "
+                                       "strukturövergripande."))
+    if data.inriktning not in {c.code for c in vocab.INRIKTNINGAR[data.kind]}:
+        raise RuleViolation("inriktning", _l(
+            "Inriktningen passar inte en %(kind)s insats; välj en av dess inriktningar.",
+            kind=str(vocab.label(vocab.KINDS, data.kind)).lower()))
+    if data.finansieringsform not in {c.code for c in vocab.FINANSIERINGSFORMER}:
+        raise RuleViolation("finansieringsform", _l("Välj en finansieringsform."))
+    if data.is_volyminsats and data.kind != vocab.INDIVIDINRIKTAD:
+        raise RuleViolation("is_volyminsats", _l(
+            "Bara en individinriktad insats kan vara volyminsats: den räknar deltagare."))
+    return name
+
+
+def save_insats(forbund: Forbund, data: InsatsInput, insats: Insats | None = None) -> Insats:
+    """Create or update an insats of ``forbund``; flushes, never commits."""
+    name = _check_insats(forbund, data, insats)
+    insats = insats or Insats(forbund_id=forbund.id)
+    insats.name = name
+    insats.description = data.description.strip()
+    insats.start_date = data.start_date
+    insats.end_date = data.end_date
+    insats.kind = data.kind
+    insats.inriktning = data.inriktning
+    insats.finansieringsform = data.finansieringsform
+    insats.is_volyminsats = data.is_volyminsats
+    insats.prio_langtidssjukskrivna = data.prio_langtidssjukskrivna
+    insats.prio_unga_aktivitetsersattning = data.prio_unga_aktivitetsersattning
+    insats.prio_unga_funktionsnedsattning = data.prio_unga_funktionsnedsattning
+    db.session.add(insats)
+    db.session.flush()
+    return insats

@@ -1,0 +1,88 @@
+"""Log in, log out, change one's own password."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import func, select
+from werkzeug.wrappers import Response
+
+from formapp.extensions import db
+from formapp.records.accounts import set_password
+from formapp.records.errors import RuleViolation
+from formapp.records.models import User
+from formapp.records.passwords import hash_password, needs_rehash, verify_password
+from formapp.web.guards import show_violation
+from formapp.web.session import LAST_SEEN_KEY
+from formapp.webforms.admin import ConfirmForm, LoginForm, PasswordChangeForm
+
+bp = Blueprint("auth", __name__)
+
+
+def _safe_next(target: str | None) -> str:
+    """Only a path on this site: an open redirect would hand the session to someone else."""
+    if target and target.startswith("/") and not target.startswith("//"):
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc:
+            return target
+    return url_for("home.index")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> str | Response:
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        email = form.email.data.strip().lower()
+        user = db.session.scalar(select(User).where(func.lower(User.email) == email))
+        if verify_password(user.password_hash if user else None, form.password.data) \
+                and user is not None and user.is_active:
+            if needs_rehash(user.password_hash):
+                user.password_hash = hash_password(form.password.data)
+            user.last_login_at = datetime.now(UTC)
+            db.session.commit()
+            target = _safe_next(request.args.get("next"))
+            session.clear()  # a new session on login: nothing carried over from before
+            login_user(user)
+            session.permanent = True
+            session[LAST_SEEN_KEY] = datetime.now(UTC).timestamp()
+            return redirect(target)
+        form.password.errors.append(_("Fel e-postadress eller lösenord, eller kontot är "
+                                      "inte aktivt."))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+def logout() -> Response:
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        logout_user()
+        session.clear()
+        flash(_("Du är utloggad."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password() -> str | Response:
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        if not verify_password(current_user.password_hash, form.current_password.data):
+            form.current_password.errors.append(_("Det nuvarande lösenordet stämmer inte."))
+        else:
+            try:
+                set_password(current_user, form.new_password.data, field="new_password")
+            except RuleViolation as violation:
+                show_violation(form, violation)
+            else:
+                db.session.commit()
+                user = current_user._get_current_object()
+                login_user(user)  # the session version changed: keep this session
+                flash(_("Lösenordet är bytt. Andra inloggningar har avslutats."), "success")
+                return redirect(url_for("home.index"))
+    return render_template("auth/password.html", form=form)

@@ -1,0 +1,44 @@
+"""Error pages that say what happened in the user's language and leak nothing."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from formapp.extensions import db
+
+MESSAGES = {
+    400: (_l("Felaktig begäran"), _l("Sidan kunde inte läsa det som skickades. Försök igen.")),
+    403: (_l("Ingen behörighet"), _l("Du har inte behörighet till den här sidan.")),
+    404: (_l("Sidan finns inte"), _l("Sidan eller uppgiften du söker finns inte.")),
+    405: (_l("Otillåten metod"), _l("Sidan kan inte användas på det sättet.")),
+    413: (_l("För stor fil"), _l("Det som skickades är för stort.")),
+    500: (_l("Något gick fel"), _l("Ett oväntat fel inträffade. Inget sparades. Försök igen, "
+                                   "eller kontakta förbundets administratör.")),
+}
+
+
+def _render(code: int) -> tuple[str, int]:
+    title, text = MESSAGES.get(code, MESSAGES[500])
+    return render_template("error.html", code=code, title=title, text=text), code
+
+
+def configure_errors(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(_error: CSRFError) -> tuple[str, int]:
+        title = _l("Formuläret har gått ut")
+        text = _l("Sidan var öppen för länge eller skickades två gånger. Ladda om sidan och "
+                  "försök igen.")
+        return render_template("error.html", code=400, title=title, text=text), 400
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> tuple[str, int]:
+        return _render(error.code or 500)
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception) -> tuple[str, int]:
+        db.session.rollback()
+        app.logger.exception("Unhandled error", exc_info=error)
+        return _render(500)

@@ -1,0 +1,69 @@
+"""Samverkansorganisationer: the system administrator creates them, their admins edit them."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from formapp.clock import today
+from formapp.extensions import db
+from formapp.records.access import can_edit_forbund, can_manage_forbund_list
+from formapp.records.errors import RuleViolation
+from formapp.records.models import Forbund
+from formapp.records.organisations import ForbundInput, save_forbund
+from formapp.web.guards import get_or_404, require, show_violation
+from formapp.webforms.admin import ForbundForm
+
+bp = Blueprint("forbund", __name__, url_prefix="/forbund")
+
+
+@bp.route("/")
+@login_required
+def index() -> str:
+    require(can_manage_forbund_list(current_user))
+    forbund = db.session.scalars(select(Forbund).order_by(Forbund.name)).all()
+    return render_template("forbund/index.html", forbund=forbund)
+
+
+def _edit(form: ForbundForm, forbund: Forbund | None) -> Response | None:
+    if not form.validate_on_submit():
+        return None
+    try:
+        saved = save_forbund(ForbundInput(
+            name=form.name.data or "", organisationsnummer=form.organisationsnummer.data or "",
+            kommun_text=form.kommun_text.data or ""), forbund)
+    except RuleViolation as violation:
+        show_violation(form, violation)
+        return None
+    db.session.commit()
+    flash(_("Förbundet %(name)s är sparat.", name=saved.name), "success")
+    return redirect(url_for("forbund.show", forbund_id=saved.id))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new() -> str | Response:
+    require(can_manage_forbund_list(current_user))
+    form = ForbundForm()
+    return _edit(form, None) or render_template("forbund/edit.html", form=form, forbund=None)
+
+
+@bp.route("/<int:forbund_id>")
+@login_required
+def show(forbund_id: int) -> str:
+    forbund = get_or_404(Forbund, forbund_id)
+    require(can_edit_forbund(current_user, forbund, today()))
+    return render_template("forbund/show.html", forbund=forbund)
+
+
+@bp.route("/<int:forbund_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(forbund_id: int) -> str | Response:
+    forbund = get_or_404(Forbund, forbund_id)
+    require(can_edit_forbund(current_user, forbund, today()))
+    form = ForbundForm(obj=forbund)
+    return _edit(form, forbund) or render_template("forbund/edit.html", form=form,
+                                                   forbund=forbund)

@@ -1,0 +1,160 @@
+"""Users of a förbund and their permissions, managed by its samverkansadministratör."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from formapp.clock import today
+from formapp.extensions import db
+from formapp.records.access import can_manage_users
+from formapp.records.accounts import (
+    UserInput,
+    grant_role,
+    renew_grant,
+    revoke_grant,
+    save_user,
+)
+from formapp.records.errors import RuleViolation
+from formapp.records.models import Forbund, Grant, Insats, Role, User
+from formapp.web.guards import get_or_404, require, show_violation
+from formapp.webforms.admin import ConfirmForm, GrantForm, UserForm
+
+bp = Blueprint("users", __name__)
+
+
+@bp.route("/forbund/<int:forbund_id>/users/")
+@login_required
+def index(forbund_id: int) -> str:
+    forbund = get_or_404(Forbund, forbund_id)
+    require(can_manage_users(current_user, forbund.id, today()))
+    users = db.session.scalars(select(User).where(User.forbund_id == forbund.id)
+                               .order_by(User.full_name)).all()
+    return render_template("users/index.html", forbund=forbund, users=users, today=today())
+
+
+@bp.route("/forbund/<int:forbund_id>/users/new", methods=["GET", "POST"])
+@login_required
+def new(forbund_id: int) -> str | Response:
+    forbund = get_or_404(Forbund, forbund_id)
+    require(can_manage_users(current_user, forbund.id, today()))
+    form = UserForm()
+    return _save(form, forbund, None) or render_template(
+        "users/edit.html", form=form, forbund=forbund, user=None)
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@login_required
+def edit(user_id: int) -> str | Response:
+    user = get_or_404(User, user_id)
+    require(can_manage_users(current_user, user.forbund_id, today()))
+    form = UserForm(obj=user)
+    if request.method == "GET":
+        form.password.data = ""
+    if user.id == current_user.id and request.method == "POST" and not form.is_active.data:
+        form.is_active.errors = [_("Du kan inte stänga ditt eget konto.")]
+        return _render_user(user, form), 422
+    return _save(form, user.forbund, user) or _render_user(user, form)
+
+
+def _render_user(user: User, form: UserForm, grant_form: GrantForm | None = None) -> str:
+    return render_template("users/edit.html", form=form, forbund=user.forbund, user=user,
+                           grant_form=grant_form or _grant_form(user), confirm=ConfirmForm(),
+                           today=today())
+
+
+def _save(form: UserForm, forbund: Forbund | None, user: User | None) -> Response | None:
+    if not form.validate_on_submit():
+        return None
+    try:
+        saved = save_user(forbund, UserInput(
+            email=form.email.data or "", full_name=form.full_name.data or "",
+            password=form.password.data or "", employed_by_forbund=form.employed_by_forbund.data,
+            is_active=form.is_active.data), user, today=today())
+    except RuleViolation as violation:
+        show_violation(form, violation)
+        return None
+    db.session.commit()
+    flash(_("Användaren %(name)s är sparad.", name=saved.full_name), "success")
+    return redirect(url_for("users.edit", user_id=saved.id))
+
+
+def _grant_form(user: User) -> GrantForm | None:
+    if user.forbund_id is None:
+        return None
+    form = GrantForm(prefix="grant")
+    if request.method == "GET":
+        form.valid_from.data = today()
+    insatser = db.session.scalars(select(Insats).where(
+        Insats.forbund_id == user.forbund_id, Insats.is_volyminsats.is_(False))
+        .order_by(Insats.name)).all()
+    form.insats_id.choices = [("", _("Ingen (hela förbundet)"))] + [
+        (str(i.id), i.name) for i in insatser]
+    return form
+
+
+@bp.route("/users/<int:user_id>/grants", methods=["POST"])
+@login_required
+def add_grant(user_id: int) -> str | Response | tuple[str, int]:
+    user = get_or_404(User, user_id)
+    day = today()
+    require(can_manage_users(current_user, user.forbund_id, day))
+    form = _grant_form(user)
+    if form is None:
+        abort(404)
+    if form.validate_on_submit():
+        insats = None
+        if form.insats_id.data:
+            insats = db.session.get(Insats, int(form.insats_id.data)) \
+                if form.insats_id.data.isdigit() else None
+            if insats is None or insats.forbund_id != user.forbund_id:
+                form.insats_id.errors = [_("Välj en insats i förbundet.")]
+                return _render_user(user, UserForm(obj=user), form), 422
+        try:
+            grant_role(user, Role(form.role.data), valid_from=form.valid_from.data,
+                       valid_until=form.valid_until.data, insats=insats,
+                       granted_by=current_user, today=day)
+        except RuleViolation as violation:
+            show_violation(form, violation)
+        else:
+            db.session.commit()
+            flash(_("Behörigheten är tillagd."), "success")
+            return redirect(url_for("users.edit", user_id=user.id))
+    return _render_user(user, UserForm(obj=user), form), 422
+
+
+def _grant_of_manageable_user(grant_id: int) -> Grant:
+    grant = get_or_404(Grant, grant_id)
+    require(can_manage_users(current_user, grant.user.forbund_id, today()))
+    return grant
+
+
+@bp.route("/grants/<int:grant_id>/revoke", methods=["POST"])
+@login_required
+def revoke(grant_id: int) -> Response:
+    grant = _grant_of_manageable_user(grant_id)
+    if ConfirmForm().validate_on_submit():
+        revoke_grant(grant)
+        db.session.commit()
+        flash(_("Behörigheten är borttagen."), "success")
+    return redirect(url_for("users.edit", user_id=grant.user_id))
+
+
+@bp.route("/grants/<int:grant_id>/renew", methods=["POST"])
+@login_required
+def renew(grant_id: int) -> Response:
+    grant = _grant_of_manageable_user(grant_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            renewed = renew_grant(grant, granted_by=current_user, today=today())
+        except RuleViolation as violation:
+            db.session.rollback()
+            flash(str(violation.message), "error")
+        else:
+            db.session.commit()
+            flash(_("Behörigheten är förnyad till och med %(day)s.",
+                    day=renewed.valid_until.isoformat()), "success")
+    return redirect(url_for("users.edit", user_id=grant.user_id))

@@ -1,0 +1,1 @@
+"""WTForms classes: the admin forms here, the paper forms built from their definitions."""
