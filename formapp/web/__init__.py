@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask
+from flask_babel import get_locale
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
 from formapp.clock import today
 from formapp.extensions import db
@@ -30,7 +32,8 @@ def register_web(app: Flask) -> None:
     configure_errors(app)
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
-    app.jinja_env.globals.update(ROLE_LABELS=ROLE_LABELS, Role=Role, vocab=vocab)
+    app.jinja_env.globals.update(ROLE_LABELS=ROLE_LABELS, Role=Role, vocab=vocab,
+                                  get_locale=get_locale)
     app.context_processor(_page_context)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
@@ -42,5 +45,9 @@ def _page_context() -> dict[str, Any]:
         forbund = current_user.forbund
         return {"nav_can_admin": Role.SAMVERKANSADMIN in roles_on(current_user, today()),
                 "demo_mode": bool(forbund and forbund.is_demo)}
-    demo = db.session.scalar(select(Forbund.id).where(Forbund.is_demo.is_(True)).limit(1))
+    try:
+        demo = db.session.scalar(select(Forbund.id).where(Forbund.is_demo.is_(True)).limit(1))
+    except SQLAlchemyError:  # an error page must render even when the database is down
+        db.session.rollback()
+        demo = None
     return {"nav_can_admin": False, "demo_mode": demo is not None}

@@ -1,0 +1,138 @@
+"""Every route × every role, anonymous included: the server refuses what a role may not do.
+
+The table must name every route of the app; a new route without a row fails the test.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from flask import Flask
+
+from tests.conftest import Browser
+from tests.world import PASSWORD, World, build_world
+
+ROLES = ("anonymous", "system_admin", "samverkansadmin", "insatsansvarig", "deltagaransvarig",
+         "rapport", "other_forbund_admin")
+LOGGED_IN = ROLES[1:]
+LOGIN = "login"  # a redirect to the login page
+
+
+@dataclass(frozen=True)
+class Row:
+    endpoint: str
+    method: str
+    url: Callable[[World], str]
+    allowed: dict[str, int | str]  # role -> expected status when allowed
+    default: int | str = 403  # every other logged-in role
+    anonymous: int | str = LOGIN
+    data: dict[str, str] = field(default_factory=dict)
+
+    def expected(self, role: str) -> int | str:
+        if role == "anonymous":
+            return self.anonymous
+        return self.allowed.get(role, self.default)
+
+
+def every(status: int | str) -> dict[str, int | str]:
+    return dict.fromkeys(LOGGED_IN, status)
+
+
+def only(status: int | str, *roles: str) -> dict[str, int | str]:
+    return dict.fromkeys(roles, status)
+
+
+FORBUND_ADMINS = ("system_admin", "samverkansadmin")
+INSATS_EDITORS = ("samverkansadmin", "insatsansvarig")
+A_VIEWERS = ("system_admin", "samverkansadmin", "insatsansvarig", "rapport")
+
+TABLE: tuple[Row, ...] = (
+    Row("auth.login", "GET", lambda w: "/login", every(302), anonymous=200),
+    Row("auth.change_password", "GET", lambda w: "/account/password", every(200)),
+    Row("home.index", "GET", lambda w: "/", every(200)),
+    Row("home.health", "GET", lambda w: "/healthz", every(200), anonymous=200),
+    Row("forbund.index", "GET", lambda w: "/forbund/", only(200, "system_admin")),
+    Row("forbund.new", "GET", lambda w: "/forbund/new", only(200, "system_admin")),
+    Row("forbund.show", "GET", lambda w: f"/forbund/{w.forbund_a.id}",
+        only(200, *FORBUND_ADMINS)),
+    Row("forbund.edit", "GET", lambda w: f"/forbund/{w.forbund_a.id}/edit",
+        only(200, *FORBUND_ADMINS)),
+    Row("insatser.index", "GET", lambda w: "/insatser/", every(200)),
+    Row("insatser.new", "GET", lambda w: "/insatser/new",
+        only(200, *INSATS_EDITORS, "other_forbund_admin")),
+    Row("insatser.show", "GET", lambda w: f"/insatser/{w.insats_a1.id}",
+        only(200, *A_VIEWERS, "deltagaransvarig")),
+    Row("insatser.show", "GET", lambda w: f"/insatser/{w.insats_a2.id}", only(200, *A_VIEWERS)),
+    Row("insatser.edit", "GET", lambda w: f"/insatser/{w.insats_a1.id}/edit",
+        only(200, *INSATS_EDITORS)),
+    Row("insatser.assign", "POST", lambda w: f"/insatser/{w.insats_a1.id}/deltagaransvariga",
+        only(422, *INSATS_EDITORS)),
+    Row("users.index", "GET", lambda w: f"/forbund/{w.forbund_a.id}/users/",
+        only(200, *FORBUND_ADMINS)),
+    Row("users.new", "GET", lambda w: f"/forbund/{w.forbund_a.id}/users/new",
+        only(200, *FORBUND_ADMINS)),
+    Row("users.edit", "GET", lambda w: f"/users/{w.target.id}", only(200, *FORBUND_ADMINS)),
+    Row("users.edit", "POST", lambda w: f"/users/{w.target.id}", only(200, *FORBUND_ADMINS)),
+    Row("users.add_grant", "POST", lambda w: f"/users/{w.target.id}/grants",
+        only(422, *FORBUND_ADMINS)),
+    # State-changing rows last: they act on records no role's own access depends on.
+    Row("insatser.unassign", "POST",
+        lambda w: f"/insatser/{w.insats_a1.id}/deltagaransvariga/{w.extra_assignment.id}/remove",
+        only(302, *INSATS_EDITORS)),
+    Row("users.renew", "POST", lambda w: f"/grants/{w.target_grant.id}/renew",
+        only(302, *FORBUND_ADMINS)),
+    Row("users.revoke", "POST", lambda w: f"/grants/{w.target_grant.id}/revoke",
+        only(302, *FORBUND_ADMINS)),
+    # Logging out ends every session: the very last row.
+    Row("auth.logout", "POST", lambda w: "/logout", every(LOGIN)),
+)
+
+
+def _outcome(response) -> int | str:  # noqa: ANN001
+    if response.status_code == 302 and "/login" in response.headers["Location"]:
+        return LOGIN
+    return response.status_code
+
+
+def test_table_names_every_route(app: Flask) -> None:
+    routes = {rule.endpoint for rule in app.url_map.iter_rules() if rule.endpoint != "static"}
+    assert routes == {row.endpoint for row in TABLE}
+
+
+def test_every_route_for_every_role(app: Flask) -> None:
+    world = build_world()
+    browsers: dict[str, Browser] = {}
+    for role in ROLES:
+        browser = Browser(app.test_client())
+        if role == "anonymous":
+            browser.get("/login")
+        else:
+            assert _outcome(browser.login(world.email(role), PASSWORD)) == 302, role
+        browsers[role] = browser
+
+    wrong = []
+    for row in TABLE:
+        url = row.url(world)
+        for role in ROLES:
+            browser = browsers[role]
+            if row.method == "GET":
+                response = browser.get(url)
+            else:
+                response = browser.post(url, row.data)
+            if _outcome(response) != row.expected(role):
+                wrong.append(f"{row.method} {url} as {role}: got {_outcome(response)}, "
+                             f"expected {row.expected(role)}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_a_user_of_one_forbund_sees_nothing_of_another(app: Flask) -> None:
+    world = build_world()
+    browser = Browser(app.test_client())
+    browser.login(world.email("other_forbund_admin"), PASSWORD)
+    for url in ("/", "/insatser/", "/insatser/?visa=alla"):
+        page = browser.get(url).get_data(as_text=True)
+        assert "Insats B1" in page or url == "/"
+        assert "Insats A1" not in page and "Förbund A" not in page
+    assert browser.get(f"/forbund/{world.forbund_a.id}/users/").status_code == 403
+    assert browser.get(f"/users/{world.target.id}").status_code == 403
