@@ -20,8 +20,9 @@ from flask_babel import lazy_gettext as _l
 
 Kon = Literal["kvinna", "man"]
 
-_SHAPE = re.compile(r"^(\d{8})[-+]?(\d{4})$")
-# Samordningsnummer: the day of birth plus 60 (Folkbokföringslagen 18 a §).
+# [0-9], not \d: \d also matches Arabic-Indic and other scripts' digits.
+_SHAPE = re.compile(r"^([0-9]{8})[-+]?([0-9]{4})$")
+# Samordningsnummer: the day of birth plus 60.
 SAMORDNING_OFFSET = 60
 
 
