@@ -110,8 +110,12 @@ def check(definition: FormDefinition, answers: Mapping[str, object], *, today: d
                 errors.setdefault(field.name, []).append(_not_asked_message(
                     definition, blocking, values))
             continue
+        if state is None:
+            # Asked or not depends on an answer that is missing or wrong, which has its own
+            # message; judging this one now would only add noise. Its value is not kept.
+            continue
         if empty:
-            if state and field.required:
+            if field.required:
                 errors.setdefault(field.name, []).append(_l("Frågan måste besvaras."))
             continue
         try:

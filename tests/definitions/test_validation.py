@@ -338,3 +338,8 @@ def test_random_answers_never_raise(form_id: str) -> None:
                 field = definition.field(name)
                 if asked and field.required:
                     assert name in result.values
+
+
+def test_wrong_kommun_gives_one_message_not_two(f9448: FormDefinition) -> None:
+    assert errors_9448(f9448, kommun="0000", stadsdel="Järva") == {
+        "kommun": ["Välj en av Sveriges kommuner."]}
