@@ -38,8 +38,16 @@ LOCALES: dict[str, tuple[str, str]] = {
     "fr": ("Latin", "ltr"),
 }
 
-TOP_KEYS = {"locale", "language_name", "status", "title", "direction", "sections",
-            "declaration", "labels"}
+TOP_KEYS = {
+    "locale",
+    "language_name",
+    "status",
+    "title",
+    "direction",
+    "sections",
+    "declaration",
+    "labels",
+}
 SECTION_KEYS = {"heading", "paragraphs"}
 DECLARATION_KEYS = {"heading", "text"}
 LABEL_KEYS = {"personnummer", "underskrift", "ort_och_datum", "namnfortydligande"}
@@ -211,6 +219,21 @@ def test_western_digits_and_sus_kept(locale, swedish):
     assert "SUS" in doc["title"]
     assert "SUS" in doc["declaration"]["text"]
     assert " ".join(all_strings(doc)).count("SUS") == " ".join(all_strings(swedish)).count("SUS")
+
+
+def sentence_counts(doc: dict) -> list[int]:
+    """Sentences per paragraph and in the declaration (. or ። before a space or the end)."""
+    texts = [p for s in doc["sections"] for p in s["paragraphs"]] + [doc["declaration"]["text"]]
+    return [len(re.findall(r"[.።](?=\s|$)", text)) for text in texts]
+
+
+# Thai does not end sentences with a mark, so it cannot be counted this way.
+@pytest.mark.parametrize("locale", sorted(set(LOCALES) - {"sv", "th"}))
+def test_our_translations_keep_every_sentence(locale, swedish):
+    doc = load(locale)
+    if doc["status"] != "unofficial":
+        pytest.skip("an official translation may split sentences its own way")
+    assert sentence_counts(doc) == sentence_counts(swedish)
 
 
 @pytest.mark.parametrize("sentence", SWEDISH_SENTENCES)
