@@ -1,0 +1,77 @@
+"""``formapp sample-pdf``: a FK 9443 PDF with clearly fake data, for translators and reviewers."""
+
+from __future__ import annotations
+
+import math
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import click
+
+from formapp.documents.consent import ConsentDocument, Signature, SignatureStroke
+from formapp.documents.consent_pdf import render_consent_pdf
+from formapp.documents.consent_texts import load_consent_text
+from formapp.documents.locales import is_rtl
+
+SAMPLE_NAME = "Testperson Exempelsson"
+SAMPLE_PERSONNUMMER = "19121212-1212"  # Skatteverket's well-known test number
+
+
+def sample_signature() -> Signature:
+    """A looping scribble that is obviously not a person's signature."""
+    loop = tuple((0.08 + 0.84 * t / 60, 0.5 + 0.3 * math.sin(t / 3.2) * math.cos(t / 17))
+                 for t in range(61))
+    underline = ((0.1, 0.88), (0.9, 0.84))
+    return Signature((SignatureStroke(loop), SignatureStroke(underline),
+                      SignatureStroke(((0.93, 0.45),))), aspect=3.0)
+
+
+def sample_document(locale: str, name: str = SAMPLE_NAME,
+                    personnummer: str = SAMPLE_PERSONNUMMER,
+                    created: datetime | None = None) -> ConsentDocument:
+    """A complete fake consent for ``locale`` (sv: no translation)."""
+    is_rtl(locale)  # an unknown locale id fails here, with a clear message
+    binding = load_consent_text("sv")
+    read = None if locale == "sv" else load_consent_text(locale)
+    created = created or datetime(2025, 1, 15, 9, 30, tzinfo=UTC)
+    document_id = f"EXEMPEL-9443-{locale}"
+    record = {
+        "form": "9443",
+        "sample": True,
+        "document_id": document_id,
+        "personnummer": personnummer,
+        "name": name,
+        "locale_read": locale,
+        "binding_text": {"version": binding.version, "sha256": binding.sha256},
+        "read_text": ({"version": read.version, "sha256": read.sha256} if read else None),
+        "insats": "Exempelinsatsen (testdata)",
+        "forbund": "Exempelförbundet (testdata)",
+        "officer": "Handläggare Exempel",
+        "signed_on": "2025-01-15",
+        "place": "Exempelstad",
+    }
+    return ConsentDocument(
+        document_id=document_id, binding_text=binding, read_text=read,
+        personnummer=personnummer, name=name, place="Exempelstad", signed_on=date(2025, 1, 15),
+        signature=sample_signature(), officer="Handläggare Exempel",
+        insats="Exempelinsatsen (testdata)", forbund="Exempelförbundet (testdata)",
+        record=record, created=created, sample=True,
+    )
+
+
+@click.command("sample-pdf")
+@click.argument("form", type=click.Choice(["9443"]))
+@click.option("--lang", "locale", required=True, help="Locale id of the translation (sv, ar, fa_AF …).")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--name", default=SAMPLE_NAME, show_default=True)
+@click.option("--personnummer", default=SAMPLE_PERSONNUMMER, show_default=True)
+def sample_pdf_command(form: str, locale: str, out: Path, name: str, personnummer: str) -> None:
+    """Write a sample FK 9443 PDF/A-3b with fake data (not sealed) for one language."""
+    from formapp.documents.errors import DocumentError
+
+    try:
+        data = render_consent_pdf(sample_document(locale, name, personnummer))
+    except DocumentError as exc:
+        raise click.ClickException(str(exc)) from exc
+    out.write_bytes(data)
+    click.echo(f"wrote {out} ({len(data)} bytes, FK {form}, {locale})")
