@@ -48,7 +48,8 @@ def demo_command() -> None:
 @cli.command("create-user")
 @click.argument("email")
 @click.option("--name", "full_name", required=True, help="Full name, shown in the UI.")
-@click.option("--forbund", "forbund_name", help="The förbund's exact name (omit for --system-admin).")
+@click.option("--forbund", "forbund_name",
+              help="The förbund's exact name (not with --system-admin).")
 @click.option("--system-admin", is_flag=True, help="Creates förbund and their administrators.")
 @click.option("--role", "roles", multiple=True,
               type=click.Choice([r.value for r in Role if r != Role.DELTAGARANSVARIG]),

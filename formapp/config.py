@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 ENVIRONMENTS = ("development", "production", "testing")
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 class ConfigError(RuntimeError):
@@ -50,7 +51,8 @@ def load_config(env: Mapping[str, str] | None = None, overrides: Mapping[str, An
     overrides = dict(overrides or {})
     environment = overrides.get("FORMAPP_ENV") or env.get("FORMAPP_ENV", "development")
     if environment not in ENVIRONMENTS:
-        raise ConfigError(f"FORMAPP_ENV must be one of {', '.join(ENVIRONMENTS)}, got {environment!r}")
+        raise ConfigError(
+            f"FORMAPP_ENV must be one of {', '.join(ENVIRONMENTS)}, got {environment!r}")
     data_dir = Path(overrides.get("FORMAPP_DATA_DIR") or env.get("FORMAPP_DATA_DIR") or "instance")
     data_dir = data_dir.resolve()
 
@@ -80,7 +82,7 @@ def load_config(env: Mapping[str, str] | None = None, overrides: Mapping[str, An
         "MAX_CONTENT_LENGTH": _int_env(env, "FORMAPP_MAX_UPLOAD_BYTES", 2 * 1024 * 1024),
         "BABEL_DEFAULT_LOCALE": "sv",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Stockholm",
-        "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).resolve().parent.parent / "translations"),
+        "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "translations"),
         "FORMAPP_LANGUAGES": ("sv", "en"),
         # A permission lasts at most this long (SUS: two years, then renewed).
         "FORMAPP_MAX_GRANT_DAYS": 2 * 365 + 1,

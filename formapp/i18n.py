@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, g, request, session
+from flask import current_app, g, has_request_context, request, session
 
 SESSION_KEY = "locale"
 
@@ -10,6 +10,8 @@ SESSION_KEY = "locale"
 def select_locale() -> str:
     """The locale of this request: ``?lang=``, then the session, then Swedish."""
     available = current_app.config["FORMAPP_LANGUAGES"]
+    if not has_request_context():  # CLI and background work: the default locale
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     explicit = getattr(g, "locale_override", None) or request.args.get("lang")
     if explicit in available:
         return explicit

@@ -48,6 +48,7 @@ def add_user(forbund: Forbund | None, email: str, name: str, *roles: Role,
         for insats in (insatser if role == Role.DELTAGARANSVARIG else (None,)):
             db.session.add(Grant(user=user, role=role.value, insats=insats, valid_from=day,
                                  valid_until=valid_until or day + timedelta(days=365)))
+    db.session.flush()
     return user
 
 

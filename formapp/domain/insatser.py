@@ -34,7 +34,8 @@ INRIKTNINGAR: dict[str, tuple[Choice, ...]] = {
         Choice("forebyggande", _l("Förebyggande")),
         Choice("forberedande", _l("Förberedande")),
         Choice("kartlaggning_individer", _l("Kartläggning av individer")),
-        Choice("rehabilitering_arbete_utbildning", _l("Rehabilitering till arbete eller utbildning")),
+        Choice("rehabilitering_arbete_utbildning",
+               _l("Rehabilitering till arbete eller utbildning")),
         Choice("annan_individ", _l("Annan inriktning")),
     ),
     STRUKTUROVERGRIPANDE: (

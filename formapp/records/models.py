@@ -126,7 +126,7 @@ class User(db.Model):
 
 
 class Grant(db.Model):
-    """A permission (behörighet) of a user, for at most two years; per insats for deltagaransvarig."""
+    """A permission (behörighet): at most two years; per insats for a deltagaransvarig."""
 
     __tablename__ = "permission_grant"
     __table_args__ = (

@@ -48,7 +48,8 @@ def save_forbund(data: ForbundInput, forbund: Forbund | None = None) -> Forbund:
         raise RuleViolation("name", _l("Ange förbundets namn."))
     clash = db.session.scalar(select(Forbund).where(func.lower(Forbund.name) == name.lower()))
     if clash is not None and clash is not forbund:
-        raise RuleViolation("name", _l("Det finns redan ett förbund med namnet %(name)s.", name=name))
+        raise RuleViolation("name", _l("Det finns redan ett förbund med namnet %(name)s.",
+                                       name=name))
     orgnr: str | None = None
     if data.organisationsnummer.strip():
         try:

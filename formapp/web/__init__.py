@@ -11,13 +11,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from formapp.clock import today
+from formapp.domain import insatser as vocab
 from formapp.extensions import db
 from formapp.records.access import roles_on
-from formapp.records.models import Forbund
-
-from formapp.domain import insatser as vocab
 from formapp.records.accounts import ROLE_LABELS
-from formapp.records.models import Role
+from formapp.records.models import Forbund, Role
 from formapp.web import auth, forbund, home, insatser, users
 from formapp.web.errors import configure_errors
 from formapp.web.security import configure_security

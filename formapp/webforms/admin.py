@@ -70,21 +70,28 @@ class InsatsForm(FlaskForm):
         InputRequired(_l("Ange insatsens startdatum."))])
     end_date = SwedishDateField(_l("Slutdatum"), validators=[Optional()],
                                 description=_l("Lämna tomt om slutet inte är bestämt."))
-    kind = RadioField(_l("Typ av insats"), choices=_choices(vocab.KINDS), validators=[
+    kind = RadioField(_l("Typ av insats"), choices=_choices(vocab.KINDS), validate_choice=False,
+                      validators=[
         InputRequired(_l("Välj om insatsen är individinriktad eller strukturövergripande."))])
-    inriktning = SelectField(_l("Inriktning"), validators=[
-        InputRequired(_l("Välj insatsens inriktning."))],
-        choices=[("", _l("Välj inriktning"))] + [
-            (str(kind.label), _choices(vocab.INRIKTNINGAR[kind.code])) for kind in vocab.KINDS])
-    finansieringsform = SelectField(_l("Finansieringsform"), validators=[
+    # The store checks the codes (and that the inriktning fits the kind), with its own messages.
+    inriktning = SelectField(_l("Inriktning"), validate_choice=False, validators=[
+        InputRequired(_l("Välj insatsens inriktning."))])
+    finansieringsform = SelectField(_l("Finansieringsform"), validate_choice=False, validators=[
         InputRequired(_l("Välj en finansieringsform."))],
-        choices=[("", _l("Välj finansieringsform"))] + _choices(vocab.FINANSIERINGSFORMER))
+        choices=[("", _l("Välj finansieringsform")), *_choices(vocab.FINANSIERINGSFORMER)])
     is_volyminsats = BooleanField(_l("Volyminsats"), description=_l(
         "Deltagare registreras bara med antal, inte könsuppdelat, av insatsansvarig."))
     prio_langtidssjukskrivna = BooleanField(vocab.PRIORITY_GROUPS[0].label)
     prio_unga_aktivitetsersattning = BooleanField(vocab.PRIORITY_GROUPS[1].label)
     prio_unga_funktionsnedsattning = BooleanField(vocab.PRIORITY_GROUPS[2].label)
 
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        # Option groups per kind, labelled in the reader's language (hence built per request).
+        self.inriktning.choices = {
+            "": [("", _l("Välj inriktning"))],
+            **{str(kind.label): _choices(vocab.INRIKTNINGAR[kind.code]) for kind in vocab.KINDS},
+        }
 
 class UserForm(FlaskForm):
     full_name = StringField(_l("Namn"), validators=[

@@ -89,7 +89,7 @@ TABLE: tuple[Row, ...] = (
 )
 
 
-def _outcome(response) -> int | str:  # noqa: ANN001
+def _outcome(response) -> int | str:
     if response.status_code == 302 and "/login" in response.headers["Location"]:
         return LOGIN
     return response.status_code
@@ -116,10 +116,7 @@ def test_every_route_for_every_role(app: Flask) -> None:
         url = row.url(world)
         for role in ROLES:
             browser = browsers[role]
-            if row.method == "GET":
-                response = browser.get(url)
-            else:
-                response = browser.post(url, row.data)
+            response = browser.get(url) if row.method == "GET" else browser.post(url, row.data)
             if _outcome(response) != row.expected(role):
                 wrong.append(f"{row.method} {url} as {role}: got {_outcome(response)}, "
                              f"expected {row.expected(role)}")
