@@ -12,6 +12,7 @@ from sqlalchemy import select
 from formapp.app import create_app
 from formapp.clock import today
 from formapp.demo import DEMO_PASSWORD, DEMO_USERS, load_demo
+from formapp.documents.sample import sample_pdf_command
 from formapp.extensions import db
 from formapp.records.accounts import UserInput, grant_role, save_user
 from formapp.records.errors import RuleViolation
@@ -85,6 +86,9 @@ def create_user_command(email: str, full_name: str, forbund_name: str | None,
         raise click.ClickException(f"{violation.field}: {violation.message}") from violation
     db.session.commit()
     click.echo(f"Created {user.email} (id {user.id}).")
+
+
+cli.add_command(sample_pdf_command)
 
 
 def main() -> None:

@@ -1,4 +1,4 @@
-"""The Unicode bidi algorithm (UAX #9) split in its two halves: levels per paragraph, order per line.
+"""The Unicode bidi algorithm (UAX #9) in two halves: levels per paragraph, order per line.
 
 We use python-bidi's pure-Python implementation (``bidi.algorithm``), not its default Rust
 ``get_display``: we need the resolved *levels* of the logical text, not a reordered string,
@@ -40,23 +40,6 @@ def paragraph_levels(text: str, rtl: bool) -> list[int]:
         previous = previous if level is None else level
         resolved.append(previous)
     return resolved
-
-
-def line_levels(text: str, levels: Sequence[int], start: int, end: int, rtl: bool) -> list[int]:
-    """Rule L1 for one line: trailing whitespace and separators go back to the base level."""
-    base = 1 if rtl else 0
-    result = list(levels[start:end])
-    trailing = True
-    for i in range(end - 1, start - 1, -1):
-        char = text[i]
-        if char in "\t\u2029" or char == "\x1f":
-            result[i - start] = base
-            trailing = True
-        elif trailing and (char.isspace() or char in "\u200b\u200c\u200d"):
-            result[i - start] = base
-        else:
-            trailing = False
-    return result
 
 
 def visual_order(levels: Sequence[int]) -> list[int]:

@@ -23,6 +23,7 @@ from formapp.documents.flow import BLACK, BoxItem, Color, Frame, Item, TextItem,
 from formapp.documents.fonts import FontSet, load_fonts
 from formapp.documents.itemize import script_role
 from formapp.documents.locales import bcp47, display_name, is_rtl
+from formapp.documents.outlines import fill_block_outlines
 from formapp.documents.pdfa import PdfMetadata, record_attachment, to_pdfa3b
 from formapp.documents.pdftext import draw_block
 from formapp.documents.textlayout import Align, TextBlock, TextStyle, layout_paragraph
@@ -217,7 +218,7 @@ def _page_decoration(b: _Builder, doc: ConsentDocument) -> Callable[[Canvas, int
             canvas.translate(PAGE_W / 2, PAGE_H / 2)
             canvas.rotate(55)
             canvas.setFillColorRGB(1.0, 0.86, 0.86)
-            draw_block(canvas, watermark, -380, watermark.height / 2)
+            fill_block_outlines(canvas, watermark, -380, watermark.height / 2)
             canvas.restoreState()
         draw_block(canvas, authority, MARGIN_X, PAGE_H - 36)
         key = (page, pages)
@@ -255,8 +256,12 @@ def layout_consent(doc: ConsentDocument, fonts: FontSet) -> tuple[list[Item], Ca
     return items, _page_decoration(b, doc)
 
 
-def render_consent_pdf(doc: ConsentDocument, fonts: FontSet | None = None) -> bytes:
-    """The consent as PDF/A-3b bytes with the record embedded as record.json (not sealed)."""
+def render_consent_pdf(doc: ConsentDocument, fonts: FontSet | None = None, *,
+                       validate: bool = False) -> bytes:
+    """The consent as PDF/A-3b bytes with the record embedded as record.json (not sealed).
+
+    ``validate`` runs pikepdf's PDF/A-3b validator on the written bytes (raises if they fail).
+    """
     fonts = fonts or load_fonts()
     created = doc.created or datetime.now(UTC)
     items, decorate = layout_consent(doc, fonts)
@@ -281,4 +286,5 @@ def render_consent_pdf(doc: ConsentDocument, fonts: FontSet | None = None) -> by
         language="sv-SE",
         created=created,
     )
-    return to_pdfa3b(buffer.getvalue(), metadata, (record_attachment(doc.record),))
+    return to_pdfa3b(buffer.getvalue(), metadata, (record_attachment(doc.record),),
+                     validate=validate)

@@ -8,8 +8,6 @@ a ReportLab ``TTFont`` (embedding, subsetting) and a HarfBuzz font (shaping) ove
 from __future__ import annotations
 
 import os
-import threading
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -50,7 +48,6 @@ class Font:
     cmap: dict[int, int]
     ascent: float  # per 1 pt of size
     descent: float  # negative, per 1 pt of size
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def has_char(self, codepoint: int) -> bool:
         return codepoint in self.cmap
@@ -65,6 +62,8 @@ class FontSet:
     """All fonts of the process, by (role, bold)."""
 
     fonts: dict[tuple[str, bool], Font]
+    # (codepoint, role, bold) -> the first font in fallback order that has it (or None)
+    _choice: dict[tuple[int, str, bool], Font | None] = field(default_factory=dict, repr=False)
 
     def get(self, role: str, bold: bool = False) -> Font:
         return self.fonts[(role, bold)]
@@ -72,6 +71,16 @@ class FontSet:
     def fallback_order(self, role: str, bold: bool) -> list[Font]:
         """The run's own font first, then the others in ROLES order."""
         return [self.get(role, bold)] + [self.get(r, bold) for r in ROLES if r != role]
+
+    def first_with(self, codepoint: int, role: str, bold: bool) -> Font | None:
+        key = (codepoint, role, bold)
+        try:
+            return self._choice[key]
+        except KeyError:
+            found = next((f for f in self.fallback_order(role, bold) if f.has_char(codepoint)),
+                         None)
+            self._choice[key] = found
+            return found
 
     def covers(self, codepoint: int) -> bool:
         return any(f.has_char(codepoint) for f in self.fonts.values())
@@ -126,7 +135,3 @@ def _load_font(path: Path, role: str, bold: bool) -> Font:
         units_per_em=upem, cmap=dict(rl_font.face.charToGlyph),
         ascent=extents.ascender / upem, descent=extents.descender / upem,
     )
-
-
-def fonts_for_roles(fontset: FontSet, roles: Iterable[str], bold: bool = False) -> list[Font]:
-    return [fontset.get(r, bold) for r in roles]

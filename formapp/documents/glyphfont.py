@@ -58,7 +58,7 @@ class GlyphTTFont(TTFont):
         """Advance of a code in the PDF's 1000-unit text space, as written in /Widths."""
         return self.face.getCharWidth(code)
 
-    def addObjects(self, doc) -> None:  # noqa: N802 (ReportLab's name)
+    def addObjects(self, doc) -> None:
         """Write the subsets as ReportLab does, then put our ToUnicode text in."""
         state = self.state.get(doc)
         subsets = [list(s) for s in state.subsets] if state else []

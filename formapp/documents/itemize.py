@@ -9,6 +9,7 @@ brackets; NotoSans draws them). Characters no font has are reported, never drawn
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 from formapp.documents.errors import MissingGlyphError
 from formapp.documents.fonts import Font, FontSet
@@ -31,13 +32,13 @@ _INVISIBLE = frozenset([0x00AD, 0x034F, 0x061C, 0x200B, 0x200C, 0x200D, 0x200E, 
                         0x2068, 0x2069, 0xFEFF])
 
 
+@lru_cache(maxsize=4096)
 def script_role(char: str) -> str | None:
     """The font role of a letter of a script with its own font; None for neutrals."""
     cp = ord(char)
     for lo, hi, role in _SCRIPT_RANGES:
         if lo <= cp <= hi:
-            # Arabic-block digits and punctuation still want the Arabic font.
-            return role
+            return role  # Arabic-block digits and punctuation too
     category = unicodedata.category(char)
     if category[0] == "L":
         return "latin"
@@ -57,16 +58,11 @@ def assign_fonts(text: str, fontset: FontSet, bold: bool = False,
     previous: Font | None = None
     for char, role in zip(text, roles, strict=True):
         cp = ord(char)
-        category = unicodedata.category(char)
-        if category[0] == "M" and previous is not None:
+        if previous is not None and unicodedata.category(char)[0] == "M":
             # A mark must shape with its base letter.
             fonts.append(previous)
             continue
-        chosen = None
-        for font in fontset.fallback_order(role, bold):
-            if font.has_char(cp):
-                chosen = font
-                break
+        chosen = fontset.first_with(cp, role, bold)
         if chosen is None:
             if not is_invisible(char):
                 missing.append(char)

@@ -28,7 +28,7 @@ def _icu_locale(locale: str | None) -> str:
 _local = threading.local()
 
 
-def _icu_iterator(locale: str, kind: str):  # noqa: ANN202 - an icu.BreakIterator
+def _icu_iterator(locale: str, kind: str):
     cache = _local.__dict__.setdefault("iterators", {})
     iterator = cache.get((locale, kind))
     if iterator is None:
@@ -69,9 +69,9 @@ def line_break_opportunities(text: str, locale: str | None = None) -> list[int]:
     result = []
     for i in range(1, len(text)):
         prev = text[i - 1]
-        if (prev == " " or prev == "\u200b") and text[i] != " ":
-            result.append(i)
-        elif prev in "-\u2010\u2013" and text[i].isalpha():
+        after_space = prev in " \u200b" and text[i] != " "
+        after_hyphen = prev in "-\u2010\u2013" and text[i].isalpha()
+        if after_space or after_hyphen:
             result.append(i)
     return result
 

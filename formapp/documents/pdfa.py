@@ -74,8 +74,10 @@ def _pdf_date(moment: datetime) -> str:
 
 
 def to_pdfa3b(pdf_bytes: bytes, metadata: PdfMetadata,
-              attachments: tuple[Attachment, ...] = ()) -> bytes:
-    """PDF/A-3b bytes, validated by pikepdf; raises pikepdf.pdfa.PdfaError if they do not pass."""
+              attachments: tuple[Attachment, ...] = (), *, validate: bool = False) -> bytes:
+    """PDF/A-3b bytes. With ``validate`` pikepdf re-reads and checks what it wrote and raises
+    pikepdf.pdfa.PdfaError unless it passes; that costs ~40 ms a page, so the per-consent path
+    leaves it to the tests, which validate every locale's output of this same code."""
     created = metadata.created or datetime.now(UTC)
     with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
         for page in pdf.pages:
@@ -101,8 +103,13 @@ def to_pdfa3b(pdf_bytes: bytes, metadata: PdfMetadata,
             meta["xmp:CreateDate"] = created.isoformat()
             meta["pdf:Producer"] = "formapp (ReportLab, pikepdf)"
         out = io.BytesIO()
-        pdfa.save(pdf, out, "3b", output_intent=load_icc_profile(),
-                  output_condition_identifier=OUTPUT_CONDITION, deterministic_id=True)
+        if validate:
+            pdfa.save(pdf, out, "3b", output_intent=load_icc_profile(),
+                      output_condition_identifier=OUTPUT_CONDITION, deterministic_id=True)
+        else:
+            pdfa.prepare(pdf, "3b", output_intent=load_icc_profile(),
+                         output_condition_identifier=OUTPUT_CONDITION)
+            pdf.save(out, **pdfa.resolve_save_kwargs("3b", deterministic_id=True))
     data = out.getvalue()
     if data[5:8].decode("ascii") > MAX_PDF_VERSION:
         raise DocumentError(f"PDF version {data[5:8]!r} is above {MAX_PDF_VERSION}")

@@ -80,6 +80,9 @@ class _TextWriter:
         self.font = run.font.rl_font
         self.size = size
         self.k = size / run.font.units_per_em
+        # Per document: (font, gid, text) -> (font resource, hex code, advance in text space).
+        self.codes: dict[tuple[str, int, str], tuple[str, str, float]] = (
+            canvas.__dict__.setdefault("_formapp_glyph_codes", {}))
         self.resource: str | None = None
         self.position: tuple[float, float] | None = None  # the PDF's text position now
         self.pending: list[str] = []  # TJ array items
@@ -111,10 +114,19 @@ class _TextWriter:
         cmap = self.run.font.cmap
         return next((c for c in cluster_text if cmap.get(ord(c)) == gid), "")
 
+    def _lookup(self, gid: int, text: str) -> tuple[str, str, float]:
+        key = (self.font.fontName, gid, text)
+        found = self.codes.get(key)
+        if found is None:
+            code = self.font.code_for(gid, text)
+            ((subset, data),) = self.font.splitString(chr(code), self.doc)
+            resource = self.font.getSubsetInternalName(subset, self.doc)
+            found = (resource, data.hex(), self.font.width_of_code(code) / 1000)
+            self.codes[key] = found
+        return found
+
     def _glyph(self, gid: int, text: str, gx: float, gy: float) -> None:
-        code = self.font.code_for(gid, text)
-        ((subset, data),) = self.font.splitString(chr(code), self.doc)
-        resource = self.font.getSubsetInternalName(subset, self.doc)
+        resource, hexcode, advance = self._lookup(gid, text)
         if resource != self.resource:
             self._flush()
             self.ops.append(f"{resource} {_fmt(self.size)} Tf")
@@ -126,8 +138,8 @@ class _TextWriter:
             gap = gx - self.position[0]
             if abs(gap) > 1e-4:
                 self.pending.append(_fmt(-gap * 1000 / self.size))
-        self.pending.append(f"<{data.hex()}>")
-        self.position = (gx + self.font.width_of_code(code) * self.size / 1000, gy)
+        self.pending.append(f"<{hexcode}>")
+        self.position = (gx + advance * self.size, gy)
 
     def _flush(self) -> None:
         if self.pending:

@@ -61,7 +61,8 @@ def sample_document(locale: str, name: str = SAMPLE_NAME,
 
 @click.command("sample-pdf")
 @click.argument("form", type=click.Choice(["9443"]))
-@click.option("--lang", "locale", required=True, help="Locale id of the translation (sv, ar, fa_AF …).")
+@click.option("--lang", "locale", required=True,
+              help="Locale id of the text read (sv, ar, fa_AF …).")
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--name", default=SAMPLE_NAME, show_default=True)
 @click.option("--personnummer", default=SAMPLE_PERSONNUMMER, show_default=True)

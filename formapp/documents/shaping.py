@@ -37,14 +37,17 @@ class ShapedRun:
     end: int
     rtl: bool
     glyphs: tuple[Glyph, ...]
+    level: int = 0  # bidi embedding level, for ordering runs on a line
 
     @property
     def advance(self) -> int:
         return sum(g.x_advance for g in self.glyphs)
 
 
-def shape_run(font: Font, codepoints: list[int], start: int, end: int, rtl: bool,
+def shape_run(font: Font, codepoints: list[int], start: int, end: int, level: int,
               language: str | None = None, locale: str | None = None) -> ShapedRun:
+    """Shape codepoints[start:end] at bidi ``level`` (odd: right to left)."""
+    rtl = level % 2 == 1
     buf = hb.Buffer()
     buf.add_codepoints(codepoints, start, end - start)
     # A cluster is a grapheme (base + marks): the unit that is never split and extracts as one.
@@ -61,4 +64,4 @@ def shape_run(font: Font, codepoints: list[int], start: int, end: int, rtl: bool
     notdef = [chr(codepoints[g.cluster]) for g in glyphs if g.gid == 0]
     if notdef:
         raise MissingGlyphError(sorted(set(notdef)), locale)
-    return ShapedRun(font, start, end, rtl, glyphs)
+    return ShapedRun(font, start, end, rtl, glyphs, level)

@@ -3,11 +3,11 @@
 Steps, in the order UAX #9 and #14 ask for them:
 1. a font per character (itemize), embedding levels for the paragraph (bidi, base direction
    from the locale);
-2. widths from shaping the whole paragraph once, then greedy line breaking at the allowed
-   opportunities (linebreak), falling back to grapheme clusters only for over-long words;
-3. per line: trailing spaces dropped (L1), the line cut into runs of one level and one font,
-   each shaped with HarfBuzz in its own direction, and the runs put in visual order (L2);
-   right-to-left paragraphs are right-aligned.
+2. the paragraph cut into runs of one level and one font, each shaped once with HarfBuzz in its
+   own direction; greedy line breaking at the allowed opportunities (linebreak), falling back
+   to grapheme clusters only for over-long words;
+3. per line: trailing spaces dropped (L1), the runs cut to the line and put in visual order
+   (L2); right-to-left paragraphs are right-aligned.
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ class Line:
 
 @dataclass(frozen=True)
 class TextBlock:
-    """A laid-out paragraph: draw its lines ``leading`` apart, the first baseline ``ascent`` down."""
+    """A laid-out paragraph: lines ``leading`` apart, the first baseline ``ascent`` down."""
 
     text: str
     lines: tuple[Line, ...]
@@ -83,13 +83,12 @@ def layout_paragraph(text: str, width: float, style: TextStyle, fontset: FontSet
     levels = bidi.paragraph_levels(text, rtl)
     language = (locale or "").replace("_", "-") or None
     scale = style.size
-    advances = _char_advances(text, codepoints, fonts, levels, scale, language, locale)
+    runs, advances = _shape_paragraph(text, codepoints, fonts, levels, scale, language, locale)
 
     lines: list[Line] = []
     for seg_start, seg_end in _hard_segments(text):
         for start, end in _break_lines(text, seg_start, seg_end, advances, width, locale):
-            lines.append(_build_line(text, codepoints, fonts, levels, start, end, rtl, width,
-                                     style, language, locale))
+            lines.append(_build_line(text, runs, start, end, rtl, width, style))
     used = set(fonts) or {fontset.get("latin", style.bold)}
     ascent = max(f.ascent for f in used) * style.size
     descent = -min(f.descent for f in used) * style.size
@@ -111,19 +110,23 @@ def _runs(fonts: list[Font], levels: list[int], start: int, end: int,
     return result
 
 
-def _char_advances(text: str, codepoints: list[int], fonts: list[Font], levels: list[int],
-                   size: float, language: str | None, locale: str | None) -> list[float]:
-    """Advance of each character in points (a cluster's width sits on its first character)."""
+def _shape_paragraph(text: str, codepoints: list[int], fonts: list[Font], levels: list[int],
+                     size: float, language: str | None, locale: str | None,
+                     ) -> tuple[list[ShapedRun], list[float]]:
+    """Shape each (font, level) run of the paragraph once; the advance of each character in
+    points (a cluster's width sits on its first character)."""
     advances = [0.0] * len(text)
+    runs = []
     for start, end in _runs(fonts, levels, 0, len(text)):
         if text[start] == "\n":
             continue
-        run = shape_run(fonts[start], codepoints, start, end, levels[start] % 2 == 1,
+        run = shape_run(fonts[start], codepoints, start, end, levels[start],
                         language, locale)
+        runs.append(run)
         k = size / run.font.units_per_em
         for glyph in run.glyphs:
             advances[glyph.cluster] += glyph.x_advance * k
-    return advances
+    return runs, advances
 
 
 def _hard_segments(text: str) -> list[tuple[int, int]]:
@@ -185,21 +188,29 @@ def _emergency_break(text: str, start: int, opportunities: list[int], advances: 
     return best if best is not None else word_end
 
 
-def _build_line(text: str, codepoints: list[int], fonts: list[Font], levels: list[int],
-                start: int, end: int, rtl: bool, width: float, style: TextStyle,
-                language: str | None, locale: str | None) -> Line:
+def _build_line(text: str, runs: list[ShapedRun], start: int, end: int, rtl: bool,
+                width: float, style: TextStyle) -> Line:
+    """Cut the paragraph's shaped runs to the line and put them in visual order (UAX #9 L2).
+
+    Lines break only between clusters and trailing whitespace is not drawn (so rule L1 changes
+    nothing drawn), so the paragraph's glyphs can be reused: no second shaping per line.
+    """
     visible = _visible_end(text, start, end)
-    line_levels = bidi.line_levels(text, levels, start, visible, rtl)
-    full_levels = list(levels)
-    full_levels[start:visible] = line_levels
-    ranges = _runs(fonts, full_levels, start, visible)
-    shaped = [shape_run(fonts[a], codepoints, a, b, full_levels[a] % 2 == 1, language, locale)
-              for a, b in ranges]
-    order = bidi.visual_order([full_levels[a] for a, _ in ranges])
+    pieces: list[ShapedRun] = []
+    for run in runs:
+        a, b = max(run.start, start), min(run.end, visible)
+        if a >= b:
+            continue
+        if a == run.start and b == run.end:
+            pieces.append(run)
+        else:
+            glyphs = tuple(g for g in run.glyphs if a <= g.cluster < b)
+            pieces.append(ShapedRun(run.font, a, b, run.rtl, glyphs, run.level))
+    order = bidi.visual_order([p.level for p in pieces])
     placed = []
     x = 0.0
     for index in order:
-        run = shaped[index]
+        run = pieces[index]
         placed.append(PlacedRun(run, x))
         x += run.advance * style.size / run.font.units_per_em
     line_width = x

@@ -1,0 +1,56 @@
+"""Draw laid-out text as filled glyph outlines: for decoration (the sample watermark) that must
+look like text but must not be extracted as text, nor mix into the page's real text."""
+
+from __future__ import annotations
+
+from fontTools.pens.basePen import BasePen
+from reportlab.pdfgen.canvas import Canvas
+
+from formapp.documents.textlayout import TextBlock
+
+
+class _PathPen(BasePen):
+    """fontTools pen -> ReportLab path, mapping font units to page points."""
+
+    def __init__(self, path, scale: float, x: float, y: float) -> None:
+        super().__init__(None)
+        self.path, self.scale, self.x, self.y = path, scale, x, y
+
+    def _p(self, point: tuple[float, float]) -> tuple[float, float]:
+        return self.x + point[0] * self.scale, self.y + point[1] * self.scale
+
+    def _moveTo(self, pt):
+        self.path.moveTo(*self._p(pt))
+
+    def _lineTo(self, pt):
+        self.path.lineTo(*self._p(pt))
+
+    def _curveToOne(self, pt1, pt2, pt3):
+        self.path.curveTo(*self._p(pt1), *self._p(pt2), *self._p(pt3))
+
+    def _qCurveToOne(self, pt1, pt2):
+        # A quadratic Bézier as the equivalent cubic.
+        x0, y0 = self._getCurrentPoint()
+        c1 = (x0 + 2 / 3 * (pt1[0] - x0), y0 + 2 / 3 * (pt1[1] - y0))
+        c2 = (pt2[0] + 2 / 3 * (pt1[0] - pt2[0]), pt2[1] + 2 / 3 * (pt1[1] - pt2[1]))
+        self.path.curveTo(*self._p(c1), *self._p(c2), *self._p(pt2))
+
+    def _closePath(self):
+        self.path.close()
+
+
+def fill_block_outlines(canvas: Canvas, block: TextBlock, x: float, y_top: float) -> None:
+    """Fill the glyph outlines of ``block`` in the current fill colour."""
+    path = canvas.beginPath()
+    baseline = y_top - block.ascent
+    for line in block.lines:
+        for placed in line.runs:
+            run = placed.run
+            k = block.size / run.font.units_per_em
+            pen_x = x + line.offset + placed.x
+            for glyph in run.glyphs:
+                pen = _PathPen(path, k, pen_x + glyph.x_offset * k, baseline + glyph.y_offset * k)
+                run.font.hb_font.draw_glyph_with_pen(glyph.gid, pen)
+                pen_x += glyph.x_advance * k
+        baseline -= block.leading
+    canvas.drawPath(path, stroke=0, fill=1)
