@@ -136,7 +136,10 @@ def _grant_of_manageable_user(grant_id: int) -> Grant:
 @login_required
 def revoke(grant_id: int) -> Response:
     grant = _grant_of_manageable_user(grant_id)
-    if ConfirmForm().validate_on_submit():
+    if grant.user_id == current_user.id and grant.role == Role.SAMVERKANSADMIN:
+        # Nobody locks themselves out; another administrator (or the system admin) can.
+        flash(_("Du kan inte ta bort din egen behörighet som samverkansadministratör."), "error")
+    elif ConfirmForm().validate_on_submit():
         revoke_grant(grant)
         db.session.commit()
         flash(_("Behörigheten är borttagen."), "success")

@@ -203,3 +203,14 @@ def test_unknown_ids_are_404_not_errors(app: Flask) -> None:
     for url in ("/insatser/99999", "/forbund/99999", "/users/99999", "/insatser/abc"):
         assert browser.get(url).status_code == 404
     assert browser.post("/grants/99999/revoke").status_code == 404
+
+
+def test_an_administrator_can_not_revoke_their_own_admin_permission(app: Flask) -> None:
+    world = build_world()
+    browser = logged_in(app, world, "samverkansadmin")
+    own = world.users["samverkansadmin"].grants[0]
+    browser.get(f"/users/{world.users['samverkansadmin'].id}")
+    browser.post(f"/grants/{own.id}/revoke")
+    db.session.expire_all()
+    assert db.session.get(Grant, own.id).revoked_at is None
+    assert browser.get(f"/forbund/{world.forbund_a.id}/users/").status_code == 200
