@@ -1,11 +1,12 @@
-"""Draw laid-out text as filled glyph outlines: for decoration (the sample watermark) that must
-look like text but must not be extracted as text, nor mix into the page's real text."""
+"""Glyphs as filled outlines: for decoration that must look like text but must not be extracted
+(the sample watermark), and for the marks of multi-glyph clusters (see pdftext)."""
 
 from __future__ import annotations
 
 from fontTools.pens.basePen import BasePen
 from reportlab.pdfgen.canvas import Canvas
 
+from formapp.documents.fonts import Font
 from formapp.documents.textlayout import TextBlock
 
 
@@ -37,6 +38,12 @@ class _PathPen(BasePen):
 
     def _closePath(self):
         self.path.close()
+
+
+def add_glyph_outline(path, font: Font, gid: int, size: float, x: float,
+                      y: float) -> None:
+    """Add glyph ``gid`` of ``font`` at ``size`` with its origin at (x, y) to a ReportLab path."""
+    font.hb_font.draw_glyph_with_pen(gid, _PathPen(path, size / font.units_per_em, x, y))
 
 
 def fill_block_outlines(canvas: Canvas, block: TextBlock, x: float, y_top: float) -> None:

@@ -2,11 +2,14 @@
 
 Each glyph is shown through its font's subset code (``GlyphTTFont.code_for``), so ReportLab
 embeds and subsets the font, and the ToUnicode CMap maps a glyph back to the characters of its
-cluster (an Arabic joining form to its letter, a ligature to its letters). A cluster drawn with
-several glyphs (a Thai consonant with stacked marks, an Arabic letter with harakat) is wrapped
-in an ActualText span, so extraction yields the cluster's text once, on the line's baseline.
-Positions are HarfBuzz's: the PDF's own advance is corrected with TJ adjustments; marks with a
-vertical offset get their own text matrix.
+cluster (an Arabic joining form to its letter, a ligature to its letters).
+
+A cluster drawn with several glyphs (a Thai consonant with stacked marks, an Arabic letter with
+harakat) is shown as one text glyph that carries the whole cluster's text, its other glyphs
+(the marks) as filled outlines. Drawn as text, a raised mark lands on a line of its own in
+extractors, and an ActualText span comes out reversed in right-to-left lines (poppler); this
+way the cluster extracts whole, in logical order, on the line's baseline.
+Positions are HarfBuzz's: the PDF's own advance is corrected with TJ adjustments.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from dataclasses import dataclass
 
 from reportlab.pdfgen.canvas import Canvas
 
+from formapp.documents.outlines import add_glyph_outline
 from formapp.documents.shaping import ShapedRun
 from formapp.documents.textlayout import TextBlock
 
@@ -51,30 +55,34 @@ def glyph_units(run: ShapedRun, text: str) -> list[GlyphUnit]:
     return units
 
 
-def _actual_text(text: str) -> str:
-    return "<FEFF" + text.encode("utf-16-be").hex().upper() + ">"
-
-
 def draw_block(canvas: Canvas, block: TextBlock, x: float, y_top: float) -> float:
     """Draw ``block`` with its top-left corner at (x, y_top); returns the y below its last line."""
     ops: list[str] = ["BT"]
+    marks: list[tuple[ShapedRun, int, float, float]] = []
     baseline = y_top - block.ascent
     for line in block.lines:
         for placed in line.runs:
-            _TextWriter(ops, canvas, placed.run, block.size).write(
+            _TextWriter(ops, marks, canvas, placed.run, block.size).write(
                 block.text, x + line.offset + placed.x, baseline)
         baseline -= block.leading
     ops.append("ET")
     if len(ops) > 2:
         canvas._code.append(" ".join(ops))
+    if marks:
+        path = canvas.beginPath()
+        for run, gid, gx, gy in marks:
+            add_glyph_outline(path, run.font, gid, block.size, gx, gy)
+        canvas.drawPath(path, stroke=0, fill=1)
     return y_top - block.height
 
 
 class _TextWriter:
     """Writes one run's glyphs as PDF text operators into ``ops``."""
 
-    def __init__(self, ops: list[str], canvas: Canvas, run: ShapedRun, size: float) -> None:
+    def __init__(self, ops: list[str], marks: list[tuple[ShapedRun, int, float, float]],
+                 canvas: Canvas, run: ShapedRun, size: float) -> None:
         self.ops = ops
+        self.marks = marks
         self.doc = canvas._doc
         self.run = run
         self.font = run.font.rl_font
@@ -97,22 +105,17 @@ class _TextWriter:
                             y + glyph.y_offset * self.k)
                 pen += glyph.x_advance * self.k
                 continue
-            self._flush()
-            self.ops.append(f"/Span <</ActualText {_actual_text(unit.text)}>> BDC")
+            # The logically first glyph carries the text (in RTL runs: the last one drawn).
+            carrier = unit.indexes[-1] if self.run.rtl else unit.indexes[0]
             for i in unit.indexes:
                 glyph = glyphs[i]
-                own = self._nominal_text(glyph.gid, unit.text)
-                self._glyph(glyph.gid, own, pen + glyph.x_offset * self.k,
-                            y + glyph.y_offset * self.k)
+                gx, gy = pen + glyph.x_offset * self.k, y + glyph.y_offset * self.k
+                if i == carrier:
+                    self._glyph(glyph.gid, unit.text, gx, gy)
+                else:
+                    self.marks.append((self.run, glyph.gid, gx, gy))
                 pen += glyph.x_advance * self.k
-            self._flush()
-            self.ops.append("EMC")
         self._flush()
-
-    def _nominal_text(self, gid: int, cluster_text: str) -> str:
-        """The cluster character this glyph is the plain form of, or '' (ActualText covers it)."""
-        cmap = self.run.font.cmap
-        return next((c for c in cluster_text if cmap.get(ord(c)) == gid), "")
 
     def _lookup(self, gid: int, text: str) -> tuple[str, str, float]:
         key = (self.font.fontName, gid, text)
