@@ -8,18 +8,24 @@ right-to-left runs, i.e. rule L4) and the lines are broken before they are reord
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from bidi import algorithm as _uba
 
 # Characters the algorithm drops in rule X9 (embedding controls, ZWJ/ZWNJ, …) keep their index.
 _INDEX = "formapp_index"
+# Hebrew, Arabic, Syriac, Thaana, NKo … and their presentation forms, plus explicit RTL controls.
+_HAS_RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff\u200f\u202b\u202e\u2067"
+                      "\U00010800-\U00010fff\U0001e800-\U0001efff]")
 
 
 def paragraph_levels(text: str, rtl: bool) -> list[int]:
     """Resolved embedding level of every character, base direction given by the locale."""
     if not text:
         return []
+    if not rtl and not _HAS_RTL.search(text):
+        return [0] * len(text)  # nothing to reorder: skip the (slow, pure-Python) algorithm
     storage = _uba.get_empty_storage()
     storage["base_level"] = 1 if rtl else 0
     storage["base_dir"] = "R" if rtl else "L"

@@ -57,7 +57,7 @@ class Font:
         return self.rl_font.face.hmetrics[gid][0]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # hashed by identity: a key of the layout cache
 class FontSet:
     """All fonts of the process, by (role, bold)."""
 

@@ -46,6 +46,34 @@ def add_glyph_outline(path, font: Font, gid: int, size: float, x: float,
     font.hb_font.draw_glyph_with_pen(gid, _PathPen(path, size / font.units_per_em, x, y))
 
 
+def draw_marks(canvas: Canvas, marks: list, size: float) -> None:
+    """Fill glyph outlines at (x, y): each glyph is a form XObject made once per document (in
+    font units), placed with a scaling matrix; it takes the current fill colour."""
+    forms = canvas.__dict__.setdefault("_formapp_glyph_forms", {})
+    ops = []
+    for run, gid, x, y in marks:
+        font = run.font
+        key = (font.name, gid)
+        name = forms.get(key)
+        if name is None:
+            name = forms[key] = f"formapp_glyph_{len(forms)}"
+            _define_glyph_form(canvas, name, font, gid)
+        k = size / font.units_per_em
+        ops.append(f"q {k:.5f} 0 0 {k:.5f} {x:.3f} {y:.3f} cm "
+                   f"/{canvas._doc.getXObjectName(name)} Do Q")
+        canvas._formsinuse.append(name)
+    canvas._code.append(" ".join(ops))
+
+
+def _define_glyph_form(canvas: Canvas, name: str, font: Font, gid: int) -> None:
+    em = font.units_per_em
+    canvas.beginForm(name, -2 * em, -2 * em, 4 * em, 4 * em)
+    path = canvas.beginPath()
+    add_glyph_outline(path, font, gid, em, 0.0, 0.0)
+    canvas.drawPath(path, stroke=0, fill=1)
+    canvas.endForm()
+
+
 def fill_block_outlines(canvas: Canvas, block: TextBlock, x: float, y_top: float) -> None:
     """Fill the glyph outlines of ``block`` in the current fill colour."""
     path = canvas.beginPath()

@@ -15,10 +15,11 @@ Positions are HarfBuzz's: the PDF's own advance is corrected with TJ adjustments
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from reportlab.pdfgen.canvas import Canvas
 
-from formapp.documents.outlines import add_glyph_outline
+from formapp.documents.outlines import draw_marks
 from formapp.documents.shaping import ShapedRun
 from formapp.documents.textlayout import TextBlock
 
@@ -36,7 +37,8 @@ def _fmt(value: float) -> str:
     return "0" if text in ("-0", "") else text
 
 
-def glyph_units(run: ShapedRun, text: str) -> list[GlyphUnit]:
+@lru_cache(maxsize=8192)
+def glyph_units(run: ShapedRun, text: str) -> tuple[GlyphUnit, ...]:
     """Group a run's glyphs by cluster; each cluster's text runs to the next cluster's start."""
     starts = sorted({g.cluster for g in run.glyphs})
     next_start = {c: (starts[i + 1] if i + 1 < len(starts) else run.end)
@@ -52,7 +54,7 @@ def glyph_units(run: ShapedRun, text: str) -> list[GlyphUnit]:
     if current:
         cluster = run.glyphs[current[0]].cluster
         units.append(GlyphUnit(tuple(current), text[cluster:next_start[cluster]]))
-    return units
+    return tuple(units)
 
 
 def draw_block(canvas: Canvas, block: TextBlock, x: float, y_top: float) -> float:
@@ -69,10 +71,7 @@ def draw_block(canvas: Canvas, block: TextBlock, x: float, y_top: float) -> floa
     if len(ops) > 2:
         canvas._code.append(" ".join(ops))
     if marks:
-        path = canvas.beginPath()
-        for run, gid, gx, gy in marks:
-            add_glyph_outline(path, run.font, gid, block.size, gx, gy)
-        canvas.drawPath(path, stroke=0, fill=1)
+        draw_marks(canvas, marks, block.size)
     return y_top - block.height
 
 

@@ -28,7 +28,7 @@ class Glyph:
     y_offset: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)  # identity: cheap to hash as a cache key
 class ShapedRun:
     """Glyphs of text[start:end] in visual (left-to-right) order, one font, one direction."""
 

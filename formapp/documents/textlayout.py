@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
+from functools import lru_cache
 
 from formapp.documents import bidi
 from formapp.documents.fonts import Font, FontSet
@@ -76,7 +77,17 @@ class TextBlock:
 
 def layout_paragraph(text: str, width: float, style: TextStyle, fontset: FontSet, *,
                      rtl: bool = False, locale: str | None = None) -> TextBlock:
-    """Lay ``text`` (one paragraph; '\\n' forces a line break) out in ``width`` points."""
+    """Lay ``text`` (one paragraph; '\\n' forces a line break) out in ``width`` points.
+
+    Blocks are immutable and the consent texts are the same for every consent of a version,
+    so layouts are kept per process (an LRU cache): a repeated paragraph costs nothing.
+    """
+    return _layout_cached(text, width, style, fontset, rtl, locale)
+
+
+@lru_cache(maxsize=2048)
+def _layout_cached(text: str, width: float, style: TextStyle, fontset: FontSet, rtl: bool,
+                   locale: str | None) -> TextBlock:
     text = text.replace("\r\n", "\n")
     codepoints = [ord(c) for c in text]
     fonts = assign_fonts(text, fontset, style.bold, locale)
