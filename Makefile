@@ -2,8 +2,9 @@
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
-# Fonts for every script of the 19 languages, the sRGB profile for PDF/A, pdftoppm for looking at PDFs.
-DEB_RUN  := fonts-noto-core icc-profiles-free poppler-utils
+# Fonts for every script of the 19 languages, the sRGB profile for PDF/A, pdftoppm/pdfsig for
+# looking at PDFs, ICU (and a compiler) for PyICU's Thai line breaking.
+DEB_RUN  := fonts-noto-core icc-profiles-free poppler-utils libicu-dev pkg-config g++
 # Chromium drives the browser tests; Playwright never downloads its own.
 DEB_TEST := $(DEB_RUN) chromium
 HOST ?= 127.0.0.1
@@ -11,12 +12,12 @@ PORT ?= 5000
 
 .PHONY: run test lint system-deps system-deps-test install install-test clean
 
-run: install system-deps
+run: system-deps install
 	$(BIN)/formapp db upgrade
 	$(BIN)/formapp demo
 	$(BIN)/formapp run --host $(HOST) --port $(PORT)
 
-test: install-test system-deps-test
+test: system-deps-test install-test
 	$(BIN)/ruff check formapp tests
 	$(BIN)/pytest
 

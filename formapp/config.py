@@ -87,6 +87,12 @@ def load_config(env: Mapping[str, str] | None = None, overrides: Mapping[str, An
         # A permission lasts at most this long (SUS: two years, then renewed).
         "FORMAPP_MAX_GRANT_DAYS": 2 * 365 + 1,
         "FORMAPP_DEMO_ALLOWED": not production,
+        # The seal (README: Production). Empty in development: a demo seal is generated.
+        "FORMAPP_SEAL_PKCS12": env.get("FORMAPP_SEAL_PKCS12") or None,
+        "FORMAPP_SEAL_PASSWORD": env.get("FORMAPP_SEAL_PASSWORD") or None,
+        "FORMAPP_TRUST_ROOTS": env.get("FORMAPP_TRUST_ROOTS") or None,
+        "FORMAPP_TSA_URL": env.get("FORMAPP_TSA_URL") or None,
+        "FORMAPP_TIMESTAMPER": None,  # tests put pyHanko's offline timestamper here
     }
     config.update(overrides)
     config["FORMAPP_DATA_DIR"] = data_dir

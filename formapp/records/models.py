@@ -162,3 +162,127 @@ class Grant(db.Model):
 
     def is_live_on(self, day: date) -> bool:
         return self.revoked_at is None and self.valid_from <= day <= self.valid_until
+
+
+class ConsentStatus(enum.StrEnum):
+    ACTIVE = "active"  # signed, not yet used by a registration
+    USED = "used"  # a registration with personal data rests on it
+    WITHDRAWN = "withdrawn"  # the participant took it back (GDPR art. 7.3)
+    SUPERSEDED = "superseded"  # replaced by a newer consent before it was used
+
+
+class Person(db.Model):
+    """A participant known by personnummer within one förbund (never across förbund)."""
+
+    __tablename__ = "person"
+    __table_args__ = (UniqueConstraint("forbund_id", "personnummer"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    forbund_id: Mapped[int] = mapped_column(ForeignKey("forbund.id", ondelete="RESTRICT"),
+                                            index=True)
+    personnummer: Mapped[str] = mapped_column(String(12))
+    kon: Mapped[str] = mapped_column(String(8))
+    birth_date: Mapped[date] = mapped_column(Date)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ArchivedDocument(db.Model):
+    """A sealed PDF in the archive: its SHA-256 names the file; committed with its record."""
+
+    __tablename__ = "archived_document"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))  # consent, withdrawal, 9448, 9449 …
+    forbund_id: Mapped[int] = mapped_column(ForeignKey("forbund.id", ondelete="RESTRICT"),
+                                            index=True)
+    size: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ConsentDraft(db.Model):
+    """A consent being taken on the tablet: the officer's answers until the participant signs.
+
+    Kept on the server, never in the cookie, and deleted when the consent is sealed or
+    abandoned; a draft older than a day is ignored.
+    """
+
+    __tablename__ = "consent_draft"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token: Mapped[str] = mapped_column(String(43), unique=True)
+    insats_id: Mapped[int] = mapped_column(ForeignKey("insats.id", ondelete="CASCADE"))
+    officer_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"))
+    personnummer: Mapped[str] = mapped_column(String(12))
+    place: Mapped[str] = mapped_column(String(100))
+    locale: Mapped[str | None] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    insats: Mapped[Insats] = relationship()
+    officer: Mapped[User] = relationship()
+
+
+class Consent(db.Model):
+    """A signed FK 9443: who, for which insats, which texts, and the sealed PDF that proves it."""
+
+    __tablename__ = "consent"
+    __table_args__ = (
+        CheckConstraint("status IN ('active', 'used', 'withdrawn', 'superseded')",
+                        name="status"),
+        # One active consent per person and insats, enforced by the database.
+        Index("uq_consent_active", "person_id", "insats_id", unique=True,
+              sqlite_where=text("status = 'active'"),
+              postgresql_where=text("status = 'active'")),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)  # the document id (UUID)
+    forbund_id: Mapped[int] = mapped_column(ForeignKey("forbund.id", ondelete="RESTRICT"),
+                                            index=True)
+    insats_id: Mapped[int] = mapped_column(ForeignKey("insats.id", ondelete="RESTRICT"),
+                                           index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="RESTRICT"),
+                                           index=True)
+    officer_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id",
+                                                              ondelete="SET NULL"))
+    locale: Mapped[str] = mapped_column(String(16))  # the language the participant read
+    binding_version: Mapped[str] = mapped_column(String(64))
+    binding_sha256: Mapped[str] = mapped_column(String(64))
+    read_version: Mapped[str | None] = mapped_column(String(64))
+    read_sha256: Mapped[str | None] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(200))  # namnförtydligande
+    place: Mapped[str] = mapped_column(String(100))
+    signed_on: Mapped[date] = mapped_column(Date)
+    signed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    pdf_sha256: Mapped[str] = mapped_column(ForeignKey("archived_document.sha256",
+                                                       ondelete="RESTRICT"))
+    status: Mapped[str] = mapped_column(String(16), default=ConsentStatus.ACTIVE.value)
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id",
+                                                                   ondelete="SET NULL"))
+    withdrawal_reason: Mapped[str | None] = mapped_column(Text)
+    withdrawal_pdf_sha256: Mapped[str | None] = mapped_column(
+        ForeignKey("archived_document.sha256", ondelete="RESTRICT"))
+
+    person: Mapped[Person] = relationship()
+    insats: Mapped[Insats] = relationship()
+    officer: Mapped[User | None] = relationship(foreign_keys=[officer_id])
+    withdrawn_by: Mapped[User | None] = relationship(foreign_keys=[withdrawn_by_id])
+
+
+class ConsentTextVersion(db.Model):
+    """A FK 9443 text version a förbund published itself (its own controller text or an
+    official translation). The built-in versions live in forms/9443; both are immutable."""
+
+    __tablename__ = "consent_text_version"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    forbund_id: Mapped[int] = mapped_column(ForeignKey("forbund.id", ondelete="RESTRICT"),
+                                            index=True)
+    locale: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16))
+    content: Mapped[str] = mapped_column(Text)  # the TOML text, exactly as published
+    sha256: Mapped[str] = mapped_column(String(64))
+    published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id",
+                                                                   ondelete="SET NULL"))

@@ -1,0 +1,142 @@
+"""The FK 9443 text versions: immutable, hashed, in every published language.
+
+Two sources, one rule (a published text never changes):
+
+- built-in versions listed in ``forms/9443/published.toml``, each with the SHA-256 of its file;
+  :func:`verify_builtin` refuses a file that no longer matches (the app will not start);
+- versions a förbund publishes itself (its own controller text or an official translation),
+  kept in the database with their content and SHA-256 (``records.consent_texts``).
+
+The current version for a förbund and locale is the förbund's newest, else the newest built-in.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tomllib
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+from formapp.definitions.loader import default_forms_dir
+from formapp.documents.consent import ConsentLabels, ConsentText, TextSection
+
+STATUSES = ("binding", "official", "unofficial")
+_TOP_KEYS = {"locale", "language_name", "status", "title", "direction", "sections",
+             "declaration", "labels"}
+_LABEL_KEYS = {"personnummer", "underskrift", "ort_och_datum", "namnfortydligande"}
+
+
+class ConsentTextError(ValueError):
+    """A text file or manifest entry that is malformed or no longer matches its hash."""
+
+
+@dataclass(frozen=True)
+class PublishedVersion:
+    """A manifest entry: where a built-in version is and what its bytes must hash to."""
+
+    id: str
+    locale: str
+    file: Path
+    sha256: str
+    status: str
+    published: date
+
+
+def sha256_hex(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()
+
+
+def parse_text(raw: bytes, *, version: str, expected_sha256: str | None = None) -> ConsentText:
+    """A consent text from its TOML bytes; ``ConsentTextError`` says what is wrong."""
+    digest = sha256_hex(raw)
+    if expected_sha256 is not None and digest != expected_sha256:
+        raise ConsentTextError(f"text version {version} has been changed: SHA-256 is {digest}, "
+                               f"published as {expected_sha256}")
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConsentTextError(f"{version}: not UTF-8 TOML ({exc})") from exc
+    unknown = set(data) - _TOP_KEYS
+    missing = _TOP_KEYS - set(data) - {"language_name", "direction"}
+    if unknown or missing:
+        raise ConsentTextError(f"{version}: unknown keys {sorted(unknown)}, "
+                               f"missing keys {sorted(missing)}")
+    if data["status"] not in STATUSES:
+        raise ConsentTextError(f"{version}: status must be one of {STATUSES}")
+    labels = data.get("labels", {})
+    declaration = data.get("declaration", {})
+    try:
+        sections = tuple(TextSection(str(s.get("heading", "")),
+                                     tuple(str(p) for p in s["paragraphs"]))
+                         for s in data["sections"])
+        text = ConsentText(
+            locale=str(data["locale"]), status=str(data["status"]), version=version,
+            sha256=digest, title=str(data["title"]), sections=sections,
+            declaration_heading=str(declaration["heading"]),
+            declaration_text=str(declaration["text"]),
+            labels=ConsentLabels(**{k: str(labels[k]) for k in _LABEL_KEYS}),
+            language_name=str(data.get("language_name", "")),
+        )
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise ConsentTextError(f"{version}: incomplete text ({exc!r})") from exc
+    if set(labels) != _LABEL_KEYS:
+        raise ConsentTextError(f"{version}: labels must be exactly {sorted(_LABEL_KEYS)}")
+    empty = [p for s in sections for p in s.paragraphs if not p.strip()]
+    if not sections or empty or not text.title.strip() or not text.declaration_text.strip():
+        raise ConsentTextError(f"{version}: a title, paragraphs and a declaration are required")
+    if (text.locale == "sv") != (text.status == "binding"):
+        raise ConsentTextError(f"{version}: the Swedish text and only it is 'binding'")
+    return text
+
+
+@cache
+def builtin_versions(forms_dir: Path | None = None) -> tuple[PublishedVersion, ...]:
+    """The manifest's entries, newest last per locale."""
+    base = (forms_dir or default_forms_dir()) / "9443"
+    manifest = base / "published.toml"
+    try:
+        entries = tomllib.loads(manifest.read_text(encoding="utf-8"))["version"]
+    except (OSError, KeyError, tomllib.TOMLDecodeError) as exc:
+        raise ConsentTextError(f"cannot read {manifest}: {exc}") from exc
+    versions = tuple(PublishedVersion(
+        id=e["id"], locale=e["locale"], file=base / e["file"], sha256=e["sha256"],
+        status=e["status"], published=e["published"]) for e in entries)
+    ids = [v.id for v in versions]
+    if len(set(ids)) != len(ids):
+        raise ConsentTextError(f"{manifest}: a version id is listed twice")
+    return versions
+
+
+@cache
+def load_builtin(version_id: str, forms_dir: Path | None = None) -> ConsentText:
+    for entry in builtin_versions(forms_dir):
+        if entry.id == version_id:
+            try:
+                raw = entry.file.read_bytes()
+            except OSError as exc:
+                raise ConsentTextError(f"text version {version_id}: {exc}") from exc
+            text = parse_text(raw, version=entry.id, expected_sha256=entry.sha256)
+            if text.locale != entry.locale or text.status != entry.status:
+                raise ConsentTextError(f"text version {version_id}: locale or status differs "
+                                       "from the manifest")
+            return text
+    raise KeyError(version_id)
+
+
+def verify_builtin(forms_dir: Path | None = None) -> list[ConsentText]:
+    """Every built-in version, each checked against its published hash (raises if any fails)."""
+    return [load_builtin(v.id, forms_dir) for v in builtin_versions(forms_dir)]
+
+
+def latest_builtin(locale: str, forms_dir: Path | None = None) -> ConsentText | None:
+    matching = [v for v in builtin_versions(forms_dir) if v.locale == locale]
+    return load_builtin(matching[-1].id, forms_dir) if matching else None
+
+
+def builtin_locales(forms_dir: Path | None = None) -> tuple[str, ...]:
+    seen: dict[str, None] = {}
+    for version in builtin_versions(forms_dir):
+        seen.setdefault(version.locale)
+    return tuple(seen)

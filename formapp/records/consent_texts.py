@@ -1,0 +1,79 @@
+"""Which FK 9443 text a förbund shows in a language, and publishing a förbund's own version."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from formapp.definitions import consent_texts as builtin
+from formapp.documents.consent import ConsentText
+from formapp.extensions import db
+from formapp.records.errors import RuleViolation
+from formapp.records.models import ConsentTextVersion, Forbund, User
+
+
+def _from_row(row: ConsentTextVersion) -> ConsentText:
+    return builtin.parse_text(row.content.encode("utf-8"), version=row.id,
+                              expected_sha256=row.sha256)
+
+
+def current_text(forbund: Forbund, locale: str) -> ConsentText | None:
+    """The förbund's newest version in ``locale``, else the newest built-in one."""
+    row = db.session.scalar(
+        select(ConsentTextVersion)
+        .where(ConsentTextVersion.forbund_id == forbund.id, ConsentTextVersion.locale == locale)
+        .order_by(ConsentTextVersion.published_at.desc(), ConsentTextVersion.id.desc()).limit(1))
+    return _from_row(row) if row is not None else builtin.latest_builtin(locale)
+
+
+def text_version(version_id: str) -> ConsentText:
+    """A version by id, from either source, checked against its hash."""
+    row = db.session.get(ConsentTextVersion, version_id)
+    if row is not None:
+        return _from_row(row)
+    return builtin.load_builtin(version_id)
+
+
+def available_locales(forbund: Forbund) -> list[str]:
+    """Every locale the förbund can show: built-in ones plus its own."""
+    own = db.session.scalars(select(ConsentTextVersion.locale).distinct()
+                             .where(ConsentTextVersion.forbund_id == forbund.id)).all()
+    locales = list(builtin.builtin_locales())
+    return locales + sorted(set(own) - set(locales))
+
+
+def verify_published(forbund_id: int | None = None) -> list[str]:
+    """Problems with the förbund-published versions in the database (empty when all is well)."""
+    query = select(ConsentTextVersion)
+    if forbund_id is not None:
+        query = query.where(ConsentTextVersion.forbund_id == forbund_id)
+    problems = []
+    for row in db.session.scalars(query):
+        try:
+            _from_row(row)
+        except builtin.ConsentTextError as exc:
+            problems.append(str(exc))
+    return problems
+
+
+def publish_text(forbund: Forbund, raw: bytes, *, by: User | None) -> ConsentText:
+    """Publish a förbund's own version (never replaces one: every publication is new)."""
+    try:
+        probe = builtin.parse_text(raw, version="new")
+    except builtin.ConsentTextError as exc:
+        raise RuleViolation("file", _l("Filen är inte en giltig samtyckestext: %(problem)s",
+                                       problem=str(exc).removeprefix("new: "))) from exc
+    if probe.status == "unofficial":
+        raise RuleViolation("file", _l("En publicerad text ska ha status binding (svenska) "
+                                       "eller official (översättning)."))
+    count = db.session.scalar(select(func.count()).select_from(ConsentTextVersion).where(
+        ConsentTextVersion.forbund_id == forbund.id,
+        ConsentTextVersion.locale == probe.locale)) or 0
+    version_id = f"9443-{probe.locale}-f{forbund.id}-{count + 1}"
+    row = ConsentTextVersion(id=version_id, forbund_id=forbund.id, locale=probe.locale,
+                             status=probe.status, content=raw.decode("utf-8"),
+                             sha256=builtin.sha256_hex(raw),
+                             published_by_id=by.id if by else None)
+    db.session.add(row)
+    db.session.flush()
+    return _from_row(row)

@@ -1,0 +1,182 @@
+"""FK 9443: a draft while the tablet is with the participant, then the signed, sealed consent.
+
+``sign_consent`` goes consent → PDF → seal → archive and adds the records; it flushes and
+never commits. The caller commits once and, if that fails, removes the archived file it was
+given back (``Signed.new_files``), so a record and its PDF exist together or not at all.
+"""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from formapp.documents.consent import ConsentDocument, Signature
+from formapp.documents.consent_pdf import render_consent_pdf
+from formapp.documents.errors import DocumentError
+from formapp.domain.personnummer import PersonnummerError, parse_personnummer
+from formapp.evidence import evidence
+from formapp.extensions import db
+from formapp.records.consent_texts import current_text
+from formapp.records.errors import RuleViolation
+from formapp.records.models import (
+    ArchivedDocument,
+    Consent,
+    ConsentDraft,
+    ConsentStatus,
+    Insats,
+    Person,
+    User,
+)
+
+DRAFT_LIFETIME = timedelta(hours=12)
+MAX_NAME = 200
+
+
+@dataclass(frozen=True)
+class Signed:
+    consent: Consent
+    new_files: tuple[str, ...]  # archive digests written by this call
+
+
+def find_person(forbund_id: int, personnummer: str) -> Person | None:
+    return db.session.scalar(select(Person).where(Person.forbund_id == forbund_id,
+                                                  Person.personnummer == personnummer))
+
+
+def active_consent(person: Person | None, insats: Insats) -> Consent | None:
+    if person is None:
+        return None
+    return db.session.scalar(select(Consent).where(
+        Consent.person_id == person.id, Consent.insats_id == insats.id,
+        Consent.status == ConsentStatus.ACTIVE.value))
+
+
+def start_draft(insats: Insats, officer: User, *, personnummer: str, place: str,
+                today: date) -> ConsentDraft:
+    """Check what the officer entered and keep it until the participant has signed."""
+    try:
+        pnr = parse_personnummer(personnummer, today=today)
+    except PersonnummerError as exc:
+        raise RuleViolation("personnummer", exc.args[0]) from exc
+    if not insats.runs_on(today):
+        raise RuleViolation("personnummer", _l("Insatsen pågår inte i dag; samtycke kan bara "
+                                               "tas under insatsens period."))
+    if active_consent(find_person(insats.forbund_id, pnr.digits), insats) is not None:
+        raise RuleViolation("personnummer", _l(
+            "Personen har redan ett aktivt samtycke för den här insatsen. Använd det, eller "
+            "återkalla det först."))
+    place = " ".join(place.split())
+    if not place:
+        raise RuleViolation("place", _l("Ange orten där samtycket lämnas."))
+    draft = ConsentDraft(token=secrets.token_urlsafe(32), insats=insats, officer=officer,
+                         personnummer=pnr.digits, place=place[:100])
+    db.session.add(draft)
+    db.session.flush()
+    return draft
+
+
+def draft_by_token(token: str, *, now: datetime | None = None) -> ConsentDraft | None:
+    draft = db.session.scalar(select(ConsentDraft).where(ConsentDraft.token == token))
+    if draft is None:
+        return None
+    created = draft.created_at if draft.created_at.tzinfo else draft.created_at.replace(
+        tzinfo=UTC)
+    if (now or datetime.now(UTC)) - created > DRAFT_LIFETIME:
+        return None
+    return draft
+
+
+def discard_draft(draft: ConsentDraft) -> None:
+    db.session.delete(draft)
+    db.session.flush()
+
+
+def _consent_record(consent_id: str, draft: ConsentDraft, binding_version: str,
+                    read_version: str | None, locale: str, name: str, signed_at: datetime,
+                    pnr: str) -> dict[str, object]:
+    """What the PDF embeds as record.json: the consent as data, self-contained."""
+    return {
+        "form": "FK 9443 (002.F.001)",
+        "document_id": consent_id,
+        "forbund": draft.insats.forbund.name,
+        "insats": {"id": draft.insats.id, "name": draft.insats.name},
+        "personnummer": pnr,
+        "namnfortydligande": name,
+        "ort": draft.place,
+        "datum": signed_at.date().isoformat(),
+        "signed_at": signed_at.isoformat(),
+        "officer": {"id": draft.officer.id, "name": draft.officer.full_name},
+        "read_locale": locale,
+        "binding_text_version": binding_version,
+        "read_text_version": read_version,
+    }
+
+
+def sign_consent(draft: ConsentDraft, *, locale: str, name: str, signature: Signature,
+                 confirmed_read: bool, now: datetime | None = None) -> Signed:
+    """The participant has read and signed: seal the PDF, archive it, record the consent."""
+    now = now or datetime.now(UTC)
+    forbund = draft.insats.forbund
+    if not confirmed_read:
+        raise RuleViolation("confirmed", _l("Bekräfta att du har läst texten."))
+    name = " ".join(name.split())
+    if not name:
+        raise RuleViolation("name", _l("Skriv ditt namn."))
+    if len(name) > MAX_NAME:
+        raise RuleViolation("name", _l("Namnet är för långt."))
+    binding = current_text(forbund, "sv")
+    read = current_text(forbund, locale)
+    if binding is None or read is None:
+        raise RuleViolation("locale", _l("Språket finns inte. Välj ett annat språk."))
+    pnr = parse_personnummer(draft.personnummer, today=now.date())
+    person = find_person(forbund.id, pnr.digits)
+    if active_consent(person, draft.insats) is not None:
+        raise RuleViolation("name", _l("Personen har redan ett aktivt samtycke för insatsen."))
+    if person is None:
+        person = Person(forbund_id=forbund.id, personnummer=pnr.digits, kon=pnr.kon,
+                        birth_date=pnr.birth_date)
+        db.session.add(person)
+    person.name = name
+    db.session.flush()
+
+    consent_id = str(uuid.uuid4())
+    read_text = read if locale != "sv" else None
+    document = ConsentDocument(
+        document_id=consent_id, binding_text=binding, read_text=read_text,
+        personnummer=pnr.formatted, name=name, place=draft.place, signed_on=now.date(),
+        signature=signature, officer=draft.officer.full_name, insats=draft.insats.name,
+        forbund=forbund.name, created=now,
+        record=_consent_record(consent_id, draft, binding.version,
+                               read_text.version if read_text else None, locale, name, now,
+                               pnr.formatted))
+    try:
+        pdf = render_consent_pdf(document)
+        digest, sealed = evidence().seal_and_store(pdf)
+    except DocumentError as exc:
+        raise RuleViolation("signature", _l("Samtycket kunde inte skapas: %(problem)s",
+                                            problem=str(exc))) from exc
+    existed = db.session.get(ArchivedDocument, digest) is not None
+    if not existed:
+        db.session.add(ArchivedDocument(sha256=digest, kind="consent", forbund_id=forbund.id,
+                                        size=len(sealed)))
+    consent = Consent(
+        id=consent_id, forbund_id=forbund.id, insats_id=draft.insats_id, person=person,
+        officer_id=draft.officer_id, locale=locale, binding_version=binding.version,
+        binding_sha256=binding.sha256,
+        read_version=read_text.version if read_text else None,
+        read_sha256=read_text.sha256 if read_text else None, name=name, place=draft.place,
+        signed_on=now.date(), signed_at=now, pdf_sha256=digest)
+    db.session.add(consent)
+    db.session.delete(draft)
+    db.session.flush()
+    return Signed(consent, () if existed else (digest,))
+
+
+def consents_of(person: Person) -> list[Consent]:
+    return list(db.session.scalars(select(Consent).where(Consent.person_id == person.id)
+                                   .order_by(Consent.signed_at.desc())))
