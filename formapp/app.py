@@ -9,8 +9,8 @@ from typing import Any
 from flask import Flask
 
 from formapp.config import load_config
-from formapp.extensions import babel, csrf, db, login_manager, migrate
-from formapp.i18n import select_locale
+from formapp.extensions import csrf, db, login_manager, migrate
+from formapp.i18n import configure_i18n
 from formapp.records import models  # noqa: F401  (registers the tables on the metadata)
 from formapp.web import register_web
 
@@ -37,5 +37,5 @@ def _configure_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True,
                      compare_type=True)
     csrf.init_app(app)
-    babel.init_app(app, locale_selector=select_locale)
+    configure_i18n(app)
     login_manager.init_app(app)

@@ -83,7 +83,6 @@ def load_config(env: Mapping[str, str] | None = None, overrides: Mapping[str, An
         "BABEL_DEFAULT_LOCALE": "sv",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Stockholm",
         "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "translations"),
-        "FORMAPP_LANGUAGES": ("sv", "en"),
         # A permission lasts at most this long (SUS: two years, then renewed).
         "FORMAPP_MAX_GRANT_DAYS": 2 * 365 + 1,
         "FORMAPP_DEMO_ALLOWED": not production,

@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Literal, get_args
 
 from flask_babel import LazyString
-from flask_babel import lazy_gettext as _l
+
+from formapp.i18n import _lp
 
 FieldType = Literal[
     "personnummer",   # 12 digits, formapp.domain.personnummer
@@ -38,7 +39,7 @@ YES, NO = "ja", "nej"
 
 def text(msgid: str, **params: object) -> LazyString:
     """A definition string, translated when rendered (in the reader's locale)."""
-    return _l(msgid, **params)
+    return _lp(msgid, **params)
 
 
 @dataclass(frozen=True)

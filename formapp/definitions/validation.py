@@ -17,7 +17,6 @@ from types import MappingProxyType
 from typing import Any
 
 from flask_babel import LazyString
-from flask_babel import lazy_gettext as _l
 
 from formapp.definitions.model import (
     NO,
@@ -38,6 +37,7 @@ from formapp.definitions.model import (
 )
 from formapp.domain import kommuner
 from formapp.domain.personnummer import PersonnummerError, parse_personnummer
+from formapp.i18n import _lp
 
 Errors = dict[str, list[LazyString]]
 
@@ -90,7 +90,7 @@ def check(definition: FormDefinition, answers: Mapping[str, object], *, today: d
     # definition disagree, and silently losing an answer is worse than a visible error.
     for key in answers:
         if key not in definition.fields:
-            errors.setdefault(key, []).append(_l("Blanketten har ingen sådan fråga."))
+            errors.setdefault(key, []).append(_lp("Blanketten har ingen sådan fråga."))
 
     for field in definition.fields.values():
         state, blocking = _asked(field, definition, values, asked)
@@ -101,7 +101,7 @@ def check(definition: FormDefinition, answers: Mapping[str, object], *, today: d
             # Printed, not answered: absent is fine, a different value is not.
             if not empty and raw != field.value:
                 errors.setdefault(field.name, []).append(
-                    _l("Värdet ska vara ”%(value)s”.", value=text(field.value or "")))
+                    _lp("Värdet ska vara ”%(value)s”.", value=text(field.value or "")))
             elif state:
                 values[field.name] = field.value
             continue
@@ -116,7 +116,7 @@ def check(definition: FormDefinition, answers: Mapping[str, object], *, today: d
             continue
         if empty:
             if field.required:
-                errors.setdefault(field.name, []).append(_l("Frågan måste besvaras."))
+                errors.setdefault(field.name, []).append(_lp("Frågan måste besvaras."))
             continue
         try:
             values[field.name] = _clean(field, raw, values, today)
@@ -201,11 +201,11 @@ def _asked(field: Field, definition: FormDefinition, values: Mapping[str, object
 def _not_asked_message(definition: FormDefinition, blocking: Condition | None,
                        values: Mapping[str, object]) -> LazyString:
     if blocking is None or blocking.field not in values:
-        return _l("Frågan ska inte besvaras här.")
+        return _lp("Frågan ska inte besvaras här.")
     controlling = definition.fields[blocking.field]
-    return _l("Frågan ska inte besvaras när ”%(question)s” är ”%(answer)s”.",
-              question=text(controlling.label),
-              answer=_answer_text(controlling, values[blocking.field]))
+    return _lp("Frågan ska inte besvaras när ”%(question)s” är ”%(answer)s”.",
+               question=text(controlling.label),
+               answer=_answer_text(controlling, values[blocking.field]))
 
 
 # --- cleaning by type -------------------------------------------------------------------------
@@ -217,7 +217,7 @@ def _clean(field: Field, raw: object, values: Mapping[str, object], today: date)
 def _clean_personnummer(field: Field, raw: object, values: Mapping[str, object],
                         today: date) -> object:
     if not isinstance(raw, str):
-        raise _Invalid(_l("Ange personnumret med 12 siffror (ÅÅÅÅMMDD-NNNN)."))
+        raise _Invalid(_lp("Ange personnumret med 12 siffror (ÅÅÅÅMMDD-NNNN)."))
     try:
         return parse_personnummer(raw, today=today)
     except PersonnummerError as error:
@@ -226,10 +226,10 @@ def _clean_personnummer(field: Field, raw: object, values: Mapping[str, object],
 
 def _clean_text(field: Field, raw: object, values: Mapping[str, object], today: date) -> object:
     if not isinstance(raw, str):
-        raise _Invalid(_l("Skriv en text."))
+        raise _Invalid(_lp("Skriv en text."))
     value = " ".join(raw.split())  # a name typed on a tablet often carries stray blanks
     if field.max_length is not None and len(value) > field.max_length:
-        raise _Invalid(_l("Högst %(max)d tecken.", max=field.max_length))
+        raise _Invalid(_lp("Högst %(max)d tecken.", max=field.max_length))
     return value
 
 
@@ -244,12 +244,12 @@ def _clean_date(field: Field, raw: object, values: Mapping[str, object], today: 
             return date.fromisoformat(raw.strip())
         except ValueError:
             pass
-    raise _Invalid(_l("Ange ett datum som finns, skrivet ÅÅÅÅ-MM-DD."))
+    raise _Invalid(_lp("Ange ett datum som finns, skrivet ÅÅÅÅ-MM-DD."))
 
 
 def _clean_kommun(field: Field, raw: object, values: Mapping[str, object], today: date) -> object:
     if not kommuner.is_kommun(raw):
-        raise _Invalid(_l("Välj en av Sveriges kommuner."))
+        raise _Invalid(_lp("Välj en av Sveriges kommuner."))
     return raw
 
 
@@ -257,19 +257,19 @@ def _clean_stadsdel(field: Field, raw: object, values: Mapping[str, object],
                     today: date) -> object:
     code = values.get(field.kommun_field or "")
     if not isinstance(raw, str) or not isinstance(code, str):
-        raise _Invalid(_l("Välj en stadsdel i listan."))
+        raise _Invalid(_lp("Välj en stadsdel i listan."))
     on = values.get(field.date_field or "")
     names = kommuner.stadsdelar(code, on if isinstance(on, date) else today)
     if raw not in names:
-        raise _Invalid(_l("”%(value)s” är inte en stadsdel i %(kommun)s. Välj en i listan.",
-                          value=raw, kommun=kommuner.kommun(code).name))
+        raise _Invalid(_lp("”%(value)s” är inte en stadsdel i %(kommun)s. Välj en i listan.",
+                           value=raw, kommun=kommuner.kommun(code).name))
     return raw
 
 
 def _clean_single(field: Field, raw: object, values: Mapping[str, object], today: date) -> object:
     assert field.options is not None
     if not isinstance(raw, str) or raw not in field.options.codes:
-        raise _Invalid(_l("Välj ett av alternativen."))
+        raise _Invalid(_lp("Välj ett av alternativen."))
     return raw
 
 
@@ -277,9 +277,9 @@ def _clean_multi(field: Field, raw: object, values: Mapping[str, object], today:
     assert field.options is not None
     if not isinstance(raw, list | tuple | set | frozenset) or not all(
             isinstance(code, str) and code in field.options.codes for code in raw):
-        raise _Invalid(_l("Välj ett eller flera av alternativen."))
+        raise _Invalid(_lp("Välj ett eller flera av alternativen."))
     if len(set(raw)) != len(raw):
-        raise _Invalid(_l("Samma alternativ är valt två gånger."))
+        raise _Invalid(_lp("Samma alternativ är valt två gånger."))
     return tuple(code for code in field.options.codes if code in raw)  # in the form's order
 
 
@@ -288,7 +288,7 @@ def _clean_yes_no(field: Field, raw: object, values: Mapping[str, object], today
         return YES if raw else NO
     if raw in (YES, NO):
         return raw
-    raise _Invalid(_l("Svara ja eller nej."))
+    raise _Invalid(_lp("Svara ja eller nej."))
 
 
 def _clean_percent(field: Field, raw: object, values: Mapping[str, object],
@@ -300,7 +300,7 @@ def _clean_percent(field: Field, raw: object, values: Mapping[str, object],
     elif isinstance(raw, str) and raw.strip().removesuffix("%").strip().isdecimal():
         number = int(raw.strip().removesuffix("%").strip())
     if number is None or not low <= number <= high:
-        raise _Invalid(_l("Ange ett heltal från %(min)d till %(max)d.", min=low, max=high))
+        raise _Invalid(_lp("Ange ett heltal från %(min)d till %(max)d.", min=low, max=high))
     return number
 
 
@@ -347,32 +347,32 @@ def _apply(rule: Rule, definition: FormDefinition, values: Mapping[str, object],
             options = fields[rule.field].options
             assert options is not None
             others = [options.get(code).label for code in chosen if code != rule.option]
-            return [(rule.field, _l(rule.message, option=text(options.get(rule.option).label),
-                                    others=_labels(others)))]
+            return [(rule.field, _lp(rule.message, option=text(options.get(rule.option).label),
+                                     others=_labels(others)))]
     elif isinstance(rule, Contradiction):
         first_field, second_field = fields[rule.if_.field], fields[rule.then_not.field]
         first = _matching(first_field, values[first_field.name], rule.if_)
         second = _matching(second_field, values[second_field.name], rule.then_not)
         if first and second:
-            message = _l(rule.message, first=_labels([option.label for option in first]),
-                         second=_labels([option.label for option in second]))
+            message = _lp(rule.message, first=_labels([option.label for option in first]),
+                          second=_labels([option.label for option in second]))
             return [(first_field.name, message), (second_field.name, message)]
     elif isinstance(rule, RequiresAny):
         if_field = fields[rule.if_.field]
         if _holds(rule.if_, values[if_field.name], if_field) and not any(
                 _holds(condition, values[condition.field], fields[condition.field])
                 for condition in rule.any_of):
-            return [(if_field.name, _l(rule.message,
-                                       answer=_answer_text(if_field, values[if_field.name])))]
+            return [(if_field.name, _lp(rule.message,
+                                        answer=_answer_text(if_field, values[if_field.name])))]
     elif isinstance(rule, DateNotFuture):
         if values[rule.field] > today:  # type: ignore[operator]
-            return [(rule.field, _l(rule.message))]
+            return [(rule.field, _lp(rule.message))]
     elif isinstance(rule, DateNotBefore | DateNotAfter):
         other = values.get(rule.other, context.get(rule.other))
         if isinstance(other, date):
             value = values[rule.field]
             wrong = value < other if isinstance(rule, DateNotBefore) else value > other  # type: ignore[operator]
             if wrong:
-                return [(rule.field, _l(rule.message, other=other.isoformat()))]
+                return [(rule.field, _lp(rule.message, other=other.isoformat()))]
     return []
 

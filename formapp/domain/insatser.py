@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
+from formapp.i18n import _lo
 
 
 @dataclass(frozen=True)
@@ -21,41 +21,41 @@ INDIVIDINRIKTAD = "individinriktad"
 STRUKTUROVERGRIPANDE = "strukturovergripande"
 
 KINDS: tuple[Choice, ...] = (
-    Choice(INDIVIDINRIKTAD, _l("Individinriktad"),
-           _l("Vänder sig till individer med behov av arbetslivsinriktad rehabilitering och stöd "
-              "för övergång i arbete etc.")),
-    Choice(STRUKTUROVERGRIPANDE, _l("Strukturövergripande"),
-           _l("Vänder sig till de samverkande myndigheterna eller insatser som syftar till att öka "
-              "kunskapen om olika gruppers behov av arbetslivsinriktad rehabilitering.")),
+    Choice(INDIVIDINRIKTAD, _lo("Individinriktad"),
+           _lo("Vänder sig till individer med behov av arbetslivsinriktad rehabilitering och stöd "
+               "för övergång i arbete etc.")),
+    Choice(STRUKTUROVERGRIPANDE, _lo("Strukturövergripande"),
+           _lo("Vänder sig till de samverkande myndigheterna eller insatser som syftar till att "
+               "öka kunskapen om olika gruppers behov av arbetslivsinriktad rehabilitering.")),
 )
 
 INRIKTNINGAR: dict[str, tuple[Choice, ...]] = {
     INDIVIDINRIKTAD: (
-        Choice("forebyggande", _l("Förebyggande")),
-        Choice("forberedande", _l("Förberedande")),
-        Choice("kartlaggning_individer", _l("Kartläggning av individer")),
+        Choice("forebyggande", _lo("Förebyggande")),
+        Choice("forberedande", _lo("Förberedande")),
+        Choice("kartlaggning_individer", _lo("Kartläggning av individer")),
         Choice("rehabilitering_arbete_utbildning",
-               _l("Rehabilitering till arbete eller utbildning")),
-        Choice("annan_individ", _l("Annan inriktning")),
+               _lo("Rehabilitering till arbete eller utbildning")),
+        Choice("annan_individ", _lo("Annan inriktning")),
     ),
     STRUKTUROVERGRIPANDE: (
-        Choice("dialog_kommunikation", _l("Dialog & kommunikation")),
-        Choice("kartlaggning", _l("Kartläggning")),
-        Choice("utbildning", _l("Utbildning")),
-        Choice("annan_struktur", _l("Annan inriktning")),
+        Choice("dialog_kommunikation", _lo("Dialog & kommunikation")),
+        Choice("kartlaggning", _lo("Kartläggning")),
+        Choice("utbildning", _lo("Utbildning")),
+        Choice("annan_struktur", _lo("Annan inriktning")),
     ),
 }
 
 FINANSIERINGSFORMER: tuple[Choice, ...] = (
-    Choice("finsam", _l("Finsam – samordningsförbund")),
-    Choice("tvapartsfinsam", _l("Tvåpartsfinsam (Af/FK-samarbete)")),
-    Choice("samfinansiering", _l("Annan samfinansiering")),
+    Choice("finsam", _lo("Finsam – samordningsförbund")),
+    Choice("tvapartsfinsam", _lo("Tvåpartsfinsam (Af/FK-samarbete)")),
+    Choice("samfinansiering", _lo("Annan samfinansiering")),
 )
 
 PRIORITY_GROUPS: tuple[Choice, ...] = (
-    Choice("prio_langtidssjukskrivna", _l("Långtidssjukskrivna")),
-    Choice("prio_unga_aktivitetsersattning", _l("Unga med aktivitetsersättning")),
-    Choice("prio_unga_funktionsnedsattning", _l("Unga med funktionsnedsättning")),
+    Choice("prio_langtidssjukskrivna", _lo("Långtidssjukskrivna")),
+    Choice("prio_unga_aktivitetsersattning", _lo("Unga med aktivitetsersättning")),
+    Choice("prio_unga_funktionsnedsattning", _lo("Unga med funktionsnedsättning")),
 )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from flask_babel import lazy_gettext as _l
+from formapp.i18n import _lo
 
 _PATTERN = re.compile(r"^(\d{6})-?(\d{4})$")
 
@@ -22,8 +22,8 @@ def normalise_organisationsnummer(raw: str) -> str:
     """``NNNNNN-NNNN`` or a ValueError whose message says what is wrong."""
     match = _PATTERN.match(raw.strip())
     if not match:
-        raise ValueError(_l("Organisationsnumret ska ha tio siffror, till exempel 222000-1234."))
+        raise ValueError(_lo("Organisationsnumret ska ha tio siffror, till exempel 222000-1234."))
     digits = match.group(1) + match.group(2)
     if not luhn_ok(digits):
-        raise ValueError(_l("Organisationsnumrets kontrollsiffra stämmer inte."))
+        raise ValueError(_lo("Organisationsnumrets kontrollsiffra stämmer inte."))
     return f"{match.group(1)}-{match.group(2)}"

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from flask_babel import lazy_gettext as _l
+from formapp.i18n import _lp
 
 Kon = Literal["kvinna", "man"]
 
@@ -81,23 +81,23 @@ def parse_personnummer(raw: str, *, today: date | None = None) -> Personnummer:
     """
     text = raw.strip() if isinstance(raw, str) else ""
     if not text:
-        raise PersonnummerError(_l("Ange personnumret med 12 siffror (ÅÅÅÅMMDD-NNNN)."))
+        raise PersonnummerError(_lp("Ange personnumret med 12 siffror (ÅÅÅÅMMDD-NNNN)."))
     match = _SHAPE.match(text)
     if match is None:
         core = text.replace("-", "").replace("+", "").replace(" ", "")
         if not core.isdigit() or not core.isascii():
-            raise PersonnummerError(_l(
+            raise PersonnummerError(_lp(
                 "Personnumret får bara innehålla siffror, med ett bindestreck eller plustecken "
                 "före de fyra sista (ÅÅÅÅMMDD-NNNN)."))
         if len(core) == 10:
-            raise PersonnummerError(_l(
+            raise PersonnummerError(_lp(
                 "Personnumret ska skrivas med 12 siffror, med århundradet först (ÅÅÅÅMMDD-NNNN). "
                 "Du har skrivit 10."))
         if len(core) == 12:
-            raise PersonnummerError(_l(
+            raise PersonnummerError(_lp(
                 "Bindestrecket eller plustecknet ska stå före de fyra sista siffrorna "
                 "(ÅÅÅÅMMDD-NNNN)."))
-        raise PersonnummerError(_l(
+        raise PersonnummerError(_lp(
             "Personnumret ska ha 12 siffror (ÅÅÅÅMMDD-NNNN), men har %(count)d.",
             count=len(core)))
     digits = match.group(1) + match.group(2)
@@ -107,16 +107,16 @@ def parse_personnummer(raw: str, *, today: date | None = None) -> Personnummer:
     try:
         birth = date(year, month, real_day)
     except ValueError:
-        raise PersonnummerError(_l(
+        raise PersonnummerError(_lp(
             "Personnumret innehåller inget giltigt datum: %(date)s finns inte.",
             date=f"{digits[:4]}-{digits[4:6]}-{digits[6:8]}")) from None
     if birth > (today or date.today()):
-        raise PersonnummerError(_l(
+        raise PersonnummerError(_lp(
             "Födelsedatumet i personnumret (%(date)s) ligger i framtiden.",
             date=birth.isoformat()))
     # The check digit covers the 10-digit form YYMMDD-NNNC only.
     if not luhn_ok(digits[2:]):
-        raise PersonnummerError(_l(
+        raise PersonnummerError(_lp(
             "Personnumrets kontrollsiffra (den sista siffran) stämmer inte. "
             "Kontrollera alla siffror."))
     # The 9th digit of the 10-digit form (the 11th of 12): odd = man, even = kvinna.

@@ -11,19 +11,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from formapp.extensions import db
+from formapp.i18n import _lo
 from formapp.records.errors import RuleViolation
 from formapp.records.models import Forbund, Grant, Insats, Role, User
 from formapp.records.passwords import MIN_LENGTH, hash_password
 
 ROLE_LABELS: dict[Role, object] = {
-    Role.SAMVERKANSADMIN: _l("Samverkansadministratör"),
-    Role.INSATSANSVARIG: _l("Insatsansvarig"),
-    Role.DELTAGARANSVARIG: _l("Deltagaransvarig"),
-    Role.RAPPORT: _l("Rapport"),
+    Role.SAMVERKANSADMIN: _lo("Samverkansadministratör"),
+    Role.INSATSANSVARIG: _lo("Insatsansvarig"),
+    Role.DELTAGARANSVARIG: _lo("Deltagaransvarig"),
+    Role.RAPPORT: _lo("Rapport"),
 }
 # Roles that exclude deltagaransvarig (SUS guide, "Behörigheter och roller i SUS").
 EXCLUDES_DELTAGARANSVARIG = frozenset({Role.SAMVERKANSADMIN, Role.INSATSANSVARIG})
@@ -40,10 +40,10 @@ class UserInput:
 
 def check_password_strength(password: str, field: str = "password") -> None:
     if len(password) < MIN_LENGTH:
-        raise RuleViolation(field, _l("Lösenordet måste ha minst %(n)d tecken.", n=MIN_LENGTH))
+        raise RuleViolation(field, _lo("Lösenordet måste ha minst %(n)d tecken.", n=MIN_LENGTH))
     if password.strip() != password or len(set(password)) < 4:
-        raise RuleViolation(field, _l("Lösenordet är för enkelt; välj ett längre med fler olika "
-                                      "tecken och utan mellanslag först eller sist."))
+        raise RuleViolation(field, _lo("Lösenordet är för enkelt; välj ett längre med fler olika "
+                                       "tecken och utan mellanslag först eller sist."))
 
 
 def live_grants(user: User, on: date) -> list[Grant]:
@@ -55,21 +55,21 @@ def save_user(forbund: Forbund | None, data: UserInput, user: User | None = None
     """Create or update a user of ``forbund`` (None: a system administrator)."""
     email = data.email.strip().lower()
     if "@" not in email or email.startswith("@") or email.endswith("@") or " " in email:
-        raise RuleViolation("email", _l("Ange en giltig e-postadress, till exempel "
-                                        "namn@forbund.se."))
+        raise RuleViolation("email", _lo("Ange en giltig e-postadress, till exempel "
+                                         "namn@forbund.se."))
     clash = db.session.scalar(select(User).where(func.lower(User.email) == email))
     if clash is not None and clash is not user:
-        raise RuleViolation("email", _l("E-postadressen används redan av en annan användare."))
+        raise RuleViolation("email", _lo("E-postadressen används redan av en annan användare."))
     full_name = " ".join(data.full_name.split())
     if not full_name:
-        raise RuleViolation("full_name", _l("Ange användarens namn."))
+        raise RuleViolation("full_name", _lo("Ange användarens namn."))
     if user is None and not data.password:
-        raise RuleViolation("password", _l("Ange ett lösenord för den nya användaren."))
+        raise RuleViolation("password", _lo("Ange ett lösenord för den nya användaren."))
     if data.password:
         check_password_strength(data.password)
     if user is not None and data.employed_by_forbund and any(
             g.role == Role.DELTAGARANSVARIG for g in live_grants(user, today)):
-        raise RuleViolation("employed_by_forbund", _l(
+        raise RuleViolation("employed_by_forbund", _lo(
             "En anställd på förbundet kan inte vara deltagaransvarig. Ta först bort "
             "användarens uppdrag som deltagaransvarig."))
 
@@ -107,49 +107,49 @@ def grant_role(user: User, role: Role, *, valid_from: date, valid_until: date | 
                insats: Insats | None, granted_by: User | None, today: date) -> Grant:
     """Give ``user`` a permission; refuses what SUS refuses, with a message at the field."""
     if user.forbund_id is None:
-        raise RuleViolation("role", _l("En systemadministratör har inga behörigheter i förbund."))
+        raise RuleViolation("role", _lo("En systemadministratör har inga behörigheter i förbund."))
     if valid_from < today:
-        raise RuleViolation("valid_from", _l("En behörighet kan inte börja i det förflutna."))
+        raise RuleViolation("valid_from", _lo("En behörighet kan inte börja i det förflutna."))
     limit = max_valid_until(valid_from)
     valid_until = valid_until or limit
     if valid_until < valid_from:
-        raise RuleViolation("valid_until", _l("Slutdatum kan inte ligga före startdatum."))
+        raise RuleViolation("valid_until", _lo("Slutdatum kan inte ligga före startdatum."))
     if valid_until > limit:
-        raise RuleViolation("valid_until", _l(
+        raise RuleViolation("valid_until", _lo(
             "En behörighet gäller i högst två år, här till och med %(limit)s. "
             "Därefter förnyas den.", limit=limit.isoformat()))
     live = live_grants(user, today) + [g for g in user.grants
                                        if g.revoked_at is None and g.valid_from > today]
     if role == Role.DELTAGARANSVARIG:
         if insats is None:
-            raise RuleViolation("insats_id", _l("Välj insatsen användaren ska vara "
-                                                "deltagaransvarig för."))
+            raise RuleViolation("insats_id", _lo("Välj insatsen användaren ska vara "
+                                                 "deltagaransvarig för."))
         if insats.forbund_id != user.forbund_id:
-            raise RuleViolation("insats_id", _l("Insatsen hör till ett annat förbund."))
+            raise RuleViolation("insats_id", _lo("Insatsen hör till ett annat förbund."))
         if insats.is_volyminsats:
-            raise RuleViolation("insats_id", _l(
+            raise RuleViolation("insats_id", _lo(
                 "En volyminsats har inga deltagaransvariga: antalet registreras av "
                 "insatsansvarig."))
         if user.employed_by_forbund:
-            raise RuleViolation("role", _l(
+            raise RuleViolation("role", _lo(
                 "%(name)s är anställd på förbundet och kan därför inte vara deltagaransvarig.",
                 name=user.full_name))
         blocking = [g for g in live if g.role in EXCLUDES_DELTAGARANSVARIG]
         if blocking:
-            raise RuleViolation("role", _l(
+            raise RuleViolation("role", _lo(
                 "%(name)s är %(role)s och kan därför inte vara deltagaransvarig.",
                 name=user.full_name, role=str(ROLE_LABELS[Role(blocking[0].role)]).lower()))
     else:
         insats = None
         if role in EXCLUDES_DELTAGARANSVARIG and any(
                 g.role == Role.DELTAGARANSVARIG for g in live):
-            raise RuleViolation("role", _l(
+            raise RuleViolation("role", _lo(
                 "%(name)s är deltagaransvarig och kan därför inte bli %(role)s. Ta först bort "
                 "uppdragen som deltagaransvarig.",
                 name=user.full_name, role=str(ROLE_LABELS[role]).lower()))
     if any(g.role == role and g.insats_id == (insats.id if insats else None) for g in live):
-        raise RuleViolation("role", _l("%(name)s har redan den behörigheten; förnya den i "
-                                       "stället.", name=user.full_name))
+        raise RuleViolation("role", _lo("%(name)s har redan den behörigheten; förnya den i "
+                                        "stället.", name=user.full_name))
     grant = Grant(user=user, role=role.value, insats=insats, valid_from=valid_from,
                   valid_until=valid_until, granted_by_id=granted_by.id if granted_by else None)
     db.session.add(grant)
@@ -166,7 +166,7 @@ def revoke_grant(grant: Grant) -> None:
 def renew_grant(grant: Grant, *, granted_by: User | None, today: date) -> Grant:
     """Replace ``grant`` with one running two years from today; the old one stays as history."""
     if grant.revoked_at is not None:
-        raise RuleViolation("role", _l("Behörigheten är borttagen och kan inte förnyas."))
+        raise RuleViolation("role", _lo("Behörigheten är borttagen och kan inte förnyas."))
     revoke_grant(grant)
     return grant_role(grant.user, Role(grant.role), valid_from=today, valid_until=None,
                       insats=grant.insats, granted_by=granted_by, today=today)

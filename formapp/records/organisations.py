@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from formapp.domain import insatser as vocab
 from formapp.domain.organisationsnummer import normalise_organisationsnummer
 from formapp.extensions import db
+from formapp.i18n import _lo
 from formapp.records.errors import RuleViolation
 from formapp.records.models import Forbund, Insats
 
@@ -45,11 +45,11 @@ def save_forbund(data: ForbundInput, forbund: Forbund | None = None) -> Forbund:
     """Create (``forbund`` None) or update a förbund; flushes, never commits."""
     name = " ".join(data.name.split())
     if not name:
-        raise RuleViolation("name", _l("Ange förbundets namn."))
+        raise RuleViolation("name", _lo("Ange förbundets namn."))
     clash = db.session.scalar(select(Forbund).where(func.lower(Forbund.name) == name.lower()))
     if clash is not None and clash is not forbund:
-        raise RuleViolation("name", _l("Det finns redan ett förbund med namnet %(name)s.",
-                                       name=name))
+        raise RuleViolation("name", _lo("Det finns redan ett förbund med namnet %(name)s.",
+                                        name=name))
     orgnr: str | None = None
     if data.organisationsnummer.strip():
         try:
@@ -59,8 +59,8 @@ def save_forbund(data: ForbundInput, forbund: Forbund | None = None) -> Forbund:
         clash = db.session.scalar(select(Forbund).where(Forbund.organisationsnummer == orgnr))
         if clash is not None and clash is not forbund:
             raise RuleViolation("organisationsnummer",
-                                _l("Organisationsnumret används redan av %(name)s.",
-                                   name=clash.name))
+                                _lo("Organisationsnumret används redan av %(name)s.",
+                                    name=clash.name))
     forbund = forbund or Forbund()
     forbund.name = name
     forbund.organisationsnummer = orgnr
@@ -73,35 +73,35 @@ def save_forbund(data: ForbundInput, forbund: Forbund | None = None) -> Forbund:
 def _check_insats(forbund: Forbund, data: InsatsInput, insats: Insats | None) -> str:
     name = " ".join(data.name.split())
     if not name:
-        raise RuleViolation("name", _l("Ange insatsens namn."))
+        raise RuleViolation("name", _lo("Ange insatsens namn."))
     clash = db.session.scalar(select(Insats).where(
         Insats.forbund_id == forbund.id, func.lower(Insats.name) == name.lower()))
     if clash is not None and clash is not insats:
-        raise RuleViolation("name", _l("Förbundet har redan en insats med namnet %(name)s.",
-                                       name=name))
+        raise RuleViolation("name", _lo("Förbundet har redan en insats med namnet %(name)s.",
+                                        name=name))
     if data.start_date < EARLIEST_START:
-        raise RuleViolation("start_date", _l(
+        raise RuleViolation("start_date", _lo(
             "Startdatum kan inte ligga före 2004-01-01, då lagen om finansiell samordning "
             "trädde i kraft."))
     if data.end_date is not None:
         if data.end_date < data.start_date:
-            raise RuleViolation("end_date", _l("Slutdatum kan inte ligga före startdatum."))
+            raise RuleViolation("end_date", _lo("Slutdatum kan inte ligga före startdatum."))
         limit = data.start_date.replace(year=data.start_date.year + MAX_PERIOD_YEARS)
         if data.end_date > limit:
-            raise RuleViolation("end_date", _l(
+            raise RuleViolation("end_date", _lo(
                 "En insats kan pågå i högst %(years)d år; slutdatum senast %(limit)s.",
                 years=MAX_PERIOD_YEARS, limit=limit.isoformat()))
     if data.kind not in vocab.INRIKTNINGAR:
-        raise RuleViolation("kind", _l("Välj om insatsen är individinriktad eller "
-                                       "strukturövergripande."))
+        raise RuleViolation("kind", _lo("Välj om insatsen är individinriktad eller "
+                                        "strukturövergripande."))
     if data.inriktning not in {c.code for c in vocab.INRIKTNINGAR[data.kind]}:
-        raise RuleViolation("inriktning", _l(
+        raise RuleViolation("inriktning", _lo(
             "Inriktningen passar inte en %(kind)s insats; välj en av dess inriktningar.",
             kind=str(vocab.label(vocab.KINDS, data.kind)).lower()))
     if data.finansieringsform not in {c.code for c in vocab.FINANSIERINGSFORMER}:
-        raise RuleViolation("finansieringsform", _l("Välj en finansieringsform."))
+        raise RuleViolation("finansieringsform", _lo("Välj en finansieringsform."))
     if data.is_volyminsats and data.kind != vocab.INDIVIDINRIKTAD:
-        raise RuleViolation("is_volyminsats", _l(
+        raise RuleViolation("is_volyminsats", _lo(
             "Bara en individinriktad insats kan vara volyminsats: den räknar deltagare."))
     return name
 

@@ -6,12 +6,12 @@ from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
 from formapp.extensions import db
+from formapp.i18n import _o
 from formapp.records.accounts import set_password
 from formapp.records.errors import RuleViolation
 from formapp.records.models import User
@@ -52,8 +52,8 @@ def login() -> str | Response:
             session.permanent = True
             session[LAST_SEEN_KEY] = datetime.now(UTC).timestamp()
             return redirect(target)
-        form.password.errors.append(_("Fel e-postadress eller lösenord, eller kontot är "
-                                      "inte aktivt."))
+        form.password.errors.append(_o("Fel e-postadress eller lösenord, eller kontot är "
+                                       "inte aktivt."))
     return render_template("auth/login.html", form=form)
 
 
@@ -63,7 +63,7 @@ def logout() -> Response:
     if form.validate_on_submit():
         logout_user()
         session.clear()
-        flash(_("Du är utloggad."), "info")
+        flash(_o("Du är utloggad."), "info")
     return redirect(url_for("auth.login"))
 
 
@@ -73,7 +73,7 @@ def change_password() -> str | Response:
     form = PasswordChangeForm()
     if form.validate_on_submit():
         if not verify_password(current_user.password_hash, form.current_password.data):
-            form.current_password.errors.append(_("Det nuvarande lösenordet stämmer inte."))
+            form.current_password.errors.append(_o("Det nuvarande lösenordet stämmer inte."))
         else:
             try:
                 set_password(current_user, form.new_password.data, field="new_password")
@@ -83,6 +83,6 @@ def change_password() -> str | Response:
                 db.session.commit()
                 user = current_user._get_current_object()
                 login_user(user)  # the session version changed: keep this session
-                flash(_("Lösenordet är bytt. Andra inloggningar har avslutats."), "success")
+                flash(_o("Lösenordet är bytt. Andra inloggningar har avslutats."), "success")
                 return redirect(url_for("home.index"))
     return render_template("auth/password.html", form=form)

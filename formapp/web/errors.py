@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 from flask import Flask, render_template
-from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from formapp.extensions import db
+from formapp.i18n import _lp
 
 MESSAGES = {
-    400: (_l("Felaktig begäran"), _l("Sidan kunde inte läsa det som skickades. Försök igen.")),
-    403: (_l("Ingen behörighet"), _l("Du har inte behörighet till den här sidan.")),
-    404: (_l("Sidan finns inte"), _l("Sidan eller uppgiften du söker finns inte.")),
-    405: (_l("Otillåten metod"), _l("Sidan kan inte användas på det sättet.")),
-    413: (_l("För stor fil"), _l("Det som skickades är för stort.")),
-    500: (_l("Något gick fel"), _l("Ett oväntat fel inträffade. Inget sparades. Försök igen, "
+    400: (_lp("Felaktig begäran"), _lp("Sidan kunde inte läsa det som skickades. Försök igen.")),
+    403: (_lp("Ingen behörighet"), _lp("Du har inte behörighet till den här sidan.")),
+    404: (_lp("Sidan finns inte"), _lp("Sidan eller uppgiften du söker finns inte.")),
+    405: (_lp("Otillåten metod"), _lp("Sidan kan inte användas på det sättet.")),
+    413: (_lp("För stor fil"), _lp("Det som skickades är för stort.")),
+    500: (_lp("Något gick fel"), _lp("Ett oväntat fel inträffade. Inget sparades. Försök igen, "
                                    "eller kontakta förbundets administratör.")),
 }
 
@@ -28,9 +28,9 @@ def _render(code: int) -> tuple[str, int]:
 def configure_errors(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(_error: CSRFError) -> tuple[str, int]:
-        title = _l("Formuläret har gått ut")
-        text = _l("Sidan var öppen för länge eller skickades två gånger. Ladda om sidan och "
-                  "försök igen.")
+        title = _lp("Formuläret har gått ut")
+        text = _lp("Sidan var öppen för länge eller skickades två gånger. Ladda om sidan och "
+                   "försök igen.")
         return render_template("error.html", code=400, title=title, text=text), 400
 
     @app.errorhandler(HTTPException)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from formapp.clock import today
 from formapp.extensions import db
+from formapp.i18n import _o
 from formapp.records.access import can_edit_forbund, can_manage_forbund_list
 from formapp.records.errors import RuleViolation
 from formapp.records.models import Forbund
@@ -39,7 +39,7 @@ def _edit(form: ForbundForm, forbund: Forbund | None) -> Response | None:
         show_violation(form, violation)
         return None
     db.session.commit()
-    flash(_("Förbundet %(name)s är sparat.", name=saved.name), "success")
+    flash(_o("Förbundet %(name)s är sparat.", name=saved.name), "success")
     return redirect(url_for("forbund.show", forbund_id=saved.id))
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -11,7 +10,9 @@ from werkzeug.wrappers import Response
 from formapp.clock import today
 from formapp.domain import insatser as vocab
 from formapp.extensions import db
+from formapp.i18n import _o
 from formapp.records.access import (
+    can_register_participants,
     can_edit_insatser,
     can_list_insatser,
     can_view_insats,
@@ -19,6 +20,7 @@ from formapp.records.access import (
     visible_insatser,
 )
 from formapp.records.accounts import grant_role, revoke_grant
+from formapp.records.consents import consents_for_insats
 from formapp.records.errors import RuleViolation
 from formapp.records.models import Grant, Insats, Role, User
 from formapp.records.organisations import InsatsInput, save_insats
@@ -65,7 +67,7 @@ def _save(form: InsatsForm, insats: Insats | None) -> Response | None:
         show_violation(form, violation)
         return None
     db.session.commit()
-    flash(_("Insatsen %(name)s är sparad.", name=saved.name), "success")
+    flash(_o("Insatsen %(name)s är sparad.", name=saved.name), "success")
     return redirect(url_for("insatser.show", insats_id=saved.id))
 
 
@@ -87,9 +89,11 @@ def show(insats_id: int) -> str:
     require(can_view_insats(current_user, insats, day))
     can_edit = can_edit_insatser(current_user, insats.forbund_id, day)
     assign_form = _assign_form(insats) if can_edit and not insats.is_volyminsats else None
+    can_register = can_register_participants(current_user, insats, day)
     return render_template("insatser/show.html", insats=insats, vocab=vocab, can_edit=can_edit,
                            grants=deltagaransvariga(insats), assign_form=assign_form,
-                           confirm=ConfirmForm(), today=day)
+                           confirm=ConfirmForm(), today=day, can_register=can_register,
+                           consents=consents_for_insats(insats) if can_register else [])
 
 
 @bp.route("/<int:insats_id>/edit", methods=["GET", "POST"])
@@ -109,7 +113,7 @@ def _assign_form(insats: Insats) -> AssignForm:
     candidates = db.session.scalars(
         select(User).where(User.forbund_id == insats.forbund_id, User.is_active.is_(True))
         .order_by(User.full_name)).all()
-    form.user_id.choices = [("", _("Välj användare"))] + [
+    form.user_id.choices = [("", _o("Välj användare"))] + [
         (str(u.id), f"{u.full_name} ({u.email})") for u in candidates]
     return form
 
@@ -125,7 +129,7 @@ def assign(insats_id: int) -> str | Response:
         user = db.session.get(User, int(form.user_id.data)) if form.user_id.data.isdigit() \
             else None
         if user is None or user.forbund_id != insats.forbund_id:
-            form.user_id.errors.append(_("Välj en användare i förbundet."))
+            form.user_id.errors.append(_o("Välj en användare i förbundet."))
         else:
             try:
                 grant_role(user, Role.DELTAGARANSVARIG, valid_from=form.valid_from.data,
@@ -137,7 +141,7 @@ def assign(insats_id: int) -> str | Response:
                 show_violation(form, violation)
             else:
                 db.session.commit()
-                flash(_("%(name)s är deltagaransvarig för insatsen.", name=user.full_name),
+                flash(_o("%(name)s är deltagaransvarig för insatsen.", name=user.full_name),
                       "success")
                 return redirect(url_for("insatser.show", insats_id=insats.id))
     return render_template("insatser/show.html", insats=insats, vocab=vocab, can_edit=True,
@@ -156,6 +160,6 @@ def unassign(insats_id: int, grant_id: int) -> Response:
     if ConfirmForm().validate_on_submit():
         revoke_grant(grant)
         db.session.commit()
-        flash(_("%(name)s är inte längre deltagaransvarig för insatsen.",
-                name=grant.user.full_name), "success")
+        flash(_o("%(name)s är inte längre deltagaransvarig för insatsen.",
+                 name=grant.user.full_name), "success")
     return redirect(url_for("insatser.show", insats_id=insats.id))

@@ -5,11 +5,11 @@ from __future__ import annotations
 import time
 
 from flask import Flask, current_app, flash, redirect, request, session, url_for
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, logout_user
 from werkzeug.wrappers import Response
 
 from formapp.extensions import db, login_manager
+from formapp.i18n import _lo
 from formapp.records.models import User
 
 LAST_SEEN_KEY = "last_seen"
@@ -36,7 +36,7 @@ def _enforce_idle_timeout() -> Response | None:
     if now - last_seen > idle_limit:
         logout_user()
         session.clear()
-        flash(_l("Du har varit inaktiv för länge och har loggats ut."), "info")
+        flash(_lo("Du har varit inaktiv för länge och har loggats ut."), "info")
         return redirect(url_for("auth.login", next=request.full_path))
     session[LAST_SEEN_KEY] = now
     return None
@@ -44,7 +44,7 @@ def _enforce_idle_timeout() -> Response | None:
 
 def configure_session(app: Flask) -> None:
     login_manager.login_view = "auth.login"
-    login_manager.login_message = _l("Logga in för att se sidan.")
+    login_manager.login_message = _lo("Logga in för att se sidan.")
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
     app.before_request(_enforce_idle_timeout)

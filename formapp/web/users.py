@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from formapp.clock import today
 from formapp.extensions import db
+from formapp.i18n import _o
 from formapp.records.access import can_manage_users
 from formapp.records.accounts import (
     UserInput,
@@ -55,7 +55,7 @@ def edit(user_id: int) -> str | Response:
     if request.method == "GET":
         form.password.data = ""
     if user.id == current_user.id and request.method == "POST" and not form.is_active.data:
-        form.is_active.errors = [_("Du kan inte stänga ditt eget konto.")]
+        form.is_active.errors = [_o("Du kan inte stänga ditt eget konto.")]
         return _render_user(user, form), 422
     return _save(form, user.forbund, user) or _render_user(user, form)
 
@@ -78,7 +78,7 @@ def _save(form: UserForm, forbund: Forbund | None, user: User | None) -> Respons
         show_violation(form, violation)
         return None
     db.session.commit()
-    flash(_("Användaren %(name)s är sparad.", name=saved.full_name), "success")
+    flash(_o("Användaren %(name)s är sparad.", name=saved.full_name), "success")
     return redirect(url_for("users.edit", user_id=saved.id))
 
 
@@ -91,7 +91,7 @@ def _grant_form(user: User) -> GrantForm | None:
     insatser = db.session.scalars(select(Insats).where(
         Insats.forbund_id == user.forbund_id, Insats.is_volyminsats.is_(False))
         .order_by(Insats.name)).all()
-    form.insats_id.choices = [("", _("Ingen (hela förbundet)"))] + [
+    form.insats_id.choices = [("", _o("Ingen (hela förbundet)"))] + [
         (str(i.id), i.name) for i in insatser]
     return form
 
@@ -111,7 +111,7 @@ def add_grant(user_id: int) -> str | Response | tuple[str, int]:
             insats = db.session.get(Insats, int(form.insats_id.data)) \
                 if form.insats_id.data.isdigit() else None
             if insats is None or insats.forbund_id != user.forbund_id:
-                form.insats_id.errors = [_("Välj en insats i förbundet.")]
+                form.insats_id.errors = [_o("Välj en insats i förbundet.")]
                 return _render_user(user, UserForm(obj=user), form), 422
         try:
             grant_role(user, Role(form.role.data), valid_from=form.valid_from.data,
@@ -121,7 +121,7 @@ def add_grant(user_id: int) -> str | Response | tuple[str, int]:
             show_violation(form, violation)
         else:
             db.session.commit()
-            flash(_("Behörigheten är tillagd."), "success")
+            flash(_o("Behörigheten är tillagd."), "success")
             return redirect(url_for("users.edit", user_id=user.id))
     return _render_user(user, UserForm(obj=user), form), 422
 
@@ -138,11 +138,11 @@ def revoke(grant_id: int) -> Response:
     grant = _grant_of_manageable_user(grant_id)
     if grant.user_id == current_user.id and grant.role == Role.SAMVERKANSADMIN:
         # Nobody locks themselves out; another administrator (or the system admin) can.
-        flash(_("Du kan inte ta bort din egen behörighet som samverkansadministratör."), "error")
+        flash(_o("Du kan inte ta bort din egen behörighet som samverkansadministratör."), "error")
     elif ConfirmForm().validate_on_submit():
         revoke_grant(grant)
         db.session.commit()
-        flash(_("Behörigheten är borttagen."), "success")
+        flash(_o("Behörigheten är borttagen."), "success")
     return redirect(url_for("users.edit", user_id=grant.user_id))
 
 
@@ -158,6 +158,6 @@ def renew(grant_id: int) -> Response:
             flash(str(violation.message), "error")
         else:
             db.session.commit()
-            flash(_("Behörigheten är förnyad till och med %(day)s.",
-                    day=renewed.valid_until.isoformat()), "success")
+            flash(_o("Behörigheten är förnyad till och med %(day)s.",
+                     day=renewed.valid_until.isoformat()), "success")
     return redirect(url_for("users.edit", user_id=grant.user_id))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -17,10 +16,11 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, Optional
 
 from formapp.domain import insatser as vocab
+from formapp.i18n import _lo
 from formapp.records.accounts import ROLE_LABELS
 from formapp.records.models import Role
 
-DATE_MESSAGE = _l("Ange datumet som ÅÅÅÅ-MM-DD, till exempel 2026-01-31.")
+DATE_MESSAGE = _lo("Ange datumet som ÅÅÅÅ-MM-DD, till exempel 2026-01-31.")
 
 
 class SwedishDateField(DateField):
@@ -34,27 +34,27 @@ class SwedishDateField(DateField):
 
 
 class LoginForm(FlaskForm):
-    email = EmailField(_l("E-post"), validators=[
-        InputRequired(_l("Ange din e-postadress.")), Length(max=254)])
-    password = PasswordField(_l("Lösenord"), validators=[
-        InputRequired(_l("Ange ditt lösenord.")), Length(max=200)])
+    email = EmailField(_lo("E-post"), validators=[
+        InputRequired(_lo("Ange din e-postadress.")), Length(max=254)])
+    password = PasswordField(_lo("Lösenord"), validators=[
+        InputRequired(_lo("Ange ditt lösenord.")), Length(max=200)])
 
 
 class PasswordChangeForm(FlaskForm):
-    current_password = PasswordField(_l("Nuvarande lösenord"), validators=[
-        InputRequired(_l("Ange ditt nuvarande lösenord."))])
-    new_password = PasswordField(_l("Nytt lösenord"), validators=[
-        InputRequired(_l("Ange ett nytt lösenord.")), Length(max=200)])
+    current_password = PasswordField(_lo("Nuvarande lösenord"), validators=[
+        InputRequired(_lo("Ange ditt nuvarande lösenord."))])
+    new_password = PasswordField(_lo("Nytt lösenord"), validators=[
+        InputRequired(_lo("Ange ett nytt lösenord.")), Length(max=200)])
 
 
 class ForbundForm(FlaskForm):
-    name = StringField(_l("Namn"), validators=[
-        InputRequired(_l("Ange förbundets namn.")),
-        Length(max=200, message=_l("Namnet får vara högst %(max)d tecken."))])
-    organisationsnummer = StringField(_l("Organisationsnummer"), validators=[Optional()],
-                                      description=_l("Tio siffror, till exempel 222000-1234."))
-    kommun_text = TextAreaField(_l("Medlemmar"), validators=[Optional(), Length(max=2000)],
-                                description=_l("Kommuner, region och myndigheter i förbundet."))
+    name = StringField(_lo("Namn"), validators=[
+        InputRequired(_lo("Ange förbundets namn.")),
+        Length(max=200, message=_lo("Namnet får vara högst %(max)d tecken."))])
+    organisationsnummer = StringField(_lo("Organisationsnummer"), validators=[Optional()],
+                                      description=_lo("Tio siffror, till exempel 222000-1234."))
+    kommun_text = TextAreaField(_lo("Medlemmar"), validators=[Optional(), Length(max=2000)],
+                                description=_lo("Kommuner, region och myndigheter i förbundet."))
 
 
 def _choices(items: tuple[vocab.Choice, ...]) -> list[tuple[str, object]]:
@@ -62,24 +62,24 @@ def _choices(items: tuple[vocab.Choice, ...]) -> list[tuple[str, object]]:
 
 
 class InsatsForm(FlaskForm):
-    name = StringField(_l("Namn"), validators=[
-        InputRequired(_l("Ange insatsens namn.")),
-        Length(max=200, message=_l("Namnet får vara högst %(max)d tecken."))])
-    description = TextAreaField(_l("Beskrivning"), validators=[Optional(), Length(max=5000)])
-    start_date = SwedishDateField(_l("Startdatum"), validators=[
-        InputRequired(_l("Ange insatsens startdatum."))])
-    end_date = SwedishDateField(_l("Slutdatum"), validators=[Optional()],
-                                description=_l("Lämna tomt om slutet inte är bestämt."))
-    kind = RadioField(_l("Typ av insats"), choices=_choices(vocab.KINDS), validate_choice=False,
+    name = StringField(_lo("Namn"), validators=[
+        InputRequired(_lo("Ange insatsens namn.")),
+        Length(max=200, message=_lo("Namnet får vara högst %(max)d tecken."))])
+    description = TextAreaField(_lo("Beskrivning"), validators=[Optional(), Length(max=5000)])
+    start_date = SwedishDateField(_lo("Startdatum"), validators=[
+        InputRequired(_lo("Ange insatsens startdatum."))])
+    end_date = SwedishDateField(_lo("Slutdatum"), validators=[Optional()],
+                                description=_lo("Lämna tomt om slutet inte är bestämt."))
+    kind = RadioField(_lo("Typ av insats"), choices=_choices(vocab.KINDS), validate_choice=False,
                       validators=[
-        InputRequired(_l("Välj om insatsen är individinriktad eller strukturövergripande."))])
+        InputRequired(_lo("Välj om insatsen är individinriktad eller strukturövergripande."))])
     # The store checks the codes (and that the inriktning fits the kind), with its own messages.
-    inriktning = SelectField(_l("Inriktning"), validate_choice=False, validators=[
-        InputRequired(_l("Välj insatsens inriktning."))])
-    finansieringsform = SelectField(_l("Finansieringsform"), validate_choice=False, validators=[
-        InputRequired(_l("Välj en finansieringsform."))],
-        choices=[("", _l("Välj finansieringsform")), *_choices(vocab.FINANSIERINGSFORMER)])
-    is_volyminsats = BooleanField(_l("Volyminsats"), description=_l(
+    inriktning = SelectField(_lo("Inriktning"), validate_choice=False, validators=[
+        InputRequired(_lo("Välj insatsens inriktning."))])
+    finansieringsform = SelectField(_lo("Finansieringsform"), validate_choice=False, validators=[
+        InputRequired(_lo("Välj en finansieringsform."))],
+        choices=[("", _lo("Välj finansieringsform")), *_choices(vocab.FINANSIERINGSFORMER)])
+    is_volyminsats = BooleanField(_lo("Volyminsats"), description=_lo(
         "Deltagare registreras bara med antal, inte könsuppdelat, av insatsansvarig."))
     prio_langtidssjukskrivna = BooleanField(vocab.PRIORITY_GROUPS[0].label)
     prio_unga_aktivitetsersattning = BooleanField(vocab.PRIORITY_GROUPS[1].label)
@@ -89,45 +89,45 @@ class InsatsForm(FlaskForm):
         super().__init__(*args, **kwargs)
         # Option groups per kind, labelled in the reader's language (hence built per request).
         self.inriktning.choices = {
-            "": [("", _l("Välj inriktning"))],
+            "": [("", _lo("Välj inriktning"))],
             **{str(kind.label): _choices(vocab.INRIKTNINGAR[kind.code]) for kind in vocab.KINDS},
         }
 
 class UserForm(FlaskForm):
-    full_name = StringField(_l("Namn"), validators=[
-        InputRequired(_l("Ange användarens namn.")), Length(max=200)])
-    email = EmailField(_l("E-post"), validators=[
-        InputRequired(_l("Ange användarens e-postadress.")), Length(max=254)])
-    password = PasswordField(_l("Lösenord"), validators=[Optional(), Length(max=200)],
-                             description=_l("Minst tio tecken. Lämna tomt för att behålla "
-                                            "nuvarande lösenord."))
-    employed_by_forbund = BooleanField(_l("Anställd på förbundet"), description=_l(
+    full_name = StringField(_lo("Namn"), validators=[
+        InputRequired(_lo("Ange användarens namn.")), Length(max=200)])
+    email = EmailField(_lo("E-post"), validators=[
+        InputRequired(_lo("Ange användarens e-postadress.")), Length(max=254)])
+    password = PasswordField(_lo("Lösenord"), validators=[Optional(), Length(max=200)],
+                             description=_lo("Minst tio tecken. Lämna tomt för att behålla "
+                                             "nuvarande lösenord."))
+    employed_by_forbund = BooleanField(_lo("Anställd på förbundet"), description=_lo(
         "En anställd på förbundet kan inte vara deltagaransvarig."))
-    is_active = BooleanField(_l("Kontot är aktivt"), default=True)
+    is_active = BooleanField(_lo("Kontot är aktivt"), default=True)
 
 
 ROLE_CHOICES = [(role.value, ROLE_LABELS[role]) for role in Role]
 
 
 class GrantForm(FlaskForm):
-    role = SelectField(_l("Behörighet"), choices=[("", _l("Välj behörighet")), *ROLE_CHOICES],
-                       validators=[InputRequired(_l("Välj en behörighet."))])
-    insats_id = SelectField(_l("Insats"), choices=[], validate_choice=False,
+    role = SelectField(_lo("Behörighet"), choices=[("", _lo("Välj behörighet")), *ROLE_CHOICES],
+                       validators=[InputRequired(_lo("Välj en behörighet."))])
+    insats_id = SelectField(_lo("Insats"), choices=[], validate_choice=False,
                             validators=[Optional()],
-                            description=_l("Bara för deltagaransvarig."))
-    valid_from = SwedishDateField(_l("Gäller från"), validators=[
-        InputRequired(_l("Ange när behörigheten börjar gälla."))])
-    valid_until = SwedishDateField(_l("Gäller till och med"), validators=[Optional()],
-                                   description=_l("Högst två år; tomt ger två år."))
+                            description=_lo("Bara för deltagaransvarig."))
+    valid_from = SwedishDateField(_lo("Gäller från"), validators=[
+        InputRequired(_lo("Ange när behörigheten börjar gälla."))])
+    valid_until = SwedishDateField(_lo("Gäller till och med"), validators=[Optional()],
+                                   description=_lo("Högst två år; tomt ger två år."))
 
 
 class AssignForm(FlaskForm):
-    user_id = SelectField(_l("Användare"), choices=[], validate_choice=False,
-                          validators=[InputRequired(_l("Välj en användare."))])
-    valid_from = SwedishDateField(_l("Gäller från"), validators=[
-        InputRequired(_l("Ange när uppdraget börjar gälla."))])
-    valid_until = SwedishDateField(_l("Gäller till och med"), validators=[Optional()],
-                                   description=_l("Högst två år; tomt ger två år."))
+    user_id = SelectField(_lo("Användare"), choices=[], validate_choice=False,
+                          validators=[InputRequired(_lo("Välj en användare."))])
+    valid_from = SwedishDateField(_lo("Gäller från"), validators=[
+        InputRequired(_lo("Ange när uppdraget börjar gälla."))])
+    valid_until = SwedishDateField(_lo("Gäller till och med"), validators=[Optional()],
+                                   description=_lo("Högst två år; tomt ger två år."))
 
 
 class ConfirmForm(FlaskForm):
