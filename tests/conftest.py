@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,6 +24,8 @@ from formapp.app import create_app
 from formapp.extensions import db
 
 PG_URL = os.environ.get("FORMAPP_TEST_DATABASE_URL", "")
+# Web font subsets take ~10 s to build: one build per machine, reused while the fonts match.
+WEBFONT_DIR = Path(tempfile.gettempdir()) / "formapp-test-webfonts"
 BACKENDS = ["sqlite", "postgresql"]
 
 
@@ -64,6 +67,7 @@ def make_app(database_url: str, data_dir: Path, **overrides: object) -> Flask:
         "FORMAPP_DATA_DIR": str(data_dir),
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SECRET_KEY": "test-secret-" + uuid.uuid4().hex,
+        "FORMAPP_WEBFONT_DIR": str(WEBFONT_DIR),
         **overrides,
     })
 

@@ -11,7 +11,8 @@ from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
 from formapp.extensions import db
-from formapp.i18n import _o
+from formapp.i18n import _o, set_officer_locale
+from formapp.i18n.selection import OFFICER_SESSION_KEY
 from formapp.records.accounts import set_password
 from formapp.records.errors import RuleViolation
 from formapp.records.models import User
@@ -47,7 +48,10 @@ def login() -> str | Response:
             user.last_login_at = datetime.now(UTC)
             db.session.commit()
             target = _safe_next(request.args.get("next"))
-            session.clear()  # a new session on login: nothing carried over from before
+            language = session.get(OFFICER_SESSION_KEY)
+            session.clear()  # a new session on login: nothing carried over but the language
+            if language:
+                set_officer_locale(language)
             login_user(user)
             session.permanent = True
             session[LAST_SEEN_KEY] = datetime.now(UTC).timestamp()

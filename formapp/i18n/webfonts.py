@@ -1,0 +1,184 @@
+"""Web fonts served by formapp itself: the PDF engine's Noto fonts, subset per script.
+
+No single Noto font covers every script (DESIGN.md §7). The browser gets one CSS family,
+``formapp-noto``, made of one face per script and weight, each with a ``unicode-range``: a
+tablet downloads only the subsets whose characters the page shows (a Swedish page: Latin only;
+an Arabic page: Arabic, plus Latin for digits and names).
+
+The fonts come from the same directory as the PDF's (``FORMAPP_FONT_DIR``, see
+``formapp.documents.fonts``). :func:`build_webfonts` subsets them with fontTools into WOFF2
+(Brotli) files named by content hash, plus ``fonts.css`` and ``manifest.json``, into a
+directory (``<data dir>/webfonts`` by default). It runs once: from ``formapp i18n fonts`` (make
+run), or at the first font request when that was skipped; it is redone only when the source
+fonts or the subset definitions change.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import fontTools
+from fontTools import subset as ft_subset
+from fontTools.ttLib import TTFont
+
+from formapp.documents.fonts import FONT_FILES, font_dir
+
+FAMILY = "formapp-noto"
+MANIFEST = "manifest.json"
+STYLESHEET = "fonts.css"
+FORMAT_VERSION = 1  # bump when the output changes for the same inputs
+
+
+@dataclass(frozen=True)
+class Subset:
+    """One script's web font: which PDF font role it is cut from and which characters."""
+
+    name: str
+    scripts: tuple[str, ...]  # ISO 15924 codes of the registry this subset serves
+    role: str  # key of formapp.documents.fonts.FONT_FILES
+    ranges: tuple[tuple[int, int], ...]
+
+    def codepoints(self) -> set[int]:
+        return {cp for first, last in self.ranges for cp in range(first, last + 1)}
+
+    def unicode_range(self) -> str:
+        return ", ".join(f"U+{a:04X}" if a == b else f"U+{a:04X}-{b:04X}"
+                         for a, b in self.ranges)
+
+
+# Joiners and direction marks (U+200C–200F) belong to the Arabic subset: Persian needs ZWNJ
+# inside words, and it must come from the same font as the letters around it.
+SUBSETS: tuple[Subset, ...] = (
+    Subset("latin", ("Latn", "Cyrl"), "latin", (
+        (0x0000, 0x024F), (0x0259, 0x0259), (0x02B0, 0x036F), (0x0400, 0x052F), (0x2000, 0x200B), (0x2010, 0x206F), (0x20A0, 0x20CF),
+        (0x2100, 0x214F), (0x2190, 0x21FF), (0x2212, 0x2215), (0xFFFD, 0xFFFD))),
+    Subset("arabic", ("Arab",), "arabic", (
+        (0x0600, 0x06FF), (0x0750, 0x077F), (0x0870, 0x08FF), (0x200C, 0x200F),
+        (0xFB50, 0xFDFF), (0xFE70, 0xFEFC))),
+    Subset("ethiopic", ("Ethi",), "ethiopic", (
+        (0x1200, 0x139F), (0x2D80, 0x2DDF), (0xAB00, 0xAB2F), (0x1E7E0, 0x1E7FF))),
+    Subset("thai", ("Thai",), "thai", ((0x0E01, 0x0E5B),)),
+)
+WEIGHTS = ((400, 0), (700, 1))  # CSS weight -> index in FONT_FILES' (regular, bold)
+
+_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class WebFont:
+    subset: str
+    weight: int
+    file: str
+    bytes: int
+    source_bytes: int
+    unicode_range: str
+
+
+def _build_key(source_dir: Path) -> str:
+    digest = hashlib.sha256()
+    digest.update(f"{FORMAT_VERSION}|{fontTools.version}|{SUBSETS!r}|{WEIGHTS!r}".encode())
+    for item in SUBSETS:
+        for _weight, index in WEIGHTS:
+            path = source_dir / FONT_FILES[item.role][index]
+            stat = path.stat()
+            digest.update(f"|{path.name}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    return digest.hexdigest()
+
+
+def read_manifest(out_dir: Path) -> dict | None:
+    try:
+        return json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def webfonts(out_dir: Path) -> list[WebFont]:
+    """The fonts of a built directory (empty if it was never built)."""
+    manifest = read_manifest(out_dir) or {}
+    return [WebFont(**entry) for entry in manifest.get("fonts", [])]
+
+
+def build_webfonts(out_dir: Path, source_dir: Path | None = None, *,
+                   force: bool = False) -> list[WebFont]:
+    """Subset the PDF fonts into ``out_dir`` unless an up-to-date build is already there."""
+    source_dir = Path(source_dir or font_dir())
+    with _lock:
+        key = _build_key(source_dir)
+        manifest = read_manifest(out_dir)
+        if not force and manifest and manifest.get("key") == key and all(
+                (out_dir / entry["file"]).is_file() for entry in manifest["fonts"]):
+            return webfonts(out_dir)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        fonts = [_subset_one(item, weight, source_dir / FONT_FILES[item.role][index], out_dir)
+                 for item in SUBSETS for weight, index in WEIGHTS]
+        _write_atomic(out_dir / STYLESHEET, stylesheet(fonts).encode("utf-8"))
+        _write_atomic(out_dir / MANIFEST, json.dumps(
+            {"key": key, "family": FAMILY, "fonts": [f.__dict__ for f in fonts]},
+            indent=2).encode("utf-8"))
+        keep = {f.file for f in fonts} | {STYLESHEET, MANIFEST}
+        for stale in out_dir.glob("*.woff2"):
+            if stale.name not in keep:
+                stale.unlink()
+        return fonts
+
+
+def _subset_one(item: Subset, weight: int, source: Path, out_dir: Path) -> WebFont:
+    options = ft_subset.Options()
+    options.flavor = "woff2"
+    options.layout_features = ["*"]  # keep every shaping feature (Arabic joining, Thai marks)
+    options.hinting = False  # tablets do not use TrueType hinting; it is a third of the bytes
+    options.notdef_outline = True
+    font = TTFont(str(source))
+    wanted = item.codepoints() & set(font.getBestCmap())
+    subsetter = ft_subset.Subsetter(options)
+    subsetter.populate(unicodes=sorted(wanted))
+    subsetter.subset(font)
+    font.flavor = "woff2"
+    with tempfile.NamedTemporaryFile(dir=out_dir, suffix=".tmp", delete=False) as handle:
+        temp = Path(handle.name)
+    try:
+        font.save(str(temp))
+        data = temp.read_bytes()
+    finally:
+        temp.unlink(missing_ok=True)
+    name = f"noto-{item.name}-{weight}.{hashlib.sha256(data).hexdigest()[:12]}.woff2"
+    _write_atomic(out_dir / name, data)
+    return WebFont(subset=item.name, weight=weight, file=name, bytes=len(data),
+                   source_bytes=source.stat().st_size, unicode_range=item.unicode_range())
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    """Readers (other workers) see the old file or the new one, never half of one."""
+    fd, temp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+    os.chmod(temp, 0o644)
+    os.replace(temp, path)
+
+
+def stylesheet(fonts: list[WebFont]) -> str:
+    """``@font-face`` rules, one per subset and weight; URLs relative to the stylesheet."""
+    rules = [f"/* {FAMILY}: Noto fonts subset per script; a browser fetches a file only when "
+             "the page shows a character in its unicode-range. */"]
+    for font in fonts:
+        rules.append(
+            "@font-face {\n"
+            f"  font-family: \"{FAMILY}\";\n"
+            "  font-style: normal;\n"
+            f"  font-weight: {font.weight};\n"
+            "  font-display: swap;\n"
+            f"  src: url(\"{font.file}\") format(\"woff2\");\n"
+            f"  unicode-range: {font.unicode_range};\n"
+            "}")
+    return "\n".join(rules) + "\n"
+
+
+def subset_for_script(script: str) -> str | None:
+    """The subset that serves an ISO 15924 script, or None if formapp has no web font for it."""
+    return next((item.name for item in SUBSETS if script in item.scripts), None)

@@ -1,0 +1,54 @@
+"""The web fonts: ``/fonts/fonts.css`` and the WOFF2 subsets it names (formapp.i18n.webfonts).
+
+The subsets are built once into ``FORMAPP_WEBFONT_DIR`` (default ``<data dir>/webfonts``), by
+``formapp i18n fonts`` or at the first request here. Font files are named by their content hash
+and cached for a year; the stylesheet is revalidated so a rebuilt set is picked up.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, Flask, abort, current_app, send_from_directory
+from werkzeug.wrappers import Response
+
+from formapp.i18n.webfonts import STYLESHEET, build_webfonts, webfonts
+
+bp = Blueprint("fonts", __name__, url_prefix="/fonts")
+FONT_MAX_AGE = 365 * 24 * 3600
+_BUILT_KEY = "formapp.webfonts.built"
+
+
+def webfont_dir(app: Flask) -> Path:
+    configured = app.config.get("FORMAPP_WEBFONT_DIR")
+    return Path(configured) if configured else app.config["FORMAPP_DATA_DIR"] / "webfonts"
+
+
+def _ensure_built() -> Path:
+    """Build (or check) the subsets once per app, never per request."""
+    app = current_app._get_current_object()
+    directory = webfont_dir(app)
+    if not app.extensions.get(_BUILT_KEY):
+        build_webfonts(directory)
+        app.extensions[_BUILT_KEY] = True
+    return directory
+
+
+@bp.route("/fonts.css")
+def stylesheet() -> Response:
+    response = send_from_directory(_ensure_built(), STYLESHEET, mimetype="text/css",
+                                   max_age=0, conditional=True, etag=True)
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.route("/<name>.woff2")
+def font(name: str) -> Response:
+    directory = _ensure_built()
+    filename = f"{name}.woff2"
+    if filename not in {f.file for f in webfonts(directory)}:
+        abort(404)
+    response = send_from_directory(directory, filename, mimetype="font/woff2",
+                                   max_age=FONT_MAX_AGE, conditional=True)
+    response.headers["Cache-Control"] = f"public, max-age={FONT_MAX_AGE}, immutable"
+    return response
