@@ -13,12 +13,15 @@ PORT ?= 5000
 .PHONY: run test lint system-deps system-deps-test install install-test clean
 
 run: system-deps install
+	$(BIN)/formapp i18n compile
+	$(BIN)/formapp i18n fonts
 	$(BIN)/formapp db upgrade
 	$(BIN)/formapp demo
 	$(BIN)/formapp run --host $(HOST) --port $(PORT)
 
 test: system-deps-test install-test
 	$(BIN)/ruff check formapp tests
+	$(BIN)/formapp i18n compile
 	$(BIN)/pytest
 
 lint: install-test

@@ -14,6 +14,7 @@ from formapp.clock import today
 from formapp.demo import DEMO_PASSWORD, DEMO_USERS, load_demo
 from formapp.documents.sample import sample_pdf_command
 from formapp.extensions import db
+from formapp.i18n.cli import i18n_command
 from formapp.records.accounts import UserInput, grant_role, save_user
 from formapp.records.errors import RuleViolation
 from formapp.records.models import Forbund, Role
@@ -89,6 +90,7 @@ def create_user_command(email: str, full_name: str, forbund_name: str | None,
 
 
 cli.add_command(sample_pdf_command)
+cli.add_command(i18n_command)
 
 
 def main() -> None:

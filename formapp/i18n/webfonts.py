@@ -20,8 +20,10 @@ import json
 import os
 import tempfile
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import fontTools
 from fontTools import subset as ft_subset
@@ -56,8 +58,9 @@ class Subset:
 # inside words, and it must come from the same font as the letters around it.
 SUBSETS: tuple[Subset, ...] = (
     Subset("latin", ("Latn", "Cyrl"), "latin", (
-        (0x0000, 0x024F), (0x0259, 0x0259), (0x02B0, 0x036F), (0x0400, 0x052F), (0x2000, 0x200B), (0x2010, 0x206F), (0x20A0, 0x20CF),
-        (0x2100, 0x214F), (0x2190, 0x21FF), (0x2212, 0x2215), (0xFFFD, 0xFFFD))),
+        (0x0000, 0x024F), (0x0259, 0x0259), (0x02B0, 0x036F), (0x0400, 0x052F),
+        (0x2000, 0x200B), (0x2010, 0x206F), (0x20A0, 0x20CF), (0x2100, 0x214F),
+        (0x2190, 0x21FF), (0x2212, 0x2215), (0xFFFD, 0xFFFD))),
     Subset("arabic", ("Arab",), "arabic", (
         (0x0600, 0x06FF), (0x0750, 0x077F), (0x0870, 0x08FF), (0x200C, 0x200F),
         (0xFB50, 0xFDFF), (0xFE70, 0xFEFC))),
@@ -78,6 +81,12 @@ class WebFont:
     bytes: int
     source_bytes: int
     unicode_range: str
+
+
+def webfont_dir(config: Mapping[str, Any]) -> Path:
+    """``FORMAPP_WEBFONT_DIR``, default ``<data dir>/webfonts``."""
+    configured = config.get("FORMAPP_WEBFONT_DIR")
+    return Path(configured) if configured else Path(config["FORMAPP_DATA_DIR"]) / "webfonts"
 
 
 def _build_key(source_dir: Path) -> str:

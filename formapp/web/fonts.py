@@ -9,25 +9,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, Flask, abort, current_app, send_from_directory
+from flask import Blueprint, abort, current_app, send_from_directory
 from werkzeug.wrappers import Response
 
-from formapp.i18n.webfonts import STYLESHEET, build_webfonts, webfonts
+from formapp.i18n.webfonts import STYLESHEET, build_webfonts, webfont_dir, webfonts
 
 bp = Blueprint("fonts", __name__, url_prefix="/fonts")
 FONT_MAX_AGE = 365 * 24 * 3600
 _BUILT_KEY = "formapp.webfonts.built"
 
 
-def webfont_dir(app: Flask) -> Path:
-    configured = app.config.get("FORMAPP_WEBFONT_DIR")
-    return Path(configured) if configured else app.config["FORMAPP_DATA_DIR"] / "webfonts"
-
-
 def _ensure_built() -> Path:
     """Build (or check) the subsets once per app, never per request."""
     app = current_app._get_current_object()
-    directory = webfont_dir(app)
+    directory = webfont_dir(app.config)
     if not app.extensions.get(_BUILT_KEY):
         build_webfonts(directory)
         app.extensions[_BUILT_KEY] = True

@@ -1,0 +1,103 @@
+"""``formapp i18n``: extract, update, compile and check the catalogs; build the web fonts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from formapp.i18n import catalogs
+from formapp.i18n.webfonts import SUBSETS, build_webfonts, webfont_dir
+
+_translations_option = click.option(
+    "--translations", "translations", type=click.Path(file_okay=False, path_type=Path),
+    help="Catalog directory (default: [tool.formapp.i18n] translations, i.e. translations/).")
+
+
+@click.group("i18n")
+def i18n_command() -> None:
+    """Message catalogs (translations/) and web fonts."""
+
+
+@i18n_command.command("extract")
+def extract_command() -> None:
+    """Write translations/messages.pot and officer.pot from code, templates and forms."""
+    config = catalogs.load_config()
+    for domain, template in catalogs.extract_all(config).items():
+        written = catalogs.write_template(config, domain, template)
+        count = sum(1 for message in template if message.id)
+        click.echo(f"{domain}: {count} strings -> "
+                   f"{config.template_path(domain).relative_to(config.root)}"
+                   f"{'' if written else ' (unchanged)'}")
+
+
+@i18n_command.command("update")
+@_translations_option
+def update_command(translations: Path | None) -> None:
+    """Extract, then create or merge every locale's catalog (new strings empty, changed
+    ones fuzzy)."""
+    config = catalogs.load_config()
+    templates = catalogs.extract_all(config)
+    for domain, template in templates.items():
+        catalogs.write_template(config, domain, template)
+    for result in catalogs.update(config, catalogs.registry_for(config), templates,
+                                  translations):
+        state = "created" if result.created else "updated" if result.written else "unchanged"
+        click.echo(f"{result.domain:9} {result.locale:6} {state}")
+
+
+@i18n_command.command("compile")
+@_translations_option
+def compile_command(translations: Path | None) -> None:
+    """Compile every catalog to .mo (fuzzy entries left out)."""
+    config = catalogs.load_config()
+    written = catalogs.compile_catalogs(config, catalogs.registry_for(config), translations)
+    click.echo(f"compiled {len(written)} catalogs")
+
+
+@i18n_command.command("check")
+@_translations_option
+@click.option("--details/--no-details", default=True, show_default=True,
+              help="List each problem under its locale.")
+def check_command(translations: Path | None, details: bool) -> None:
+    """Exit 0 only if every locale's catalogs are complete (no untranslated or fuzzy entry,
+    placeholders and markup as in the source) and every locale has its consent text."""
+    config = catalogs.load_config()
+    registry = catalogs.registry_for(config)
+    report = catalogs.check(config, registry, catalogs.extract_all(config), translations)
+    for item in report.catalogs:
+        mark = "ok  " if item.ok else "FAIL"
+        click.echo(f"{mark} {item.domain:9} {item.locale:6} {item.summary()}")
+        if details and not item.ok:
+            for problem in item.problems():
+                click.echo(f"       {problem}")
+    consent = config.forms / catalogs.CONSENT_TEXTS
+    if report.consent_missing:
+        click.echo(f"FAIL consent texts missing in {consent}: "
+                   + ", ".join(f"{i}.toml" for i in report.consent_missing))
+    for problem in report.consent_mismatch:
+        click.echo(f"FAIL consent text {problem}")
+    if not report.consent_missing and not report.consent_mismatch:
+        click.echo(f"ok   consent texts: all {len(registry.locales)} locales in {consent}")
+    if not report.ok:
+        failing = sorted({i.locale for i in report.catalogs if not i.ok}
+                         | set(report.consent_missing))
+        raise click.ClickException(f"translations incomplete: {', '.join(failing) or 'see above'}")
+    click.echo("all translations complete")
+
+
+@i18n_command.command("fonts")
+@click.option("--force", is_flag=True, help="Rebuild even if the subsets are up to date.")
+@with_appcontext
+def fonts_command(force: bool) -> None:
+    """Subset the Noto fonts per script into WOFF2 (<data dir>/webfonts) and report sizes."""
+    directory = webfont_dir(current_app.config)
+    fonts = build_webfonts(directory, force=force)
+    click.echo(f"web fonts in {directory}:")
+    for subset in SUBSETS:
+        parts = [f for f in fonts if f.subset == subset.name]
+        total = sum(f.bytes for f in parts)
+        sizes = ", ".join(f"{f.weight}: {f.bytes:,} B (from {f.source_bytes:,})" for f in parts)
+        click.echo(f"  {subset.name:9} {'+'.join(subset.scripts):10} {total:>9,} B  {sizes}")
