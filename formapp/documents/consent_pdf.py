@@ -10,58 +10,31 @@ so a character no font can draw stops the document before it exists.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
 from formapp.documents.consent import ConsentDocument, ConsentText, Signature
-from formapp.documents.flow import BLACK, BoxItem, Color, Frame, Item, TextItem, draw_item, paginate
+from formapp.documents.flow import BLACK, BoxItem, Color, Item
 from formapp.documents.fonts import FontSet, load_fonts
 from formapp.documents.itemize import script_role
-from formapp.documents.locales import bcp47, display_name, is_rtl
+from formapp.documents.locales import bcp47, display_name
 from formapp.documents.outlines import fill_block_outlines
-from formapp.documents.pdfa import PdfMetadata, record_attachment, to_pdfa3b
+from formapp.documents.page import BOTTOM, GREY, MARGIN_X, PAGE_H, PAGE_W, render_pdf
+from formapp.documents.page import Builder as _Builder
+from formapp.documents.pdfa import PdfMetadata, record_attachment
 from formapp.documents.pdftext import draw_block
-from formapp.documents.textlayout import Align, TextBlock, TextStyle, layout_paragraph
+from formapp.documents.textlayout import Align, TextBlock
 
 FORM_ID = "FK9443 (002.F.001) Fastställt av Försäkringskassan"
 AUTHORITY = "Försäkringskassan"
 SAMPLE_BANNER = "EXEMPEL – INTE ETT RIKTIGT SAMTYCKE"
 
-PAGE_W, PAGE_H = A4
-MARGIN_X = 50.0
-TOP = PAGE_H - 92.0  # below the header
-BOTTOM = 58.0  # above the footer
-GREY: Color = (0.35, 0.35, 0.35)
 RED: Color = (0.75, 0.05, 0.05)
 BODY = 9.0
 # Arabic and Thai letters look smaller than Latin at the same size.
 SCRIPT_SCALE = {"arabic": 1.2, "thai": 1.1, "ethiopic": 1.0, "latin": 1.0}
-
-
-@dataclass
-class _Builder:
-    """Lays out the page's blocks; every block is measured here, before drawing."""
-
-    fonts: FontSet
-    width: float
-
-    def block(self, text: str, locale: str, size: float, *, bold: bool = False,
-              align: Align = Align.START, width: float | None = None,
-              rtl: bool | None = None) -> TextBlock:
-        style = TextStyle(size=size, bold=bold, align=align)
-        return layout_paragraph(text, width or self.width, style, self.fonts,
-                                rtl=is_rtl(locale) if rtl is None else rtl, locale=locale)
-
-    def text(self, text: str, locale: str, size: float, *, bold: bool = False,
-             space_before: float = 0.0, color: Color = BLACK, keep_with_next: bool = False,
-             ) -> TextItem:
-        return TextItem(self.block(text, locale, size, bold=bold), space_before, color,
-                        keep_with_next)
 
 
 def _scale(text: ConsentText) -> float:
@@ -265,18 +238,6 @@ def render_consent_pdf(doc: ConsentDocument, fonts: FontSet | None = None, *,
     fonts = fonts or load_fonts()
     created = doc.created or datetime.now(UTC)
     items, decorate = layout_consent(doc, fonts)
-    frame = Frame(MARGIN_X, TOP, PAGE_W - 2 * MARGIN_X, BOTTOM)
-    pages = paginate(items, frame)
-    buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=A4, initialFontName=fonts.get("latin").name,
-                    pageCompression=1, invariant=1)
-    canvas.setTitle(f"FK 9443 Samtycke {doc.document_id}")
-    for number, page in enumerate(pages, start=1):
-        decorate(canvas, number, len(pages))
-        for item, y_top in page.placements:
-            draw_item(canvas, item, frame, y_top)
-        canvas.showPage()
-    canvas.save()
     language = bcp47(doc.read_text.locale) if doc.read_text else "sv"
     metadata = PdfMetadata(
         title=f"FK 9443 Samtycke – {doc.document_id}",
@@ -286,5 +247,5 @@ def render_consent_pdf(doc: ConsentDocument, fonts: FontSet | None = None, *,
         language="sv-SE",
         created=created,
     )
-    return to_pdfa3b(buffer.getvalue(), metadata, (record_attachment(doc.record),),
-                     validate=validate)
+    return render_pdf(items, decorate, fonts, metadata, (record_attachment(doc.record),),
+                      validate=validate)
