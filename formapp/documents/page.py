@@ -27,6 +27,7 @@ from formapp.documents.flow import (
     paginate,
 )
 from formapp.documents.fonts import Font, FontSet
+from formapp.documents.itemize import script_role
 from formapp.documents.locales import is_rtl
 from formapp.documents.pdfa import Attachment, PdfMetadata, to_pdfa3b
 from formapp.documents.pdftext import draw_block
@@ -70,8 +71,21 @@ class Builder:
         stay left to right; aligned to the document's start side either way."""
         rtl = first_strong_is_rtl(text)
         align = Align.START if rtl == doc_rtl else Align.END
+        size *= script_scale(text)
         return layout_paragraph(text, width, TextStyle(size=size, bold=bold, align=align),
                                 self.fonts, rtl=rtl, locale=None)
+
+
+# Arabic and Thai letters look smaller than Latin at the same size (as in the consent layout).
+SCRIPT_SCALE = {"arabic": 1.2, "thai": 1.1, "ethiopic": 1.0, "latin": 1.0}
+
+
+def script_scale(text: str) -> float:
+    """The size factor of the script most letters of ``text`` are in."""
+    letters = [r for r in map(script_role, text) if r]
+    if not letters:
+        return 1.0
+    return SCRIPT_SCALE.get(max(set(letters), key=letters.count), 1.0)
 
 
 def first_strong_is_rtl(text: str) -> bool:
@@ -100,7 +114,12 @@ class Decoration:
 
 def decorator(b: Builder, deco: Decoration) -> Decorate:
     """The header and footer as a per-page drawing function; all text measured up front."""
-    header = b.block(deco.header, "sv", 14, bold=True, width=300)
+    # The header stays on one line above the rule: a long förbund name gets a smaller size.
+    room = CONTENT_W - (330 if deco.header_lines or deco.page_at_top else 0)
+    for size in (14.0, 12.0, 10.0, 8.5):
+        header = b.block(deco.header, "sv", size, bold=True, width=room)
+        if len(header.lines) == 1:
+            break
     lines = [b.block(line, "sv", 8 if i == 0 and len(deco.header_lines) > 1 else 11,
                      bold=i > 0 or len(deco.header_lines) == 1, width=220, align=Align.END)
              for i, line in enumerate(deco.header_lines)]

@@ -1,0 +1,93 @@
+"""A generic sealed receipt: a title, paragraphs and a table of facts, as PDF/A-3b.
+
+Used for what formapp confirms to a participant or keeps as proof of an act that is not a form:
+a consent withdrawal now, the registerutdrag of GDPR art. 15 later. The caller writes the words;
+this module only lays them out (any script, the body in ``locale``'s direction) and embeds the
+record as ``record.json``. Sealing is the caller's next step (``documents.seal``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from formapp.documents.errors import DocumentError
+from formapp.documents.flow import Item
+from formapp.documents.fonts import FontSet, load_fonts
+from formapp.documents.locales import bcp47
+from formapp.documents.page import (
+    CONTENT_W,
+    GREY,
+    Builder,
+    Decoration,
+    decorator,
+    label_value_rows,
+    render_pdf,
+)
+from formapp.documents.pdfa import PdfMetadata, record_attachment
+
+BODY = 9.5
+TITLE = 15.0
+
+
+@dataclass(frozen=True)
+class ReceiptDocument:
+    """What a receipt shows. ``facts`` are (label, value) rows of a table; values keep their
+    own direction (an Arabic name reads right to left, a personnummer left to right)."""
+
+    document_id: str
+    title: str  # e.g. "Återkallat samtycke – FK 9443"
+    paragraphs: tuple[str, ...]  # body text (Swedish, may contain any script)
+    facts: tuple[tuple[str, str], ...]  # (label, value) rows shown as a table
+    forbund: str
+    record: Mapping[str, Any]  # embedded as record.json
+    created: datetime | None = None
+    locale: str = "sv"  # base direction / language of the body
+
+    def __post_init__(self) -> None:
+        for name in ("document_id", "title", "forbund"):
+            if not str(getattr(self, name)).strip():
+                raise DocumentError(f"receipt: {name} is empty")
+
+
+def layout_receipt(doc: ReceiptDocument, fonts: FontSet) -> tuple[list[Item], Decoration]:
+    """Every block measured; raises MissingGlyphError before anything is drawn."""
+    b = Builder(fonts, CONTENT_W)
+    loc = doc.locale
+    items: list[Item] = [b.text(doc.title, loc, TITLE, bold=True, keep_with_next=True)]
+    for paragraph in doc.paragraphs:
+        items.append(b.text(paragraph, loc, BODY, space_before=6))
+    if doc.facts:
+        items += label_value_rows(b, doc.facts, locale=loc, space_before=14)
+    created = (doc.created or datetime.now(UTC)).astimezone(UTC)
+    items.append(b.text(f"Dokument-id {doc.document_id} · skapat "
+                        f"{created.strftime('%Y-%m-%d %H:%M UTC')}", "sv", 7.5,
+                        space_before=12, color=GREY))
+    deco = Decoration(
+        header=f"formapp · {doc.forbund}",
+        footer_left=f"Dokument-id {doc.document_id}",
+        page_format="sida {page} ({pages})",
+        page_at_top=False,
+    )
+    return items, deco
+
+
+def render_receipt_pdf(doc: ReceiptDocument, fonts: FontSet | None = None, *,
+                       validate: bool = False) -> bytes:
+    """The receipt as PDF/A-3b bytes with ``doc.record`` embedded as record.json (not sealed);
+    as many pages as the content needs. ``validate``: run pikepdf's PDF/A-3b check (slower)."""
+    fonts = fonts or load_fonts()
+    created = doc.created or datetime.now(UTC)
+    items, deco = layout_receipt(doc, fonts)
+    b = Builder(fonts, CONTENT_W)
+    metadata = PdfMetadata(
+        title=f"{doc.title} – {doc.document_id}",
+        author=doc.forbund,
+        subject=doc.title,
+        language="sv-SE" if doc.locale == "sv" else bcp47(doc.locale),
+        created=created,
+    )
+    return render_pdf(items, decorator(b, deco), fonts, metadata,
+                      (record_attachment(doc.record),), validate=validate)
