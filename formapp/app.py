@@ -9,6 +9,7 @@ from typing import Any
 from flask import Flask
 
 from formapp.config import load_config
+from formapp.definitions.consent_texts import verify_builtin
 from formapp.extensions import csrf, db, login_manager, migrate
 from formapp.i18n import configure_i18n
 from formapp.records import models  # noqa: F401  (registers the tables on the metadata)
@@ -23,8 +24,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(load_config(overrides=config))
     _configure_data_dir(app)
     _configure_extensions(app)
+    _verify_consent_texts()
     register_web(app)
     return app
+
+
+def _verify_consent_texts() -> None:
+    """Refuse to start if a published FK 9443 text no longer matches its SHA-256."""
+    verify_builtin()
 
 
 def _configure_data_dir(app: Flask) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 from flask import current_app
@@ -10,9 +11,13 @@ from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy import select
 
 from formapp.app import create_app
+from formapp.archive_check import verify_all, verify_files
 from formapp.clock import today
 from formapp.demo import DEMO_PASSWORD, DEMO_USERS, load_demo
-from formapp.documents.sample import sample_pdf_command
+from formapp.documents.consent_pdf import render_consent_pdf
+from formapp.documents.errors import DocumentError
+from formapp.documents.sample import SAMPLE_NAME, SAMPLE_PERSONNUMMER, sample_document
+from formapp.evidence import evidence
 from formapp.extensions import db
 from formapp.i18n.cli import i18n_command
 from formapp.records.accounts import UserInput, grant_role, save_user
@@ -89,8 +94,48 @@ def create_user_command(email: str, full_name: str, forbund_name: str | None,
     click.echo(f"Created {user.email} (id {user.id}).")
 
 
-cli.add_command(sample_pdf_command)
 cli.add_command(i18n_command)
+
+
+@cli.command("sample-pdf")
+@click.argument("form", type=click.Choice(["9443"]))
+@click.option("--lang", "locale", required=True,
+              help="Locale id of the text read (sv, ar, fa_AF …).")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--name", default=SAMPLE_NAME, show_default=True)
+@click.option("--personnummer", default=SAMPLE_PERSONNUMMER, show_default=True)
+@click.option("--unsealed", is_flag=True, help="Skip the seal (to look at the layout alone).")
+@with_appcontext
+def sample_pdf_command(form: str, locale: str, out: Path, name: str, personnummer: str,
+                       unsealed: bool) -> None:
+    """Write a sealed sample FK 9443 PDF/A-3b with clearly fake data for one language."""
+    try:
+        data = render_consent_pdf(sample_document(locale, name, personnummer))
+        if not unsealed:
+            data = evidence().sealer.seal(data, reason="EXEMPEL – inte ett riktigt samtycke")
+    except DocumentError as exc:
+        raise click.ClickException(str(exc)) from exc
+    out.write_bytes(data)
+    state = "unsealed" if unsealed else "sealed"
+    click.echo(f"wrote {out} ({len(data)} bytes, FK {form}, {locale}, {state})")
+
+
+@cli.command("verify")
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--all", "check_all", is_flag=True,
+              help="Check every archived document and report orphans either way.")
+@with_appcontext
+def verify_command(files: tuple[Path, ...], check_all: bool) -> None:
+    """Check sealed PDFs: seal intact and trusted, hash as in the database. Exit 0 if all is."""
+    if not files and not check_all:
+        raise click.UsageError("Give PDF files to check, or --all.")
+    findings = verify_files(files) + (verify_all() if check_all else [])
+    for finding in findings:
+        click.echo(f"{'OK  ' if finding.ok else 'FAIL'} {finding.subject}: {finding.message}")
+    failed = sum(not f.ok for f in findings)
+    click.echo(f"{len(findings) - failed} OK, {failed} failed.")
+    if failed:
+        sys.exit(1)
 
 
 def main() -> None:

@@ -109,7 +109,8 @@ class Browser:
     def open(self, method: str, url: str, **kwargs: object) -> TestResponse:
         with self.client.application.app_context():
             response = self.client.open(url, method=method, **kwargs)
-        match = self.TOKEN.search(response.get_data(as_text=True))
+        match = response.mimetype == "text/html" and self.TOKEN.search(
+            response.get_data(as_text=True))
         if match:
             self.token = match.group(1)
         return response

@@ -32,6 +32,7 @@ class World:
     target: User  # a plain user of förbund A that admins act on
     target_grant: Grant
     extra_assignment: Grant  # a second deltagaransvarig on A1, to remove in tests
+    consent_id: str = ""  # set by tests that take a consent through the flow
 
     def email(self, who: str) -> str:
         return self.users[who].email

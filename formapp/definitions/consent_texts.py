@@ -91,10 +91,14 @@ def parse_text(raw: bytes, *, version: str, expected_sha256: str | None = None) 
     return text
 
 
-@cache
 def builtin_versions(forms_dir: Path | None = None) -> tuple[PublishedVersion, ...]:
     """The manifest's entries, newest last per locale."""
-    base = (forms_dir or default_forms_dir()) / "9443"
+    return _manifest((forms_dir or default_forms_dir()).resolve())
+
+
+@cache
+def _manifest(forms_dir: Path) -> tuple[PublishedVersion, ...]:
+    base = forms_dir / "9443"
     manifest = base / "published.toml"
     try:
         entries = tomllib.loads(manifest.read_text(encoding="utf-8"))["version"]
@@ -109,9 +113,14 @@ def builtin_versions(forms_dir: Path | None = None) -> tuple[PublishedVersion, .
     return versions
 
 
-@cache
 def load_builtin(version_id: str, forms_dir: Path | None = None) -> ConsentText:
-    for entry in builtin_versions(forms_dir):
+    """A built-in version, checked against its published hash once per process."""
+    return _load((forms_dir or default_forms_dir()).resolve(), version_id)
+
+
+@cache
+def _load(forms_dir: Path, version_id: str) -> ConsentText:
+    for entry in _manifest(forms_dir):
         if entry.id == version_id:
             try:
                 raw = entry.file.read_bytes()

@@ -4,12 +4,8 @@ from __future__ import annotations
 
 import math
 from datetime import UTC, date, datetime
-from pathlib import Path
-
-import click
 
 from formapp.documents.consent import ConsentDocument, Signature, SignatureStroke
-from formapp.documents.consent_pdf import render_consent_pdf
 from formapp.documents.consent_texts import load_consent_text
 from formapp.documents.locales import is_rtl
 
@@ -57,22 +53,3 @@ def sample_document(locale: str, name: str = SAMPLE_NAME,
         insats="Exempelinsatsen (testdata)", forbund="Exempelförbundet (testdata)",
         record=record, created=created, sample=True,
     )
-
-
-@click.command("sample-pdf")
-@click.argument("form", type=click.Choice(["9443"]))
-@click.option("--lang", "locale", required=True,
-              help="Locale id of the text read (sv, ar, fa_AF …).")
-@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--name", default=SAMPLE_NAME, show_default=True)
-@click.option("--personnummer", default=SAMPLE_PERSONNUMMER, show_default=True)
-def sample_pdf_command(form: str, locale: str, out: Path, name: str, personnummer: str) -> None:
-    """Write a sample FK 9443 PDF/A-3b with fake data (not sealed) for one language."""
-    from formapp.documents.errors import DocumentError
-
-    try:
-        data = render_consent_pdf(sample_document(locale, name, personnummer))
-    except DocumentError as exc:
-        raise click.ClickException(str(exc)) from exc
-    out.write_bytes(data)
-    click.echo(f"wrote {out} ({len(data)} bytes, FK {form}, {locale})")

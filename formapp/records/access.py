@@ -75,3 +75,10 @@ def deltagaransvariga(insats: Insats) -> list[Grant]:
     return list(db.session.scalars(
         select(Grant).where(Grant.insats_id == insats.id, Grant.role == Role.DELTAGARANSVARIG)
         .order_by(Grant.revoked_at.is_not(None), Grant.valid_until.desc())))
+
+
+def can_register_participants(user: User, insats: Insats, day: date) -> bool:
+    """Only a deltagaransvarig assigned to the insats handles its participants' personal data
+    (SUS: samverkansadministratör and insatsansvarig can not)."""
+    return (not insats.is_volyminsats and user.forbund_id == insats.forbund_id
+            and insats.id in assigned_insats_ids(user, day))

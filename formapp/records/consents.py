@@ -180,3 +180,8 @@ def sign_consent(draft: ConsentDraft, *, locale: str, name: str, signature: Sign
 def consents_of(person: Person) -> list[Consent]:
     return list(db.session.scalars(select(Consent).where(Consent.person_id == person.id)
                                    .order_by(Consent.signed_at.desc())))
+
+
+def consents_for_insats(insats: Insats, limit: int = 50) -> list[Consent]:
+    return list(db.session.scalars(select(Consent).where(Consent.insats_id == insats.id)
+                                   .order_by(Consent.signed_at.desc()).limit(limit)))

@@ -12,9 +12,9 @@ from formapp.domain import insatser as vocab
 from formapp.extensions import db
 from formapp.i18n import _o
 from formapp.records.access import (
-    can_register_participants,
     can_edit_insatser,
     can_list_insatser,
+    can_register_participants,
     can_view_insats,
     deltagaransvariga,
     visible_insatser,

@@ -13,19 +13,15 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-from click.testing import CliRunner
 
+from formapp.cli import cli
 from formapp.documents.consent import ConsentText, Signature, SignatureStroke, TextSection
 from formapp.documents.consent_pdf import render_consent_pdf
 from formapp.documents.consent_texts import load_consent_text
 from formapp.documents.errors import DocumentError, MissingGlyphError, UnknownLocaleError
 from formapp.documents.pdfa import validate_pdfa3b
-from formapp.documents.sample import (
-    SAMPLE_NAME,
-    SAMPLE_PERSONNUMMER,
-    sample_document,
-    sample_pdf_command,
-)
+from formapp.documents.sample import SAMPLE_NAME, SAMPLE_PERSONNUMMER, sample_document
+from formapp.evidence import evidence
 
 # DESIGN.md §3: Swedish plus the 18 translations.
 LOCALES = ["sv", "en", "ar", "fa", "fa_AF", "ckb", "ku", "so", "ti", "bs", "sq", "tr", "pl", "ru",
@@ -154,11 +150,16 @@ def test_long_text_flows_onto_more_pages() -> None:
         assert len(pdf.pages) >= 3
 
 
-def test_sample_pdf_command(tmp_path: Path) -> None:
+def test_sample_pdf_command(app, tmp_path: Path) -> None:
+    runner = app.test_cli_runner()
     out = tmp_path / "ti.pdf"
-    result = CliRunner().invoke(sample_pdf_command, ["9443", "--lang", "ti", "--out", str(out),
-                                                     "--name", "Exempel Testsson"])
+    result = runner.invoke(cli, ["sample-pdf", "9443", "--lang", "ti", "--out", str(out),
+                                 "--name", "Exempel Testsson", "--unsealed"])
     assert result.exit_code == 0, result.output
     assert validate_pdfa3b(out.read_bytes()).passed
-    bad = CliRunner().invoke(sample_pdf_command, ["9443", "--lang", "xx", "--out", str(out)])
+    sealed = tmp_path / "ti-sealed.pdf"
+    result = runner.invoke(cli, ["sample-pdf", "9443", "--lang", "ti", "--out", str(sealed)])
+    assert result.exit_code == 0 and "sealed" in result.output, result.output
+    assert evidence().check(sealed.read_bytes()).ok
+    bad = runner.invoke(cli, ["sample-pdf", "9443", "--lang", "xx", "--out", str(out)])
     assert bad.exit_code != 0 and "unknown locale 'xx'" in bad.output

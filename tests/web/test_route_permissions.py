@@ -9,8 +9,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from flask import Flask
+from sqlalchemy import select
 
+from formapp.extensions import db
+from formapp.records.models import Consent
 from tests.conftest import Browser
+from tests.web.test_consent_flow import hand_back, officer, read_url, sign, start
 from tests.world import PASSWORD, World, build_world
 
 ROLES = ("anonymous", "system_admin", "samverkansadmin", "insatsansvarig", "deltagaransvarig",
@@ -80,6 +84,17 @@ TABLE: tuple[Row, ...] = (
     Row("users.edit", "POST", lambda w: f"/users/{w.target.id}", only(200, *FORBUND_ADMINS)),
     Row("users.add_grant", "POST", lambda w: f"/users/{w.target.id}/grants",
         only(422, *FORBUND_ADMINS)),
+    Row("consent.start", "GET", lambda w: f"/insatser/{w.insats_a1.id}/samtycke",
+        only(200, "deltagaransvarig")),
+    # Without a hand-over of one's own, a participant page is not there for anyone.
+    Row("consent.language", "GET", lambda w: "/deltagare/no-such-token/sprak", every(404)),
+    Row("consent.read", "GET", lambda w: "/deltagare/no-such-token/sv", every(404)),
+    Row("consent.done", "GET", lambda w: "/deltagare/klart", every(302)),
+    Row("consent.hand_back", "GET", lambda w: "/deltagare/tillbaka", every(302)),
+    Row("consent.receipt", "GET", lambda w: f"/samtycken/{w.consent_id}",
+        only(200, "deltagaransvarig")),
+    Row("consent.pdf", "GET", lambda w: f"/samtycken/{w.consent_id}/pdf",
+        only(200, "deltagaransvarig")),
     # State-changing rows last: they act on records no role's own access depends on.
     Row("insatser.unassign", "POST",
         lambda w: f"/insatser/{w.insats_a1.id}/deltagaransvariga/{w.extra_assignment.id}/remove",
@@ -106,6 +121,10 @@ def test_table_names_every_route(app: Flask) -> None:
 
 def test_every_route_for_every_role(app: Flask) -> None:
     world = build_world()
+    taker = officer(app, world)
+    sign(taker, read_url(start(taker, world), "sv"))
+    hand_back(taker)
+    world.consent_id = db.session.scalar(select(Consent.id))
     browsers: dict[str, Browser] = {}
     for role in ROLES:
         browser = Browser(app.test_client())

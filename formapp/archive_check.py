@@ -1,0 +1,72 @@
+"""``formapp verify``: every sealed PDF is intact, trusted, and agrees with the database."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+
+from formapp.documents.archive import sha256_hex
+from formapp.evidence import evidence
+from formapp.extensions import db
+from formapp.records.consent_texts import verify_published
+from formapp.records.models import ArchivedDocument
+
+
+@dataclass(frozen=True)
+class Finding:
+    subject: str  # a file path or a document's SHA-256
+    ok: bool
+    message: str
+
+
+def _check_bytes(subject: str, data: bytes, record: ArchivedDocument | None) -> Finding:
+    check = evidence().check(data)
+    problems = list(check.problems)
+    if record is None:
+        problems.append("no record in the database has this SHA-256")
+    elif record.size != len(data):
+        problems.append(f"the database records {record.size} bytes, the file has {len(data)}")
+    if problems:
+        return Finding(subject, False, "; ".join(problems))
+    return Finding(subject, True, f"sealed by {check.signer}, {check.signed_at}; "
+                                  f"{record.kind} {check.sha256}")
+
+
+def verify_files(paths: Iterable[Path]) -> list[Finding]:
+    findings = []
+    for path in paths:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            findings.append(Finding(str(path), False, f"cannot read: {exc.strerror}"))
+            continue
+        record = db.session.get(ArchivedDocument, sha256_hex(data))
+        findings.append(_check_bytes(str(path), data, record))
+    return findings
+
+
+def verify_all() -> list[Finding]:
+    """Every archived record against its file, and every file against the records."""
+    archive = evidence().archive
+    findings = []
+    records = {r.sha256: r for r in db.session.scalars(select(ArchivedDocument))}
+    for digest, record in sorted(records.items()):
+        if not archive.exists(digest):
+            findings.append(Finding(digest, False, f"orphan record: the {record.kind} PDF is "
+                                                   "missing from the archive"))
+            continue
+        data = archive.read(digest)
+        if sha256_hex(data) != digest:
+            findings.append(Finding(digest, False, "the archived file no longer has the "
+                                                   "SHA-256 it is stored under"))
+            continue
+        findings.append(_check_bytes(str(archive.path_for(digest)), data, record))
+    for digest in archive.digests():
+        if digest not in records:
+            findings.append(Finding(str(archive.path_for(digest)), False,
+                                    "orphan file: no record in the database"))
+    findings += [Finding("consent text", False, problem) for problem in verify_published()]
+    return findings

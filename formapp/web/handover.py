@@ -1,0 +1,47 @@
+"""Hand-over mode: while the participant holds the tablet, only participant pages answer.
+
+The session remembers the consent being taken. Every other page redirects back to it until
+the officer takes the tablet back with their password.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, redirect, request, session, url_for
+from werkzeug.wrappers import Response
+
+HANDOVER_KEY = "handover"
+# Endpoints a participant may reach during the hand-over.
+PARTICIPANT_ENDPOINTS = frozenset({
+    "consent.language", "consent.read", "consent.done", "consent.hand_back", "static",
+    "i18n.font", "home.health",
+})
+
+
+def start_handover(token: str) -> None:
+    session[HANDOVER_KEY] = {"token": token}
+
+
+def handover_state() -> dict | None:
+    state = session.get(HANDOVER_KEY)
+    return state if isinstance(state, dict) else None
+
+
+def mark_signed(consent_id: str) -> None:
+    session[HANDOVER_KEY] = {"consent": consent_id}
+
+
+def end_handover() -> dict | None:
+    return session.pop(HANDOVER_KEY, None)
+
+
+def _keep_participant_in_their_pages() -> Response | None:
+    state = handover_state()
+    if state is None or request.endpoint in PARTICIPANT_ENDPOINTS:
+        return None
+    if "token" in state:
+        return redirect(url_for("consent.language", token=state["token"]))
+    return redirect(url_for("consent.done"))
+
+
+def configure_handover(app: Flask) -> None:
+    app.before_request(_keep_participant_in_their_pages)

@@ -1,0 +1,43 @@
+"""Forms of the FK 9443 flow: the officer's start, the participant's signature, the hand-back."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, HiddenField, PasswordField, RadioField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length
+
+from formapp.i18n import _lo, _lp
+
+
+class ConsentStartForm(FlaskForm):
+    skyddad_identitet = RadioField(
+        _lo("Har personen skyddad identitet?"),
+        choices=[("nej", _lo("Nej")), ("ja", _lo("Ja"))],
+        validators=[InputRequired(_lo("Svara om personen har skyddad identitet."))],
+        description=_lo("Personer med skyddad identitet registreras alltid anonymt: inga "
+                        "personuppgifter sparas."))
+    personnummer = StringField(
+        _lo("Personnummer (12 siffror)"), validators=[Length(max=20)],
+        description=_lo("ÅÅÅÅMMDD-NNNN. Samordningsnummer går också bra."),
+        render_kw={"inputmode": "numeric", "autocomplete": "off", "class": "ltr"})
+    place = StringField(_lo("Ort"), validators=[Length(max=100)],
+                        description=_lo("Orten där samtycket lämnas; skrivs i rutan Ort och "
+                                        "datum."))
+
+
+class SignForm(FlaskForm):
+    confirmed = BooleanField(_lp("Jag har läst texten och samtycker."))
+    name = StringField(_lp("Ditt namn (namnförtydligande)"), validators=[Length(max=200)],
+                       render_kw={"autocomplete": "off"})
+    signature = HiddenField()
+
+
+class HandBackForm(FlaskForm):
+    password = PasswordField(_lo("Handläggarens lösenord"), validators=[
+        InputRequired(_lo("Ange ditt lösenord för att ta tillbaka surfplattan."))])
+
+
+class WithdrawForm(FlaskForm):
+    reason = TextAreaField(_lo("Varför återkallas samtycket?"), validators=[
+        InputRequired(_lo("Ange hur och när personen återkallade samtycket.")),
+        Length(max=1000)])
