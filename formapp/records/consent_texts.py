@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from formapp.definitions import consent_texts as builtin
 from formapp.documents.consent import ConsentText
 from formapp.extensions import db
+from formapp.i18n import _lo
 from formapp.records.errors import RuleViolation
 from formapp.records.models import ConsentTextVersion, Forbund, User
 
@@ -61,11 +61,11 @@ def publish_text(forbund: Forbund, raw: bytes, *, by: User | None) -> ConsentTex
     try:
         probe = builtin.parse_text(raw, version="new")
     except builtin.ConsentTextError as exc:
-        raise RuleViolation("file", _l("Filen är inte en giltig samtyckestext: %(problem)s",
+        raise RuleViolation("file", _lo("Filen är inte en giltig samtyckestext: %(problem)s",
                                        problem=str(exc).removeprefix("new: "))) from exc
     if probe.status == "unofficial":
-        raise RuleViolation("file", _l("En publicerad text ska ha status binding (svenska) "
-                                       "eller official (översättning)."))
+        raise RuleViolation("file", _lo("En publicerad text ska ha status binding (svenska) "
+                                        "eller official (översättning)."))
     count = db.session.scalar(select(func.count()).select_from(ConsentTextVersion).where(
         ConsentTextVersion.forbund_id == forbund.id,
         ConsentTextVersion.locale == probe.locale)) or 0

@@ -12,7 +12,6 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from formapp.documents.consent import ConsentDocument, Signature
@@ -21,6 +20,7 @@ from formapp.documents.errors import DocumentError
 from formapp.domain.personnummer import PersonnummerError, parse_personnummer
 from formapp.evidence import evidence
 from formapp.extensions import db
+from formapp.i18n import _lo, _lp
 from formapp.records.consent_texts import current_text
 from formapp.records.errors import RuleViolation
 from formapp.records.models import (
@@ -64,15 +64,15 @@ def start_draft(insats: Insats, officer: User, *, personnummer: str, place: str,
     except PersonnummerError as exc:
         raise RuleViolation("personnummer", exc.args[0]) from exc
     if not insats.runs_on(today):
-        raise RuleViolation("personnummer", _l("Insatsen pågår inte i dag; samtycke kan bara "
-                                               "tas under insatsens period."))
+        raise RuleViolation("personnummer", _lo("Insatsen pågår inte i dag; samtycke kan bara "
+                                                "tas under insatsens period."))
     if active_consent(find_person(insats.forbund_id, pnr.digits), insats) is not None:
-        raise RuleViolation("personnummer", _l(
+        raise RuleViolation("personnummer", _lo(
             "Personen har redan ett aktivt samtycke för den här insatsen. Använd det, eller "
             "återkalla det först."))
     place = " ".join(place.split())
     if not place:
-        raise RuleViolation("place", _l("Ange orten där samtycket lämnas."))
+        raise RuleViolation("place", _lo("Ange orten där samtycket lämnas."))
     draft = ConsentDraft(token=secrets.token_urlsafe(32), insats=insats, officer=officer,
                          personnummer=pnr.digits, place=place[:100])
     db.session.add(draft)
@@ -123,20 +123,20 @@ def sign_consent(draft: ConsentDraft, *, locale: str, name: str, signature: Sign
     now = now or datetime.now(UTC)
     forbund = draft.insats.forbund
     if not confirmed_read:
-        raise RuleViolation("confirmed", _l("Bekräfta att du har läst texten."))
+        raise RuleViolation("confirmed", _lp("Bekräfta att du har läst texten."))
     name = " ".join(name.split())
     if not name:
-        raise RuleViolation("name", _l("Skriv ditt namn."))
+        raise RuleViolation("name", _lp("Skriv ditt namn."))
     if len(name) > MAX_NAME:
-        raise RuleViolation("name", _l("Namnet är för långt."))
+        raise RuleViolation("name", _lp("Namnet är för långt."))
     binding = current_text(forbund, "sv")
     read = current_text(forbund, locale)
     if binding is None or read is None:
-        raise RuleViolation("locale", _l("Språket finns inte. Välj ett annat språk."))
+        raise RuleViolation("locale", _lp("Språket finns inte. Välj ett annat språk."))
     pnr = parse_personnummer(draft.personnummer, today=now.date())
     person = find_person(forbund.id, pnr.digits)
     if active_consent(person, draft.insats) is not None:
-        raise RuleViolation("name", _l("Personen har redan ett aktivt samtycke för insatsen."))
+        raise RuleViolation("name", _lp("Personen har redan ett aktivt samtycke för insatsen."))
     if person is None:
         person = Person(forbund_id=forbund.id, personnummer=pnr.digits, kon=pnr.kon,
                         birth_date=pnr.birth_date)
@@ -158,7 +158,7 @@ def sign_consent(draft: ConsentDraft, *, locale: str, name: str, signature: Sign
         pdf = render_consent_pdf(document)
         digest, sealed = evidence().seal_and_store(pdf)
     except DocumentError as exc:
-        raise RuleViolation("signature", _l("Samtycket kunde inte skapas: %(problem)s",
+        raise RuleViolation("signature", _lp("Samtycket kunde inte skapas: %(problem)s",
                                             problem=str(exc))) from exc
     existed = db.session.get(ArchivedDocument, digest) is not None
     if not existed:

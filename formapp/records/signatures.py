@@ -6,9 +6,8 @@ import itertools
 import json
 import math
 
-from flask_babel import lazy_gettext as _l
-
 from formapp.documents.consent import Signature, SignatureStroke
+from formapp.i18n import _lp
 from formapp.records.errors import RuleViolation
 
 MAX_JSON_BYTES = 256 * 1024
@@ -27,28 +26,28 @@ def _ink(points: list[tuple[float, float]], aspect: float) -> float:
 
 def parse_signature(raw: str, field: str = "signature") -> Signature:
     """``{"aspect": w/h, "strokes": [[[x, y], …], …]}`` with 0..1 coordinates, or a message."""
-    empty = RuleViolation(field, _l("Skriv din underskrift i rutan med fingret."))
+    empty = RuleViolation(field, _lp("Skriv din underskrift i rutan med fingret."))
     if not raw or not raw.strip():
         raise empty
     if len(raw.encode("utf-8")) > MAX_JSON_BYTES:
-        raise RuleViolation(field, _l("Underskriften är för stor. Sudda och skriv den igen."))
+        raise RuleViolation(field, _lp("Underskriften är för stor. Sudda och skriv den igen."))
     try:
         data = json.loads(raw)
         aspect = float(data["aspect"])
         strokes = [[(float(x), float(y)) for x, y in stroke] for stroke in data["strokes"]]
     except (ValueError, TypeError, KeyError) as exc:
-        raise RuleViolation(field, _l("Underskriften kunde inte läsas. Sudda och skriv den "
-                                      "igen.")) from exc
+        raise RuleViolation(field, _lp("Underskriften kunde inte läsas. Sudda och skriv den "
+                                       "igen.")) from exc
     if not math.isfinite(aspect) or not 0.2 <= aspect <= 20:
-        raise RuleViolation(field, _l("Underskriften kunde inte läsas. Sudda och skriv den "
-                                      "igen."))
+        raise RuleViolation(field, _lp("Underskriften kunde inte läsas. Sudda och skriv den "
+                                       "igen."))
     points = sum(len(s) for s in strokes)
     if len(strokes) > MAX_STROKES or points > MAX_POINTS:
-        raise RuleViolation(field, _l("Underskriften är för stor. Sudda och skriv den igen."))
+        raise RuleViolation(field, _lp("Underskriften är för stor. Sudda och skriv den igen."))
     if any(not (math.isfinite(x) and math.isfinite(y) and 0 <= x <= 1 and 0 <= y <= 1)
            for stroke in strokes for x, y in stroke):
-        raise RuleViolation(field, _l("Underskriften kunde inte läsas. Sudda och skriv den "
-                                      "igen."))
+        raise RuleViolation(field, _lp("Underskriften kunde inte läsas. Sudda och skriv den "
+                                       "igen."))
     if points < MIN_POINTS or sum(_ink(s, aspect) for s in strokes) < MIN_INK:
         raise empty
     return Signature(tuple(SignatureStroke(tuple(s)) for s in strokes if s), aspect=aspect)
