@@ -172,11 +172,15 @@ def label_value_rows(b: Builder, rows: Sequence[tuple[str, str]], *, label_w: fl
         lab = b.block(label, locale, size, bold=True, width=label_w - 4)
         val = b.value(value or "–", size, width=value_w, doc_rtl=doc_rtl)
         pad = 3.0 if ruled else 1.0
-        height = max(lab.height, val.height) + 2 * pad
+        # First baselines aligned: an Arabic value (larger, taller ascent) beside a Latin label.
+        shift_lab = max(0.0, val.ascent - lab.ascent)
+        shift_val = max(0.0, lab.ascent - val.ascent)
+        height = max(lab.height + shift_lab, val.height + shift_val) + 2 * pad
 
         def draw(canvas: Canvas, x: float, y_top: float, width: float, lab: TextBlock = lab,
                  val: TextBlock = val, height: float = height, pad: float = pad,
-                 first: bool = n == 0) -> None:
+                 first: bool = n == 0, shift_lab: float = shift_lab,
+                 shift_val: float = shift_val) -> None:
             label_x, value_x = (x + width - label_w + 4, x) if doc_rtl else (x, x + label_w + gap)
             if ruled:
                 canvas.setLineWidth(0.4)
@@ -186,9 +190,9 @@ def label_value_rows(b: Builder, rows: Sequence[tuple[str, str]], *, label_w: fl
                 canvas.line(x, y_top - height, x + width, y_top - height)
                 canvas.setStrokeColorRGB(*BLACK)
             canvas.setFillColorRGB(*GREY)
-            draw_block(canvas, lab, label_x, y_top - pad)
+            draw_block(canvas, lab, label_x, y_top - pad - shift_lab)
             canvas.setFillColorRGB(*BLACK)
-            draw_block(canvas, val, value_x, y_top - pad)
+            draw_block(canvas, val, value_x, y_top - pad - shift_val)
 
         too_tall = height > TOP - BOTTOM
         if too_tall:
@@ -206,33 +210,38 @@ CHECKED = "☒"  # U+2612: what a chosen box extracts as (pdftotext, screen read
 UNCHECKED = "☐"  # U+2610
 
 
-def draw_checkbox(canvas: Canvas, font: Font, x: float, y: float, size: float,
-                  checked: bool) -> None:
-    """A box with its lower left corner at (x, y), crossed when ``checked``.
+def draw_checkbox(canvas: Canvas, font: Font, x: float, baseline: float, size: float,
+                  checked: bool, text_size: float) -> None:
+    """A box of side ``size`` at ``x``, sitting on the text ``baseline`` of its label (which
+    is ``text_size``), crossed when ``checked``.
 
     NotoSans has no ☐/☒ and a missing glyph would break PDF/A, so the box is vector strokes.
     So that the text layer still says which box is ticked, an invisible glyph (render mode 3)
-    sits on the box and extracts as ☒ or ☐ through the ToUnicode map (glyphfont.code_for)."""
+    on the label's baseline and size extracts as ☒ or ☐ through the ToUnicode map
+    (glyphfont.code_for): pdftotext then reads "☒ Gymnasium" on one line."""
+    y = baseline - 1
     canvas.setLineWidth(0.7)
-    canvas.setStrokeColorRGB(*BLACK)
+    canvas.setStrokeColorRGB(0, 0, 0)
     canvas.rect(x, y, size, size, stroke=1, fill=0)
     if checked:
         inset = size * 0.2
         canvas.setLineWidth(1.1)
         canvas.line(x + inset, y + inset, x + size - inset, y + size - inset)
         canvas.line(x + inset, y + size - inset, x + size - inset, y + inset)
-    _invisible_text(canvas, font, CHECKED if checked else UNCHECKED, x, y + size * 0.15, size)
+    _invisible_text(canvas, font, CHECKED if checked else UNCHECKED, x, baseline, text_size,
+                    size)
 
 
 def _invisible_text(canvas: Canvas, font: Font, text: str, x: float, y: float,
-                    size: float) -> None:
+                    size: float, width: float) -> None:
     rl = font.rl_font
     gid = font.cmap[ord("x")]  # any drawable glyph: it is never painted
     code = rl.code_for(gid, text)
     ((subset, data),) = rl.splitString(chr(code), canvas._doc)
     resource = rl.getSubsetInternalName(subset, canvas._doc)
-    # q/Q: the render mode is graphics state and would outlive ET.
-    canvas._code.append(f"q BT 3 Tr {resource} {size:.2f} Tf 1 0 0 1 {x:.3f} {y:.3f} Tm "
+    # Centred on the box; q/Q because the render mode is graphics state and would outlive ET.
+    left = x + (width - font.advance(gid) * size / font.units_per_em) / 2
+    canvas._code.append(f"q BT 3 Tr {resource} {size:.2f} Tf 1 0 0 1 {left:.3f} {y:.3f} Tm "
                         f"<{data.hex()}> Tj ET Q")
 
 
