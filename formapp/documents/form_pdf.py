@@ -61,7 +61,7 @@ BOX = 7.5  # check box side
 BOX_GAP = 4.0  # between a box and its label
 COLUMN_GAP = 6.0  # between a label and the next column's box
 QUESTION_GAP = 7.0
-RIGHT_SLOT = 120.0  # yes/no boxes, percent field or "Ej aktuellt" beside a question
+SLOT_GAP = 5.0  # between a question's last word and its answer (< 1 em, see below)
 CELL_TYPES = frozenset({"personnummer", "text", "fixed", "date", "kommun", "stadsdel"})
 WIDE_TYPES = frozenset({"personnummer", "text"})  # half a row on the paper; others a quarter
 # Context values the paper form does not print (no label) but the archive copy should show.
@@ -160,6 +160,16 @@ def _cell_value(field: Field, value: object) -> str:
 
 
 # --- layout -------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Slot:
+    """An answer drawn after a question's text: draw(canvas, x, baseline)."""
+
+    width: float
+    height: float
+    ascent: float  # above the baseline
+    draw: Callable[[Canvas, float, float], None]
+
 
 @dataclass(frozen=True)
 class _Cell:
@@ -327,68 +337,78 @@ class _FormLayout:
     def _label(self, field: Field, width: float, muted: bool = False) -> TextBlock:
         return self.b.block(field.label, "sv", LABEL, bold=not muted, width=width)
 
-    def _beside(self, field: Field, slot: tuple[float, Callable[[Canvas, float, float], None]],
-                ) -> BoxItem:
-        """The question on the left, its answer (boxes, a field, "Ej aktuellt") on the right."""
-        slot_h, draw_slot = slot
+    def _beside(self, field: Field, slot: _Slot) -> BoxItem:
+        """The question, its answer (boxes, a field, "Ej aktuellt") right after its last line
+        as on the paper ("… denna insats? ☐ Ja ☒ Nej"), or under it when the line is full.
+        Inline also keeps question and answer on one line of the text layer."""
         muted = not self.asked[field.name]
-        label = self._label(field, self.b.width - RIGHT_SLOT - 8, muted)
-        height = max(label.height, slot_h)
+        label = self._label(field, self.b.width, muted)
+        last = label.lines[-1]
+        inline = last.width + SLOT_GAP + slot.width <= self.b.width
+        last_baseline = label.ascent + (len(label.lines) - 1) * label.leading
+        if inline:
+            slot_x, slot_baseline = last.width + SLOT_GAP, last_baseline
+            height = max(label.height, last_baseline + slot.height - slot.ascent)
+        else:
+            slot_x, slot_baseline = 0.0, label.height + 3 + slot.ascent
+            height = slot_baseline + slot.height - slot.ascent
 
         def draw(canvas: Canvas, x: float, y_top: float, width: float) -> None:
             canvas.setFillColorRGB(*(GREY if muted else BLACK))
             draw_block(canvas, label, x, y_top)
             canvas.setFillColorRGB(*BLACK)
-            draw_slot(canvas, x + width - RIGHT_SLOT, y_top - label.ascent)
+            slot.draw(canvas, x + slot_x, y_top - slot_baseline)
 
         return BoxItem(height, draw, space_before=QUESTION_GAP)
 
-    # Slots draw at (x, baseline of the question's first line).
+    # Slots draw at (x, baseline): the baseline of the question line they follow.
 
-    def _muted_slot(self) -> tuple[float, Callable[[Canvas, float, float], None]]:
+    def _muted_slot(self) -> _Slot:
         return self._text_slot(NOT_ASKED, muted=True)
 
-    def _text_slot(self, text: str, muted: bool = False,
-                   ) -> tuple[float, Callable[[Canvas, float, float], None]]:
-        block = self.b.value(text, LABEL, width=RIGHT_SLOT)
+    def _text_slot(self, text: str, muted: bool = False) -> _Slot:
+        block = self.b.value(text, LABEL, width=self.b.width / 2)
 
         def draw(canvas: Canvas, x: float, baseline: float) -> None:
             canvas.setFillColorRGB(*(GREY if muted else BLACK))
             draw_block(canvas, block, x, baseline + block.ascent)
             canvas.setFillColorRGB(*BLACK)
 
-        return block.height, draw
+        return _Slot(max(line.width for line in block.lines), block.height, block.ascent, draw)
 
-    def _inline_boxes(self, options: Sequence[Option], chosen: tuple[str, ...],
-                      ) -> tuple[float, Callable[[Canvas, float, float], None]]:
-        labels = [(self.b.block(o.label, "sv", OPTION, width=RIGHT_SLOT), o.code in chosen)
-                  for o in options]
+    def _inline_boxes(self, options: Sequence[Option], chosen: tuple[str, ...]) -> _Slot:
+        # The question's size, so the text layer keeps "question ☐ Ja ☒ Nej" on one line.
+        labels = [(self.b.block(o.label, "sv", LABEL, width=self.b.width / 2),
+                   o.code in chosen) for o in options]
         font = self.box_font
+        step = [BOX + BOX_GAP + block.lines[0].width + 6 for block, _ in labels]
 
         def draw(canvas: Canvas, x: float, baseline: float) -> None:
             cx = x
-            for block, checked in labels:
-                draw_checkbox(canvas, font, cx, baseline, BOX, checked, OPTION)
+            for (block, checked), advance in zip(labels, step, strict=True):
+                draw_checkbox(canvas, font, cx, baseline, BOX, checked, LABEL)
                 draw_block(canvas, block, cx + BOX + BOX_GAP, baseline + block.ascent)
-                cx += BOX + BOX_GAP + block.lines[0].width + 14
+                cx += advance
 
-        return max(b.height for b, _ in labels), draw
+        return _Slot(sum(step) - 6, max(b.height for b, _ in labels),
+                     max(b.ascent for b, _ in labels), draw)
 
-    def _percent_slot(self, value: object,
-                      ) -> tuple[float, Callable[[Canvas, float, float], None]]:
-        number = self.b.block("–" if value is None else str(value), "sv", CELL_VALUE,
-                              bold=True, width=36)
+    def _percent_slot(self, value: object) -> _Slot:
+        number = self.b.block("–" if value is None else str(value), "sv", LABEL, bold=True,
+                              width=60)
         sign = self.b.block("%", "sv", LABEL, width=20)
-        field_w = 40.0
+        # A field just wide enough: pdftotext starts a new block at a gap of about one em, and
+        # "arbetar: 50 %" should stay one line of the text layer.
+        inner = number.lines[0].width
+        field_w = inner + 8
 
         def draw(canvas: Canvas, x: float, baseline: float) -> None:
             canvas.setLineWidth(0.6)
-            canvas.rect(x, baseline - 4, field_w, 15, stroke=1, fill=0)
-            draw_block(canvas, number, x + field_w - 4 - number.lines[0].width,
-                       baseline + number.ascent)
-            draw_block(canvas, sign, x + field_w + 4, baseline + sign.ascent)
+            canvas.rect(x, baseline - 4, field_w, 14, stroke=1, fill=0)
+            draw_block(canvas, number, x + 4, baseline + number.ascent)
+            draw_block(canvas, sign, x + field_w + 3, baseline + sign.ascent)
 
-        return 15.0, draw
+        return _Slot(field_w + 3 + sign.lines[0].width, 14.0, 10.0, draw)
 
     def _with_options(self, field: Field, chosen: tuple[str, ...]) -> BoxItem:
         """The question, then every option with its box in columns: as many columns (3, 2, 1)
