@@ -317,6 +317,11 @@ class _FormLayout:
             item = self._beside(field, self._inline_boxes(YES_NO.options, _codes(field, value)))
         elif field.type == "percent":
             item = self._beside(field, self._percent_slot(value))
+        elif field.options is not None and self._fits_inline(field):
+            # A short list runs on after its question, as the paper prints "Ange om arbetet
+            # är ett: inte subventionerat arbete subventionerat arbete eget företag".
+            item = self._beside(field, self._inline_boxes(field.options.options,
+                                                          _codes(field, value)))
         elif field.options is not None:
             item = self._with_options(field, _codes(field, value))
         else:  # a type this layout does not know: label and the value as text
@@ -333,6 +338,15 @@ class _FormLayout:
         if len(items) > 1:
             items[0] = _keep(items[0])
         return items
+
+    def _fits_inline(self, field: Field) -> bool:
+        assert field.options is not None
+        if _numbered(field) or len(field.options.options) > 4:
+            return False
+        label = self._label(field, self.b.width)
+        slot = self._inline_boxes(field.options.options, ())
+        return len(label.lines) == 1 and (
+            label.lines[0].width + SLOT_GAP + slot.width <= self.b.width)
 
     def _label(self, field: Field, width: float, muted: bool = False) -> TextBlock:
         return self.b.block(field.label, "sv", LABEL, bold=not muted, width=width)

@@ -179,14 +179,14 @@ def label_value_rows(b: Builder, rows: Sequence[tuple[str, str]], *, label_w: fl
 
         def draw(canvas: Canvas, x: float, y_top: float, width: float, lab: TextBlock = lab,
                  val: TextBlock = val, height: float = height, pad: float = pad,
-                 first: bool = n == 0, shift_lab: float = shift_lab,
+                 shift_lab: float = shift_lab,
                  shift_val: float = shift_val) -> None:
             label_x, value_x = (x + width - label_w + 4, x) if doc_rtl else (x, x + label_w + gap)
             if ruled:
                 canvas.setLineWidth(0.4)
                 canvas.setStrokeColorRGB(*GREY)
-                if first:
-                    canvas.line(x, y_top, x + width, y_top)
+                # Every row draws its top rule too: a row that starts a page is closed above.
+                canvas.line(x, y_top, x + width, y_top)
                 canvas.line(x, y_top - height, x + width, y_top - height)
                 canvas.setStrokeColorRGB(*BLACK)
             canvas.setFillColorRGB(*GREY)

@@ -96,8 +96,10 @@ def _text(data: bytes, *args: str) -> str:
 
 
 def _marked(text: str, label: str) -> str | None:
-    """The marker in front of ``label`` on its line (☒, ☐), or None when it has none."""
-    match = re.search(rf"([{CHECKED}{UNCHECKED}]) {re.escape(label)}$", text, re.MULTILINE)
+    """The marker in front of ``label`` (☒, ☐), or None when it has none; the label ends its
+    line or the next option's marker follows (short lists run on after their question)."""
+    match = re.search(rf"([{CHECKED}{UNCHECKED}]) {re.escape(label)}(?=$| [{CHECKED}{UNCHECKED}])",
+                      text, re.MULTILINE)
     return match.group(1) if match else None
 
 
