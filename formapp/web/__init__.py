@@ -16,14 +16,24 @@ from formapp.extensions import db
 from formapp.records.access import roles_on
 from formapp.records.accounts import ROLE_LABELS
 from formapp.records.models import Forbund, Role
-from formapp.web import auth, consent, fonts, forbund, home, insatser, language, users
+from formapp.web import (
+    auth,
+    consent,
+    consent_texts,
+    fonts,
+    forbund,
+    home,
+    insatser,
+    language,
+    users,
+)
 from formapp.web.errors import configure_errors
 from formapp.web.handover import configure_handover
 from formapp.web.security import configure_security
 from formapp.web.session import configure_session
 
 BLUEPRINTS = (auth.bp, home.bp, forbund.bp, insatser.bp, users.bp, consent.bp, language.bp,
-              fonts.bp)
+              fonts.bp, consent_texts.bp)
 
 
 def register_web(app: Flask) -> None:

@@ -13,7 +13,7 @@ HANDOVER_KEY = "handover"
 # Endpoints a participant may reach during the hand-over.
 PARTICIPANT_ENDPOINTS = frozenset({
     "consent.language", "consent.read", "consent.done", "consent.hand_back", "static",
-    "i18n.font", "home.health",
+    "fonts.stylesheet", "fonts.font", "home.health",
 })
 
 

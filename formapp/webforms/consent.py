@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, HiddenField, PasswordField, RadioField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
@@ -41,3 +42,8 @@ class WithdrawForm(FlaskForm):
     reason = TextAreaField(_lo("Varför återkallas samtycket?"), validators=[
         InputRequired(_lo("Ange hur och när personen återkallade samtycket.")),
         Length(max=1000)])
+
+
+class PublishTextForm(FlaskForm):
+    file = FileField(_lo("Textfil (TOML, samma format som forms/9443/texts)"), validators=[
+        FileRequired(_lo("Välj filen med den nya texten."))])

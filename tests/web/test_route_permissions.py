@@ -95,6 +95,8 @@ TABLE: tuple[Row, ...] = (
         only(200, "deltagaransvarig")),
     Row("consent.pdf", "GET", lambda w: f"/samtycken/{w.consent_id}/pdf",
         only(200, "deltagaransvarig")),
+    Row("consent_texts.index", "GET", lambda w: f"/forbund/{w.forbund_a.id}/samtyckestexter",
+        only(200, *FORBUND_ADMINS)),
     # State-changing rows last: they act on records no role's own access depends on.
     Row("insatser.unassign", "POST",
         lambda w: f"/insatser/{w.insats_a1.id}/deltagaransvariga/{w.extra_assignment.id}/remove",
