@@ -8,10 +8,13 @@ change of data. What the page shows, in the paper's order (seeds/002):
 - per section a grey title band; the identifying fields (context values with a label, then
   personnummer, namn, måttillfälle, dates, kommun, stadsdel) as a grid of labelled cells;
 - every question with ALL its options as check boxes, word for word, the chosen ones crossed
-  (vector boxes; the text layer says ☒ or ☐, see ``page.draw_checkbox``); yes/no as two boxes;
-  percents in a small field; option lists with the form's own numeric codes (9449's
-  avslutningsanledning) show the code, and the chosen option's help text;
-- formapp's additions: förbund, insats, officer, document id, creation time;
+  (vector boxes; the text layer says ☒ or ☐, see ``page.draw_checkbox``), in as many
+  columns as keep each label on one line, filled column by column; yes/no, percents and short
+  lists run on after the question as on the paper ("… denna insats? ☒ Ja ☐ Nej"); option
+  lists with the form's own numeric codes (9449's avslutningsanledning) show the code, and
+  the chosen option's help text;
+- formapp's additions: officer, unlabelled context (insats period, the registration's start
+  date), document id, creation time (förbund and insats only if they differ from the cells);
 - footer: the definition's footer line ("FK 9448 (002.F.001) Fastställt av Försäkringskassan")
   and the document id.
 
