@@ -17,6 +17,7 @@ from sqlalchemy import select
 from formapp.documents.consent import ConsentDocument, Signature
 from formapp.documents.consent_pdf import render_consent_pdf
 from formapp.documents.errors import DocumentError
+from formapp.documents.receipt_pdf import ReceiptDocument, render_receipt_pdf
 from formapp.domain.personnummer import PersonnummerError, parse_personnummer
 from formapp.evidence import evidence
 from formapp.extensions import db
@@ -155,15 +156,11 @@ def sign_consent(draft: ConsentDraft, *, locale: str, name: str, signature: Sign
                                read_text.version if read_text else None, locale, name, now,
                                pnr.formatted))
     try:
-        pdf = render_consent_pdf(document)
-        digest, sealed = evidence().seal_and_store(pdf)
+        digest, new = _archive(render_consent_pdf(document), kind="consent",
+                               forbund_id=forbund.id)
     except DocumentError as exc:
         raise RuleViolation("signature", _lp("Samtycket kunde inte skapas: %(problem)s",
-                                            problem=str(exc))) from exc
-    existed = db.session.get(ArchivedDocument, digest) is not None
-    if not existed:
-        db.session.add(ArchivedDocument(sha256=digest, kind="consent", forbund_id=forbund.id,
-                                        size=len(sealed)))
+                                             problem=str(exc))) from exc
     consent = Consent(
         id=consent_id, forbund_id=forbund.id, insats_id=draft.insats_id, person=person,
         officer_id=draft.officer_id, locale=locale, binding_version=binding.version,
@@ -174,7 +171,7 @@ def sign_consent(draft: ConsentDraft, *, locale: str, name: str, signature: Sign
     db.session.add(consent)
     db.session.delete(draft)
     db.session.flush()
-    return Signed(consent, () if existed else (digest,))
+    return Signed(consent, (digest,) if new else ())
 
 
 def consents_of(person: Person) -> list[Consent]:
@@ -185,3 +182,73 @@ def consents_of(person: Person) -> list[Consent]:
 def consents_for_insats(insats: Insats, limit: int = 50) -> list[Consent]:
     return list(db.session.scalars(select(Consent).where(Consent.insats_id == insats.id)
                                    .order_by(Consent.signed_at.desc()).limit(limit)))
+
+
+def _archive(pdf: bytes, *, kind: str, forbund_id: int, reason: str | None = None,
+             ) -> tuple[str, bool]:
+    """Seal and store ``pdf`` and add its archive record; (digest, whether the file is new)."""
+    digest, sealed = evidence().seal_and_store(pdf, reason=reason)
+    if db.session.get(ArchivedDocument, digest) is not None:
+        return digest, False
+    db.session.add(ArchivedDocument(sha256=digest, kind=kind, forbund_id=forbund_id,
+                                    size=len(sealed)))
+    return digest, True
+
+
+def withdraw_consent(consent: Consent, *, by: User, reason: str,
+                     now: datetime | None = None) -> Signed:
+    """GDPR art. 7.3: the consent ends; its history and proof stay, with a sealed receipt."""
+    now = now or datetime.now(UTC)
+    reason = " ".join(reason.split())
+    if not reason:
+        raise RuleViolation("reason", _lo("Ange hur och när personen återkallade samtycket."))
+    if consent.status == ConsentStatus.WITHDRAWN.value:
+        raise RuleViolation("reason", _lo("Samtycket är redan återkallat."))
+    person = consent.person
+    pnr = f"{person.personnummer[:8]}-{person.personnummer[8:]}"
+    receipt_id = str(uuid.uuid4())
+    record = {
+        "form": "Återkallat samtycke FK 9443",
+        "document_id": receipt_id,
+        "consent_document_id": consent.id,
+        "consent_pdf_sha256": consent.pdf_sha256,
+        "personnummer": pnr,
+        "namn": consent.name,
+        "insats": {"id": consent.insats_id, "name": consent.insats.name},
+        "withdrawn_at": now.isoformat(),
+        "withdrawn_by": {"id": by.id, "name": by.full_name},
+        "reason": reason,
+    }
+    # The receipt is the förbund's document, in Swedish like the binding text.
+    receipt = ReceiptDocument(
+        document_id=receipt_id,
+        title="Återkallat samtycke – FK 9443",
+        paragraphs=(
+            f"{consent.name} har återkallat sitt samtycke till registrering av personuppgifter "
+            f"för insatsen {consent.insats.name}. Från och med {now.date().isoformat()} "
+            "registreras inga fler personuppgifter om personen med stöd av samtycket.",
+            "Samtycket och beviset för det sparas som historik, så att det går att visa vad "
+            "som gällde och när.",
+        ),
+        facts=(("Namn", consent.name), ("Personnummer", pnr),
+               ("Insats", consent.insats.name),
+               ("Samtycke lämnat", consent.signed_on.isoformat()),
+               ("Samtyckets dokument-id", consent.id),
+               ("Samtyckets SHA-256", consent.pdf_sha256),
+               ("Återkallat", now.strftime("%Y-%m-%d %H:%M UTC")),
+               ("Registrerat av", by.full_name), ("Hur och varför", reason)),
+        forbund=consent.insats.forbund.name, record=record, created=now)
+    try:
+        digest, new = _archive(render_receipt_pdf(receipt), kind="withdrawal",
+                               forbund_id=consent.forbund_id,
+                               reason="Återkallat samtycke (GDPR art. 7.3)")
+    except DocumentError as exc:
+        raise RuleViolation("reason", _lo("Kvittot kunde inte skapas: %(problem)s",
+                                          problem=str(exc))) from exc
+    consent.status = ConsentStatus.WITHDRAWN.value
+    consent.withdrawn_at = now
+    consent.withdrawn_by_id = by.id
+    consent.withdrawal_reason = reason
+    consent.withdrawal_pdf_sha256 = digest
+    db.session.flush()
+    return Signed(consent, (digest,) if new else ())

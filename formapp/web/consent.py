@@ -23,14 +23,20 @@ from formapp.extensions import db
 from formapp.i18n import _o, participant_page, registry, set_participant_locale
 from formapp.records.access import can_register_participants
 from formapp.records.consent_texts import available_locales, current_text, text_version
-from formapp.records.consents import discard_draft, draft_by_token, sign_consent, start_draft
+from formapp.records.consents import (
+    discard_draft,
+    draft_by_token,
+    sign_consent,
+    start_draft,
+    withdraw_consent,
+)
 from formapp.records.errors import RuleViolation
 from formapp.records.models import Consent, ConsentDraft, Insats
 from formapp.records.passwords import verify_password
 from formapp.records.signatures import parse_signature
 from formapp.web.guards import get_or_404, require, show_violation
 from formapp.web.handover import end_handover, handover_state, mark_signed, start_handover
-from formapp.webforms.consent import ConsentStartForm, HandBackForm, SignForm
+from formapp.webforms.consent import ConsentStartForm, HandBackForm, SignForm, WithdrawForm
 
 bp = Blueprint("consent", __name__)
 
@@ -165,7 +171,10 @@ def _viewable_consent(consent_id: str) -> Consent:
 @bp.route("/samtycken/<consent_id>")
 @login_required
 def receipt(consent_id: str) -> str:
-    consent = _viewable_consent(consent_id)
+    return _render_receipt(_viewable_consent(consent_id), WithdrawForm())
+
+
+def _render_receipt(consent: Consent, withdraw_form: WithdrawForm) -> str:
     try:
         check = evidence().check(evidence().archive.read(consent.pdf_sha256))
     except DocumentError as exc:
@@ -173,16 +182,47 @@ def receipt(consent_id: str) -> str:
         current_app.logger.error("consent %s: %s", consent.id, exc)
     texts = {"binding": text_version(consent.binding_version),
              "read": text_version(consent.read_version) if consent.read_version else None}
-    return render_template("consent/receipt.html", consent=consent, check=check, texts=texts)
+    return render_template("consent/receipt.html", consent=consent, check=check, texts=texts,
+                           withdraw_form=withdraw_form)
 
 
 @bp.route("/samtycken/<consent_id>/pdf")
 @login_required
 def pdf(consent_id: str) -> Response:
     consent = _viewable_consent(consent_id)
-    data = evidence().archive.read(consent.pdf_sha256)
-    response = current_app.response_class(data, mimetype="application/pdf")
-    filename = f"FK9443-samtycke-{consent.id}.pdf"
+    return _pdf_response(consent.pdf_sha256, f"FK9443-samtycke-{consent.id}.pdf")
+
+
+def _pdf_response(digest: str, filename: str) -> Response:
+    response = current_app.response_class(evidence().archive.read(digest),
+                                          mimetype="application/pdf")
     disposition = "attachment" if request.args.get("ladda_ner") else "inline"
     response.headers["Content-Disposition"] = f'{disposition}; filename="{filename}"'
     return response
+
+
+@bp.route("/samtycken/<consent_id>/aterkalla", methods=["POST"])
+@login_required
+def withdraw(consent_id: str) -> str | Response | tuple[str, int]:
+    consent = _viewable_consent(consent_id)
+    form = WithdrawForm()
+    if form.validate_on_submit():
+        try:
+            signed = withdraw_consent(consent, by=current_user, reason=form.reason.data or "")
+        except RuleViolation as violation:
+            show_violation(form, violation)
+        else:
+            _commit_with_files(signed.new_files)
+            flash(_o("Samtycket är återkallat. Ett förseglat kvitto är sparat."), "success")
+            return redirect(url_for("consent.receipt", consent_id=consent.id))
+    return _render_receipt(consent, form), 422
+
+
+@bp.route("/samtycken/<consent_id>/kvitto.pdf")
+@login_required
+def withdrawal_pdf(consent_id: str) -> Response:
+    consent = _viewable_consent(consent_id)
+    if consent.withdrawal_pdf_sha256 is None:
+        abort(404)
+    return _pdf_response(consent.withdrawal_pdf_sha256,
+                         f"FK9443-aterkallelse-{consent.id}.pdf")

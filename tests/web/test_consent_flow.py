@@ -245,3 +245,34 @@ def test_only_the_assigned_deltagaransvarig_takes_consents(app: Flask) -> None:
         assert browser.get(f"/insatser/{world.insats_a1.id}/samtycke").status_code == 403
     browser = officer(app, world)
     assert browser.get(f"/insatser/{world.insats_a2.id}/samtycke").status_code == 403
+
+
+def test_withdrawal_keeps_the_history_and_seals_a_receipt(app: Flask) -> None:
+    world = build_world()
+    browser = officer(app, world)
+    sign(browser, read_url(start(browser, world), "ar"), name="سارا احمد")
+    receipt_url = hand_back(browser)
+    consent = db.session.scalar(select(Consent))
+    browser.get(receipt_url)
+    refused = browser.post(f"/samtycken/{consent.id}/aterkalla", {"reason": " "})
+    assert refused.status_code == 422
+    assert "Ange hur och när" in refused.get_data(as_text=True)
+    response = browser.post(f"/samtycken/{consent.id}/aterkalla",
+                            {"reason": "Sa det vid besök 2026-11-20."})
+    assert response.status_code == 302
+    db.session.expire_all()
+    consent = db.session.get(Consent, consent.id)
+    assert consent.status == "withdrawn" and consent.withdrawal_reason.startswith("Sa det")
+    # The proof is still there and intact; the receipt is sealed too.
+    assert evidence().check(evidence().archive.read(consent.pdf_sha256)).ok
+    receipt = browser.get(f"/samtycken/{consent.id}/kvitto.pdf")
+    assert receipt.status_code == 200 and evidence().check(receipt.data).ok
+    record = db.session.get(ArchivedDocument, consent.withdrawal_pdf_sha256)
+    assert record.kind == "withdrawal"
+    page = browser.get(receipt_url).get_data(as_text=True)
+    assert "Återkallat" in page and "Sa det vid besök" in page
+    again = browser.post(f"/samtycken/{consent.id}/aterkalla", {"reason": "igen"})
+    assert again.status_code == 422 and "redan återkallat" in again.get_data(as_text=True)
+    assert app.test_cli_runner().invoke(cli, ["verify", "--all"]).exit_code == 0
+    # A new consent for the same person and insats is possible after a withdrawal.
+    assert start(browser, world).status_code == 302

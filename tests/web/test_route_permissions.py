@@ -97,6 +97,10 @@ TABLE: tuple[Row, ...] = (
         only(200, "deltagaransvarig")),
     Row("consent_texts.index", "GET", lambda w: f"/forbund/{w.forbund_a.id}/samtyckestexter",
         only(200, *FORBUND_ADMINS)),
+    Row("consent.withdrawal_pdf", "GET", lambda w: f"/samtycken/{w.consent_id}/kvitto.pdf",
+        only(404, "deltagaransvarig")),  # not withdrawn (yet): no receipt
+    Row("consent.withdraw", "POST", lambda w: f"/samtycken/{w.consent_id}/aterkalla",
+        only(422, "deltagaransvarig")),  # no reason given: refused, nothing changes
     # State-changing rows last: they act on records no role's own access depends on.
     Row("insatser.unassign", "POST",
         lambda w: f"/insatser/{w.insats_a1.id}/deltagaransvariga/{w.extra_assignment.id}/remove",
