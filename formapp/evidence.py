@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flask import Flask, current_app
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from formapp.documents.archive import Archive
 from formapp.documents.seal import Sealer, SealSettings
@@ -13,6 +15,7 @@ from formapp.documents.signing_keys import SealMaterial, load_seal
 from formapp.documents.verification import SealCheck, check_seal
 
 EXTENSION_KEY = "formapp.evidence"
+_PENDING = "formapp.pending_files"  # key in Session.info: files stored in this transaction
 
 
 @dataclass
@@ -20,11 +23,6 @@ class Evidence:
     material: SealMaterial
     sealer: Sealer
     archive: Archive
-
-    def seal_and_store(self, pdf: bytes, *, reason: str | None = None) -> tuple[str, bytes]:
-        """Seal ``pdf``, store it write-once; returns (SHA-256, sealed bytes)."""
-        sealed = self.sealer.seal(pdf, reason=reason)
-        return self.archive.store(sealed), sealed
 
     def check(self, data: bytes) -> SealCheck:
         return check_seal(data, self.material)
@@ -49,3 +47,23 @@ def evidence() -> Evidence:
     if EXTENSION_KEY not in extensions:
         extensions[EXTENSION_KEY] = build_evidence(current_app._get_current_object())
     return extensions[EXTENSION_KEY]
+
+
+def track_new_file(session: Session, archive: Archive, digest: str) -> None:
+    """Remove ``digest`` from ``archive`` again unless ``session`` commits.
+
+    The archive write happens before the commit (the record needs the file's hash); if the
+    transaction then rolls back, the file would be an orphan without a record.
+    """
+    session.info.setdefault(_PENDING, []).append((archive, digest))
+
+
+@event.listens_for(Session, "after_commit")
+def _keep_files(session: Session) -> None:
+    session.info.pop(_PENDING, None)
+
+
+@event.listens_for(Session, "after_rollback")
+def _drop_files(session: Session) -> None:
+    for archive, digest in session.info.pop(_PENDING, []):
+        archive.remove(digest)

@@ -1,25 +1,25 @@
 """FK 9443: a draft while the tablet is with the participant, then the signed, sealed consent.
 
 ``sign_consent`` goes consent → PDF → seal → archive and adds the records; it flushes and
-never commits. The caller commits once and, if that fails, removes the archived file it was
-given back (``Signed.new_files``), so a record and its PDF exist together or not at all.
+never commits. A file archived here is removed again if the transaction rolls back
+(``evidence.track_new_file``), so a record and its PDF exist together or not at all.
 """
 
 from __future__ import annotations
 
 import secrets
 import uuid
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 
+from formapp.documents.archive import sha256_hex
 from formapp.documents.consent import ConsentDocument, Signature
 from formapp.documents.consent_pdf import render_consent_pdf
 from formapp.documents.errors import DocumentError
 from formapp.documents.receipt_pdf import ReceiptDocument, render_receipt_pdf
 from formapp.domain.personnummer import PersonnummerError, parse_personnummer
-from formapp.evidence import evidence
+from formapp.evidence import evidence, track_new_file
 from formapp.extensions import db
 from formapp.i18n import _lo, _lp
 from formapp.records.consent_texts import current_text
@@ -36,12 +36,6 @@ from formapp.records.models import (
 
 DRAFT_LIFETIME = timedelta(hours=12)
 MAX_NAME = 200
-
-
-@dataclass(frozen=True)
-class Signed:
-    consent: Consent
-    new_files: tuple[str, ...]  # archive digests written by this call
 
 
 def find_person(forbund_id: int, personnummer: str) -> Person | None:
@@ -119,7 +113,7 @@ def _consent_record(consent_id: str, draft: ConsentDraft, binding_version: str,
 
 
 def sign_consent(draft: ConsentDraft, *, locale: str, name: str, signature: Signature,
-                 confirmed_read: bool, now: datetime | None = None) -> Signed:
+                 confirmed_read: bool, now: datetime | None = None) -> Consent:
     """The participant has read and signed: seal the PDF, archive it, record the consent."""
     now = now or datetime.now(UTC)
     forbund = draft.insats.forbund
@@ -156,8 +150,7 @@ def sign_consent(draft: ConsentDraft, *, locale: str, name: str, signature: Sign
                                read_text.version if read_text else None, locale, name, now,
                                pnr.formatted))
     try:
-        digest, new = _archive(render_consent_pdf(document), kind="consent",
-                               forbund_id=forbund.id)
+        digest = _archive(render_consent_pdf(document), kind="consent", forbund_id=forbund.id)
     except DocumentError as exc:
         raise RuleViolation("signature", _lp("Samtycket kunde inte skapas: %(problem)s",
                                              problem=str(exc))) from exc
@@ -171,7 +164,7 @@ def sign_consent(draft: ConsentDraft, *, locale: str, name: str, signature: Sign
     db.session.add(consent)
     db.session.delete(draft)
     db.session.flush()
-    return Signed(consent, (digest,) if new else ())
+    return consent
 
 
 def consents_of(person: Person) -> list[Consent]:
@@ -184,19 +177,26 @@ def consents_for_insats(insats: Insats, limit: int = 50) -> list[Consent]:
                                    .order_by(Consent.signed_at.desc()).limit(limit)))
 
 
-def _archive(pdf: bytes, *, kind: str, forbund_id: int, reason: str | None = None,
-             ) -> tuple[str, bool]:
-    """Seal and store ``pdf`` and add its archive record; (digest, whether the file is new)."""
-    digest, sealed = evidence().seal_and_store(pdf, reason=reason)
-    if db.session.get(ArchivedDocument, digest) is not None:
-        return digest, False
-    db.session.add(ArchivedDocument(sha256=digest, kind=kind, forbund_id=forbund_id,
-                                    size=len(sealed)))
-    return digest, True
+def _archive(pdf: bytes, *, kind: str, forbund_id: int, reason: str | None = None) -> str:
+    """Seal and store ``pdf`` and add its archive record; the file goes if the transaction
+    does not commit."""
+    tools = evidence()
+    new_file = False
+    sealed = tools.sealer.seal(pdf, reason=reason)
+    digest = sha256_hex(sealed)
+    if not tools.archive.exists(digest):
+        tools.archive.store(sealed)
+        new_file = True
+    if new_file:
+        track_new_file(db.session(), tools.archive, digest)
+    if db.session.get(ArchivedDocument, digest) is None:
+        db.session.add(ArchivedDocument(sha256=digest, kind=kind, forbund_id=forbund_id,
+                                        size=len(sealed)))
+    return digest
 
 
 def withdraw_consent(consent: Consent, *, by: User, reason: str,
-                     now: datetime | None = None) -> Signed:
+                     now: datetime | None = None) -> Consent:
     """GDPR art. 7.3: the consent ends; its history and proof stay, with a sealed receipt."""
     now = now or datetime.now(UTC)
     reason = " ".join(reason.split())
@@ -239,9 +239,9 @@ def withdraw_consent(consent: Consent, *, by: User, reason: str,
                ("Registrerat av", by.full_name), ("Hur och varför", reason)),
         forbund=consent.insats.forbund.name, record=record, created=now)
     try:
-        digest, new = _archive(render_receipt_pdf(receipt), kind="withdrawal",
-                               forbund_id=consent.forbund_id,
-                               reason="Återkallat samtycke (GDPR art. 7.3)")
+        digest = _archive(render_receipt_pdf(receipt), kind="withdrawal",
+                          forbund_id=consent.forbund_id,
+                          reason="Återkallat samtycke (GDPR art. 7.3)")
     except DocumentError as exc:
         raise RuleViolation("reason", _lo("Kvittot kunde inte skapas: %(problem)s",
                                           problem=str(exc))) from exc
@@ -251,4 +251,4 @@ def withdraw_consent(consent: Consent, *, by: User, reason: str,
     consent.withdrawal_reason = reason
     consent.withdrawal_pdf_sha256 = digest
     db.session.flush()
-    return Signed(consent, (digest,) if new else ())
+    return consent

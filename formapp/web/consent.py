@@ -101,28 +101,17 @@ def read(token: str, locale: str) -> str | Response | tuple[str, int]:
     if form.validate_on_submit():
         try:
             signature = parse_signature(form.signature.data or "")
-            signed = sign_consent(draft, locale=locale, name=form.name.data or "",
-                                  signature=signature, confirmed_read=form.confirmed.data)
+            consent = sign_consent(draft, locale=locale, name=form.name.data or "",
+                                   signature=signature, confirmed_read=form.confirmed.data)
         except RuleViolation as violation:
             show_violation(form, violation)
         else:
-            _commit_with_files(signed.new_files)
-            mark_signed(signed.consent.id)
+            db.session.commit()
+            mark_signed(consent.id)
             return redirect(url_for("consent.done"))
     status = 422 if form.errors or form.form_errors else 200
     return render_template("consent/read.html", draft=draft, text=text, binding=binding,
                            form=form, locale=locale, today_iso=today().isoformat()), status
-
-
-def _commit_with_files(new_files: tuple[str, ...]) -> None:
-    """Commit the records; if that fails, the files written for them go too."""
-    try:
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        for digest in new_files:
-            evidence().archive.remove(digest)
-        raise
 
 
 @bp.route("/deltagare/klart")
@@ -208,11 +197,11 @@ def withdraw(consent_id: str) -> str | Response | tuple[str, int]:
     form = WithdrawForm()
     if form.validate_on_submit():
         try:
-            signed = withdraw_consent(consent, by=current_user, reason=form.reason.data or "")
+            withdraw_consent(consent, by=current_user, reason=form.reason.data or "")
         except RuleViolation as violation:
             show_violation(form, violation)
         else:
-            _commit_with_files(signed.new_files)
+            db.session.commit()
             flash(_o("Samtycket är återkallat. Ett förseglat kvitto är sparat."), "success")
             return redirect(url_for("consent.receipt", consent_id=consent.id))
     return _render_receipt(consent, form), 422

@@ -16,7 +16,9 @@ from sqlalchemy import func, select
 from formapp.cli import cli
 from formapp.evidence import evidence
 from formapp.extensions import db
+from formapp.records.consents import draft_by_token, sign_consent
 from formapp.records.models import ArchivedDocument, Consent, ConsentDraft, Person
+from formapp.records.signatures import parse_signature
 from tests.conftest import Browser
 from tests.world import PASSWORD, World, build_world
 
@@ -276,3 +278,21 @@ def test_withdrawal_keeps_the_history_and_seals_a_receipt(app: Flask) -> None:
     assert app.test_cli_runner().invoke(cli, ["verify", "--all"]).exit_code == 0
     # A new consent for the same person and insats is possible after a withdrawal.
     assert start(browser, world).status_code == 302
+
+
+def test_a_transaction_that_does_not_commit_leaves_no_file(app: Flask) -> None:
+    """A failure between sealing and the commit (here: the rollback a crash causes) leaves
+    neither a record nor an orphan PDF."""
+    world = build_world()
+    browser = officer(app, world)
+    url = read_url(start(browser, world), "sv")
+    token = url.split("/")[-2]
+    draft = draft_by_token(token)
+    consent = sign_consent(draft, locale="sv", name="Test Person",
+                           signature=parse_signature(signature_json()), confirmed_read=True)
+    path = evidence().archive.path_for(consent.pdf_sha256)
+    assert path.exists()
+    db.session.rollback()
+    assert not path.exists()
+    assert count(Consent) == 0 and count(ArchivedDocument) == 0
+    assert app.test_cli_runner().invoke(cli, ["verify", "--all"]).exit_code == 0
