@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import sys
 from pathlib import Path
 
@@ -12,6 +14,7 @@ from sqlalchemy import select
 
 from formapp.app import create_app
 from formapp.archive_check import verify_all, verify_files
+from formapp.bench.run import FULL, QUICK, run_bench
 from formapp.clock import today
 from formapp.demo import DEMO_PASSWORD, DEMO_USERS, load_demo
 from formapp.documents.consent_pdf import render_consent_pdf
@@ -136,6 +139,21 @@ def verify_command(files: tuple[Path, ...], check_all: bool) -> None:
     click.echo(f"{len(findings) - failed} OK, {failed} failed.")
     if failed:
         sys.exit(1)
+
+
+@cli.command("bench")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object keyed by case name.")
+@click.option("--quick", is_flag=True, help="A few runs of each case: checks it all works.")
+def bench_command(as_json: bool, quick: bool) -> None:
+    """Time formapp's cases against their floors in a fresh, throw-away app (a few minutes)."""
+    sizes = QUICK if quick else FULL
+    say = (lambda _: None) if as_json else click.echo
+    results = run_bench(sizes, progress=say)
+    pg_url = os.environ.get("FORMAPP_BENCH_DATABASE_URL")
+    if pg_url:
+        results.update(run_bench(sizes, pg_url, progress=say))
+    if as_json:
+        click.echo(json.dumps({name: r.as_json() for name, r in results.items()}, indent=2))
 
 
 def main() -> None:

@@ -8,7 +8,6 @@ pytest process gets its own PostgreSQL schema, so parallel runs on one server do
 from __future__ import annotations
 
 import os
-import re
 import tempfile
 import uuid
 from collections.abc import Iterator
@@ -17,11 +16,10 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from flask import Flask
-from flask.testing import FlaskClient
-from werkzeug.test import TestResponse
 
 from formapp.app import create_app
 from formapp.extensions import db
+from formapp.webclient import Browser
 
 PG_URL = os.environ.get("FORMAPP_TEST_DATABASE_URL", "")
 # Web font subsets take ~10 s to build: one build per machine, reused while the fonts match.
@@ -91,44 +89,6 @@ def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
         _empty_tables()
         db.session.remove()
         db.engine.dispose()
-
-
-class Browser:
-    """A test client that logs in through the real form and sends the CSRF token.
-
-    Each request runs in its own app context, as in production: ``g`` (Flask-Login's user,
-    Flask-WTF's token) and the database session are never shared with the test's own context.
-    """
-
-    TOKEN = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
-
-    def __init__(self, client: FlaskClient) -> None:
-        self.client = client
-        self.token: str | None = None
-
-    def open(self, method: str, url: str, **kwargs: object) -> TestResponse:
-        with self.client.application.app_context():
-            response = self.client.open(url, method=method, **kwargs)
-        match = response.mimetype == "text/html" and self.TOKEN.search(
-            response.get_data(as_text=True))
-        if match:
-            self.token = match.group(1)
-        return response
-
-    def get(self, url: str, **kwargs: object) -> TestResponse:
-        return self.open("GET", url, **kwargs)
-
-    def post(self, url: str, data: dict | None = None, **kwargs: object) -> TestResponse:
-        if self.token is None:
-            self.get("/login")
-        return self.open("POST", url, data={"csrf_token": self.token, **(data or {})},
-                         **kwargs)
-
-    def login(self, email: str, password: str) -> TestResponse:
-        self.get("/login")
-        response = self.post("/login", {"email": email, "password": password})
-        self.get("/")
-        return response
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from formapp.clock import today
 from formapp.extensions import db
 from formapp.records.models import Forbund, Grant, Insats, Role, User
-from tests.conftest import Browser
+from formapp.webclient import Browser
 from tests.world import PASSWORD, World, build_world
 
 

@@ -9,7 +9,7 @@ from flask import Flask
 from formapp.extensions import db
 from formapp.records.models import User
 from formapp.web.session import LAST_SEEN_KEY
-from tests.conftest import Browser
+from formapp.webclient import Browser
 from tests.world import PASSWORD, build_world
 
 

@@ -19,7 +19,7 @@ from formapp.extensions import db
 from formapp.records.consents import draft_by_token, sign_consent
 from formapp.records.models import ArchivedDocument, Consent, ConsentDraft, Person
 from formapp.records.signatures import parse_signature
-from tests.conftest import Browser
+from formapp.webclient import Browser
 from tests.world import PASSWORD, World, build_world
 
 PNR = "19121212-1212"

@@ -14,7 +14,8 @@ from formapp.cli import cli
 from formapp.definitions.consent_texts import ConsentTextError
 from formapp.extensions import db
 from formapp.records.models import Consent, ConsentTextVersion
-from tests.conftest import Browser, make_app
+from formapp.webclient import Browser
+from tests.conftest import make_app
 from tests.web.test_consent_flow import hand_back, officer, read_url, sign, start
 from tests.world import PASSWORD, build_world
 

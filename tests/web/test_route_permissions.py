@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from formapp.extensions import db
 from formapp.records.models import Consent
-from tests.conftest import Browser
+from formapp.webclient import Browser
 from tests.web.test_consent_flow import hand_back, officer, read_url, sign, start
 from tests.world import PASSWORD, World, build_world
 

@@ -1,0 +1,38 @@
+"""The verify case: the per-PDF time of ``verify --all`` over many archived consents."""
+
+from __future__ import annotations
+
+import time
+
+from formapp.archive_check import verify_all
+from formapp.bench.timing import CaseResult
+from formapp.documents.consent_pdf import render_consent_pdf
+from formapp.documents.sample import sample_document
+from formapp.evidence import evidence
+from formapp.extensions import db
+from formapp.records.models import ArchivedDocument, Insats
+
+
+def fill_archive(insats: Insats, count: int) -> None:
+    """``count`` distinct sealed consents in the archive, each with its record."""
+    tools = evidence()
+    pdf = render_consent_pdf(sample_document("sv"))
+    for _ in range(count):
+        sealed = tools.sealer.seal(pdf)  # a new signing time: new bytes, new digest
+        digest = tools.archive.store(sealed)
+        db.session.add(ArchivedDocument(sha256=digest, kind="consent",
+                                        forbund_id=insats.forbund_id, size=len(sealed)))
+    db.session.commit()
+
+
+def verify_case(insats: Insats, count: int) -> CaseResult:
+    fill_archive(insats, count)
+    start = time.perf_counter()
+    findings = verify_all()
+    total_ms = (time.perf_counter() - start) * 1000
+    failed = [f for f in findings if not f.ok]
+    if failed:
+        raise RuntimeError(f"verify found problems in the bench archive: {failed[:3]}")
+    per_pdf = total_ms / max(len(findings), 1)
+    return CaseResult("verify", [per_pdf], extra={"pdfs": len(findings),
+                                                  "total_s": round(total_ms / 1000, 2)})

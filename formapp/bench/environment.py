@@ -1,0 +1,87 @@
+"""A throw-away formapp for the benchmark: its own data directory and database, demo data,
+and a logged-in officer client."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import Flask
+
+from formapp.app import create_app
+from formapp.clock import today
+from formapp.demo import DEMO_PASSWORD, demo_users, load_demo
+from formapp.domain.personnummer import luhn_ok
+from formapp.extensions import db
+from formapp.records.models import Insats, Role, User
+from formapp.webclient import Browser
+
+OFFICER = "deltagare@demo.formapp.example"
+
+
+@dataclass
+class BenchEnv:
+    app: Flask
+    data_dir: Path
+    officer: Browser
+    insats: Insats
+    database: str  # "sqlite" or "postgresql"
+
+
+def personnummer_stream() -> Iterator[str]:
+    """Valid, clearly fake personnummer (born 1900–1909), never the same twice."""
+    for year in range(1900, 1910):
+        for day_of_year in range(1, 366):
+            month, day = divmod(day_of_year - 1, 28)
+            for serial in range(100, 1000):
+                stem = f"{year % 100:02d}{month % 12 + 1:02d}{day + 1:02d}{serial:03d}"
+                for check in range(10):
+                    if luhn_ok(stem + str(check)):
+                        yield f"{year}{stem[2:]}{check}"
+                        break
+
+
+@contextmanager
+def bench_env(database_url: str | None = None) -> Iterator[BenchEnv]:
+    """A fresh app on SQLite (default) or on a new schema of ``database_url``."""
+    with tempfile.TemporaryDirectory(prefix="formapp-bench-") as tmp:
+        data_dir = Path(tmp)
+        schema = None
+        url = f"sqlite:///{data_dir / 'bench.sqlite3'}"
+        if database_url:
+            schema = f"formapp_bench_{uuid.uuid4().hex[:8]}"
+            admin = sa.create_engine(database_url)
+            with admin.begin() as conn:
+                conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+            url = f"{database_url}{'&' if '?' in database_url else '?'}" \
+                  f"options=-csearch_path%3D{schema}"
+        app = create_app({"FORMAPP_ENV": "testing", "FORMAPP_DATA_DIR": str(data_dir),
+                          "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": os.urandom(16).hex()})
+        try:
+            with app.app_context():
+                db.create_all()
+                load_demo(today())
+                db.session.commit()
+                insats = next(g.insats for u in _officers() for g in u.grants
+                              if g.role == Role.DELTAGARANSVARIG)
+                officer = Browser(app.test_client())
+                officer.login(OFFICER, DEMO_PASSWORD)
+                yield BenchEnv(app, data_dir, officer, insats,
+                               "postgresql" if schema else "sqlite")
+                db.session.remove()
+                db.engine.dispose()
+        finally:
+            if schema:
+                with admin.begin() as conn:
+                    conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+                admin.dispose()
+
+
+def _officers() -> list[User]:
+    return [u for u in demo_users() if u.email == OFFICER]

@@ -1,0 +1,56 @@
+"""Runs every case on a fresh app and returns the results by case name."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from formapp.bench.archive_cases import verify_case
+from formapp.bench.consent_cases import ConsentDriver, consent_case, reset_tablet
+from formapp.bench.environment import BenchEnv, bench_env, personnummer_stream
+from formapp.bench.page_cases import page_case
+from formapp.bench.timing import CaseResult
+
+
+@dataclass(frozen=True)
+class Sizes:
+    runs: int
+    verify_pdfs: int
+
+
+FULL = Sizes(runs=40, verify_pdfs=1000)
+QUICK = Sizes(runs=3, verify_pdfs=5)
+
+
+def _page_cases(env: BenchEnv, sizes: Sizes, numbers: Iterator[str]) -> list[CaseResult]:
+    officer = env.officer
+    reset_tablet(officer)
+    results = [page_case("9443_start", officer, f"/insatser/{env.insats.id}/samtycke",
+                         sizes.runs)]
+    for locale in ("sv", "ar", "th"):
+        driver = ConsentDriver(env, numbers, locale)
+        driver.prepare()
+        results.append(page_case(f"9443_read_{locale}", officer, driver.sign_url, sizes.runs))
+    language_url = driver.sign_url.rsplit("/", 1)[0] + "/sprak"
+    results.append(page_case("9443_language", officer, language_url, sizes.runs))
+    return results
+
+
+def run_bench(sizes: Sizes, database_url: str | None = None,
+              progress: Callable[[str], None] = lambda _: None) -> dict[str, CaseResult]:
+    results: dict[str, CaseResult] = {}
+    numbers = personnummer_stream()
+    with bench_env(database_url) as env:
+        suffix = "" if env.database == "sqlite" else "_postgresql"
+        for make in (lambda: consent_case(env, numbers, sizes.runs),
+                     lambda: consent_case(env, numbers, sizes.runs, locale="ar")):
+            result = make()
+            results[result.name + suffix] = result
+            progress(result.line())
+        for result in _page_cases(env, sizes, numbers):
+            results[result.name] = result
+            progress(result.line())
+        result = verify_case(env.insats, sizes.verify_pdfs)
+        results["verify" + suffix] = result
+        progress(result.line())
+    return results
