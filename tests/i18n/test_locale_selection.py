@@ -10,7 +10,7 @@ from flask_babel import get_locale
 
 from formapp.i18n import load_registry, participant_page
 from formapp.i18n.selection import OFFICER_SESSION_KEY, PARTICIPANT_SESSION_KEY
-from tests.conftest import Browser
+from formapp.webclient import Browser
 from tests.world import PASSWORD, build_world
 
 HTML_TAG = re.compile(r'<html lang="([^"]+)" dir="([^"]+)">')

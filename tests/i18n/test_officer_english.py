@@ -16,7 +16,7 @@ import pytest
 from babel.messages.pofile import read_po
 from flask import Flask
 
-from tests.conftest import Browser
+from formapp.webclient import Browser
 from tests.world import PASSWORD, World, build_world
 
 EN = Path(__file__).resolve().parents[2] / "translations" / "en" / "LC_MESSAGES"
