@@ -6,6 +6,7 @@ import enum
 from datetime import UTC, date, datetime
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     CheckConstraint,
     Date,
@@ -286,3 +287,227 @@ class ConsentTextVersion(db.Model):
     published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id",
                                                                    ondelete="SET NULL"))
+
+
+# --- FK 9448 / 9449: registrations ------------------------------------------------------------
+# The answers are kept twice on purpose: ``answers``/``end_answers`` hold the cleaned values as
+# the form defines them (what the PDF shows, what a rättelse starts from), and the columns hold
+# what the follow-up reports count, so those are plain SQL over indexed columns (issue 7).
+
+
+class Registration(db.Model):
+    """One participation of a person in an insats: FK 9448 (start) and, once ended, FK 9449.
+
+    Active while ``end_date`` is empty; one active registration per person and insats, enforced
+    by a partial unique index. Kön and birth date are the person's; ``age_at_start`` is kept
+    because the reports group by age at start and it never changes.
+    """
+
+    __tablename__ = "registration"
+    __table_args__ = (
+        Index("uq_registration_active", "person_id", "insats_id", unique=True,
+              sqlite_where=text("end_date IS NULL"),
+              postgresql_where=text("end_date IS NULL")),
+        Index("ix_registration_insats_start", "insats_id", "start_date"),
+        CheckConstraint("end_date IS NULL OR end_date >= start_date", name="period_order"),
+        CheckConstraint("(end_date IS NULL) = (end_reason IS NULL)", name="end_complete"),
+        CheckConstraint("end_reason IS NULL OR end_reason IN "
+                        "('1', '2', '3', '4', '5', '6', '7', '9')", name="end_reason"),
+        CheckConstraint(
+            "(arbetar_fore AND arbete_procent_fore BETWEEN 1 AND 100"
+            " AND arbete_typ_fore IS NOT NULL)"
+            " OR (NOT arbetar_fore AND arbete_procent_fore IS NULL AND arbete_typ_fore IS NULL)",
+            name="arbete_fore"),
+        CheckConstraint(
+            "(studerar_fore AND studie_procent_fore BETWEEN 1 AND 100)"
+            " OR (NOT studerar_fore AND studie_procent_fore IS NULL)", name="studier_fore"),
+        # The after-block exists exactly when the registration ended with a reason that asks it.
+        CheckConstraint(
+            "(end_reason IS NULL OR end_reason IN ('6', '7')) = (arbetar_efter IS NULL)"
+            " AND (arbetar_efter IS NULL) = (studerar_efter IS NULL)"
+            " AND (arbetar_efter IS NULL) = (aktivt_arbetssokande_efter IS NULL)",
+            name="after_block"),
+        CheckConstraint(
+            "arbetar_efter IS NULL"
+            " OR (arbetar_efter AND arbete_procent_efter BETWEEN 1 AND 100"
+            " AND arbete_typ_efter IS NOT NULL)"
+            " OR (NOT arbetar_efter AND arbete_procent_efter IS NULL"
+            " AND arbete_typ_efter IS NULL)", name="arbete_efter"),
+        CheckConstraint(
+            "studerar_efter IS NULL"
+            " OR (studerar_efter AND studie_procent_efter BETWEEN 1 AND 100)"
+            " OR (NOT studerar_efter AND studie_procent_efter IS NULL)", name="studier_efter"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    forbund_id: Mapped[int] = mapped_column(ForeignKey("forbund.id", ondelete="RESTRICT"),
+                                            index=True)
+    insats_id: Mapped[int] = mapped_column(ForeignKey("insats.id", ondelete="RESTRICT"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="RESTRICT"),
+                                           index=True)
+    # The consent it rests on; a consent serves one registration only.
+    consent_id: Mapped[str] = mapped_column(ForeignKey("consent.id", ondelete="RESTRICT"),
+                                            unique=True)
+    officer_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id",
+                                                              ondelete="SET NULL"))
+    name: Mapped[str] = mapped_column(String(200))  # Namn as written on the 9448
+    start_date: Mapped[date] = mapped_column(Date)
+    age_at_start: Mapped[int] = mapped_column(Integer)
+    kommun: Mapped[str] = mapped_column(String(4))
+    stadsdel: Mapped[str | None] = mapped_column(String(100))
+    utbildning: Mapped[str] = mapped_column(String(32))
+    forsorjning_tid: Mapped[str] = mapped_column(String(32))
+    aktivt_arbetssokande_fore: Mapped[bool] = mapped_column(Boolean)
+    arbetar_fore: Mapped[bool] = mapped_column(Boolean)
+    arbete_procent_fore: Mapped[int | None] = mapped_column(Integer)
+    arbete_typ_fore: Mapped[str | None] = mapped_column(String(32))
+    studerar_fore: Mapped[bool] = mapped_column(Boolean)
+    studie_procent_fore: Mapped[int | None] = mapped_column(Integer)
+    answers: Mapped[dict] = mapped_column(JSON)
+    document_id: Mapped[str] = mapped_column(String(36), unique=True)
+    pdf_sha256: Mapped[str] = mapped_column(ForeignKey("archived_document.sha256",
+                                                       ondelete="RESTRICT"))
+    registered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    # FK 9449, empty while active.
+    end_date: Mapped[date | None] = mapped_column(Date)
+    end_reason: Mapped[str | None] = mapped_column(String(2))
+    aktivt_arbetssokande_efter: Mapped[bool | None] = mapped_column(Boolean)
+    arbetar_efter: Mapped[bool | None] = mapped_column(Boolean)
+    arbete_procent_efter: Mapped[int | None] = mapped_column(Integer)
+    arbete_typ_efter: Mapped[str | None] = mapped_column(String(32))
+    studerar_efter: Mapped[bool | None] = mapped_column(Boolean)
+    studie_procent_efter: Mapped[int | None] = mapped_column(Integer)
+    end_answers: Mapped[dict | None] = mapped_column(JSON)
+    end_document_id: Mapped[str | None] = mapped_column(String(36), unique=True)
+    end_pdf_sha256: Mapped[str | None] = mapped_column(
+        ForeignKey("archived_document.sha256", ondelete="RESTRICT"))
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    ended_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id",
+                                                               ondelete="SET NULL"))
+
+    person: Mapped[Person] = relationship()
+    insats: Mapped[Insats] = relationship()
+    consent: Mapped[Consent] = relationship()
+    officer: Mapped[User | None] = relationship(foreign_keys=[officer_id])
+    ended_by: Mapped[User | None] = relationship(foreign_keys=[ended_by_id])
+    supports: Mapped[list[RegistrationSupport]] = relationship(
+        back_populates="registration", cascade="all, delete-orphan", passive_deletes=True)
+    revisions: Mapped[list[RegistrationRevision]] = relationship(
+        back_populates="registration", cascade="all, delete-orphan", passive_deletes=True,
+        order_by="RegistrationRevision.changed_at.desc()")
+
+    @property
+    def is_active(self) -> bool:
+        return self.end_date is None
+
+
+class RegistrationSupport(db.Model):
+    """One kind of offentlig försörjning chosen "direkt före" (``fore``) or "direkt efter"
+    (``efter``) the insats: a row per choice, so reports count kinds with GROUP BY."""
+
+    __tablename__ = "registration_support"
+    __table_args__ = (
+        CheckConstraint("measurement IN ('fore', 'efter')", name="measurement"),
+        Index("ix_registration_support_kind", "measurement", "kind"),
+    )
+
+    registration_id: Mapped[int] = mapped_column(
+        ForeignKey("registration.id", ondelete="CASCADE"), primary_key=True)
+    measurement: Mapped[str] = mapped_column(String(8), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32), primary_key=True)
+
+    registration: Mapped[Registration] = relationship(back_populates="supports")
+
+
+class RegistrationRevision(db.Model):
+    """A rättelse: the values (and sealed PDF) a registration had before ``changed_by``
+    corrected them at ``changed_at``."""
+
+    __tablename__ = "registration_revision"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    registration_id: Mapped[int] = mapped_column(
+        ForeignKey("registration.id", ondelete="CASCADE"), index=True)
+    form: Mapped[str] = mapped_column(String(4))  # 9448 or 9449
+    previous_answers: Mapped[dict] = mapped_column(JSON)
+    previous_document_id: Mapped[str] = mapped_column(String(36))
+    previous_pdf_sha256: Mapped[str] = mapped_column(ForeignKey("archived_document.sha256",
+                                                                ondelete="RESTRICT"))
+    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id",
+                                                                 ondelete="SET NULL"))
+
+    registration: Mapped[Registration] = relationship(back_populates="revisions")
+    changed_by: Mapped[User | None] = relationship()
+
+
+class RegistrationErasure(db.Model):
+    """End reason 8 (Felregistrering): the registration and its personal data are gone; this
+    says only that one was removed, when and by whom. The consent (and its proof) stays."""
+
+    __tablename__ = "registration_erasure"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    forbund_id: Mapped[int] = mapped_column(ForeignKey("forbund.id", ondelete="RESTRICT"),
+                                            index=True)
+    insats_id: Mapped[int] = mapped_column(ForeignKey("insats.id", ondelete="RESTRICT"))
+    consent_id: Mapped[str] = mapped_column(ForeignKey("consent.id", ondelete="RESTRICT"),
+                                            index=True)
+    documents_removed: Mapped[int] = mapped_column(Integer)
+    erased_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    erased_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id",
+                                                                ondelete="SET NULL"))
+
+
+class AnonymousCount(db.Model):
+    """Participants registered without personal data (no consent, skyddad identitet): a
+    count per insats, inregistreringsår and kön. Never deregistered."""
+
+    __tablename__ = "anonymous_count"
+    __table_args__ = (
+        UniqueConstraint("insats_id", "year", "kon"),
+        CheckConstraint("kon IN ('kvinna', 'man')", name="kon"),
+        CheckConstraint("count >= 0", name="not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    insats_id: Mapped[int] = mapped_column(ForeignKey("insats.id", ondelete="RESTRICT"))
+    year: Mapped[int] = mapped_column(Integer)
+    kon: Mapped[str] = mapped_column(String(8))
+    count: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id",
+                                                                 ondelete="SET NULL"))
+
+
+class VolumeCount(db.Model):
+    """A volyminsats's participants ("pinnstatistik"): a count per year, not by kön."""
+
+    __tablename__ = "volume_count"
+    __table_args__ = (
+        UniqueConstraint("insats_id", "year"),
+        CheckConstraint("count >= 0", name="not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    insats_id: Mapped[int] = mapped_column(ForeignKey("insats.id", ondelete="RESTRICT"))
+    year: Mapped[int] = mapped_column(Integer)
+    count: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id",
+                                                                 ondelete="SET NULL"))
+
+
+class SubmissionToken(db.Model):
+    """A form sent once: the second submission of the same page finds its token here and is
+    shown the first one's result instead of storing a second record."""
+
+    __tablename__ = "submission_token"
+
+    token: Mapped[str] = mapped_column(String(43), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"))
+    result_url: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow,
+                                                 index=True)
