@@ -1,0 +1,65 @@
+"""Steps of the tablet journey, as a person does them in the browser."""
+
+from __future__ import annotations
+
+import math
+
+from playwright.sync_api import Page
+
+from tests.world import PASSWORD
+
+
+def login(page: Page, base: str, email: str) -> None:
+    page.goto(f"{base}/login")
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"{base}/")
+
+
+def start_consent(page: Page, base: str, insats_id: int, personnummer: str,
+                  place: str = "Umeå") -> None:
+    page.goto(f"{base}/insatser/{insats_id}/samtycke")
+    page.check("input[name=skyddad_identitet][value=nej]")
+    page.fill("#personnummer", personnummer)
+    page.fill("#place", place)
+    page.click("main button[type=submit]")
+    page.wait_for_url("**/sprak")
+
+
+def stroke_points(box: dict, steps: int = 30) -> list[tuple[float, float]]:
+    """A signature-like wave across the middle of ``box`` (page coordinates)."""
+    return [(box["x"] + box["width"] * (0.1 + 0.8 * i / (steps - 1)),
+             box["y"] + box["height"] * (0.5 + 0.25 * math.sin(i / 2.5)))
+            for i in range(steps)]
+
+
+def draw_with_finger(page: Page, selector: str = "#signature-canvas") -> None:
+    """A real touch stroke (touchStart, touchMove…, touchEnd) through the DevTools protocol:
+    Chromium turns it into pointer events of type "touch", as a finger on a tablet."""
+    box = page.locator(selector).bounding_box()
+    points = stroke_points(box)
+    cdp = page.context.new_cdp_session(page)
+    first_x, first_y = points[0]
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchStart",
+                                          "touchPoints": [{"x": first_x, "y": first_y}]})
+    for x, y in points[1:]:
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchMove",
+                                              "touchPoints": [{"x": x, "y": y}]})
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    cdp.detach()
+
+
+def draw_with_mouse(page: Page, selector: str = "#signature-canvas") -> None:
+    box = page.locator(selector).bounding_box()
+    points = stroke_points(box)
+    page.mouse.move(*points[0])
+    page.mouse.down()
+    for x, y in points[1:]:
+        page.mouse.move(x, y)
+    page.mouse.up()
+
+
+def hand_back(page: Page) -> None:
+    page.fill("#password", PASSWORD)
+    page.click("main button[type=submit]")

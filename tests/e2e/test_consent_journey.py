@@ -1,0 +1,128 @@
+"""The consent journey on a tablet in a real browser, with real finger strokes."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import BrowserContext, expect
+from sqlalchemy import func, select
+
+from formapp.extensions import db
+from formapp.records.models import Consent
+from tests.e2e.conftest import TABLETS, Site, shot
+from tests.e2e.journey import draw_with_finger, draw_with_mouse, hand_back, login, start_consent
+
+PNR = {"sv": "19121212-1212", "ar": "19800101-1009", "ti": "19900202-2003"}
+
+
+def consents() -> int:
+    db.session.expire_all()
+    return db.session.scalar(select(func.count()).select_from(Consent))
+
+
+@pytest.mark.parametrize("locale", ["sv", "ar", "ti"])
+def test_consent_in_the_participants_language(site: Site, tablet: BrowserContext,
+                                              locale: str) -> None:
+    page = tablet.new_page()
+    base, world = site.url, site.world
+    login(page, base, world.email("deltagaransvarig"))
+    shot(page, f"consent-{locale}-1-home")
+    start_consent(page, base, world.insats_a1.id, PNR[locale])
+    shot(page, f"consent-{locale}-2-language")
+    page.click(f"a.language-choice[href$='/{locale}']")
+    expect(page.locator("html")).to_have_attribute("dir", "rtl" if locale == "ar" else "ltr")
+    shot(page, f"consent-{locale}-3-read")
+    page.check("#confirmed")
+    page.fill("#name", "Testperson Exempelsson")
+    draw_with_finger(page)
+    shot(page, f"consent-{locale}-4-signed")
+    page.click("#sign-submit")
+    page.wait_for_url("**/deltagare/klart")
+    shot(page, f"consent-{locale}-5-thanks")
+    page.click("a.button.big")
+    hand_back(page)
+    page.wait_for_url("**/samtycken/*")
+    expect(page.locator(".notice.ok")).to_be_visible()
+    shot(page, f"consent-{locale}-6-receipt")
+    assert consents() == 1
+    consent = db.session.scalar(select(Consent))
+    assert consent.locale == locale
+
+
+def test_an_empty_signature_is_refused_in_the_browser(site: Site,
+                                                      tablet: BrowserContext) -> None:
+    page = tablet.new_page()
+    login(page, site.url, site.world.email("deltagaransvarig"))
+    start_consent(page, site.url, site.world.insats_a1.id, PNR["sv"])
+    page.click("a.language-choice[href$='/sv']")
+    page.check("#confirmed")
+    page.fill("#name", "Testperson Exempelsson")
+    url = page.url
+    page.click("#sign-submit")
+    expect(page.locator("#signature-client-error")).to_be_visible()
+    assert page.url == url and consents() == 0
+    page.tap("#signature-canvas")  # a tap is not a signature
+    page.click("#sign-submit")
+    expect(page.locator("#signature-client-error")).to_be_visible()
+    assert consents() == 0
+    shot(page, "consent-empty-signature")
+
+
+def test_the_signature_survives_rotation_and_a_stroke_does_not_scroll(
+        site: Site, tablet: BrowserContext) -> None:
+    page = tablet.new_page()
+    login(page, site.url, site.world.email("deltagaransvarig"))
+    start_consent(page, site.url, site.world.insats_a1.id, PNR["sv"])
+    page.click("a.language-choice[href$='/sv']")
+    page.locator("#signature-canvas").scroll_into_view_if_needed()
+    before = page.evaluate("window.scrollY")
+    draw_with_finger(page)
+    assert page.evaluate("window.scrollY") == before  # the stroke drew, the page stayed
+    signature = page.input_value("#signature")
+    assert '"strokes"' in signature
+    page.set_viewport_size(TABLETS["landscape"])
+    page.wait_for_timeout(200)
+    assert page.input_value("#signature") == signature  # nothing lost on rotation
+    ink = page.evaluate("""() => {
+        const c = document.getElementById('signature-canvas');
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++; return n; }""")
+    assert ink > 100  # and it is drawn again at the new size
+    shot(page, "consent-rotated")
+    page.check("#confirmed")
+    page.fill("#name", "Testperson Exempelsson")
+    page.click("#sign-submit")
+    page.wait_for_url("**/deltagare/klart")
+    assert consents() == 1
+
+
+def test_a_double_tap_on_sign_stores_one_consent(site: Site, tablet: BrowserContext) -> None:
+    page = tablet.new_page()
+    login(page, site.url, site.world.email("deltagaransvarig"))
+    start_consent(page, site.url, site.world.insats_a1.id, PNR["sv"])
+    page.click("a.language-choice[href$='/sv']")
+    page.check("#confirmed")
+    page.fill("#name", "Testperson Exempelsson")
+    draw_with_mouse(page)
+    page.dblclick("#sign-submit")
+    page.wait_for_url("**/deltagare/klart")
+    assert consents() == 1
+
+
+def test_back_after_hand_back_shows_nothing_of_the_participant(
+        site: Site, tablet: BrowserContext) -> None:
+    page = tablet.new_page()
+    login(page, site.url, site.world.email("deltagaransvarig"))
+    start_consent(page, site.url, site.world.insats_a1.id, PNR["sv"])
+    page.click("a.language-choice[href$='/sv']")
+    page.check("#confirmed")
+    page.fill("#name", "Testperson Exempelsson")
+    draw_with_finger(page)
+    page.click("#sign-submit")
+    page.wait_for_url("**/deltagare/klart")
+    page.click("a.button.big")
+    hand_back(page)
+    page.wait_for_url("**/samtycken/*")
+    page.go_back()
+    page.go_back()
+    body = page.locator("body").inner_text()
+    assert "Skriv under" not in body and "Din underskrift" not in body
