@@ -74,6 +74,8 @@ def load_config(env: Mapping[str, str] | None = None, overrides: Mapping[str, An
         "PERMANENT_SESSION_LIFETIME": timedelta(
             minutes=_int_env(env, "FORMAPP_SESSION_MAX_MINUTES", 10 * 60)),
         "FORMAPP_IDLE_MINUTES": _int_env(env, "FORMAPP_IDLE_MINUTES", 30),
+        # A handed-over tablet left alone this long locks (the officer's password opens it).
+        "FORMAPP_HANDOVER_IDLE_SECONDS": _int_env(env, "FORMAPP_HANDOVER_IDLE_SECONDS", 180),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": production,

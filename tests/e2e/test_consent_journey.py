@@ -126,3 +126,17 @@ def test_back_after_hand_back_shows_nothing_of_the_participant(
     page.go_back()
     body = page.locator("body").inner_text()
     assert "Skriv under" not in body and "Din underskrift" not in body
+
+
+def test_a_tablet_left_alone_locks_to_the_hand_back_screen(site: Site,
+                                                           tablet: BrowserContext) -> None:
+    site.app.config["FORMAPP_HANDOVER_IDLE_SECONDS"] = 2
+    page = tablet.new_page()
+    login(page, site.url, site.world.email("deltagaransvarig"))
+    start_consent(page, site.url, site.world.insats_a1.id, PNR["sv"])
+    page.click("a.language-choice[href$='/sv']")
+    page.wait_for_url("**/deltagare/tillbaka", timeout=6000)
+    expect(page.locator("#password")).to_be_visible()
+    shot(page, "handover-locked")
+    page.goto(site.url + "/insatser/")  # still locked: only the password opens it
+    assert "/deltagare/" in page.url
