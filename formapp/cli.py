@@ -24,6 +24,7 @@ from formapp.evidence import evidence
 from formapp.extensions import db
 from formapp.i18n.cli import i18n_command
 from formapp.records.accounts import UserInput, grant_role, save_user
+from formapp.records.audit import verify_chain
 from formapp.records.errors import RuleViolation
 from formapp.records.models import Forbund, Role
 
@@ -138,6 +139,23 @@ def verify_command(files: tuple[Path, ...], check_all: bool) -> None:
     failed = sum(not f.ok for f in findings)
     click.echo(f"{len(findings) - failed} OK, {failed} failed.")
     if failed:
+        sys.exit(1)
+
+
+@cli.group("audit")
+def audit_group() -> None:
+    """The audit trail of personal data: verify its hash chain."""
+
+
+@audit_group.command("verify")
+@with_appcontext
+def audit_verify_command() -> None:
+    """Recompute the chain: exit 0 only if no entry was changed, removed or inserted."""
+    report = verify_chain()
+    for problem in report.problems:
+        click.echo(f"FAIL {problem}")
+    click.echo(f"{report.entries} entries, {len(report.problems)} problems.")
+    if not report.ok:
         sys.exit(1)
 
 

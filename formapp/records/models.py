@@ -9,6 +9,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     CheckConstraint,
+    Connection,
     Date,
     DateTime,
     ForeignKey,
@@ -17,6 +18,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -511,3 +513,48 @@ class SubmissionToken(db.Model):
     result_url: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow,
                                                  index=True)
+
+
+class AuditEntry(db.Model):
+    """One thing done with personal data or rights: who, when, what, why. Append-only and
+    hash-chained: each entry's hash covers its content and the previous entry's hash, so a
+    changed, removed or inserted entry breaks the chain (``records.audit.verify_chain``)."""
+
+    __tablename__ = "audit_entry"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(Integer, index=True)  # no FK: kept forever
+    actor: Mapped[str] = mapped_column(String(254))  # the name and e-mail at the time
+    action: Mapped[str] = mapped_column(String(64), index=True)
+    subject: Mapped[str] = mapped_column(String(200))  # e.g. "consent:<id>", "export:excel"
+    why: Mapped[str] = mapped_column(Text, default="")
+    forbund_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    person_key: Mapped[str | None] = mapped_column(String(64), index=True)  # keyed hash of pnr
+    details: Mapped[str] = mapped_column(Text, default="{}")  # canonical JSON
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+# The audit trail refuses UPDATE and DELETE in the database itself; the hash chain catches
+# whoever goes around that (a database administrator can drop a trigger).
+AUDIT_APPEND_ONLY_DDL: dict[str, tuple[str, ...]] = {
+    "sqlite": (
+        "CREATE TRIGGER audit_entry_no_update BEFORE UPDATE ON audit_entry "
+        "BEGIN SELECT RAISE(ABORT, 'audit_entry is append-only'); END",
+        "CREATE TRIGGER audit_entry_no_delete BEFORE DELETE ON audit_entry "
+        "BEGIN SELECT RAISE(ABORT, 'audit_entry is append-only'); END",
+    ),
+    "postgresql": (
+        "CREATE OR REPLACE FUNCTION audit_entry_append_only() RETURNS trigger AS $$ "
+        "BEGIN RAISE EXCEPTION 'audit_entry is append-only'; END $$ LANGUAGE plpgsql",
+        "CREATE TRIGGER audit_entry_append_only BEFORE UPDATE OR DELETE ON audit_entry "
+        "FOR EACH ROW EXECUTE FUNCTION audit_entry_append_only()",
+    ),
+}
+
+
+@event.listens_for(AuditEntry.__table__, "after_create")
+def _audit_append_only(target: object, connection: Connection, **_: object) -> None:
+    for statement in AUDIT_APPEND_ONLY_DDL.get(connection.dialect.name, ()):
+        connection.exec_driver_sql(statement)
