@@ -16,6 +16,7 @@ from formapp.documents.verification import SealCheck, check_seal
 
 EXTENSION_KEY = "formapp.evidence"
 _PENDING = "formapp.pending_files"  # key in Session.info: files stored in this transaction
+_DOOMED = "formapp.doomed_files"  # key in Session.info: files to remove once this commits
 
 
 @dataclass
@@ -58,12 +59,21 @@ def track_new_file(session: Session, archive: Archive, digest: str) -> None:
     session.info.setdefault(_PENDING, []).append((archive, digest))
 
 
+def remove_after_commit(session: Session, archive: Archive, digest: str) -> None:
+    """Remove ``digest`` from ``archive`` once ``session`` commits (erasure): a rollback keeps
+    the file, so its record and the file still exist together."""
+    session.info.setdefault(_DOOMED, []).append((archive, digest))
+
+
 @event.listens_for(Session, "after_commit")
 def _keep_files(session: Session) -> None:
     session.info.pop(_PENDING, None)
+    for archive, digest in session.info.pop(_DOOMED, []):
+        archive.remove(digest)
 
 
 @event.listens_for(Session, "after_rollback")
 def _drop_files(session: Session) -> None:
     for archive, digest in session.info.pop(_PENDING, []):
         archive.remove(digest)
+    session.info.pop(_DOOMED, None)

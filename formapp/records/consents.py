@@ -150,7 +150,7 @@ def sign_consent(draft: ConsentDraft, *, locale: str, name: str, signature: Sign
                                read_text.version if read_text else None, locale, name, now,
                                pnr.formatted))
     try:
-        digest = _archive(render_consent_pdf(document), kind="consent", forbund_id=forbund.id)
+        digest = archive_pdf(render_consent_pdf(document), kind="consent", forbund_id=forbund.id)
     except DocumentError as exc:
         raise RuleViolation("signature", _lp("Samtycket kunde inte skapas: %(problem)s",
                                              problem=str(exc))) from exc
@@ -177,7 +177,7 @@ def consents_for_insats(insats: Insats, limit: int = 50) -> list[Consent]:
                                    .order_by(Consent.signed_at.desc()).limit(limit)))
 
 
-def _archive(pdf: bytes, *, kind: str, forbund_id: int, reason: str | None = None) -> str:
+def archive_pdf(pdf: bytes, *, kind: str, forbund_id: int, reason: str | None = None) -> str:
     """Seal and store ``pdf`` and add its archive record; the file goes if the transaction
     does not commit."""
     tools = evidence()
@@ -239,7 +239,7 @@ def withdraw_consent(consent: Consent, *, by: User, reason: str,
                ("Registrerat av", by.full_name), ("Hur och varför", reason)),
         forbund=consent.insats.forbund.name, record=record, created=now)
     try:
-        digest = _archive(render_receipt_pdf(receipt), kind="withdrawal",
+        digest = archive_pdf(render_receipt_pdf(receipt), kind="withdrawal",
                           forbund_id=consent.forbund_id,
                           reason="Återkallat samtycke (GDPR art. 7.3)")
     except DocumentError as exc:

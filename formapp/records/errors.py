@@ -14,3 +14,12 @@ class RuleViolation(ValueError):
 
 class NotFound(LookupError):
     """The record does not exist, or the user may not know that it does."""
+
+
+class InvalidAnswers(ValueError):
+    """Answers a form definition refuses (``formapp.definitions.check``): the messages by field
+    name, each shown at its field."""
+
+    def __init__(self, errors: dict[str, list]) -> None:
+        super().__init__(f"{len(errors)} field(s) refused: {', '.join(sorted(errors))}")
+        self.errors = errors

@@ -388,6 +388,10 @@ class Registration(db.Model):
     ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     ended_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id",
                                                                ondelete="SET NULL"))
+    # Optimistic locking: of two officers ending or correcting the same registration at once,
+    # the second one's UPDATE finds no row of the version it read and is refused.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = {"version_id_col": version}
 
     person: Mapped[Person] = relationship()
     insats: Mapped[Insats] = relationship()

@@ -95,6 +95,7 @@ def upgrade():
     sa.Column('end_pdf_sha256', sa.String(length=64), nullable=True),
     sa.Column('ended_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('ended_by_id', sa.Integer(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
     sa.CheckConstraint("(end_reason IS NULL OR end_reason IN ('6', '7')) = (arbetar_efter IS NULL) AND (arbetar_efter IS NULL) = (studerar_efter IS NULL) AND (arbetar_efter IS NULL) = (aktivt_arbetssokande_efter IS NULL)", name=op.f('ck_registration_after_block')),
     sa.CheckConstraint("end_reason IS NULL OR end_reason IN ('1', '2', '3', '4', '5', '6', '7', '9')", name=op.f('ck_registration_end_reason')),
     sa.CheckConstraint('(arbetar_fore AND arbete_procent_fore BETWEEN 1 AND 100 AND arbete_typ_fore IS NOT NULL) OR (NOT arbetar_fore AND arbete_procent_fore IS NULL AND arbete_typ_fore IS NULL)', name=op.f('ck_registration_arbete_fore')),
