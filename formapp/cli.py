@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from formapp.app import create_app
 from formapp.archive_check import verify_all, verify_files
+from formapp.backup import BackupError, backup, restore
 from formapp.bench.run import FULL, QUICK, run_bench
 from formapp.clock import today
 from formapp.demo import DEMO_PASSWORD, DEMO_USERS, load_demo
@@ -140,6 +141,33 @@ def verify_command(files: tuple[Path, ...], check_all: bool) -> None:
     click.echo(f"{len(findings) - failed} OK, {failed} failed.")
     if failed:
         sys.exit(1)
+
+
+@cli.command("backup")
+@click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="A new, empty directory.")
+@with_appcontext
+def backup_command(out: Path) -> None:
+    """Write the database (one snapshot) and the archived PDFs it names to OUT."""
+    try:
+        summary = backup(out)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Backed up {sum(summary.rows.values())} rows in {len(summary.rows)} tables and "
+               f"{summary.files} archived PDFs to {out}. It holds personal data: keep it safe.")
+
+
+@cli.command("restore")
+@click.argument("source", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@with_appcontext
+def restore_command(source: Path) -> None:
+    """Restore a backup into an empty, migrated database and a new data directory."""
+    try:
+        summary = restore(source)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Restored {sum(summary.rows.values())} rows and {summary.files} archived PDFs. "
+               "Now run `formapp verify --all` and `formapp audit verify`.")
 
 
 @cli.group("audit")

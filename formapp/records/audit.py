@@ -83,15 +83,24 @@ def _head_path() -> Path:
     return Path(current_app.config["FORMAPP_DATA_DIR"]) / "audit_head"
 
 
-@event.listens_for(Session, "after_commit")
-def _write_head(session: Session) -> None:
-    pending = session.info.pop(_HEAD_PENDING, None)
-    if pending is None:
-        return
-    path, entry_id, digest = pending
+def _store_head(path: Path, entry_id: int, digest: str) -> None:
     temp = path.with_suffix(".tmp")
     temp.write_text(f"{entry_id} {digest}\n", encoding="ascii")
     os.replace(temp, path)
+
+
+def record_head() -> None:
+    """Write the head record from the database's last entry (after a restore)."""
+    last = db.session.scalar(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(1))
+    if last is not None:
+        _store_head(_head_path(), last.id, last.hash)
+
+
+@event.listens_for(Session, "after_commit")
+def _write_head(session: Session) -> None:
+    pending = session.info.pop(_HEAD_PENDING, None)
+    if pending is not None:
+        _store_head(*pending)
 
 
 @event.listens_for(Session, "after_rollback")

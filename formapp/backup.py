@@ -1,0 +1,194 @@
+"""``formapp backup`` and ``formapp restore``: the database and the archive, consistently.
+
+The backup reads every table in one transaction (a snapshot) and copies exactly the archived
+files that snapshot refers to; archive files are write-once, so a file named by the snapshot
+can not change while it is copied. The format is plain (JSON lines per table, the PDFs as they
+are, a manifest with counts and hashes) so it can be read without formapp in twenty years.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import shutil
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy import select, text
+
+from formapp.evidence import EXTENSION_KEY, evidence
+from formapp.extensions import db
+from formapp.records.audit import record_head
+from formapp.records.models import ArchivedDocument
+
+FORMAT = 1
+# Development secrets live in the data directory; without them a restored archive's seals
+# and keyed hashes can not be checked. Production keeps them in configuration instead.
+SECRET_FILES = ("secret_key", "keys/ca.pem", "keys/seal.pem", "keys/seal-key.pem")
+
+
+class BackupError(RuntimeError):
+    """The backup or restore can not proceed; the message says why."""
+
+
+@dataclass(frozen=True)
+class Summary:
+    rows: dict[str, int]
+    files: int
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return {"base64": base64.b64encode(value).decode()}
+    return value
+
+
+def _decode(column: sa.Column, value: Any) -> Any:
+    if value is None:
+        return None
+    kind = column.type
+    if isinstance(kind, sa.DateTime):
+        return datetime.fromisoformat(value)
+    if isinstance(kind, sa.Date):
+        return date.fromisoformat(value)
+    if isinstance(value, dict) and set(value) == {"base64"} and isinstance(kind, sa.LargeBinary):
+        return base64.b64decode(value["base64"])
+    return value
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _revision() -> str | None:
+    try:
+        return db.session.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    except sa.exc.DBAPIError:
+        db.session.rollback()
+        return None
+
+
+def backup(out: Path) -> Summary:
+    if out.exists() and any(out.iterdir()):
+        raise BackupError(f"{out} is not empty: a backup goes into a new directory")
+    (out / "db").mkdir(parents=True, exist_ok=True)
+    rows: dict[str, int] = {}
+    with db.engine.connect() as conn:
+        if conn.dialect.name == "postgresql":
+            conn = conn.execution_options(isolation_level="REPEATABLE READ")
+        with conn.begin():  # one snapshot for every table
+            if conn.dialect.name == "sqlite":
+                conn.execute(text("SELECT 1 FROM sqlite_master LIMIT 1"))
+            for table in db.metadata.sorted_tables:
+                path = out / "db" / f"{table.name}.jsonl"
+                count = 0
+                with path.open("w", encoding="utf-8") as handle:
+                    for row in conn.execute(select(table)).mappings():
+                        handle.write(json.dumps({k: _encode(v) for k, v in row.items()},
+                                                ensure_ascii=False) + "\n")
+                        count += 1
+                rows[table.name] = count
+            digests = [r.sha256 for r in conn.execute(select(ArchivedDocument.sha256))]
+            revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar() \
+                if sa.inspect(conn).has_table("alembic_version") else None
+    archive = evidence().archive
+    for digest in digests:
+        source = archive.path_for(digest)
+        if not source.exists():
+            raise BackupError(f"the archive lacks {digest}, which the database names: run "
+                              "`formapp verify --all` first")
+        target = out / "archive" / source.relative_to(archive.root)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source, target)
+    data_dir = Path(current_app.config["FORMAPP_DATA_DIR"])
+    secrets = [name for name in SECRET_FILES if (data_dir / name).exists()]
+    for name in secrets:
+        (out / "secrets" / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(data_dir / name, out / "secrets" / name)
+    manifest = {
+        "format": FORMAT, "created": datetime.now().astimezone().isoformat(),
+        "alembic_revision": revision, "rows": rows, "archive_files": len(digests),
+        "secrets": secrets,
+        "sha256": {f"db/{p.name}": _sha256(p) for p in sorted((out / "db").iterdir())},
+    }
+    (out / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+    return Summary(rows, len(digests))
+
+
+def restore(source: Path) -> Summary:
+    """Into an empty, migrated database and a data directory without an archive."""
+    try:
+        manifest = json.loads((source / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise BackupError(f"{source} holds no readable formapp backup: {exc}") from exc
+    if manifest.get("format") != FORMAT:
+        raise BackupError(f"unknown backup format {manifest.get('format')!r}")
+    for name, digest in manifest["sha256"].items():
+        if _sha256(source / name) != digest:
+            raise BackupError(f"{name} in the backup is damaged (its SHA-256 differs)")
+    if manifest["alembic_revision"] != _revision():
+        raise BackupError(f"the backup is at schema {manifest['alembic_revision']}, this "
+                          f"database at {_revision()}: run `formapp db upgrade` to match first")
+    for table in db.metadata.sorted_tables:
+        if db.session.execute(select(sa.func.count()).select_from(table)).scalar():
+            raise BackupError(f"the database is not empty (table {table.name}): restore only "
+                              "into a new database")
+    for table in db.metadata.sorted_tables:
+        path = source / "db" / f"{table.name}.jsonl"
+        batch: list[dict[str, Any]] = []
+        with path.open(encoding="utf-8") as handle:
+            for line in handle:
+                raw = json.loads(line)
+                batch.append({c.name: _decode(c, raw.get(c.name)) for c in table.columns})
+                if len(batch) >= 1000:
+                    db.session.execute(table.insert(), batch)
+                    batch = []
+        if batch:
+            db.session.execute(table.insert(), batch)
+    _reset_sequences()
+    _restore_secrets(source, manifest.get("secrets", []))
+    archive = evidence().archive
+    files = 0
+    for path in sorted((source / "archive").glob("??/??/*.pdf")) if (source / "archive").exists() \
+            else []:
+        data = path.read_bytes()
+        if archive.store(data) != path.stem:
+            raise BackupError(f"{path.name} in the backup is damaged")
+        files += 1
+    db.session.commit()
+    record_head()  # the chain is checked against it again from now on
+    return Summary(manifest["rows"], files)
+
+
+def _restore_secrets(source: Path, names: list[str]) -> None:
+    """The installation's development secrets come back with its data; the seal is loaded
+    again from them (restart the app afterwards, as its secret key changed too)."""
+    data_dir = Path(current_app.config["FORMAPP_DATA_DIR"])
+    if any((data_dir / "archive").glob("??/??/*.pdf")):
+        raise BackupError(f"{data_dir / 'archive'} is not empty: restore into a new data "
+                          "directory")
+    for name in names:
+        target = data_dir / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.unlink(missing_ok=True)
+        shutil.copy2(source / "secrets" / name, target)
+    current_app.extensions.pop(EXTENSION_KEY, None)
+
+
+def _reset_sequences() -> None:
+    """PostgreSQL: the next id after the restored ones."""
+    if db.engine.dialect.name != "postgresql":
+        return
+    for table in db.metadata.sorted_tables:
+        column = table.columns.get("id")
+        if column is not None and isinstance(column.type, sa.Integer):
+            db.session.execute(text(
+                f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', 'id'), "
+                f"COALESCE((SELECT MAX(id) FROM \"{table.name}\"), 0) + 1, false)"))
