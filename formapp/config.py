@@ -82,6 +82,10 @@ def load_config(env: Mapping[str, str] | None = None, overrides: Mapping[str, An
         "REMEMBER_COOKIE_DURATION": timedelta(0),
         "WTF_CSRF_TIME_LIMIT": None,  # the session lifetime bounds the token
         "MAX_CONTENT_LENGTH": _int_env(env, "FORMAPP_MAX_UPLOAD_BYTES", 2 * 1024 * 1024),
+        # Reports (issue 7): person counts below this are hidden; the Excel import's limits.
+        "FORMAPP_SUPPRESS_BELOW": _int_env(env, "FORMAPP_SUPPRESS_BELOW", 5),
+        "FORMAPP_IMPORT_MAX_BYTES": _int_env(env, "FORMAPP_IMPORT_MAX_BYTES", 20 * 1024 * 1024),
+        "FORMAPP_IMPORT_MAX_ROWS": _int_env(env, "FORMAPP_IMPORT_MAX_ROWS", 50_000),
         "BABEL_DEFAULT_LOCALE": "sv",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Stockholm",
         "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "translations"),
