@@ -1,0 +1,92 @@
+"""What a report covers: one förbund (always), and optionally a year, an insats, a kön and a
+priority group. The SQL conditions every query shares live here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import ColumnElement, and_, or_
+
+from formapp.domain.insatser import PRIORITY_GROUPS
+from formapp.records.models import Insats, Person, Registration
+
+KONS = ("kvinna", "man")
+PRIORITY_CODES = tuple(choice.code for choice in PRIORITY_GROUPS)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """``year`` None: every year. ``priority``: an insats mark (``prio_*``): only insatser
+    marked with it."""
+
+    forbund_id: int
+    year: int | None = None
+    insats_id: int | None = None
+    kon: str | None = None
+    priority: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.kon is not None and self.kon not in KONS:
+            raise ValueError(f"unknown kön {self.kon!r}")
+        if self.priority is not None and self.priority not in PRIORITY_CODES:
+            raise ValueError(f"unknown priority group {self.priority!r}")
+
+
+def year_range(year: int) -> tuple[date, date]:
+    return date(year, 1, 1), date(year, 12, 31)
+
+
+def insats_conditions(filters: Filters) -> list[ColumnElement[bool]]:
+    """On ``Insats``: the förbund, the insats, the priority mark."""
+    conditions = [Insats.forbund_id == filters.forbund_id]
+    if filters.insats_id is not None:
+        conditions.append(Insats.id == filters.insats_id)
+    if filters.priority is not None:
+        conditions.append(getattr(Insats, filters.priority).is_(True))
+    return conditions
+
+
+def registration_conditions(filters: Filters) -> list[ColumnElement[bool]]:
+    """On ``Registration`` joined to ``Person`` and ``Insats``: everything but the year."""
+    conditions = [Registration.forbund_id == filters.forbund_id]
+    if filters.insats_id is not None:
+        conditions.append(Registration.insats_id == filters.insats_id)
+    if filters.kon is not None:
+        conditions.append(Person.kon == filters.kon)
+    if filters.priority is not None:
+        conditions.append(getattr(Insats, filters.priority).is_(True))
+    return conditions
+
+
+# Date ranges, not EXTRACT(): portable, and they can use an index on the dates.
+
+def active_in(year: int | None) -> ColumnElement[bool]:
+    """Participating at some time during ``year`` (every registration when None)."""
+    if year is None:
+        return Registration.id.is_not(None)
+    first, last = year_range(year)
+    return and_(Registration.start_date <= last,
+                or_(Registration.end_date.is_(None), Registration.end_date >= first))
+
+
+def started_in(year: int | None) -> ColumnElement[bool]:
+    if year is None:
+        return Registration.id.is_not(None)
+    first, last = year_range(year)
+    return Registration.start_date.between(first, last)
+
+
+def ended_in(year: int | None) -> ColumnElement[bool]:
+    if year is None:
+        return Registration.end_date.is_not(None)
+    first, last = year_range(year)
+    return Registration.end_date.between(first, last)
+
+
+def insats_runs_in(year: int | None) -> ColumnElement[bool]:
+    if year is None:
+        return Insats.id.is_not(None)
+    first, last = year_range(year)
+    return and_(Insats.start_date <= last,
+                or_(Insats.end_date.is_(None), Insats.end_date >= first))

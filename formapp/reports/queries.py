@@ -1,0 +1,222 @@
+"""The SQL behind the reports: every figure is a GROUP BY in the database, so a report over
+300,000 participations moves a few hundred aggregate rows into Python, never the participations.
+
+Each function returns plain dicts keyed by the grouping values. Conditions: ``filters``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, Select, and_, case, extract, func, or_, select
+
+from formapp.extensions import db
+from formapp.records.models import (
+    AnonymousCount,
+    Insats,
+    Person,
+    Registration,
+    RegistrationSupport,
+    VolumeCount,
+)
+from formapp.reports.filters import (
+    Filters,
+    active_in,
+    ended_in,
+    insats_conditions,
+    insats_runs_in,
+    registration_conditions,
+    started_in,
+)
+
+AGE_GROUPS = ("under_30", "30_44", "45_59", "60_plus")
+WORK_TYPES = ("inte_subventionerat", "subventionerat", "eget_foretag")
+NO_MEASUREMENT = ("6", "7")  # end reasons without an after-measurement
+
+
+def age_group() -> ColumnElement[str]:
+    age = Registration.age_at_start
+    return case((age < 30, "under_30"), (age < 45, "30_44"), (age < 60, "45_59"),
+                else_="60_plus")
+
+
+def young() -> ColumnElement[bool]:
+    return Registration.age_at_start < 30
+
+
+def _base(filters: Filters, *columns: object) -> Select:
+    query = (select(*columns).select_from(Registration)
+             .join(Person, Registration.person_id == Person.id)
+             .where(*registration_conditions(filters)))
+    if filters.priority is not None:
+        query = query.join(Insats, Registration.insats_id == Insats.id)
+    return query
+
+
+def _count(condition: ColumnElement[bool]) -> ColumnElement[int]:
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+def _pairs(query: Select) -> dict[tuple, int]:
+    return {tuple(row[:-1]): int(row[-1]) for row in db.session.execute(query)}
+
+
+def end_reasons_by_kon(filters: Filters) -> dict[tuple[str, str], int]:
+    """(end reason, kön) -> participations ended in the year."""
+    query = _base(filters, Registration.end_reason, Person.kon, func.count()).where(
+        ended_in(filters.year)).group_by(Registration.end_reason, Person.kon)
+    return _pairs(query)  # type: ignore[return-value]
+
+
+def by_kon(filters: Filters, group: ColumnElement[str]) -> dict[tuple[str, str], int]:
+    """(group value, kön) -> participations during the year (participants of the year)."""
+    query = _base(filters, group, Person.kon, func.count()).where(
+        active_in(filters.year)).group_by(group, Person.kon)
+    return _pairs(query)  # type: ignore[return-value]
+
+
+@dataclass(frozen=True)
+class SupportCounts:
+    """Among participations ended in the year with an after-measurement: how many had each
+    kind of support before and after, and how many any public support."""
+
+    base: int
+    kinds: dict[tuple[str, str], int]  # (measurement, kind) -> participations
+    any_public: dict[str, int]  # measurement -> participations with some public support
+
+
+def supports(filters: Filters, public_kinds: Iterable[str]) -> SupportCounts:
+    measured = and_(ended_in(filters.year), Registration.end_reason.not_in(NO_MEASUREMENT))
+    base = db.session.scalar(_base(filters, func.count()).where(measured)) or 0
+    joined = _base(filters, RegistrationSupport.measurement, RegistrationSupport.kind,
+                   func.count()).join(
+        RegistrationSupport, RegistrationSupport.registration_id == Registration.id).where(
+        measured)
+    kinds = _pairs(joined.group_by(RegistrationSupport.measurement, RegistrationSupport.kind))
+    # One support row per (registration, measurement, kind): DISTINCT counts people once.
+    anyq = _base(filters, RegistrationSupport.measurement,
+                 func.count(func.distinct(Registration.id))).join(
+        RegistrationSupport, RegistrationSupport.registration_id == Registration.id).where(
+        measured, RegistrationSupport.kind.in_(tuple(public_kinds))).group_by(
+        RegistrationSupport.measurement)
+    any_public = {m: int(n) for m, n in db.session.execute(anyq)}
+    return SupportCounts(int(base), kinds, any_public)  # type: ignore[arg-type]
+
+
+# Outcome measures of participations ended in the year (seeds/003 §4.3), each a count.
+def _works_or_studies(suffix: str) -> ColumnElement[bool]:
+    works = getattr(Registration, f"arbetar{suffix}")
+    studies = getattr(Registration, f"studerar{suffix}")
+    return or_(works.is_(True), studies.is_(True))
+
+
+def _extent(suffix: str) -> ColumnElement[int]:
+    """% of full time working and studying together, at most 100 (one cannot do more)."""
+    total = (func.coalesce(getattr(Registration, f"arbete_procent{suffix}"), 0)
+             + func.coalesce(getattr(Registration, f"studie_procent{suffix}"), 0))
+    return case((total > 100, 100), else_=total)
+
+
+def _outcome_columns() -> dict[str, ColumnElement[int]]:
+    columns: dict[str, ColumnElement[int]] = {"n": func.count()}
+    for when, suffix in (("fore", "_fore"), ("efter", "_efter")):
+        columns[f"arbete_studier_{when}"] = _count(_works_or_studies(suffix))
+        kind = getattr(Registration, f"arbete_typ{suffix}")
+        for work_type in WORK_TYPES:
+            columns[f"{work_type}_{when}"] = _count(kind == work_type)
+        columns[f"studier_{when}"] = _count(getattr(Registration, f"studerar{suffix}").is_(True))
+        columns[f"extent_sum_{when}"] = func.coalesce(func.sum(
+            case((_works_or_studies(suffix), _extent(suffix)), else_=0)), 0)
+    columns["arbetssokande_efter"] = _count(Registration.aktivt_arbetssokande_efter.is_(True))
+    return columns
+
+
+OUTCOME_MEASURES = tuple(_outcome_columns())
+
+
+def outcomes(filters: Filters) -> dict[tuple[str, bool], dict[str, int]]:
+    """(kön, under 30) -> every outcome measure, for participations ended in the year."""
+    columns = _outcome_columns()
+    query = _base(filters, Person.kon, young(), *columns.values()).where(
+        ended_in(filters.year)).group_by(Person.kon, young())
+    result: dict[tuple[str, bool], dict[str, int]] = {}
+    for row in db.session.execute(query):
+        result[(row[0], bool(row[1]))] = {name: int(value or 0)
+                                          for name, value in zip(columns, row[2:], strict=True)}
+    return result
+
+
+@dataclass(frozen=True)
+class InsatsCounts:
+    insats: Insats
+    personal: int  # participations with personal data during the year
+    personal_by_kon: dict[str, int]  # started in the year, by kön (national reporting)
+    anonymous_by_kon: dict[str, int]  # anonymous counts of the year, by kön
+    volume: int
+
+
+def insats_counts(filters: Filters) -> list[InsatsCounts]:
+    """Every insats running in the year, with its participants counted four ways."""
+    insatser = list(db.session.scalars(
+        select(Insats).where(*insats_conditions(filters), insats_runs_in(filters.year))
+        .order_by(Insats.name)))
+    ids = [insats.id for insats in insatser]
+    if not ids:
+        return []
+    plain = Filters(filters.forbund_id, filters.year, None, filters.kon, None)
+    in_ids = Registration.insats_id.in_(ids)
+    personal = _pairs(_base(plain, Registration.insats_id, func.count()).where(
+        in_ids, active_in(filters.year)).group_by(Registration.insats_id))
+    started = _pairs(_base(plain, Registration.insats_id, Person.kon, func.count()).where(
+        in_ids, started_in(filters.year)).group_by(Registration.insats_id, Person.kon))
+    anonymous_query = select(AnonymousCount.insats_id, AnonymousCount.kon,
+                             func.sum(AnonymousCount.count)).where(
+        AnonymousCount.insats_id.in_(ids)).group_by(AnonymousCount.insats_id, AnonymousCount.kon)
+    if filters.year is not None:
+        anonymous_query = anonymous_query.where(AnonymousCount.year == filters.year)
+    if filters.kon is not None:
+        anonymous_query = anonymous_query.where(AnonymousCount.kon == filters.kon)
+    anonymous = _pairs(anonymous_query)
+    volume_query = select(VolumeCount.insats_id, func.sum(VolumeCount.count)).where(
+        VolumeCount.insats_id.in_(ids)).group_by(VolumeCount.insats_id)
+    if filters.year is not None:
+        volume_query = volume_query.where(VolumeCount.year == filters.year)
+    # Volume counts have no kön: with a kön filter they cannot be counted.
+    volume = {} if filters.kon is not None else _pairs(volume_query)
+    return [InsatsCounts(
+        insats=insats, personal=personal.get((insats.id,), 0),
+        personal_by_kon={kon: started.get((insats.id, kon), 0) for kon in ("kvinna", "man")},
+        anonymous_by_kon={kon: anonymous.get((insats.id, kon), 0) for kon in ("kvinna", "man")},
+        volume=volume.get((insats.id,), 0)) for insats in insatser]
+
+
+def priority_support(filters: Filters, kinds: Iterable[str]
+                     ) -> dict[tuple[str, str, int, int | None], int]:
+    """(support kind at start, kön, start year, end year or None) -> participations: enough to
+    count, per year, those ongoing and those newly registered (seeds/004 Tabell 1–4)."""
+    start_year = extract("year", Registration.start_date)
+    end_year = extract("year", Registration.end_date)
+    query = _base(filters, RegistrationSupport.kind, Person.kon, start_year, end_year,
+                  func.count()).join(
+        RegistrationSupport, and_(RegistrationSupport.registration_id == Registration.id,
+                                  RegistrationSupport.measurement == "fore")).where(
+        RegistrationSupport.kind.in_(tuple(kinds))).group_by(
+        RegistrationSupport.kind, Person.kon, start_year, end_year)
+    result: dict[tuple[str, str, int, int | None], int] = defaultdict(int)
+    for kind, kon, first, last, count in db.session.execute(query):
+        result[(kind, kon, int(first), None if last is None else int(last))] += int(count)
+    return dict(result)
+
+
+def registration_years(forbund_id: int) -> list[int]:
+    """Every year from the förbund's first registration to its last start or end."""
+    first, last_start, last_end = db.session.execute(
+        select(func.min(Registration.start_date), func.max(Registration.start_date),
+               func.max(Registration.end_date)).where(
+            Registration.forbund_id == forbund_id)).one()
+    if first is None:
+        return []
+    last = max(d for d in (last_start, last_end) if d is not None)
+    return list(range(first.year, last.year + 1))

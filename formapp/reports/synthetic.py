@@ -1,0 +1,190 @@
+"""Synthetic participations written straight into the tables, many at a time.
+
+For the bench (300,000 participations), the demo and the report tests: the reports read only
+the registration columns and support rows, and making 300,000 sealed PDFs through the forms
+would take hours. Every row points at one sealed placeholder document that says so
+(:func:`placeholder_document`), so ``formapp verify --all`` still finds every file it expects.
+Never used for real participants: real registrations go through ``records.registrations``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from itertools import islice
+
+from sqlalchemy import insert
+
+from formapp.documents.receipt_pdf import ReceiptDocument, render_receipt_pdf
+from formapp.extensions import db
+from formapp.records.consents import archive_pdf
+from formapp.records.models import Consent, Person, Registration, RegistrationSupport
+
+YES, NO = "ja", "nej"
+
+
+@dataclass(frozen=True)
+class Work:
+    """Working (``typ`` a code of arbete_typ) and/or studying, in % of full time."""
+
+    arbete: int | None = None
+    typ: str | None = None
+    studier: int | None = None
+
+
+@dataclass(frozen=True)
+class Participation:
+    insats_id: int
+    kon: str
+    birth_date: date
+    start_date: date
+    kommun: str = "0680"
+    utbildning: str = "grundskola"
+    forsorjning_tid: str = "upp_till_1"
+    supports_fore: tuple[str, ...] = ("forsorjningsstod",)
+    aktivt_fore: bool = False
+    work_fore: Work = Work()
+    end_date: date | None = None
+    end_reason: str | None = None
+    supports_efter: tuple[str, ...] = ()
+    aktivt_efter: bool = False
+    work_efter: Work = Work()
+    name: str = "Test Testsson"
+    personnummer: str | None = None  # made from birth date and kön when None
+
+
+def luhn_digit(nine: str) -> int:
+    total = 0
+    for index, char in enumerate(nine):
+        value = int(char) * (2 if index % 2 == 0 else 1)
+        total += value - 9 if value > 9 else value
+    return (10 - total % 10) % 10
+
+
+def make_personnummer(birth: date, kon: str, serial: int) -> str:
+    """A valid personnummer for ``birth`` and ``kön`` (serial 0–499 keeps them distinct)."""
+    third = (serial % 5) * 2 + (1 if kon == "man" else 0)  # odd second-to-last digit: man
+    stem = f"{birth:%y%m%d}{(serial // 5) % 100:02d}{third}"
+    return f"{birth.year // 100}{stem}{luhn_digit(stem)}"
+
+
+def age_on(birth: date, day: date) -> int:
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+def placeholder_document(forbund_id: int, forbund_name: str) -> str:
+    """One sealed, archived receipt that the synthetic rows point at; its SHA-256."""
+    document_id = str(uuid.uuid4())
+    receipt = ReceiptDocument(
+        document_id=document_id, title="Syntetiska registreringar (demo och test)",
+        paragraphs=("Registreringarna som pekar på detta dokument är påhittade och skapade "
+                    "direkt i databasen för demonstration, test eller prestandamätning. De "
+                    "har ingen blankett och inget samtycke.",),
+        facts=(("Förbund", forbund_name),), forbund=forbund_name,
+        record={"kind": "synthetic", "document_id": document_id})
+    return archive_pdf(render_receipt_pdf(receipt), kind="synthetic", forbund_id=forbund_id,
+                       reason="Syntetiska registreringar")
+
+
+def _block(supports: tuple[str, ...], aktivt: bool, work: Work, suffix: str) -> dict:
+    answers: dict[str, object] = {
+        f"forsorjning{suffix}": list(supports),
+        f"aktivt_arbetssokande{suffix}": YES if aktivt else NO,
+        f"arbetar{suffix}": YES if work.arbete else NO,
+        f"studerar{suffix}": YES if work.studier else NO}
+    if work.arbete:
+        answers[f"arbete_procent{suffix}"] = work.arbete
+        answers[f"arbete_typ{suffix}"] = work.typ
+    if work.studier:
+        answers[f"studie_procent{suffix}"] = work.studier
+    return answers
+
+
+def _columns(aktivt: bool | None, work: Work | None, suffix: str) -> dict:
+    if work is None:
+        return {f"{name}{suffix}": None for name in (
+            "aktivt_arbetssokande", "arbetar", "arbete_procent", "arbete_typ", "studerar",
+            "studie_procent")}
+    return {f"aktivt_arbetssokande{suffix}": aktivt, f"arbetar{suffix}": bool(work.arbete),
+            f"arbete_procent{suffix}": work.arbete or None,
+            f"arbete_typ{suffix}": work.typ if work.arbete else None,
+            f"studerar{suffix}": bool(work.studier),
+            f"studie_procent{suffix}": work.studier or None}
+
+
+def insert_participations(forbund_id: int, rows: Iterable[Participation], document: str, *,
+                          batch: int = 5000, now: datetime | None = None) -> int:
+    """Insert ``rows`` (a person, a used consent, a registration and its support rows each)
+    in batches of bulk INSERTs; flushes, the caller commits. How many were inserted."""
+    now = now or datetime.now(UTC)
+    total = 0
+    iterator: Iterator[Participation] = iter(rows)
+    while chunk := list(islice(iterator, batch)):
+        _insert_chunk(forbund_id, chunk, document, now, total)
+        total += len(chunk)
+    return total
+
+
+def _insert_chunk(forbund_id: int, chunk: list[Participation], document: str, now: datetime,
+                  offset: int) -> None:
+    people = [{"forbund_id": forbund_id, "kon": p.kon, "birth_date": p.birth_date,
+               "name": p.name, "created_at": now,
+               "personnummer": p.personnummer or make_personnummer(
+                   p.birth_date, p.kon, offset + index)}
+              for index, p in enumerate(chunk)]
+    person_ids = list(db.session.scalars(
+        insert(Person).returning(Person.id, sort_by_parameter_order=True), people))
+    consents, registrations = [], []
+    for p, person_id in zip(chunk, person_ids, strict=True):
+        consent_id = str(uuid.uuid4())
+        withdrawn = p.end_reason == "6"
+        consents.append({
+            "id": consent_id, "forbund_id": forbund_id, "insats_id": p.insats_id,
+            "person_id": person_id, "locale": "sv", "binding_version": "synthetic",
+            "binding_sha256": document, "name": p.name, "place": "–",
+            "signed_on": p.start_date, "signed_at": now, "pdf_sha256": document,
+            "status": "withdrawn" if withdrawn else "used", "used_at": now,
+            "withdrawn_at": now if withdrawn else None})
+        registrations.append(_registration(forbund_id, p, person_id, consent_id, document, now))
+    db.session.execute(insert(Consent), consents)
+    registration_ids = list(db.session.scalars(
+        insert(Registration).returning(Registration.id, sort_by_parameter_order=True),
+        registrations))
+    supports = [{"registration_id": rid, "measurement": measurement, "kind": kind}
+                for p, rid in zip(chunk, registration_ids, strict=True)
+                for measurement, kinds in (("fore", p.supports_fore),
+                                           ("efter", p.supports_efter))
+                for kind in kinds]
+    if supports:
+        db.session.execute(insert(RegistrationSupport), supports)
+
+
+def _registration(forbund_id: int, p: Participation, person_id: int, consent_id: str,
+                  document: str, now: datetime) -> dict:
+    answers = {"namn": p.name, "mattillfalle": "Inregistrering",
+               "startdatum": p.start_date.isoformat(), "kommun": p.kommun,
+               "utbildning": p.utbildning, "forsorjning_tid": p.forsorjning_tid,
+               **_block(p.supports_fore, p.aktivt_fore, p.work_fore, "_fore")}
+    row = {"forbund_id": forbund_id, "insats_id": p.insats_id, "person_id": person_id,
+           "consent_id": consent_id, "name": p.name, "start_date": p.start_date,
+           "age_at_start": age_on(p.birth_date, p.start_date), "kommun": p.kommun,
+           "stadsdel": None, "utbildning": p.utbildning, "forsorjning_tid": p.forsorjning_tid,
+           "answers": answers, "document_id": str(uuid.uuid4()), "pdf_sha256": document,
+           "registered_at": now, "updated_at": now, "version": 1,
+           "end_date": p.end_date, "end_reason": p.end_reason, "end_answers": None,
+           "end_document_id": None, "end_pdf_sha256": None, "ended_at": None,
+           **_columns(p.aktivt_fore, p.work_fore, "_fore")}
+    measured = p.end_date is not None and p.end_reason not in ("6", "7")
+    row.update(_columns(p.aktivt_efter, p.work_efter if measured else None, "_efter"))
+    if p.end_date is not None:
+        end_answers: dict[str, object] = {
+            "namn": p.name, "mattillfalle": "Utregistrering",
+            "avslutningsdatum": p.end_date.isoformat(), "avslutningsanledning": p.end_reason}
+        if measured:
+            end_answers.update(_block(p.supports_efter, p.aktivt_efter, p.work_efter,
+                                      "_efter"))
+        row.update(end_answers=end_answers, end_document_id=str(uuid.uuid4()),
+                   end_pdf_sha256=document, ended_at=now)
+    return row
