@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,10 +49,31 @@ def verify_files(paths: Iterable[Path]) -> list[Finding]:
     return findings
 
 
-def verify_all() -> list[Finding]:
-    """Every archived record against its file, and every file against the records."""
+def recover_staged(min_age_seconds: float = 600) -> list[Finding]:
+    """Finish what a crash interrupted: a staged PDF whose record committed moves into the
+    archive, one without a record is dropped. Younger files may belong to a transaction still
+    running in another process and are left alone."""
     archive = evidence().archive
     findings = []
+    now = time.time()
+    for digest, modified in list(archive.staged()):
+        if now - modified < min_age_seconds:
+            continue
+        if db.session.get(ArchivedDocument, digest) is not None:
+            archive.promote(digest)
+            findings.append(Finding(digest, True, "recovered: its record had committed, the "
+                                                  "file is now in the archive"))
+        else:
+            archive.discard(digest)
+            findings.append(Finding(digest, True, "dropped an unfinished document: its record "
+                                                  "never committed"))
+    return findings
+
+
+def verify_all(*, recover_older_than: float = 600) -> list[Finding]:
+    """Every archived record against its file, and every file against the records."""
+    archive = evidence().archive
+    findings = recover_staged(recover_older_than)
     records = {r.sha256: r for r in db.session.scalars(select(ArchivedDocument))}
     for digest, record in sorted(records.items()):
         if not archive.exists(digest):

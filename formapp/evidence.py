@@ -51,11 +51,8 @@ def evidence() -> Evidence:
 
 
 def track_new_file(session: Session, archive: Archive, digest: str) -> None:
-    """Remove ``digest`` from ``archive`` again unless ``session`` commits.
-
-    The archive write happens before the commit (the record needs the file's hash); if the
-    transaction then rolls back, the file would be an orphan without a record.
-    """
+    """A staged ``digest`` is promoted into ``archive`` when ``session`` commits and
+    discarded if it rolls back: the file exists exactly when its record does."""
     session.info.setdefault(_PENDING, []).append((archive, digest))
 
 
@@ -67,7 +64,8 @@ def remove_after_commit(session: Session, archive: Archive, digest: str) -> None
 
 @event.listens_for(Session, "after_commit")
 def _keep_files(session: Session) -> None:
-    session.info.pop(_PENDING, None)
+    for archive, digest in session.info.pop(_PENDING, []):
+        archive.promote(digest)
     for archive, digest in session.info.pop(_DOOMED, []):
         archive.remove(digest)
 
@@ -75,5 +73,5 @@ def _keep_files(session: Session) -> None:
 @event.listens_for(Session, "after_rollback")
 def _drop_files(session: Session) -> None:
     for archive, digest in session.info.pop(_PENDING, []):
-        archive.remove(digest)
+        archive.discard(digest)
     session.info.pop(_DOOMED, None)

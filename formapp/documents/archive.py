@@ -3,6 +3,11 @@
 A file's name is its SHA-256, so a stored document can never be replaced by another one, and a
 changed byte is visible without a database. Files are written to a temporary name, synced and
 then linked into place, so a crash leaves either nothing or a whole file (never a partial one).
+
+A document whose record is not committed yet waits in ``.staging/`` and is promoted once the
+record commits (or discarded if it does not); after a crash, ``archive_check.recover_staged``
+finishes what the crash interrupted, so there is never a file without a record in the archive
+proper, nor a committed record without its file.
 """
 
 from __future__ import annotations
@@ -30,12 +35,47 @@ class Archive:
             raise DocumentError(f"not a SHA-256 hex digest: {digest!r}")
         return self.root / digest[:2] / digest[2:4] / f"{digest}.pdf"
 
+    @property
+    def staging(self) -> Path:
+        return self.root / ".staging"
+
+    def staged_path(self, digest: str) -> Path:
+        return self.staging / self.path_for(digest).name
+
     def store(self, data: bytes) -> str:
         """Store ``data`` once; returns its SHA-256. Storing the same bytes again is a no-op."""
         digest = sha256_hex(data)
+        self._write_once(self.path_for(digest), data)
+        return digest
+
+    def stage(self, data: bytes) -> str:
+        """Keep ``data`` in staging until its record commits (``promote``) or not (``discard``)."""
+        digest = sha256_hex(data)
+        self._write_once(self.staged_path(digest), data)
+        return digest
+
+    def promote(self, digest: str) -> None:
+        staged = self.staged_path(digest)
         target = self.path_for(digest)
+        if staged.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with contextlib.suppress(FileExistsError):
+                os.link(staged, target)
+            staged.unlink(missing_ok=True)
+
+    def discard(self, digest: str) -> None:
+        self.staged_path(digest).unlink(missing_ok=True)
+
+    def staged(self) -> Iterator[tuple[str, float]]:
+        """(digest, modification time) of every staged document."""
+        if self.staging.exists():
+            for path in sorted(self.staging.glob("*.pdf")):
+                yield path.stem, path.stat().st_mtime
+
+    @staticmethod
+    def _write_once(target: Path, data: bytes) -> None:
         if target.exists():
-            return digest
+            return
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, temp_name = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
         try:
@@ -48,13 +88,13 @@ class Archive:
                 os.link(temp_name, target)
         finally:
             os.unlink(temp_name)
-        return digest
 
     def read(self, digest: str) -> bytes:
-        try:
-            return self.path_for(digest).read_bytes()
-        except FileNotFoundError as exc:
-            raise DocumentError(f"document {digest} is not in the archive") from exc
+        """The document; a just-committed one may still be on its way out of staging."""
+        for path in (self.path_for(digest), self.staged_path(digest)):
+            with contextlib.suppress(FileNotFoundError):
+                return path.read_bytes()
+        raise DocumentError(f"document {digest} is not in the archive")
 
     def exists(self, digest: str) -> bool:
         return self.path_for(digest).exists()

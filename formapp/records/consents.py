@@ -185,7 +185,7 @@ def archive_pdf(pdf: bytes, *, kind: str, forbund_id: int, reason: str | None = 
     sealed = tools.sealer.seal(pdf, reason=reason)
     digest = sha256_hex(sealed)
     if not tools.archive.exists(digest):
-        tools.archive.store(sealed)
+        tools.archive.stage(sealed)
         new_file = True
     if new_file:
         track_new_file(db.session(), tools.archive, digest)

@@ -186,11 +186,16 @@ def test_a_bad_signature_is_refused_and_nothing_is_stored(app: Flask, signature:
 def test_name_and_confirmation_are_required(app: Flask) -> None:
     world = build_world()
     browser = officer(app, world)
-    url = read_url(start(browser, world), "ar")
+    url = read_url(start(browser, world), "sv")
     page = sign(browser, url, name="  ").get_data(as_text=True)
     assert "Skriv ditt namn." in page
     page = sign(browser, url, confirmed=False).get_data(as_text=True)
     assert "Bekräfta att du har läst texten." in page
+    # In the participant's language: the message at the field is Arabic, not Swedish.
+    page = sign(browser, url.removesuffix("sv") + "ar", name="  ").get_data(as_text=True)
+    errors = re.search(r'id="name-errors">\s*<li>([^<]*)', page)
+    assert errors and "Skriv ditt namn." not in page
+    assert any("\u0600" <= ch <= "\u06ff" for ch in errors.group(1))
     assert count(Consent) == 0
 
 
@@ -290,9 +295,10 @@ def test_a_transaction_that_does_not_commit_leaves_no_file(app: Flask) -> None:
     draft = draft_by_token(token)
     consent = sign_consent(draft, locale="sv", name="Test Person",
                            signature=parse_signature(signature_json()), confirmed_read=True)
-    path = evidence().archive.path_for(consent.pdf_sha256)
-    assert path.exists()
+    archive = evidence().archive
+    staged = archive.staged_path(consent.pdf_sha256)
+    assert staged.exists() and not archive.exists(consent.pdf_sha256)  # waits for the commit
     db.session.rollback()
-    assert not path.exists()
+    assert not staged.exists() and not archive.exists(consent.pdf_sha256)
     assert count(Consent) == 0 and count(ArchivedDocument) == 0
     assert app.test_cli_runner().invoke(cli, ["verify", "--all"]).exit_code == 0
