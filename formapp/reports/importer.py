@@ -1,0 +1,440 @@
+"""Reading a participant sheet back in (a förbund moving its records into formapp).
+
+Two steps. :func:`read_sheet` refuses a file that is not a plain .xlsx of the export's format
+(:class:`SheetRefused`: not xlsx, macros, formulas, too large, too many rows, missing or
+unknown columns) and checks every row with the forms' own rules (``definitions.check`` for
+FK 9448 and, when the row has an end, FK 9449: personnummer, kommun, option lists, dates,
+contradictions) plus what only the store knows (one active registration per person and
+insats, the same insats on every row, kön as the personnummer says). Errors come by row and
+column. :func:`import_rows` then stores the valid rows: all of them only when no row has an
+error, or, when the user chose so, the valid ones.
+
+Imported registrations rest on consents given on paper in the earlier system: one sealed
+receipt per import says so, names the file by its SHA-256 and who imported it and why, and is
+the document the imported consents and registrations point at.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import uuid
+import zipfile
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+from sqlalchemy import select
+
+from formapp.definitions import FormDefinition, check, load_form
+from formapp.definitions.model import NO, YES
+from formapp.documents.errors import DocumentError
+from formapp.documents.receipt_pdf import ReceiptDocument, render_receipt_pdf
+from formapp.domain.personnummer import Personnummer
+from formapp.extensions import db
+from formapp.i18n import _lo
+from formapp.records.audit import log_event
+from formapp.records.consents import archive_pdf
+from formapp.records.errors import RuleViolation
+from formapp.records.form_values import apply_block, clear_block, to_json
+from formapp.records.models import Consent, Insats, Person, Registration, User
+from formapp.reports.sheet import IMPORT_COLUMNS, KON, SUPPORT_SEPARATOR, options
+
+MAX_UNPACKED = 200 * 1024 * 1024  # a zip that unpacks to more is a bomb, not a sheet
+REMOVES = "8"  # Felregistrering: such a registration must not exist
+
+
+class SheetRefused(ValueError):
+    """The whole file is refused; ``message`` says why (nothing is imported)."""
+
+    def __init__(self, message: object) -> None:
+        super().__init__(str(message))
+        self.message = message
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int  # the row number Excel shows (the header is row 1)
+    column: str  # the column header, "" for the row as a whole
+    message: str
+
+
+@dataclass(frozen=True)
+class ValidRow:
+    row: int
+    start: Mapping[str, object]  # cleaned FK 9448 values
+    end: Mapping[str, object] | None  # cleaned FK 9449 values, None while active
+    end_asked_after: bool = False
+
+
+@dataclass
+class ImportPlan:
+    file_sha256: str
+    rows: int = 0
+    valid: list[ValidRow] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def invalid_rows(self) -> int:
+        return len({error.row for error in self.errors})
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    imported: int
+    skipped: int
+    receipt_sha256: str | None
+
+
+HEADERS = {column.header: column for column in IMPORT_COLUMNS}
+FIELD_HEADER = {column.field: column.header for column in IMPORT_COLUMNS if column.field}
+REQUIRED = [c.header for c in IMPORT_COLUMNS if c.field] + ["Insats"]
+
+
+# --- the file --------------------------------------------------------------------------------
+
+def _open(data: bytes, max_bytes: int) -> Any:
+    if len(data) > max_bytes:
+        raise SheetRefused(_lo("Filen är för stor (högst %(mb)d MB).",
+                               mb=max_bytes // (1024 * 1024)))
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        raise SheetRefused(_lo("Filen är inte en Excel-fil (.xlsx)."))
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        names = set(archive.namelist())
+        if "xl/workbook.xml" not in names:
+            raise SheetRefused(_lo("Filen är inte en Excel-fil (.xlsx)."))
+        if any(name.lower().endswith("vbaproject.bin") for name in names):
+            raise SheetRefused(_lo("Filen innehåller makron. Spara den som en vanlig "
+                                   "Excel-arbetsbok (.xlsx) utan makron."))
+        if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED:
+            raise SheetRefused(_lo("Filen är för stor när den packas upp."))
+    try:
+        return load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise SheetRefused(_lo("Filen kunde inte läsas som Excel: %(problem)s",
+                               problem=str(exc)[:200])) from exc
+
+
+def _rows(book: Any, max_rows: int) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    sheet = book.worksheets[0]
+    for number, cells in enumerate(sheet.iter_rows(), start=1):
+        for cell in cells:
+            if getattr(cell, "data_type", None) == "f":
+                raise SheetRefused(_lo(
+                    "Filen innehåller formler (rad %(row)d). Spara arket med värden i stället "
+                    "för formler och försök igen.", row=number))
+        values = tuple(getattr(cell, "value", None) for cell in cells)
+        if number > 1 and all(v is None or str(v).strip() == "" for v in values):
+            continue
+        if number > max_rows + 1:
+            raise SheetRefused(_lo("Filen har fler än %(max)d rader.", max=max_rows))
+        yield number, values
+
+
+def _header(values: tuple[Any, ...]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for index, value in enumerate(values):
+        name = str(value).strip() if value is not None else ""
+        if not name:
+            continue
+        if name in found:
+            raise SheetRefused(_lo("Kolumnen ”%(name)s” finns två gånger.", name=name))
+        found[name] = index
+    unknown = [name for name in found if name not in HEADERS]
+    missing = [name for name in REQUIRED if name not in found]
+    if missing or unknown:
+        parts = []
+        if missing:
+            parts.append(str(_lo("saknas: %(names)s", names=", ".join(missing))))
+        if unknown:
+            parts.append(str(_lo("okända: %(names)s", names=", ".join(unknown))))
+        raise SheetRefused(_lo("Kolumnerna stämmer inte med formapps deltagarexport (med "
+                               "personnummer och alla uppgifter): %(problems)s.",
+                               problems="; ".join(parts)))
+    return found
+
+
+# --- one row ----------------------------------------------------------------------------------
+
+def _text(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).strip()
+    return text or None
+
+
+def _code(field_name: str, value: object) -> str | None:
+    """A label of the form (or the code itself) to its code; unknown text is passed on, so the
+    form's check names it."""
+    text = _text(value)
+    if text is None:
+        return None
+    option_list = options(field_name)
+    lowered = text.lower()
+    for option in option_list.options:
+        if lowered in (option.code.lower(), option.label.lower()):
+            return option.code
+    head = text.split(" ", 1)[0]
+    return head if field_name == "avslutningsanledning" and head in option_list.codes else text
+
+
+def _raw(field_name: str, value: object) -> object:
+    base = field_name.removesuffix("_fore").removesuffix("_efter")
+    if base == "forsorjning":
+        text = _text(value)
+        if text is None:
+            return []
+        return [_code(field_name, part) for part in text.split(SUPPORT_SEPARATOR.strip())
+                if part.strip()]
+    if base in ("aktivt_arbetssokande", "arbetar", "studerar"):
+        if isinstance(value, bool):
+            return YES if value else NO
+        text = _text(value)
+        return {"ja": YES, "nej": NO}.get(text.lower(), text) if text else None
+    if base in ("utbildning", "forsorjning_tid", "arbete_typ", "avslutningsanledning"):
+        return _code(field_name, value)
+    if field_name in ("startdatum", "avslutningsdatum"):
+        if isinstance(value, datetime):
+            return value.date()
+        return value if isinstance(value, date) else _text(value)
+    if field_name == "kommun":
+        text = _text(value)
+        return text.zfill(4) if text and text.isdigit() else text
+    return _text(value)
+
+
+def _answers(definition: FormDefinition, cells: Mapping[str, object]) -> dict[str, object]:
+    answers = {}
+    for name in definition.fields:
+        header = FIELD_HEADER.get(name)
+        if header is not None:
+            answers[name] = _raw(name, cells.get(header))
+    return answers
+
+
+def _errors(number: int, errors: Mapping[str, list]) -> list[RowError]:
+    return [RowError(number, FIELD_HEADER.get(name, ""), str(message))
+            for name, messages in errors.items() for message in messages]
+
+
+def _has_end(cells: Mapping[str, object]) -> bool:
+    ends = [c.header for c in IMPORT_COLUMNS if c.field and (
+        c.field.endswith("_efter") or c.field in ("avslutningsdatum", "avslutningsanledning"))]
+    return any(_text(cells.get(header)) for header in ends)
+
+
+def read_sheet(data: bytes, insats: Insats, *, today: date, max_bytes: int, max_rows: int
+               ) -> ImportPlan:
+    """Check the file and every row; nothing is stored."""
+    plan = ImportPlan(hashlib.sha256(data).hexdigest())
+    book = _open(data, max_bytes)
+    try:
+        rows = _rows(book, max_rows)
+        first = next(rows, None)
+        if first is None:
+            raise SheetRefused(_lo("Filen är tom."))
+        header = _header(first[1])
+        start_form, end_form = load_form("9448"), load_form("9449")
+        start_context = {"samverkansorganisation": insats.forbund.name, "insats": insats.name,
+                         "insats_start": insats.start_date, "insats_slut": insats.end_date}
+        active = _active_personnummer(insats)
+        seen_active: dict[str, int] = {}
+        insats_names: set[str] = set()
+        for number, values in rows:
+            plan.rows += 1
+            cells = {name: values[index] if index < len(values) else None
+                     for name, index in header.items()}
+            row = _check_row(number, cells, start_form, end_form, start_context, today, plan)
+            if row is None:
+                continue
+            errors = _store_rules(number, row, cells, active, seen_active, insats_names)
+            if errors:
+                plan.errors += errors
+            else:
+                plan.valid.append(row)
+    finally:
+        book.close()
+    return plan
+
+
+def _check_row(number: int, cells: Mapping[str, object], start_form: FormDefinition,
+               end_form: FormDefinition, start_context: Mapping[str, object], today: date,
+               plan: ImportPlan) -> ValidRow | None:
+    start = check(start_form, _answers(start_form, cells), today=today, context=start_context)
+    errors = _errors(number, start.errors)
+    end_values = None
+    asked_after = False
+    if _has_end(cells):
+        start_date = start.values.get("startdatum")
+        context = {"samverkansorganisation": start_context["samverkansorganisation"],
+                   "insats": start_context["insats"],
+                   "startdatum": start_date if isinstance(start_date, date) else date.min}
+        end = check(end_form, _answers(end_form, cells), today=today, context=context)
+        # personnummer and namn are checked once, by FK 9448.
+        errors += [e for e in _errors(number, end.errors)
+                   if e.column not in ("Personnummer", "Namn")]
+        end_values, asked_after = end.values, bool(end.asked.get("arbetar_efter"))
+    if errors:
+        plan.errors += errors
+        return None
+    return ValidRow(number, start.values, end_values, asked_after)
+
+
+def _store_rules(number: int, row: ValidRow, cells: Mapping[str, object], active: set[str],
+                 seen_active: dict[str, int], insats_names: set[str]) -> list[RowError]:
+    errors = []
+    pnr = row.start["personnummer"]
+    assert isinstance(pnr, Personnummer)
+    kon = _text(cells.get("Kön"))
+    if kon and kon.lower() not in (pnr.kon, KON[pnr.kon].lower()):
+        errors.append(RowError(number, "Kön", str(_lo(
+            "Kön stämmer inte med personnumret (%(kon)s).", kon=KON[pnr.kon]))))
+    name = _text(cells.get("Insats")) or ""
+    insats_names.add(name)
+    if len(insats_names) > 1:
+        errors.append(RowError(number, "Insats", str(_lo(
+            "Alla rader ska gälla samma insats; importera en insats i taget."))))
+    if row.end is not None and row.end.get("avslutningsanledning") == REMOVES:
+        errors.append(RowError(number, "Avslutsanledning", str(_lo(
+            "Felregistrering importeras inte: en sådan registrering ska tas bort."))))
+    if row.end is None:
+        if pnr.digits in active:
+            errors.append(RowError(number, "Personnummer", str(_lo(
+                "Personen är redan inregistrerad i insatsen."))))
+        elif pnr.digits in seen_active:
+            errors.append(RowError(number, "Personnummer", str(_lo(
+                "Personen är inregistrerad utan slut även på rad %(row)d.",
+                row=seen_active[pnr.digits]))))
+        else:
+            seen_active[pnr.digits] = number
+    return errors
+
+
+def _active_personnummer(insats: Insats) -> set[str]:
+    return set(db.session.scalars(
+        select(Person.personnummer).join(Registration, Registration.person_id == Person.id)
+        .where(Registration.insats_id == insats.id, Registration.end_date.is_(None))))
+
+
+# --- storing ----------------------------------------------------------------------------------
+
+def import_rows(plan: ImportPlan, insats: Insats, *, by: User | None, reason: str,
+                valid_only: bool, now: datetime | None = None) -> ImportResult:
+    """Store the plan's valid rows (flush only; the caller commits). Refused when some row
+    has an error and ``valid_only`` is false: then nothing is stored."""
+    now = now or datetime.now(UTC)
+    reason = " ".join(reason.split())
+    if not reason:
+        raise RuleViolation("reason", _lo("Ange varför deltagarna importeras."))
+    if insats.is_volyminsats:
+        raise RuleViolation("", _lo("I en volyminsats registreras bara antal deltagare."))
+    if plan.errors and not valid_only:
+        raise RuleViolation("", _lo(
+            "%(count)d rader har fel: inget importeras. Rätta filen, eller välj att bara "
+            "importera de giltiga raderna.", count=plan.invalid_rows))
+    if not plan.valid:
+        return ImportResult(0, plan.invalid_rows, None)
+    receipt = _receipt(plan, insats, by, reason, now)
+    people = _people(insats.forbund_id, plan)
+    for index, row in enumerate(plan.valid, start=1):
+        _store(row, insats, people, receipt, by, now)
+        if index % 500 == 0:
+            db.session.flush()
+    db.session.flush()
+    log_event(actor=by, action="import_excel", subject=f"insats:{insats.id}", why=reason,
+              forbund_id=insats.forbund_id,
+              details={"file_sha256": plan.file_sha256, "imported": len(plan.valid),
+                       "skipped_rows": plan.invalid_rows, "receipt_sha256": receipt})
+    return ImportResult(len(plan.valid), plan.invalid_rows, receipt)
+
+
+def _people(forbund_id: int, plan: ImportPlan) -> dict[str, Person]:
+    wanted = sorted({row.start["personnummer"].digits for row in plan.valid})  # type: ignore[union-attr]
+    found: dict[str, Person] = {}
+    for offset in range(0, len(wanted), 1000):
+        for person in db.session.scalars(select(Person).where(
+                Person.forbund_id == forbund_id,
+                Person.personnummer.in_(wanted[offset:offset + 1000]))):
+            found[person.personnummer] = person
+    return found
+
+
+def _store(row: ValidRow, insats: Insats, people: dict[str, Person], receipt: str,
+           by: User | None, now: datetime) -> None:
+    values = row.start
+    pnr = values["personnummer"]
+    start = values["startdatum"]
+    assert isinstance(pnr, Personnummer) and isinstance(start, date)
+    person = people.get(pnr.digits)
+    if person is None:
+        person = Person(forbund_id=insats.forbund_id, personnummer=pnr.digits, kon=pnr.kon,
+                        birth_date=pnr.birth_date, name=str(values["namn"]), created_at=now)
+        people[pnr.digits] = person
+        db.session.add(person)
+    reason = str(row.end["avslutningsanledning"]) if row.end else None
+    withdrawn = reason == "6"
+    consent = Consent(
+        id=str(uuid.uuid4()), forbund_id=insats.forbund_id, insats=insats, person=person,
+        officer_id=by.id if by else None, locale="sv", binding_version="import",
+        binding_sha256=receipt, name=str(values["namn"]), place="Import", signed_on=start,
+        signed_at=now, pdf_sha256=receipt, status="withdrawn" if withdrawn else "used",
+        used_at=now, withdrawn_at=now if withdrawn else None,
+        withdrawal_reason="Import: avslutsanledning 6 Medgivande återtaget" if withdrawn
+        else None, withdrawal_pdf_sha256=receipt if withdrawn else None)
+    registration = Registration(
+        forbund_id=insats.forbund_id, insats=insats, person=person, consent=consent,
+        officer_id=by.id if by else None, document_id=str(uuid.uuid4()), pdf_sha256=receipt,
+        registered_at=now, updated_at=now, name=str(values["namn"]), start_date=start,
+        age_at_start=pnr.age_on(start), kommun=str(values["kommun"]),
+        stadsdel=values.get("stadsdel"), utbildning=str(values["utbildning"]),  # type: ignore[arg-type]
+        forsorjning_tid=str(values["forsorjning_tid"]), answers=to_json(values))
+    apply_block(registration, values, measurement="fore")
+    if row.end is not None:
+        end = row.end["avslutningsdatum"]
+        assert isinstance(end, date)
+        registration.end_date, registration.end_reason = end, reason
+        registration.end_answers = to_json(row.end)
+        registration.end_document_id = str(uuid.uuid4())
+        registration.end_pdf_sha256, registration.ended_at = receipt, now
+        registration.ended_by_id = by.id if by else None
+        if row.end_asked_after:
+            apply_block(registration, row.end, measurement="efter")
+        else:
+            clear_block(registration, measurement="efter")
+    db.session.add(registration)
+
+
+def _receipt(plan: ImportPlan, insats: Insats, by: User | None, reason: str,
+             now: datetime) -> str:
+    document_id = str(uuid.uuid4())
+    who = by.full_name if by else "formapp import-excel"
+    record = {"kind": "import", "document_id": document_id, "file_sha256": plan.file_sha256,
+              "insats": {"id": insats.id, "name": insats.name}, "rows": plan.rows,
+              "imported": len(plan.valid), "skipped_rows": plan.invalid_rows,
+              "imported_by": who, "reason": reason, "imported_at": now.isoformat()}
+    receipt = ReceiptDocument(
+        document_id=document_id, title="Import av deltagare från Excel",
+        paragraphs=(
+            f"{len(plan.valid)} deltaganden i insatsen {insats.name} har importerats från en "
+            "Excel-fil från förbundets tidigare uppföljning.",
+            "Samtyckena till registreringen lämnades i det tidigare systemet (på papper, FK "
+            "9443) och förvaras av förbundet; de importerade samtyckena och registreringarna "
+            "hänvisar till detta kvitto.",
+        ),
+        facts=(("Insats", insats.name), ("Filens SHA-256", plan.file_sha256),
+               ("Rader i filen", str(plan.rows)), ("Importerade", str(len(plan.valid))),
+               ("Rader med fel (inte importerade)", str(plan.invalid_rows)),
+               ("Importerat av", who), ("Varför", reason),
+               ("Tidpunkt", now.strftime("%Y-%m-%d %H:%M UTC"))),
+        forbund=insats.forbund.name, record=record, created=now)
+    try:
+        return archive_pdf(render_receipt_pdf(receipt), kind="import",
+                           forbund_id=insats.forbund_id, reason="Import av deltagare")
+    except DocumentError as exc:
+        raise RuleViolation("", _lo("Kvittot kunde inte skapas: %(problem)s",
+                                    problem=str(exc))) from exc

@@ -1,0 +1,168 @@
+"""The participant sheet: its columns, in the order of seeds/000, and how a registration is
+written to a row and a row read back to form answers.
+
+Three column groups: the summary the förbund decided on (seeds/000: kön, folkbokföringskommun,
+age at start and the under-30 mark, dates in and out, time on public support before,
+occupation at start and end, end reason) is always there; personnummer and name only when
+asked for by someone with the right; the *full* group holds the rest of the FK 9448/9449
+answers, which an import needs to rebuild a registration.
+
+Values are the paper forms' own Swedish words whatever the reader's language, so a sheet reads
+back the same everywhere (the importer also accepts the codes).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Literal
+
+from formapp.definitions import OptionList, load_form
+from formapp.domain import kommuner
+from formapp.records.models import Registration
+
+Kind = Literal["text", "date", "int"]
+YES_NO = {"ja": "Ja", "nej": "Nej"}
+KON = {"kvinna": "Kvinna", "man": "Man"}
+SUPPORT_SEPARATOR = "; "
+
+
+@dataclass(frozen=True)
+class SheetColumn:
+    header: str
+    width: float
+    kind: Kind = "text"
+    field: str | None = None  # the form field an import fills from it (9448 or 9449)
+
+
+IDENTITY = (SheetColumn("Personnummer", 15, field="personnummer"),
+            SheetColumn("Namn", 26, field="namn"))
+SUMMARY = (
+    SheetColumn("Insats", 28),
+    SheetColumn("Kön", 8),
+    SheetColumn("Kommunkod", 11, field="kommun"),
+    SheetColumn("Folkbokföringskommun", 20),
+    SheetColumn("Ålder vid inskrivning", 10, "int"),
+    SheetColumn("Yngre än 30 år", 9),
+    SheetColumn("Inskrivningsdatum", 12, "date", field="startdatum"),
+    SheetColumn("Utskrivningsdatum", 12, "date", field="avslutningsdatum"),
+    SheetColumn("Tid i offentlig försörjning före inskrivning", 18, field="forsorjning_tid"),
+    SheetColumn("Sysselsättning vid inskrivning", 34),
+    SheetColumn("Sysselsättning vid utskrivning", 34),
+    SheetColumn("Avslutsanledning", 40, field="avslutningsanledning"),
+)
+
+
+def _block(when: str, suffix: str) -> tuple[SheetColumn, ...]:
+    return (SheetColumn(f"Offentlig försörjning {when}", 34, field=f"forsorjning{suffix}"),
+            SheetColumn(f"Aktivt arbetssökande {when}", 10,
+                        field=f"aktivt_arbetssokande{suffix}"),
+            SheetColumn(f"Arbetar {when}", 9, field=f"arbetar{suffix}"),
+            SheetColumn(f"Arbete % {when}", 9, "int", field=f"arbete_procent{suffix}"),
+            SheetColumn(f"Arbetstyp {when}", 22, field=f"arbete_typ{suffix}"),
+            SheetColumn(f"Studerar {when}", 9, field=f"studerar{suffix}"),
+            SheetColumn(f"Studie % {when}", 9, "int", field=f"studie_procent{suffix}"))
+
+
+FULL = (SheetColumn("Stadsdel", 18, field="stadsdel"),
+        SheetColumn("Utbildning", 26, field="utbildning"),
+        *_block("före", "_fore"), *_block("efter", "_efter"))
+
+
+def columns(*, identity: bool, full: bool) -> tuple[SheetColumn, ...]:
+    return (*(IDENTITY if identity else ()), *SUMMARY, *(FULL if full else ()))
+
+
+IMPORT_COLUMNS = columns(identity=True, full=True)
+
+
+def options(field: str) -> OptionList:
+    form = "9449" if field == "avslutningsanledning" else "9448"
+    definition = load_form(form)
+    name = field.replace("_efter", "_fore") if form == "9448" else field
+    found = definition.field(name).options
+    assert found is not None
+    return found
+
+
+def _label(field: str, code: str | None) -> str:
+    if code is None:
+        return ""
+    try:
+        return options(field).get(code).label
+    except KeyError:
+        return code
+
+
+def occupation(registration: Registration, suffix: str) -> str:
+    """Sysselsättning in words, e.g. "Arbete 50 % (subventionerat arbete); Studier 25 %"."""
+    works = getattr(registration, f"arbetar{suffix}")
+    if works is None:
+        return "Ingen mätning"
+    parts = []
+    if works:
+        kind = _label("arbete_typ_fore", getattr(registration, f"arbete_typ{suffix}"))
+        parts.append(f"Arbete {getattr(registration, f'arbete_procent{suffix}')} % ({kind})")
+    if getattr(registration, f"studerar{suffix}"):
+        parts.append(f"Studier {getattr(registration, f'studie_procent{suffix}')} %")
+    if getattr(registration, f"aktivt_arbetssokande{suffix}"):
+        parts.append("Aktivt arbetssökande")
+    return SUPPORT_SEPARATOR.join(parts) or "Varken arbete eller studier"
+
+
+def _yes_no(value: bool | None) -> str:
+    return "" if value is None else ("Ja" if value else "Nej")
+
+
+def row_values(registration: Registration, personnummer: str, kon: str, insats_name: str,
+               supports: Mapping[str, list[str]], *, identity: bool, full: bool) -> list[object]:
+    """One registration as the sheet's row (``supports``: measurement -> kinds chosen)."""
+    values: list[object] = []
+    if identity:
+        values += [f"{personnummer[:8]}-{personnummer[8:]}", registration.name]
+    reason = registration.end_reason
+    values += [
+        insats_name, KON.get(kon, kon), registration.kommun,
+        _kommun_name(registration.kommun), registration.age_at_start,
+        "Ja" if registration.age_at_start < 30 else "Nej", registration.start_date,
+        registration.end_date, _label("forsorjning_tid", registration.forsorjning_tid),
+        occupation(registration, "_fore"),
+        occupation(registration, "_efter") if registration.end_date else "",
+        f"{reason} {_label('avslutningsanledning', reason)}" if reason else ""]
+    if full:
+        values += [registration.stadsdel or "", _label("utbildning", registration.utbildning)]
+        for measurement, suffix in (("fore", "_fore"), ("efter", "_efter")):
+            kinds = supports.get(measurement, [])
+            values.append(SUPPORT_SEPARATOR.join(
+                _label("forsorjning_fore", kind) for kind in _in_form_order(kinds)))
+            values += [_yes_no(getattr(registration, f"aktivt_arbetssokande{suffix}")),
+                       _yes_no(getattr(registration, f"arbetar{suffix}")),
+                       getattr(registration, f"arbete_procent{suffix}"),
+                       _label("arbete_typ_fore", getattr(registration, f"arbete_typ{suffix}")),
+                       _yes_no(getattr(registration, f"studerar{suffix}")),
+                       getattr(registration, f"studie_procent{suffix}")]
+    return values
+
+
+def _in_form_order(kinds: list[str]) -> list[str]:
+    order = options("forsorjning_fore").codes
+    return sorted(kinds, key=lambda k: order.index(k) if k in order else len(order))
+
+
+def _kommun_name(code: str) -> str:
+    try:
+        return kommuner.kommun(code).name
+    except KeyError:
+        return code
+
+
+def cell_date(value: object) -> object:
+    """A date cell as a ``date`` (openpyxl reads dates as datetimes)."""
+    if isinstance(value, datetime):
+        return value.date()
+    return value
+
+
+def is_date(value: object) -> bool:
+    return isinstance(value, date)
