@@ -77,6 +77,26 @@ def deltagaransvariga(insats: Insats) -> list[Grant]:
         .order_by(Grant.revoked_at.is_not(None), Grant.valid_until.desc())))
 
 
+def can_view_reports(user: User, day: date) -> bool:
+    """The follow-up reports of the user's own förbund: Rapport, samverkansadministratör and
+    insatsansvarig. A system administrator holds no role in a förbund and sees none."""
+    return (not user.is_system_admin and user.forbund_id is not None and bool(
+        roles_on(user, day) & {Role.SAMVERKANSADMIN, Role.INSATSANSVARIG, Role.RAPPORT}))
+
+
+def can_export_identity(user: User, day: date) -> bool:
+    """Personnummer and names in an export: only the samverkansadministratör, who answers for
+    the förbund's register, and always with a reason that goes to the audit trail."""
+    return (not user.is_system_admin and user.forbund_id is not None
+            and Role.SAMVERKANSADMIN in roles_on(user, day))
+
+
+def can_import_participants(user: User, insats: Insats, day: date) -> bool:
+    """Moving records in registers personal data: as for one participant, only a
+    deltagaransvarig assigned to the insats."""
+    return can_register_participants(user, insats, day)
+
+
 def can_register_participants(user: User, insats: Insats, day: date) -> bool:
     """Only a deltagaransvarig assigned to the insats handles its participants' personal data
     (SUS: samverkansadministratör and insatsansvarig can not)."""
