@@ -22,6 +22,7 @@ from formapp.domain.personnummer import PersonnummerError, parse_personnummer
 from formapp.evidence import evidence, track_new_file
 from formapp.extensions import db
 from formapp.i18n import _lo, _lp
+from formapp.records.audit import log_event
 from formapp.records.consent_texts import current_text
 from formapp.records.errors import RuleViolation
 from formapp.records.models import (
@@ -164,6 +165,10 @@ def sign_consent(draft: ConsentDraft, *, locale: str, name: str, signature: Sign
     db.session.add(consent)
     db.session.delete(draft)
     db.session.flush()
+    log_event(actor=draft.officer, action="consent.signed", subject=f"consent:{consent_id}",
+              why="Samtycke FK 9443 lämnat på surfplattan", forbund_id=forbund.id,
+              personnummer=pnr.digits, details={"insats_id": draft.insats_id, "locale": locale,
+                                                "pdf_sha256": digest})
     return consent
 
 
@@ -251,4 +256,7 @@ def withdraw_consent(consent: Consent, *, by: User, reason: str,
     consent.withdrawal_reason = reason
     consent.withdrawal_pdf_sha256 = digest
     db.session.flush()
+    log_event(actor=by, action="consent.withdrawn", subject=f"consent:{consent.id}", why=reason,
+              forbund_id=consent.forbund_id, personnummer=person.personnummer,
+              details={"receipt_pdf_sha256": digest})
     return consent

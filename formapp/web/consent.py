@@ -22,6 +22,7 @@ from formapp.evidence import evidence
 from formapp.extensions import db
 from formapp.i18n import _o, participant_page, registry, set_participant_locale
 from formapp.records.access import can_register_participants
+from formapp.records.audit import log_event
 from formapp.records.consent_texts import available_locales, current_text, text_version
 from formapp.records.consents import (
     discard_draft,
@@ -160,7 +161,9 @@ def _viewable_consent(consent_id: str) -> Consent:
 @bp.route("/samtycken/<consent_id>")
 @login_required
 def receipt(consent_id: str) -> str:
-    return _render_receipt(_viewable_consent(consent_id), WithdrawForm())
+    consent = _viewable_consent(consent_id)
+    record_view(consent, "consent.viewed", "Visade samtycket")
+    return _render_receipt(consent, WithdrawForm())
 
 
 def _render_receipt(consent: Consent, withdraw_form: WithdrawForm) -> str:
@@ -179,7 +182,15 @@ def _render_receipt(consent: Consent, withdraw_form: WithdrawForm) -> str:
 @login_required
 def pdf(consent_id: str) -> Response:
     consent = _viewable_consent(consent_id)
+    record_view(consent, "consent.pdf", "Öppnade samtyckets PDF")
     return _pdf_response(consent.pdf_sha256, f"FK9443-samtycke-{consent.id}.pdf")
+
+
+def record_view(consent: Consent, action: str, why: str) -> None:
+    """Every look at a person's consent is in the audit trail."""
+    log_event(actor=current_user, action=action, subject=f"consent:{consent.id}", why=why,
+              forbund_id=consent.forbund_id, personnummer=consent.person.personnummer)
+    db.session.commit()
 
 
 def _pdf_response(digest: str, filename: str) -> Response:
@@ -213,5 +224,6 @@ def withdrawal_pdf(consent_id: str) -> Response:
     consent = _viewable_consent(consent_id)
     if consent.withdrawal_pdf_sha256 is None:
         abort(404)
+    record_view(consent, "consent.withdrawal_pdf", "Öppnade kvittot på återkallelsen")
     return _pdf_response(consent.withdrawal_pdf_sha256,
                          f"FK9443-aterkallelse-{consent.id}.pdf")

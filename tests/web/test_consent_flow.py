@@ -16,8 +16,9 @@ from sqlalchemy import func, select
 from formapp.cli import cli
 from formapp.evidence import evidence
 from formapp.extensions import db
+from formapp.records.audit import person_key, verify_chain
 from formapp.records.consents import draft_by_token, sign_consent
-from formapp.records.models import ArchivedDocument, Consent, ConsentDraft, Person
+from formapp.records.models import ArchivedDocument, AuditEntry, Consent, ConsentDraft, Person
 from formapp.records.signatures import parse_signature
 from formapp.webclient import Browser
 from tests.world import PASSWORD, World, build_world
@@ -302,3 +303,21 @@ def test_a_transaction_that_does_not_commit_leaves_no_file(app: Flask) -> None:
     assert not staged.exists() and not archive.exists(consent.pdf_sha256)
     assert count(Consent) == 0 and count(ArchivedDocument) == 0
     assert app.test_cli_runner().invoke(cli, ["verify", "--all"]).exit_code == 0
+
+
+def test_signing_viewing_and_withdrawing_are_audited(app: Flask) -> None:
+    world = build_world()
+    browser = officer(app, world)
+    sign(browser, read_url(start(browser, world), "sv"))
+    receipt_url = hand_back(browser)
+    browser.get(receipt_url)
+    browser.get(f"{receipt_url}/pdf")
+    browser.post(f"{receipt_url}/aterkalla", {"reason": "Återkallat muntligt."})
+    db.session.expire_all()
+    entries = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
+    assert [e.action for e in entries] == ["consent.signed", "consent.viewed", "consent.pdf",
+                                           "consent.withdrawn"]
+    assert {e.person_key for e in entries} == {person_key("191212121212")}
+    assert all("Del Ansvarig" in e.actor for e in entries)
+    assert entries[3].why == "Återkallat muntligt."
+    assert verify_chain().ok
