@@ -74,6 +74,12 @@ def load_config(env: Mapping[str, str] | None = None, overrides: Mapping[str, An
         "PERMANENT_SESSION_LIFETIME": timedelta(
             minutes=_int_env(env, "FORMAPP_SESSION_MAX_MINUTES", 10 * 60)),
         "FORMAPP_IDLE_MINUTES": _int_env(env, "FORMAPP_IDLE_MINUTES", 30),
+        # Login throttling: this many failures within the window lock the account (or the
+        # address) until the window has passed.
+        "FORMAPP_LOGIN_MAX_FAILURES": _int_env(env, "FORMAPP_LOGIN_MAX_FAILURES", 5),
+        "FORMAPP_LOGIN_MAX_FAILURES_PER_ADDRESS": _int_env(
+            env, "FORMAPP_LOGIN_MAX_FAILURES_PER_ADDRESS", 30),
+        "FORMAPP_LOGIN_LOCK_MINUTES": _int_env(env, "FORMAPP_LOGIN_LOCK_MINUTES", 15),
         # A handed-over tablet left alone this long locks (the officer's password opens it).
         "FORMAPP_HANDOVER_IDLE_SECONDS": _int_env(env, "FORMAPP_HANDOVER_IDLE_SECONDS", 180),
         "SESSION_COOKIE_HTTPONLY": True,

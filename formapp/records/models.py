@@ -562,3 +562,16 @@ AUDIT_APPEND_ONLY_DDL: dict[str, tuple[str, ...]] = {
 def _audit_append_only(target: object, connection: Connection, **_: object) -> None:
     for statement in AUDIT_APPEND_ONLY_DDL.get(connection.dialect.name, ()):
         connection.exec_driver_sql(statement)
+
+
+class LoginFailure(db.Model):
+    """A failed login, kept for the throttling window: per account and per address."""
+
+    __tablename__ = "login_failure"
+    __table_args__ = (Index("ix_login_failure_account_at", "account_key", "at"),
+                      Index("ix_login_failure_address_at", "address", "at"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_key: Mapped[str] = mapped_column(String(64))  # keyed hash of the e-mail typed
+    address: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

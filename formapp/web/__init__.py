@@ -13,7 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from formapp.clock import today
 from formapp.domain import insatser as vocab
 from formapp.extensions import db
-from formapp.records.access import roles_on
+from formapp.records.access import can_view_reports, roles_on
 from formapp.records.accounts import ROLE_LABELS
 from formapp.records.models import Forbund, Role
 from formapp.web import (
@@ -25,6 +25,7 @@ from formapp.web import (
     home,
     insatser,
     language,
+    reports,
     users,
 )
 from formapp.web.errors import configure_errors
@@ -33,7 +34,7 @@ from formapp.web.security import configure_security
 from formapp.web.session import configure_session
 
 BLUEPRINTS = (auth.bp, home.bp, forbund.bp, insatser.bp, users.bp, consent.bp, language.bp,
-              fonts.bp, consent_texts.bp)
+              fonts.bp, consent_texts.bp, reports.bp)
 
 
 def register_web(app: Flask) -> None:
@@ -55,10 +56,11 @@ def _page_context() -> dict[str, Any]:
     if current_user.is_authenticated:
         forbund = current_user.forbund
         return {"nav_can_admin": Role.SAMVERKANSADMIN in roles_on(current_user, today()),
+                "nav_can_reports": can_view_reports(current_user, today()),
                 "demo_mode": bool(forbund and forbund.is_demo)}
     try:
         demo = db.session.scalar(select(Forbund.id).where(Forbund.is_demo.is_(True)).limit(1))
     except SQLAlchemyError:  # an error page must render even when the database is down
         db.session.rollback()
         demo = None
-    return {"nav_can_admin": False, "demo_mode": demo is not None}
+    return {"nav_can_admin": False, "nav_can_reports": False, "demo_mode": demo is not None}

@@ -5,7 +5,16 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response
@@ -15,6 +24,7 @@ from formapp.i18n import _o, set_officer_locale
 from formapp.i18n.selection import OFFICER_SESSION_KEY
 from formapp.records.accounts import set_password
 from formapp.records.errors import RuleViolation
+from formapp.records.login_throttle import clear_failures, is_locked, record_failure
 from formapp.records.models import User
 from formapp.records.passwords import hash_password, needs_rehash, verify_password
 from formapp.web.guards import show_violation
@@ -34,15 +44,24 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-def login() -> str | Response:
+def login() -> str | Response | tuple[str, int]:
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
     form = LoginForm()
     if form.validate_on_submit():
         email = form.email.data.strip().lower()
+        address = request.remote_addr or "unknown"
+        if is_locked(email, address):
+            # The same answer whether or not the password is right: guessing gets nowhere.
+            form.password.errors.append(_o(
+                "För många misslyckade inloggningar. Vänta %(minutes)d minuter och försök "
+                "igen, eller be administratören om hjälp.",
+                minutes=current_app.config["FORMAPP_LOGIN_LOCK_MINUTES"]))
+            return render_template("auth/login.html", form=form), 429
         user = db.session.scalar(select(User).where(func.lower(User.email) == email))
         if verify_password(user.password_hash if user else None, form.password.data) \
                 and user is not None and user.is_active:
+            clear_failures(email)
             if needs_rehash(user.password_hash):
                 user.password_hash = hash_password(form.password.data)
             user.last_login_at = datetime.now(UTC)
@@ -56,6 +75,8 @@ def login() -> str | Response:
             session.permanent = True
             session[LAST_SEEN_KEY] = datetime.now(UTC).timestamp()
             return redirect(target)
+        record_failure(email, address)
+        db.session.commit()
         form.password.errors.append(_o("Fel e-postadress eller lösenord, eller kontot är "
                                        "inte aktivt."))
     return render_template("auth/login.html", form=form)

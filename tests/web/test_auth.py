@@ -105,3 +105,34 @@ def test_passwords_are_stored_as_argon2id(app: Flask) -> None:
     user = db.session.get(User, world.users["rapport"].id)
     assert user.password_hash.startswith("$argon2id$")
     assert PASSWORD not in user.password_hash
+
+
+def test_repeated_failures_lock_the_account_even_for_the_right_password(app: Flask) -> None:
+    world = build_world()
+    email = world.email("rapport")
+    browser = Browser(app.test_client())
+    browser.get("/login")
+    for _ in range(app.config["FORMAPP_LOGIN_MAX_FAILURES"]):
+        assert browser.post("/login", {"email": email, "password": "wrong-guess"}) \
+            .status_code == 200
+    locked = browser.post("/login", {"email": email, "password": PASSWORD})
+    assert locked.status_code == 429 and "För många misslyckade" in locked.get_data(as_text=True)
+    assert browser.get("/").status_code == 302  # not logged in
+    # Another account from another address is not affected.
+    other = Browser(app.test_client())
+    other.client.environ_base["REMOTE_ADDR"] = "10.0.0.2"
+    assert other.login(world.email("insatsansvarig"), PASSWORD).status_code == 302
+
+
+def test_a_success_clears_the_failures(app: Flask) -> None:
+    world = build_world()
+    email = world.email("rapport")
+    browser = Browser(app.test_client())
+    browser.get("/login")
+    for _ in range(app.config["FORMAPP_LOGIN_MAX_FAILURES"] - 1):
+        browser.post("/login", {"email": email, "password": "wrong-guess"})
+    assert browser.post("/login", {"email": email, "password": PASSWORD}).status_code == 302
+    browser.post("/logout")
+    browser.get("/login")
+    browser.post("/login", {"email": email, "password": "wrong-guess"})
+    assert browser.post("/login", {"email": email, "password": PASSWORD}).status_code == 302
