@@ -28,6 +28,7 @@ from formapp.records.accounts import UserInput, grant_role, save_user
 from formapp.records.audit import verify_chain
 from formapp.records.errors import RuleViolation
 from formapp.records.models import Forbund, Role
+from formapp.reports.cli import export_excel_command, import_excel_command
 
 
 def _create_app() -> object:
@@ -100,6 +101,8 @@ def create_user_command(email: str, full_name: str, forbund_name: str | None,
 
 
 cli.add_command(i18n_command)
+cli.add_command(export_excel_command)
+cli.add_command(import_excel_command)
 
 
 @cli.command("sample-pdf")
