@@ -33,6 +33,8 @@ class World:
     target_grant: Grant
     extra_assignment: Grant  # a second deltagaransvarig on A1, to remove in tests
     consent_id: str = ""  # set by tests that take a consent through the flow
+    insats_volume: Insats | None = None  # a volyminsats of förbund A (counts only)
+    registration_id: int = 0  # set by tests that register a participant (FK 9448)
 
     def email(self, who: str) -> str:
         return self.users[who].email
@@ -68,6 +70,7 @@ def build_world() -> World:
     a1 = add_insats(forbund_a, "Insats A1")
     a2 = add_insats(forbund_a, "Insats A2")
     b1 = add_insats(forbund_b, "Insats B1")
+    volume = add_insats(forbund_a, "Volym A", is_volyminsats=True)
     users = {
         "system_admin": add_user(None, "sys@t.example", "Sys Admin", system_admin=True),
         "samverkansadmin": add_user(forbund_a, "sam@t.example", "Sam Admin",
@@ -85,4 +88,4 @@ def build_world() -> World:
                      insatser=(a1,))
     db.session.commit()
     return World(forbund_a, forbund_b, a1, a2, b1, users, target, target.grants[0],
-                 extra.grants[0])
+                 extra.grants[0], insats_volume=volume)

@@ -102,3 +102,9 @@ def can_register_participants(user: User, insats: Insats, day: date) -> bool:
     (SUS: samverkansadministratör and insatsansvarig can not)."""
     return (not insats.is_volyminsats and user.forbund_id == insats.forbund_id
             and insats.id in assigned_insats_ids(user, day))
+
+
+def can_register_volume(user: User, insats: Insats, day: date) -> bool:
+    """A volyminsats's counts are registered by an insatsansvarig of its förbund (SUS)."""
+    return (insats.is_volyminsats and user.forbund_id == insats.forbund_id
+            and Role.INSATSANSVARIG in roles_on(user, day))

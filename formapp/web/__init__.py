@@ -20,11 +20,15 @@ from formapp.web import (
     auth,
     consent,
     consent_texts,
+    counts,
+    deregistration,
     fonts,
     forbund,
     home,
     insatser,
     language,
+    participants,
+    registration,
     reports,
     users,
 )
@@ -34,7 +38,8 @@ from formapp.web.security import configure_security
 from formapp.web.session import configure_session
 
 BLUEPRINTS = (auth.bp, home.bp, forbund.bp, insatser.bp, users.bp, consent.bp, language.bp,
-              fonts.bp, consent_texts.bp, reports.bp)
+              fonts.bp, consent_texts.bp, reports.bp, registration.bp, deregistration.bp,
+              participants.bp, counts.bp)
 
 
 def register_web(app: Flask) -> None:

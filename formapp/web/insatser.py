@@ -15,6 +15,7 @@ from formapp.records.access import (
     can_edit_insatser,
     can_list_insatser,
     can_register_participants,
+    can_register_volume,
     can_view_insats,
     deltagaransvariga,
     visible_insatser,
@@ -93,6 +94,7 @@ def show(insats_id: int) -> str:
     return render_template("insatser/show.html", insats=insats, vocab=vocab, can_edit=can_edit,
                            grants=deltagaransvariga(insats), assign_form=assign_form,
                            confirm=ConfirmForm(), today=day, can_register=can_register,
+                           can_volume=can_register_volume(current_user, insats, day),
                            consents=consents_for_insats(insats) if can_register else [])
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from formapp.extensions import db
 from formapp.records.models import Consent
 from formapp.webclient import Browser
+from tests.web.registration_helpers import register_one
 from tests.web.test_consent_flow import hand_back, officer, read_url, sign, start
 from tests.world import PASSWORD, World, build_world
 
@@ -101,6 +102,44 @@ TABLE: tuple[Row, ...] = (
         only(404, "deltagaransvarig")),  # not withdrawn (yet): no receipt
     Row("consent.withdraw", "POST", lambda w: f"/samtycken/{w.consent_id}/aterkalla",
         only(422, "deltagaransvarig")),  # no reason given: refused, nothing changes
+    # FK 9448/9449 and counts: only the deltagaransvarig assigned to the insats; volume counts
+    # only the insatsansvarig, only in a volyminsats.
+    Row("registration.gate", "GET", lambda w: f"/insatser/{w.insats_a1.id}/inregistrering",
+        only(200, "deltagaransvarig")),
+    Row("registration.gate", "GET", lambda w: f"/insatser/{w.insats_a2.id}/inregistrering",
+        {}),
+    Row("registration.new", "GET", lambda w: f"/samtycken/{w.consent_id}/inregistrering",
+        only(200, "deltagaransvarig")),
+    Row("registration.show", "GET", lambda w: f"/registreringar/{w.registration_id}",
+        only(200, "deltagaransvarig")),
+    Row("registration.pdf", "GET", lambda w: f"/registreringar/{w.registration_id}/pdf",
+        only(200, "deltagaransvarig")),
+    Row("registration.correct", "GET",
+        lambda w: f"/registreringar/{w.registration_id}/rattelse", only(200, "deltagaransvarig")),
+    Row("registration.revision_pdf", "GET",
+        lambda w: f"/registreringar/{w.registration_id}/historik/999.pdf",
+        only(404, "deltagaransvarig")),  # no rättelse yet
+    Row("deregistration.new", "GET",
+        lambda w: f"/registreringar/{w.registration_id}/utregistrering",
+        only(200, "deltagaransvarig")),
+    Row("deregistration.pdf", "GET",
+        lambda w: f"/registreringar/{w.registration_id}/utregistrering.pdf",
+        only(404, "deltagaransvarig")),  # not ended (yet)
+    Row("deregistration.erase", "GET", lambda w: f"/registreringar/{w.registration_id}/ta-bort",
+        only(200, "deltagaransvarig")),
+    Row("deregistration.erase", "POST", lambda w: f"/registreringar/{w.registration_id}/ta-bort",
+        only(422, "deltagaransvarig")),  # not confirmed: refused, nothing removed
+    Row("participants.search", "GET", lambda w: f"/insatser/{w.insats_a1.id}/deltagare",
+        only(200, "deltagaransvarig")),
+    Row("counts.anonymous", "GET", lambda w: f"/insatser/{w.insats_a1.id}/anonyma",
+        only(200, "deltagaransvarig")),
+    Row("counts.anonymous", "POST", lambda w: f"/insatser/{w.insats_a1.id}/anonyma",
+        only(422, "deltagaransvarig")),  # no number: refused
+    Row("counts.volume", "GET", lambda w: f"/insatser/{w.insats_volume.id}/volym",
+        only(200, "insatsansvarig")),
+    Row("counts.volume", "GET", lambda w: f"/insatser/{w.insats_a1.id}/volym", {}),
+    Row("counts.volume", "POST", lambda w: f"/insatser/{w.insats_volume.id}/volym",
+        only(422, "insatsansvarig")),
     # State-changing rows last: they act on records no role's own access depends on.
     Row("insatser.unassign", "POST",
         lambda w: f"/insatser/{w.insats_a1.id}/deltagaransvariga/{w.extra_assignment.id}/remove",
@@ -131,6 +170,7 @@ def test_every_route_for_every_role(app: Flask) -> None:
     sign(taker, read_url(start(taker, world), "sv"))
     hand_back(taker)
     world.consent_id = db.session.scalar(select(Consent.id))
+    world.registration_id = register_one(app, world)
     browsers: dict[str, Browser] = {}
     for role in ROLES:
         browser = Browser(app.test_client())

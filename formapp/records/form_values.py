@@ -1,0 +1,61 @@
+"""Cleaned form values (``formapp.definitions.check``) as they are stored.
+
+Two representations: the whole answer set as JSON (what the PDF showed, what a rättelse starts
+from; it is valid *raw* input to ``check`` again), and the report columns of the
+"försörjning och sysselsättning" block (``forms/common/support_block.toml``) on a
+registration. Only this module knows which block field goes to which column.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+
+from formapp.definitions.model import YES
+from formapp.domain.personnummer import Personnummer
+from formapp.records.models import Registration, RegistrationSupport
+
+# Block fields kept as columns "<name><suffix>"; forsorjning goes to registration_support.
+BLOCK_COLUMNS = ("aktivt_arbetssokande", "arbetar", "arbete_procent", "arbete_typ", "studerar",
+                 "studie_procent")
+YES_NO_FIELDS = frozenset({"aktivt_arbetssokande", "arbetar", "studerar"})
+SUPPORT_FIELD = "forsorjning"
+# Identity lives on the person, not in the stored answers.
+NOT_STORED = frozenset({"personnummer"})
+
+
+def to_json(values: Mapping[str, object]) -> dict[str, object]:
+    """The cleaned values as JSON-safe data (dates ISO, tuples as lists)."""
+    result: dict[str, object] = {}
+    for name, value in values.items():
+        if name in NOT_STORED:
+            continue
+        if isinstance(value, Personnummer):
+            value = value.formatted
+        elif isinstance(value, date):
+            value = value.isoformat()
+        elif isinstance(value, tuple):
+            value = list(value)
+        result[name] = value
+    return result
+
+
+def apply_block(registration: Registration, values: Mapping[str, object], *,
+                measurement: str) -> None:
+    """Copy the block's answers (suffix ``_fore``/``_efter``) into the report columns and the
+    support rows of ``measurement``. A question not asked becomes NULL."""
+    suffix = f"_{measurement}"
+    for base in BLOCK_COLUMNS:
+        value = values.get(base + suffix)
+        if base in YES_NO_FIELDS and value is not None:
+            value = value == YES
+        setattr(registration, base + suffix, value)
+    chosen = values.get(SUPPORT_FIELD + suffix) or ()
+    kept = [s for s in registration.supports if s.measurement != measurement]
+    registration.supports = kept + [
+        RegistrationSupport(measurement=measurement, kind=str(kind)) for kind in chosen]
+
+
+def clear_block(registration: Registration, *, measurement: str) -> None:
+    """No measurement (end reasons 6 and 7): every column of the block NULL, no support rows."""
+    apply_block(registration, {}, measurement=measurement)

@@ -1,0 +1,56 @@
+"""What FK 9448 and FK 9449 share in the store: checking answers for a known person, the sealed
+paper-layout PDF, and the record.json it embeds."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+
+from formapp.definitions import Checked, FormDefinition, check
+from formapp.documents.errors import DocumentError
+from formapp.documents.form_pdf import render_form_pdf
+from formapp.domain.personnummer import Personnummer
+from formapp.i18n import _lo
+from formapp.records.consents import archive_pdf
+from formapp.records.errors import InvalidAnswers, RuleViolation
+from formapp.records.form_values import to_json
+from formapp.records.models import Insats, User
+
+
+def checked_answers(definition: FormDefinition, answers: Mapping[str, object],
+                    personnummer: str, *, today: date,
+                    context: Mapping[str, object]) -> Checked:
+    """``check`` with the personnummer the record already has: whose data it is is decided by
+    the consent, never by what a form post says."""
+    raw = {**answers, "personnummer": personnummer}
+    checked = check(definition, raw, today=today, context=context)
+    if not checked.ok:
+        raise InvalidAnswers(checked.errors)
+    return checked
+
+
+def seal_form(definition: FormDefinition, values: Mapping[str, object], *,
+              document_id: str, insats: Insats, officer: User, record: Mapping[str, object],
+              context: Mapping[str, object], now: datetime, reason: str) -> str:
+    """Render the paper-layout PDF, seal and archive it; its SHA-256."""
+    try:
+        pdf = render_form_pdf(definition, values, document_id=document_id,
+                              forbund=insats.forbund.name, insats=insats.name,
+                              officer=officer.full_name, record=record, context=context,
+                              created=now)
+        return archive_pdf(pdf, kind=f"fk{definition.id}", forbund_id=insats.forbund_id,
+                           reason=reason)
+    except DocumentError as exc:
+        raise RuleViolation("", _lo("Blanketten kunde inte skapas: %(problem)s",
+                                    problem=str(exc))) from exc
+
+
+def form_record(form: str, document_id: str, insats: Insats, pnr: Personnummer,
+                officer: User, values: Mapping[str, object], now: datetime,
+                **extra: object) -> dict[str, object]:
+    """What the PDF embeds as record.json: the registration as data, self-contained."""
+    return {"form": f"FK {form}", "document_id": document_id,
+            "forbund": insats.forbund.name, "insats": {"id": insats.id, "name": insats.name},
+            "personnummer": pnr.formatted, "answers": to_json(values),
+            "officer": {"id": officer.id, "name": officer.full_name},
+            "created_at": now.isoformat(), **extra}

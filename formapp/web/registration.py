@@ -1,0 +1,202 @@
+"""FK 9448: the consent gate, the registration form, a registration's page and its rättelse."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from formapp.clock import today
+from formapp.definitions import FormDefinition
+from formapp.evidence import evidence
+from formapp.extensions import db
+from formapp.i18n import _o
+from formapp.records import deregistrations
+from formapp.records import registrations as store
+from formapp.records.access import can_register_participants
+from formapp.records.errors import InvalidAnswers, RuleViolation
+from formapp.records.models import Consent, ConsentStatus, Insats, Registration
+from formapp.web.answers import answer_rows, answer_text, revision_changes
+from formapp.web.guards import get_or_404, require, show_violation
+from formapp.web.paper_form import (
+    PaperForm,
+    answers_from_post,
+    once_token,
+    render_page,
+    store_once,
+    stored_answers,
+    switching_language,
+)
+from formapp.webforms.registration import GateForm
+
+bp = Blueprint("registration", __name__)
+
+
+def registration_for_officer(registration_id: int) -> Registration:
+    registration = get_or_404(Registration, registration_id)
+    require(can_register_participants(current_user, registration.insats, today()))
+    return registration
+
+
+def _waiting_consents(insats: Insats) -> list[Consent]:
+    return list(db.session.scalars(select(Consent).where(
+        Consent.insats_id == insats.id, Consent.status == ConsentStatus.ACTIVE.value)
+        .order_by(Consent.signed_at.desc())))
+
+
+@bp.route("/insatser/<int:insats_id>/inregistrering", methods=["GET", "POST"])
+@login_required
+def gate(insats_id: int) -> str | Response | tuple[str, int]:
+    """Who is to be registered: personal data only on an active, unused consent."""
+    insats = get_or_404(Insats, insats_id)
+    day = today()
+    require(can_register_participants(current_user, insats, day))
+    form = GateForm()
+    outcome = None
+    if form.validate_on_submit():
+        try:
+            outcome = store.gate(insats, form.personnummer.data or "", today=day)
+        except RuleViolation as violation:
+            show_violation(form, violation)
+        else:
+            if outcome.consent is not None:
+                return redirect(url_for("registration.new", consent_id=outcome.consent.id))
+    status = 422 if form.errors else 200
+    return render_template("registration/gate.html", insats=insats, form=form, outcome=outcome,
+                           consents=_waiting_consents(insats)), status
+
+
+def _consent_for_officer(consent_id: str) -> Consent:
+    consent = db.session.get(Consent, consent_id)
+    if consent is None:
+        abort(404)
+    require(can_register_participants(current_user, consent.insats, today()))
+    return consent
+
+
+def _new_form(consent: Consent, definition: FormDefinition) -> PaperForm:
+    person = consent.person
+    return PaperForm(definition, values={"namn": consent.name},
+                     fixed={"personnummer": f"{person.personnummer[:8]}-{person.personnummer[8:]}"},
+                     context=store.form_context(consent.insats))
+
+
+@bp.route("/samtycken/<consent_id>/inregistrering", methods=["GET", "POST"])
+@login_required
+def new(consent_id: str) -> str | Response | tuple[str, int]:
+    """FK 9448 for the person of ``consent``, in its insats."""
+    consent = _consent_for_officer(consent_id)
+    definition = store.definition()
+    form = _new_form(consent, definition)
+    if request.method == "POST":
+        form.values = answers_from_post(definition)
+        if not switching_language():
+            try:
+                return store_once(once_token(), lambda: url_for(
+                    "registration.show", registration_id=store.register_participant(
+                        consent, form.values, officer=current_user, today=today()).id),
+                    message=_o("Deltagaren är inregistrerad. Blanketten är förseglad och "
+                               "sparad."))
+            except (InvalidAnswers, RuleViolation) as error:
+                form.refuse(error)
+    elif consent.status != ConsentStatus.ACTIVE.value:
+        existing = store.registration_of_consent(consent)
+        flash(_o("Samtycket är redan använt eller återkallat; en ny registrering behöver ett "
+                 "nytt samtycke."), "info")
+        if existing is not None:
+            return redirect(url_for("registration.show", registration_id=existing.id))
+        return redirect(url_for("registration.gate", insats_id=consent.insats_id))
+    return render_page("registration/paper_page.html", form=form,
+                       status=422 if form.errors or form.form_errors else 200,
+                       heading=_o("Inregistrering av deltagare (FK 9448)"),
+                       insats=consent.insats, registration=None,
+                       action=url_for("registration.new", consent_id=consent.id),
+                       submit_label=_o("Spara inregistreringen"),
+                       cancel_url=url_for("insatser.show", insats_id=consent.insats_id),
+                       lead=_o("Fyll gärna i blanketten tillsammans med deltagaren."))
+
+
+@bp.route("/registreringar/<int:registration_id>")
+@login_required
+def show(registration_id: int) -> str:
+    registration = registration_for_officer(registration_id)
+    from_9449, reason_label = None, ""
+    if registration.end_answers is not None:
+        definition_9449 = deregistrations.definition()
+        from_9449 = answer_rows(definition_9449, registration.end_answers)
+        reason_label = answer_text(definition_9449.field(deregistrations.REASON_FIELD),
+                                   registration.end_reason)
+    return render_template(
+        "registration/show.html", registration=registration, reason_label=reason_label,
+        answers=answer_rows(store.definition(), registration.answers), end_answers=from_9449,
+        changes=revision_changes(store.definition(), registration))
+
+
+@bp.route("/registreringar/<int:registration_id>/rattelse", methods=["GET", "POST"])
+@login_required
+def correct(registration_id: int) -> str | Response | tuple[str, int]:
+    """Rättelse: the FK 9448 answers again, the earlier ones kept in the history."""
+    registration = registration_for_officer(registration_id)
+    definition = store.definition()
+    person = registration.person
+    form = PaperForm(definition, values=stored_answers(definition, registration.answers),
+                     fixed={"personnummer": f"{person.personnummer[:8]}-{person.personnummer[8:]}"},
+                     context=store.form_context(registration.insats))
+    if request.method == "POST":
+        form.values = answers_from_post(definition)
+        if not switching_language():
+            try:
+                return store_once(once_token(), lambda: _corrected(registration, form.values),
+                                  message=_o("Rättelsen är sparad. De tidigare uppgifterna "
+                                             "finns i historiken."))
+            except (InvalidAnswers, RuleViolation) as error:
+                form.refuse(error)
+    return render_page("registration/paper_page.html", form=form,
+                       status=422 if form.errors or form.form_errors else 200,
+                       heading=_o("Rättelse av inregistrering (FK 9448)"),
+                       insats=registration.insats, registration=registration,
+                       action=url_for("registration.correct", registration_id=registration.id),
+                       submit_label=_o("Spara rättelsen"),
+                       cancel_url=url_for("registration.show", registration_id=registration.id),
+                       lead=_o("De tidigare uppgifterna och blanketten sparas i historiken."))
+
+
+def _corrected(registration: Registration, answers: dict[str, object]) -> str:
+    store.correct_registration(registration, answers, by=current_user, today=today())
+    return url_for("registration.show", registration_id=registration.id)
+
+
+@bp.route("/registreringar/<int:registration_id>/pdf")
+@login_required
+def pdf(registration_id: int) -> Response:
+    registration = registration_for_officer(registration_id)
+    return pdf_response(registration.pdf_sha256, f"FK9448-{registration.document_id}.pdf")
+
+
+@bp.route("/registreringar/<int:registration_id>/historik/<int:revision_id>.pdf")
+@login_required
+def revision_pdf(registration_id: int, revision_id: int) -> Response:
+    registration = registration_for_officer(registration_id)
+    revision = next((r for r in registration.revisions if r.id == revision_id), None)
+    if revision is None:
+        abort(404)
+    return pdf_response(revision.previous_pdf_sha256,
+                        f"FK{revision.form}-{revision.previous_document_id}.pdf")
+
+
+def pdf_response(digest: str, filename: str) -> Response:
+    response = current_app.response_class(evidence().archive.read(digest),
+                                          mimetype="application/pdf")
+    disposition = "attachment" if request.args.get("ladda_ner") else "inline"
+    response.headers["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    return response
