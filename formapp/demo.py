@@ -16,6 +16,7 @@ from formapp.extensions import db
 from formapp.records.accounts import UserInput, grant_role, save_user
 from formapp.records.models import Forbund, Role, User
 from formapp.records.organisations import ForbundInput, InsatsInput, save_forbund, save_insats
+from formapp.reports.demo_data import load_report_demo
 
 DEMO_FORBUND_NAME = "Samordningsförbundet Demo (DEMO)"
 DEMO_PASSWORD = "demo-formapp-2026"
@@ -87,6 +88,7 @@ def load_demo(today: date) -> bool:
                 grant_role(user, role, valid_from=today, valid_until=None, insats=insats,
                            granted_by=None, today=today)
     db.session.flush()
+    load_report_demo(forbund, insatser, today)  # participations for every report (issue 7)
     return True
 
 

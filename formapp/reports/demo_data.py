@@ -1,0 +1,97 @@
+"""Demo participations for the reports: open and closed, several insatser, both kön, ages on
+both sides of 30, every end reason that stays stored, anonymous and volume counts.
+
+Synthetic rows (``reports.synthetic``), deterministic (a fixed seed), dated up to ``today``.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+from formapp.domain import insatser as vocab
+from formapp.extensions import db
+from formapp.records.models import AnonymousCount, Forbund, Insats, VolumeCount
+from formapp.reports.synthetic import (
+    Participation,
+    Work,
+    insert_participations,
+    placeholder_document,
+)
+
+KOMMUNER = ("0680", "0662", "0665", "0682", "0684")
+PUBLIC = ("sjukpenning", "aktivitetsersattning", "sjukersattning", "a_kassa", "aktivitetsstod",
+          "forsorjningsstod", "annan")
+EDUCATION = ("grundskola", "gymnasium", "hogskola_upp_till_1", "hogskola_upp_till_3",
+             "hogskola_mer_an_3", "saknas", "annan_eftergymnasial")
+DURATIONS = ("upp_till_1", "upp_till_2", "upp_till_3", "upp_till_5", "mer_an_9",
+             "ej_tillampligt")
+END_REASONS = ("1", "1", "1", "2", "2", "2", "3", "4", "5", "6", "7", "9")
+WORK_TYPES = ("inte_subventionerat", "subventionerat", "eget_foretag")
+
+
+def _supports(rng: random.Random, duration: str) -> tuple[str, ...]:
+    if duration == "ej_tillampligt":
+        return rng.choice((("ingen",), ("studiestod",)))
+    kinds = set(rng.sample(PUBLIC, rng.choice((1, 1, 2))))
+    if rng.random() < 0.1:
+        kinds.add("studiestod")
+    return tuple(sorted(kinds))
+
+
+def _work(rng: random.Random, chance: float) -> Work:
+    works, studies = rng.random() < chance, rng.random() < chance / 2
+    return Work(rng.choice((25, 50, 75, 100)) if works else None,
+                rng.choice(WORK_TYPES) if works else None,
+                rng.choice((25, 50, 100)) if studies else None)
+
+
+def _participation(rng: random.Random, insats: Insats, today: date, index: int
+                   ) -> Participation:
+    first = max(insats.start_date, date(today.year - 1, 1, 1))
+    span = max((today - first).days - 20, 1)
+    start = first + timedelta(days=rng.randrange(span))
+    age = rng.choice((19, 22, 24, 27, 29, 31, 35, 42, 48, 55, 61))
+    birth = date(start.year - age - 1, rng.randint(1, 12), rng.randint(1, 28))
+    duration = rng.choice(DURATIONS)
+    closed = index % 3 != 0 and (today - start).days > 14
+    end_date = reason = None
+    if closed:
+        end_date = min(start + timedelta(days=rng.randint(14, 300)), today)
+        reason = END_REASONS[index % len(END_REASONS)]
+    measured = closed and reason not in ("6", "7")
+    work_after = _work(rng, 0.45) if measured else Work()
+    if measured and reason == "1" and not (work_after.arbete or work_after.studier):
+        work_after = Work(50, "inte_subventionerat", None)
+    return Participation(
+        insats_id=insats.id, kon=rng.choice(("kvinna", "man")), birth_date=birth,
+        start_date=start, kommun=rng.choice(KOMMUNER), utbildning=rng.choice(EDUCATION),
+        forsorjning_tid=duration, supports_fore=_supports(rng, duration),
+        aktivt_fore=rng.random() < 0.3, work_fore=_work(rng, 0.12), end_date=end_date,
+        end_reason=reason,
+        supports_efter=_supports(rng, rng.choice(DURATIONS)) if measured else (),
+        aktivt_efter=measured and rng.random() < 0.2, work_efter=work_after,
+        name=f"Demo Deltagare {index + 1}")
+
+
+def load_report_demo(forbund: Forbund, insatser: list[Insats], today: date) -> int:
+    """Participations, anonymous and volume counts for the demo förbund; how many
+    participations."""
+    rng = random.Random(9448)
+    individual = [i for i in insatser if i.kind == vocab.INDIVIDINRIKTAD
+                  and not i.is_volyminsats and i.start_date <= today]
+    rows = [_participation(rng, individual[n % len(individual)], today, n)
+            for n in range(160)] if individual else []
+    document = placeholder_document(forbund.id, forbund.name)
+    count = insert_participations(forbund.id, rows, document)
+    for insats in individual:
+        for year in {insats.start_date.year, today.year}:
+            if insats.start_date.year <= year <= today.year:
+                for kon, number in (("kvinna", rng.randint(2, 9)), ("man", rng.randint(2, 9))):
+                    db.session.add(AnonymousCount(insats_id=insats.id, year=year, kon=kon,
+                                                  count=number))
+    for insats in insatser:
+        if insats.is_volyminsats and insats.start_date <= today:
+            db.session.add(VolumeCount(insats_id=insats.id, year=today.year, count=137))
+    db.session.flush()
+    return count
