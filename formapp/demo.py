@@ -11,6 +11,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from formapp.demo_participants import load_demo_participants
 from formapp.domain import insatser as vocab
 from formapp.extensions import db
 from formapp.records.accounts import UserInput, grant_role, save_user
@@ -89,6 +90,10 @@ def load_demo(today: date) -> bool:
                            granted_by=None, today=today)
     db.session.flush()
     load_report_demo(forbund, insatser, today)  # participations for every report (issue 7)
+    users = {u.email: u for u in demo_users()}
+    # A few participants through the real FK 9443/9448/9449 store (sealed PDFs, history).
+    load_demo_participants(insatser, users["deltagare@demo.formapp.example"],
+                           users["insats@demo.formapp.example"], today)
     return True
 
 
