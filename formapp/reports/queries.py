@@ -10,7 +10,17 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Select, and_, case, extract, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    case,
+    extract,
+    func,
+    literal_column,
+    or_,
+    select,
+)
 
 from formapp.extensions import db
 from formapp.records.models import (
@@ -36,14 +46,21 @@ WORK_TYPES = ("inte_subventionerat", "subventionerat", "eget_foretag")
 NO_MEASUREMENT = ("6", "7")  # end reasons without an after-measurement
 
 
+# Grouping expressions carry their constants inline, not as bound parameters: PostgreSQL
+# matches a GROUP BY expression to the selected one by its text, and two parameters differ.
+def _age_below(years: int) -> ColumnElement[bool]:
+    return Registration.age_at_start < literal_column(str(int(years)))
+
+
 def age_group() -> ColumnElement[str]:
-    age = Registration.age_at_start
-    return case((age < 30, "under_30"), (age < 45, "30_44"), (age < 60, "45_59"),
-                else_="60_plus")
+    return case((_age_below(30), literal_column("'under_30'")),
+                (_age_below(45), literal_column("'30_44'")),
+                (_age_below(60), literal_column("'45_59'")),
+                else_=literal_column("'60_plus'"))
 
 
 def young() -> ColumnElement[bool]:
-    return Registration.age_at_start < 30
+    return _age_below(30)
 
 
 def _base(filters: Filters, *columns: object) -> Select:

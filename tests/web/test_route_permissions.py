@@ -51,6 +51,8 @@ def only(status: int | str, *roles: str) -> dict[str, int | str]:
 FORBUND_ADMINS = ("system_admin", "samverkansadmin")
 INSATS_EDITORS = ("samverkansadmin", "insatsansvarig")
 A_VIEWERS = ("system_admin", "samverkansadmin", "insatsansvarig", "rapport")
+A_REPORT_VIEWERS = ("samverkansadmin", "insatsansvarig", "rapport")
+REPORT_VIEWERS = (*A_REPORT_VIEWERS, "other_forbund_admin")
 
 TABLE: tuple[Row, ...] = (
     Row("auth.login", "GET", lambda w: "/login", every(302), anonymous=200),
@@ -140,6 +142,27 @@ TABLE: tuple[Row, ...] = (
     Row("counts.volume", "GET", lambda w: f"/insatser/{w.insats_a1.id}/volym", {}),
     Row("counts.volume", "POST", lambda w: f"/insatser/{w.insats_volume.id}/volym",
         only(422, "insatsansvarig")),
+    # Reports (issue 7): Rapport, samverkansadministratör and insatsansvarig of the förbund,
+    # never a system administrator; another förbund's insats is not there (404).
+    Row("reports.index", "GET", lambda w: "/rapporter/", only(200, *REPORT_VIEWERS)),
+    Row("reports.show", "GET", lambda w: "/rapporter/avslut", only(200, *REPORT_VIEWERS)),
+    Row("reports.show", "GET", lambda w: f"/rapporter/nationell?ar=alla&insats={w.insats_a1.id}",
+        {**only(200, *A_REPORT_VIEWERS), "other_forbund_admin": 404}),
+    Row("reports.excel", "GET", lambda w: "/rapporter/resultat/excel",
+        only(200, *REPORT_VIEWERS)),
+    Row("reports.chart", "GET", lambda w: "/rapporter/kon-alder/diagram/alder.svg",
+        only(200, *REPORT_VIEWERS)),
+    Row("reports.chart", "GET", lambda w: "/rapporter/avslut/diagram/avslutsanledning.png",
+        only(200, *REPORT_VIEWERS)),
+    Row("reports.export", "GET", lambda w: "/rapporter/export", only(200, *REPORT_VIEWERS)),
+    # Personnummer without a reason: refused to those with the right, ignored for the others.
+    Row("reports.export", "POST", lambda w: "/rapporter/export",
+        {**only(200, *REPORT_VIEWERS), "samverkansadmin": 422, "other_forbund_admin": 422},
+        data={"identity": "y", "year": "", "insats_id": ""}),
+    Row("reports.import_excel", "GET", lambda w: "/rapporter/import",
+        only(200, "deltagaransvarig")),
+    Row("reports.import_excel", "POST", lambda w: "/rapporter/import",
+        only(422, "deltagaransvarig")),  # no file: refused
     # State-changing rows last: they act on records no role's own access depends on.
     Row("insatser.unassign", "POST",
         lambda w: f"/insatser/{w.insats_a1.id}/deltagaransvariga/{w.extra_assignment.id}/remove",
