@@ -3,6 +3,9 @@ valid set of answers for each form."""
 
 from __future__ import annotations
 
+import re
+from html import unescape
+
 from flask import Flask
 from sqlalchemy import select
 
@@ -10,6 +13,7 @@ from formapp.clock import today
 from formapp.extensions import db
 from formapp.records.models import Consent, Person
 from formapp.records.registrations import register_participant
+from formapp.webclient import Browser
 from tests.web.test_consent_flow import hand_back, officer, read_url, sign, start
 from tests.world import World
 
@@ -62,3 +66,41 @@ def register_one(app: Flask, world: World, pnr: str = PNR_KVINNA) -> int:
                                          officer=world.users["deltagaransvarig"], today=today())
     db.session.commit()
     return registration.id
+
+
+ONCE = re.compile(r'name="once" (?:type="hidden" )?value="([^"]+)"')
+
+
+def once_of(html: str) -> str:
+    match = ONCE.search(html)
+    assert match, "the page carries no one-time token"
+    return match.group(1)
+
+
+def submit(browser: Browser, url: str, answers: dict[str, object], **extra: str):
+    """GET the form page (for its token), then POST ``answers`` as a browser would."""
+    page = browser.get(url)
+    assert page.status_code == 200, page.status_code
+    return browser.post(url, {**answers, "once": once_of(page.get_data(as_text=True)),
+                              **extra})
+
+
+def field_errors(html: str, name: str) -> list[str]:
+    match = re.search(rf'id="f-{name}-errors"[^>]*>(.*?)</ul>', html, re.S)
+    if not match:
+        return []
+    return [unescape(m) for m in re.findall(r"<li>(.*?)</li>", match.group(1), re.S)]
+
+
+def option_labels(html: str, name: str) -> list[tuple[str, str]]:
+    """(code, label) of every option rendered for question ``name``, in page order."""
+    pattern = (rf'name="{name}" id="f-{name}-[^"]+"\s+value="([^"]+)"[^>]*>\s*<span>'
+               r'(?:<span class="code">[^<]*</span> )?<span class="option-label">([^<]*)</span>')
+    return [(code, unescape(label)) for code, label in re.findall(pattern, html)]
+
+
+def option_helps(html: str, name: str) -> list[str]:
+    block = html[html.index(f'id="q-{name}"'):]
+    block = block[:block.index("</fieldset>")]
+    return [unescape(" ".join(h.split()))
+            for h in re.findall(r'<span class="option-help">(.*?)</span>', block, re.S)]
