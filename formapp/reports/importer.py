@@ -279,6 +279,9 @@ def _check_row(number: int, cells: Mapping[str, object], start_form: FormDefinit
         errors += [e for e in _errors(number, end.errors)
                    if e.column not in ("Personnummer", "Namn")]
         end_values, asked_after = end.values, bool(end.asked.get("arbetar_efter"))
+        if _raw("avslutningsanledning", cells.get("Avslutsanledning")) == REMOVES:
+            errors.append(RowError(number, "Avslutsanledning", str(_lo(
+                "Felregistrering importeras inte: en sådan registrering ska tas bort."))))
     if errors:
         plan.errors += errors
         return None
@@ -299,9 +302,6 @@ def _store_rules(number: int, row: ValidRow, cells: Mapping[str, object], active
     if len(insats_names) > 1:
         errors.append(RowError(number, "Insats", str(_lo(
             "Alla rader ska gälla samma insats; importera en insats i taget."))))
-    if row.end is not None and row.end.get("avslutningsanledning") == REMOVES:
-        errors.append(RowError(number, "Avslutsanledning", str(_lo(
-            "Felregistrering importeras inte: en sådan registrering ska tas bort."))))
     if row.end is None:
         if pnr.digits in active:
             errors.append(RowError(number, "Personnummer", str(_lo(
