@@ -128,8 +128,9 @@ def layout(table: Table) -> Chart:
             if cell.value is None:
                 continue
             width = plot_w * min(float(cell.value), top) / top
-            shapes.append(Rect(plot_x, bar_y, max(width, 1.0), BAR_H,
-                               PALETTE[number % len(PALETTE)]))
+            if width > 0:
+                shapes.append(Rect(plot_x, bar_y, max(width, 1.0), BAR_H,
+                                   PALETTE[number % len(PALETTE)]))
             shapes.append(Text(plot_x + width + 4, baseline, _format(cell.value, spec.unit)))
         y += group_h + GROUP_GAP
     shapes.insert(1, Line(plot_x, start_y - 4, plot_x, y - GROUP_GAP + 4, GRID))
