@@ -10,6 +10,7 @@ list of codes. ``None``, ``""``, blanks and an empty list are "not answered".
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -227,6 +228,9 @@ def _clean_personnummer(field: Field, raw: object, values: Mapping[str, object],
 def _clean_text(field: Field, raw: object, values: Mapping[str, object], today: date) -> object:
     if not isinstance(raw, str):
         raise _Invalid(_lp("Skriv en text."))
+    # Control characters are never typed; NUL cannot even be stored in PostgreSQL text.
+    if any(unicodedata.category(char) == "Cc" and not char.isspace() for char in raw):
+        raise _Invalid(_lp("Texten innehåller tecken som inte går att spara."))
     value = " ".join(raw.split())  # a name typed on a tablet often carries stray blanks
     if field.max_length is not None and len(value) > field.max_length:
         raise _Invalid(_lp("Högst %(max)d tecken.", max=field.max_length))

@@ -91,6 +91,7 @@ RULES_9448 = [
     ("no such date", {"startdatum": "2025-02-30"}, "startdatum", "datum som finns"),
     ("no name", {"namn": "  "}, "namn", "måste besvaras"),
     ("name too long", {"namn": "x" * 201}, "namn", "Högst 200 tecken"),
+    ("a NUL in the name", {"namn": "Te\x00st"}, "namn", "tecken som inte går att spara"),
     ("not a kommun", {"kommun": "9999"}, "kommun", "Sveriges kommuner"),
     ("Stockholm without stadsdel", {"kommun": "0180"}, "stadsdel", "måste besvaras"),
     ("stadsdel outside Stockholm/Göteborg", {"stadsdel": "Kista"}, "stadsdel",

@@ -36,7 +36,7 @@ SETTINGS = settings(max_examples=40, deadline=None, derandomize=True,
                     suppress_health_check=[HealthCheck.function_scoped_fixture,
                                            HealthCheck.too_slow])
 JUNK = st.one_of(st.none(), st.just(""), st.text(max_size=12),
-                 st.integers(-5, 200).map(str))
+                 st.integers(-5, 200).map(str), st.just("Te\x00st"))  # NUL: not for PostgreSQL
 
 
 def _valid(spec: Field) -> st.SearchStrategy:
