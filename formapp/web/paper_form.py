@@ -130,7 +130,9 @@ def stadsdel_groups(spec: Field, values: Mapping[str, object]) -> list[dict[str,
     for code in sorted(kommuner.kommuner_with_stadsdelar()):
         name = kommuner.kommun(code).name
         lists = kommuner.stadsdel_lists(code)
-        current = next((item for item in lists if item.covers(day)), lists[-1])
+        # As kommuner.stadsdelar(): the list valid that day; before the oldest, the oldest.
+        fallback = lists[0] if day < lists[0].valid_from else lists[-1]
+        current = next((item for item in lists if item.covers(day)), fallback)
         if current.groups:
             groups += [{"kommun": code, "label": f"{name} – {area}", "names": members}
                        for area, members in current.groups]
