@@ -9,6 +9,7 @@ from formapp.bench.archive_cases import verify_case
 from formapp.bench.consent_cases import ConsentDriver, consent_case, reset_tablet
 from formapp.bench.environment import BenchEnv, bench_env, personnummer_stream
 from formapp.bench.page_cases import page_case
+from formapp.bench.report_cases import report_cases
 from formapp.bench.timing import CaseResult
 
 
@@ -16,10 +17,12 @@ from formapp.bench.timing import CaseResult
 class Sizes:
     runs: int
     verify_pdfs: int
+    participations: int  # the reports and export cases (issue 7)
+    report_runs: int
 
 
-FULL = Sizes(runs=40, verify_pdfs=1000)
-QUICK = Sizes(runs=3, verify_pdfs=5)
+FULL = Sizes(runs=40, verify_pdfs=1000, participations=300_000, report_runs=5)
+QUICK = Sizes(runs=3, verify_pdfs=5, participations=2_000, report_runs=2)
 
 
 def _page_cases(env: BenchEnv, sizes: Sizes, numbers: Iterator[str]) -> list[CaseResult]:
@@ -53,4 +56,7 @@ def run_bench(sizes: Sizes, database_url: str | None = None,
         result = verify_case(env.insats, sizes.verify_pdfs)
         results["verify" + suffix] = result
         progress(result.line())
+        for result in report_cases(sizes.participations, sizes.report_runs):
+            results[result.name + suffix] = result
+            progress(result.line())
     return results

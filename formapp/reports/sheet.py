@@ -16,7 +16,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 from typing import Literal
+
+from sqlalchemy import Row
 
 from formapp.definitions import OptionList, load_form
 from formapp.domain import kommuner
@@ -77,7 +80,9 @@ def columns(*, identity: bool, full: bool) -> tuple[SheetColumn, ...]:
 IMPORT_COLUMNS = columns(identity=True, full=True)
 
 
+@cache
 def options(field: str) -> OptionList:
+    """The option list of a sheet field (the _efter fields share the _fore lists)."""
     form = "9449" if field == "avslutningsanledning" else "9448"
     definition = load_form(form)
     name = field.replace("_efter", "_fore") if form == "9448" else field
@@ -86,16 +91,18 @@ def options(field: str) -> OptionList:
     return found
 
 
+@cache
+def _labels(field: str) -> dict[str, str]:
+    return {option.code: option.label for option in options(field).options}
+
+
 def _label(field: str, code: str | None) -> str:
     if code is None:
         return ""
-    try:
-        return options(field).get(code).label
-    except KeyError:
-        return code
+    return _labels(field).get(code, code)
 
 
-def occupation(registration: Registration, suffix: str) -> str:
+def occupation(registration: Registration | Row, suffix: str) -> str:
     """Sysselsättning in words, e.g. "Arbete 50 % (subventionerat arbete); Studier 25 %"."""
     works = getattr(registration, f"arbetar{suffix}")
     if works is None:
@@ -115,9 +122,10 @@ def _yes_no(value: bool | None) -> str:
     return "" if value is None else ("Ja" if value else "Nej")
 
 
-def row_values(registration: Registration, personnummer: str, kon: str, insats_name: str,
+def row_values(registration: Registration | Row, personnummer: str, kon: str, insats_name: str,
                supports: Mapping[str, list[str]], *, identity: bool, full: bool) -> list[object]:
-    """One registration as the sheet's row (``supports``: measurement -> kinds chosen)."""
+    """One registration (or a row with its columns) as the sheet's row (``supports``:
+    measurement -> kinds chosen)."""
     values: list[object] = []
     if identity:
         values += [f"{personnummer[:8]}-{personnummer[8:]}", registration.name]
@@ -146,10 +154,16 @@ def row_values(registration: Registration, personnummer: str, kon: str, insats_n
 
 
 def _in_form_order(kinds: list[str]) -> list[str]:
-    order = options("forsorjning_fore").codes
-    return sorted(kinds, key=lambda k: order.index(k) if k in order else len(order))
+    order = _support_order()
+    return sorted(kinds, key=lambda k: order.get(k, len(order)))
 
 
+@cache
+def _support_order() -> dict[str, int]:
+    return {code: index for index, code in enumerate(options("forsorjning_fore").codes)}
+
+
+@cache
 def _kommun_name(code: str) -> str:
     try:
         return kommuner.kommun(code).name

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from itertools import islice
 
-from sqlalchemy import insert
+from sqlalchemy import func, select, text
 
 from formapp.documents.receipt_pdf import ReceiptDocument, render_receipt_pdf
 from formapp.extensions import db
@@ -64,7 +64,7 @@ def luhn_digit(nine: str) -> int:
 
 
 def make_personnummer(birth: date, kon: str, serial: int) -> str:
-    """A valid personnummer for ``birth`` and ``kön`` (serial 0–499 keeps them distinct)."""
+    """A valid personnummer for ``birth`` and ``kön``; serials 0–499 give distinct ones."""
     third = (serial % 5) * 2 + (1 if kon == "man" else 0)  # odd second-to-last digit: man
     stem = f"{birth:%y%m%d}{(serial // 5) % 100:02d}{third}"
     return f"{birth.year // 100}{stem}{luhn_digit(stem)}"
@@ -120,45 +120,72 @@ def insert_participations(forbund_id: int, rows: Iterable[Participation], docume
     in batches of bulk INSERTs; flushes, the caller commits. How many were inserted."""
     now = now or datetime.now(UTC)
     total = 0
+    serials: dict[tuple[date, str], int] = {}  # the next serial per birth date and kön
     iterator: Iterator[Participation] = iter(rows)
     while chunk := list(islice(iterator, batch)):
-        _insert_chunk(forbund_id, chunk, document, now, total)
+        _insert_chunk(forbund_id, chunk, document, now, serials)
         total += len(chunk)
     return total
 
 
+def _next_personnummer(p: Participation, serials: dict[tuple[date, str], int]) -> str:
+    """Distinct within one call: up to 500 people per birth date and kön."""
+    key = (p.birth_date, p.kon)
+    serial = serials.get(key, 0)
+    if serial >= 500:
+        raise ValueError(f"more than 500 synthetic people born {p.birth_date} ({p.kon})")
+    serials[key] = serial + 1
+    return make_personnummer(p.birth_date, p.kon, serial)
+
+
 def _insert_chunk(forbund_id: int, chunk: list[Participation], document: str, now: datetime,
-                  offset: int) -> None:
-    people = [{"forbund_id": forbund_id, "kon": p.kon, "birth_date": p.birth_date,
-               "name": p.name, "created_at": now,
-               "personnummer": p.personnummer or make_personnummer(
-                   p.birth_date, p.kon, offset + index)}
-              for index, p in enumerate(chunk)]
-    person_ids = list(db.session.scalars(
-        insert(Person).returning(Person.id, sort_by_parameter_order=True), people))
-    consents, registrations = [], []
-    for p, person_id in zip(chunk, person_ids, strict=True):
+                  serials: dict[tuple[date, str], int]) -> None:
+    # Ids are given here, not returned by the database: RETURNING over executemany costs more
+    # than the inserts themselves at this scale. Synthetic data only: nobody inserts meanwhile.
+    person_id = _next_id(Person)
+    registration_id = _next_id(Registration)
+    people, consents, registrations, supports = [], [], [], []
+    for offset, p in enumerate(chunk):
+        pid, rid = person_id + offset, registration_id + offset
+        people.append({"id": pid, "forbund_id": forbund_id, "kon": p.kon,
+                       "birth_date": p.birth_date, "name": p.name, "created_at": now,
+                       "personnummer": p.personnummer or _next_personnummer(p, serials)})
         consent_id = str(uuid.uuid4())
         withdrawn = p.end_reason == "6"
         consents.append({
             "id": consent_id, "forbund_id": forbund_id, "insats_id": p.insats_id,
-            "person_id": person_id, "locale": "sv", "binding_version": "synthetic",
-            "binding_sha256": document, "name": p.name, "place": "–",
-            "signed_on": p.start_date, "signed_at": now, "pdf_sha256": document,
+            "person_id": pid, "officer_id": None, "locale": "sv",
+            "binding_version": "synthetic", "binding_sha256": document, "read_version": None,
+            "read_sha256": None, "name": p.name, "place": "–", "signed_on": p.start_date,
+            "signed_at": now, "pdf_sha256": document,
             "status": "withdrawn" if withdrawn else "used", "used_at": now,
-            "withdrawn_at": now if withdrawn else None})
-        registrations.append(_registration(forbund_id, p, person_id, consent_id, document, now))
-    db.session.execute(insert(Consent), consents)
-    registration_ids = list(db.session.scalars(
-        insert(Registration).returning(Registration.id, sort_by_parameter_order=True),
-        registrations))
-    supports = [{"registration_id": rid, "measurement": measurement, "kind": kind}
-                for p, rid in zip(chunk, registration_ids, strict=True)
-                for measurement, kinds in (("fore", p.supports_fore),
-                                           ("efter", p.supports_efter))
-                for kind in kinds]
-    if supports:
-        db.session.execute(insert(RegistrationSupport), supports)
+            "withdrawn_at": now if withdrawn else None, "withdrawn_by_id": None,
+            "withdrawal_reason": None, "withdrawal_pdf_sha256": None})
+        registrations.append(_registration(forbund_id, p, pid, consent_id, document, now)
+                             | {"id": rid})
+        supports += [{"registration_id": rid, "measurement": measurement, "kind": kind}
+                     for measurement, kinds in (("fore", p.supports_fore),
+                                                ("efter", p.supports_efter))
+                     for kind in kinds]
+    for model, rows in ((Person, people), (Consent, consents), (Registration, registrations),
+                        (RegistrationSupport, supports)):
+        if rows:
+            db.session.execute(model.__table__.insert(), rows)
+    _sync_sequence(Person)
+    _sync_sequence(Registration)
+
+
+def _next_id(model: type) -> int:
+    return (db.session.scalar(select(func.max(model.id))) or 0) + 1
+
+
+def _sync_sequence(model: type) -> None:
+    """PostgreSQL: move the id sequence past the ids given here (SQLite needs nothing)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        table = model.__tablename__
+        db.session.execute(text(
+            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+            f"(SELECT max(id) FROM {table}))"))
 
 
 def _registration(forbund_id: int, p: Participation, person_id: int, consent_id: str,
@@ -172,7 +199,8 @@ def _registration(forbund_id: int, p: Participation, person_id: int, consent_id:
            "age_at_start": age_on(p.birth_date, p.start_date), "kommun": p.kommun,
            "stadsdel": None, "utbildning": p.utbildning, "forsorjning_tid": p.forsorjning_tid,
            "answers": answers, "document_id": str(uuid.uuid4()), "pdf_sha256": document,
-           "registered_at": now, "updated_at": now, "version": 1,
+           "officer_id": None, "registered_at": now, "updated_at": now, "version": 1,
+           "ended_by_id": None,
            "end_date": p.end_date, "end_reason": p.end_reason, "end_answers": None,
            "end_document_id": None, "end_pdf_sha256": None, "ended_at": None,
            **_columns(p.aktivt_fore, p.work_fore, "_fore")}
