@@ -6,9 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from formapp.definitions import Field, FormDefinition, text
-from formapp.definitions.model import YES
+from formapp.definitions.model import NO, YES, YES_NO
 from formapp.domain import kommuner
-from formapp.i18n import _p
 from formapp.records.models import Registration, RegistrationRevision
 
 SKIP = frozenset({"personnummer", "mattillfalle"})
@@ -20,7 +19,7 @@ def answer_text(spec: Field, value: object) -> str:
     if spec.type == "kommun" and kommuner.is_kommun(value):
         return kommuner.kommun(str(value)).name
     if spec.type == "yes-no":
-        return _p("Ja") if value == YES else _p("Nej")
+        return str(text(YES_NO.get(YES if value == YES else NO).label))
     if spec.type == "percent":
         return f"{value} %"
     if spec.options is not None:

@@ -25,7 +25,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
 
 from formapp.clock import today
-from formapp.definitions import Condition, Field, FormDefinition, text
+from formapp.definitions import YES_NO, Condition, Field, FormDefinition, text
 from formapp.domain import kommuner
 from formapp.extensions import db
 from formapp.i18n import LocaleInfo, _o, registry
@@ -147,7 +147,7 @@ def render_paper_form(form: PaperForm, locale: LocaleInfo) -> Markup:
         html = render_template("registration/_paper_form_body.html", form=form,
                                definition=form.definition, text=text, when=_when,
                                kommun_options=kommun_options(), stadsdel_groups=stadsdel_groups,
-                               locale=locale)
+                               locale=locale, yes_no=[(o.code, o.label) for o in YES_NO.options])
     return Markup(html)
 
 
