@@ -70,7 +70,7 @@ def make_app(database_url: str, data_dir: Path, **overrides: object) -> Flask:
     })
 
 
-def _empty_tables() -> None:
+def empty_tables() -> None:
     """Leave the shared PostgreSQL schema empty for the next test."""
     names = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
     if db.engine.dialect.name == "postgresql" and names:
@@ -83,10 +83,10 @@ def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
     app = make_app(database_url, tmp_path / "data")
     with app.app_context():
         db.create_all()
-        _empty_tables()
+        empty_tables()
         yield app
         db.session.rollback()
-        _empty_tables()
+        empty_tables()
         db.session.remove()
         db.engine.dispose()
 

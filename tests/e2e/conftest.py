@@ -18,7 +18,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from werkzeug.serving import make_server
 
 from formapp.extensions import db
-from tests.conftest import make_app
+from tests.conftest import empty_tables, make_app
 from tests.world import World, build_world
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -72,10 +72,9 @@ def site(database_url: str, tmp_path: Path) -> Iterator[Site]:
 
 
 def _empty() -> None:
-    """The PostgreSQL schema is shared by the whole test run: leave it empty."""
-    for table in reversed(db.metadata.sorted_tables):
-        db.session.execute(table.delete())
-    db.session.commit()
+    """The PostgreSQL schema is shared by the whole test run: leave it empty (SQLite: every
+    test has a database file of its own)."""
+    empty_tables()
 
 
 @pytest.fixture
