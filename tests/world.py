@@ -33,6 +33,7 @@ class World:
     target_grant: Grant
     extra_assignment: Grant  # a second deltagaransvarig on A1, to remove in tests
     consent_id: str = ""  # set by tests that take a consent through the flow
+    person_id: int = 0  # the person of that consent
     insats_volume: Insats | None = None  # a volyminsats of förbund A (counts only)
     registration_id: int = 0  # set by tests that register a participant (FK 9448)
 

@@ -28,6 +28,7 @@ from formapp.web import (
     insatser,
     language,
     participants,
+    people,
     registration,
     reports,
     users,
@@ -39,7 +40,7 @@ from formapp.web.session import configure_session
 
 BLUEPRINTS = (auth.bp, home.bp, forbund.bp, insatser.bp, users.bp, consent.bp, language.bp,
               fonts.bp, consent_texts.bp, reports.bp, registration.bp, deregistration.bp,
-              participants.bp, counts.bp)
+              participants.bp, counts.bp, people.bp)
 
 
 def register_web(app: Flask) -> None:

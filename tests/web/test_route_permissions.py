@@ -100,6 +100,18 @@ TABLE: tuple[Row, ...] = (
         only(200, "deltagaransvarig")),
     Row("consent_texts.index", "GET", lambda w: f"/forbund/{w.forbund_a.id}/samtyckestexter",
         only(200, *FORBUND_ADMINS)),
+    Row("people.search", "GET", lambda w: f"/forbund/{w.forbund_a.id}/personer",
+        only(200, "samverkansadmin")),
+    Row("people.show", "GET", lambda w: f"/personer/{w.person_id}",
+        only(200, "samverkansadmin")),
+    Row("people.consent_pdf", "GET",
+        lambda w: f"/personer/{w.person_id}/samtycken/{w.consent_id}/pdf",
+        only(200, "samverkansadmin")),
+    Row("people.extract", "POST", lambda w: f"/personer/{w.person_id}/registerutdrag",
+        only(422, "samverkansadmin")),  # no request noted: refused
+    Row("people.withdraw", "POST",
+        lambda w: f"/personer/{w.person_id}/samtycken/{w.consent_id}/aterkalla",
+        only(302, "samverkansadmin")),  # no reason: refused with a message, nothing changes
     Row("consent.withdrawal_pdf", "GET", lambda w: f"/samtycken/{w.consent_id}/kvitto.pdf",
         only(404, "deltagaransvarig")),  # not withdrawn (yet): no receipt
     Row("consent.withdraw", "POST", lambda w: f"/samtycken/{w.consent_id}/aterkalla",
@@ -193,6 +205,7 @@ def test_every_route_for_every_role(app: Flask) -> None:
     sign(taker, read_url(start(taker, world), "sv"))
     hand_back(taker)
     world.consent_id = db.session.scalar(select(Consent.id))
+    world.person_id = db.session.get(Consent, world.consent_id).person_id
     world.registration_id = register_one(app, world)
     browsers: dict[str, Browser] = {}
     for role in ROLES:

@@ -1,0 +1,135 @@
+"""The participant's rights (GDPR): everything formapp holds about a person (art. 15), and
+disposal of what is past its retention period.
+
+``registerutdrag`` collects the person's consents (with their PDFs' hashes), registrations with
+their history, erasures and every audit entry about them, and returns it as JSON and as a
+sealed PDF in the archive. Producing it is itself audited.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from formapp.documents.receipt_pdf import ReceiptDocument, render_receipt_pdf
+from formapp.domain.personnummer import PersonnummerError, parse_personnummer
+from formapp.extensions import db
+from formapp.i18n import _lo
+from formapp.records.audit import log_event, person_key
+from formapp.records.consents import archive_pdf
+from formapp.records.errors import RuleViolation
+from formapp.records.models import (
+    AuditEntry,
+    Consent,
+    Forbund,
+    Person,
+    Registration,
+    RegistrationErasure,
+    User,
+)
+
+
+@dataclass(frozen=True)
+class Extract:
+    data: dict[str, Any]
+    json_bytes: bytes
+    pdf_sha256: str
+
+
+def find_person_by_personnummer(forbund: Forbund, raw: str, *, today: object) -> Person | None:
+    try:
+        pnr = parse_personnummer(raw, today=today)
+    except PersonnummerError as exc:
+        raise RuleViolation("personnummer", exc.args[0]) from exc
+    return db.session.scalar(select(Person).where(Person.forbund_id == forbund.id,
+                                                  Person.personnummer == pnr.digits))
+
+
+def _iso(value: object) -> object:
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def collect(person: Person) -> dict[str, Any]:
+    consents = db.session.scalars(select(Consent).where(Consent.person_id == person.id)
+                                  .order_by(Consent.signed_at)).all()
+    registrations = db.session.scalars(select(Registration).where(
+        Registration.person_id == person.id).order_by(Registration.start_date)).all()
+    consent_ids = [c.id for c in consents]
+    erasures = db.session.scalars(select(RegistrationErasure).where(
+        RegistrationErasure.consent_id.in_(consent_ids or [""]))).all()
+    audit = db.session.scalars(select(AuditEntry).where(
+        AuditEntry.person_key == person_key(person.personnummer)).order_by(AuditEntry.id)).all()
+    return {
+        "personnummer": f"{person.personnummer[:8]}-{person.personnummer[8:]}",
+        "namn": person.name,
+        "kon": person.kon,
+        "samverkansorganisation": db.session.get(Forbund, person.forbund_id).name,
+        "samtycken": [{
+            "dokument_id": c.id, "insats": c.insats.name, "status": c.status,
+            "lämnat": _iso(c.signed_on), "ort": c.place, "läst_på": c.locale,
+            "bindande_text": c.binding_version, "läst_text": c.read_version,
+            "pdf_sha256": c.pdf_sha256, "återkallat": _iso(c.withdrawn_at),
+            "återkallelse_skäl": c.withdrawal_reason,
+            "återkallelse_pdf_sha256": c.withdrawal_pdf_sha256,
+        } for c in consents],
+        "registreringar": [{
+            "insats": r.insats.name, "startdatum": _iso(r.start_date), "kommun": r.kommun,
+            "stadsdel": r.stadsdel, "svar_inregistrering": r.answers,
+            "avslutningsdatum": _iso(r.end_date), "avslutningsanledning": r.end_reason,
+            "svar_utregistrering": r.end_answers, "pdf_sha256": r.pdf_sha256,
+            "utregistrering_pdf_sha256": r.end_pdf_sha256,
+            "rättelser": [{"ändrad": _iso(v.changed_at), "blankett": v.form,
+                           "tidigare_svar": v.previous_answers} for v in r.revisions],
+        } for r in registrations],
+        "borttagna_felregistreringar": [{"insats_id": e.insats_id, "borttagen": _iso(e.erased_at),
+                                         "samtycke": e.consent_id} for e in erasures],
+        "loggade_händelser": [{"när": _iso(a.at), "vem": a.actor, "vad": a.action,
+                               "varför": a.why, "avser": a.subject} for a in audit],
+    }
+
+
+def registerutdrag(person: Person, *, by: User, why: str,
+                   now: datetime | None = None) -> Extract:
+    """Art. 15: the extract as JSON and a sealed PDF; flushes, never commits."""
+    why = " ".join(why.split())
+    if not why:
+        raise RuleViolation("why", _lo("Ange vem som begärt registerutdraget och när."))
+    now = now or datetime.now(UTC)
+    data = collect(person)
+    document_id = str(uuid.uuid4())
+    data["registerutdrag"] = {"dokument_id": document_id, "skapat": now.isoformat(),
+                              "av": by.full_name}
+    json_bytes = json.dumps(data, ensure_ascii=False, indent=2, default=str).encode("utf-8")
+    facts: list[tuple[str, str]] = [("Personnummer", data["personnummer"]),
+                                    ("Namn", data["namn"] or "–")]
+    for c in data["samtycken"]:
+        facts.append((f"Samtycke {c['lämnat']}", f"{c['insats']}: {c['status']}; "
+                                                  f"PDF {c['pdf_sha256']}"))
+    for r in data["registreringar"]:
+        end = f", avslutad {r['avslutningsdatum']} ({r['avslutningsanledning']})" \
+            if r["avslutningsdatum"] else ", pågår"
+        facts.append((f"Deltagande från {r['startdatum']}", f"{r['insats']}{end}; "
+                                                            f"{len(r['rättelser'])} rättelser"))
+    facts.append(("Loggade händelser", str(len(data["loggade_händelser"]))))
+    receipt = ReceiptDocument(
+        document_id=document_id, title="Registerutdrag (GDPR artikel 15)",
+        paragraphs=(
+            f"Detta är allt {data['samverkansorganisation']} har registrerat i formapp om "
+            f"personen med personnummer {data['personnummer']}, den "
+            f"{now.date().isoformat()}.",
+            "Alla uppgifter i sin helhet, med varje svar och varje loggad händelse, finns i "
+            "den bifogade filen record.json.",
+        ),
+        facts=tuple(facts), forbund=data["samverkansorganisation"], record=data, created=now)
+    digest = archive_pdf(render_receipt_pdf(receipt), kind="registerutdrag",
+                         forbund_id=person.forbund_id,
+                         reason="Registerutdrag enligt GDPR artikel 15")
+    log_event(actor=by, action="gdpr.registerutdrag", subject=f"person:{person.id}", why=why,
+              forbund_id=person.forbund_id, personnummer=person.personnummer,
+              details={"pdf_sha256": digest})
+    return Extract(data, json_bytes, digest)

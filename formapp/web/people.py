@@ -1,0 +1,130 @@
+"""A person's page for the förbund's administrator: what formapp holds about them, the
+registerutdrag (GDPR art. 15) and withdrawal of a consent (art. 7.3)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from formapp.clock import today
+from formapp.extensions import db
+from formapp.i18n import _o
+from formapp.records.access import can_manage_users
+from formapp.records.audit import log_event
+from formapp.records.consents import withdraw_consent
+from formapp.records.errors import RuleViolation
+from formapp.records.models import Consent, Forbund, Person
+from formapp.records.subject_access import collect, find_person_by_personnummer, registerutdrag
+from formapp.web.guards import get_or_404, require, show_violation
+from formapp.web.registration import pdf_response
+from formapp.webforms.people import ExtractForm, PersonSearchForm, PersonWithdrawForm
+
+bp = Blueprint("people", __name__)
+
+
+def _admin_of(forbund_id: int) -> None:
+    """The förbund's samverkansadministratör handles the participants' rights."""
+    require(not current_user.is_system_admin
+            and can_manage_users(current_user, forbund_id, today()))
+
+
+@bp.route("/forbund/<int:forbund_id>/personer", methods=["GET", "POST"])
+@login_required
+def search(forbund_id: int) -> str | Response:
+    forbund = get_or_404(Forbund, forbund_id)
+    _admin_of(forbund.id)
+    form = PersonSearchForm()
+    if form.validate_on_submit():
+        try:
+            person = find_person_by_personnummer(forbund, form.personnummer.data or "",
+                                                 today=today())
+        except RuleViolation as violation:
+            show_violation(form, violation)
+        else:
+            if person is not None:
+                return redirect(url_for("people.show", person_id=person.id))
+            form.personnummer.errors.append(_o("formapp har inga uppgifter om den personen i "
+                                               "förbundet."))
+    return render_template("people/search.html", forbund=forbund, form=form)
+
+
+def _person(person_id: int) -> Person:
+    person = get_or_404(Person, person_id)
+    _admin_of(person.forbund_id)
+    return person
+
+
+@bp.route("/personer/<int:person_id>")
+@login_required
+def show(person_id: int) -> str:
+    person = _person(person_id)
+    log_event(actor=current_user, action="person.viewed", subject=f"person:{person.id}",
+              why="Visade personens uppgifter (administratör)", forbund_id=person.forbund_id,
+              personnummer=person.personnummer)
+    db.session.commit()
+    consents = db.session.scalars(select(Consent).where(Consent.person_id == person.id)
+                                  .order_by(Consent.signed_at.desc())).all()
+    return render_template("people/show.html", person=person, data=collect(person),
+                           consents=consents, extract_form=ExtractForm(),
+                           withdraw_form=PersonWithdrawForm())
+
+
+@bp.route("/personer/<int:person_id>/registerutdrag", methods=["POST"])
+@login_required
+def extract(person_id: int) -> str | Response | tuple[str, int]:
+    person = _person(person_id)
+    form = ExtractForm()
+    if form.validate_on_submit():
+        try:
+            result = registerutdrag(person, by=current_user, why=form.why.data or "")
+        except RuleViolation as violation:
+            show_violation(form, violation)
+        else:
+            db.session.commit()
+            if request.args.get("format") == "json":
+                response = Response(result.json_bytes, mimetype="application/json")
+                response.headers["Content-Disposition"] = (
+                    f'attachment; filename="registerutdrag-{person.id}.json"')
+                return response
+            return pdf_response(result.pdf_sha256, f"registerutdrag-{person.id}.pdf")
+    return render_template("people/show.html", person=person, data=collect(person),
+                           consents=[], extract_form=form,
+                           withdraw_form=PersonWithdrawForm()), 422
+
+
+@bp.route("/personer/<int:person_id>/samtycken/<consent_id>/aterkalla", methods=["POST"])
+@login_required
+def withdraw(person_id: int, consent_id: str) -> Response:
+    person = _person(person_id)
+    consent = db.session.get(Consent, consent_id)
+    if consent is None or consent.person_id != person.id:
+        abort(404)
+    form = PersonWithdrawForm()
+    if form.validate_on_submit():
+        try:
+            withdraw_consent(consent, by=current_user, reason=form.reason.data or "")
+        except RuleViolation as violation:
+            db.session.rollback()
+            flash(str(violation.message), "error")
+        else:
+            db.session.commit()
+            flash(_o("Samtycket är återkallat. Ett förseglat kvitto är sparat."), "success")
+    else:
+        flash(_o("Ange hur och när personen återkallade samtycket."), "error")
+    return redirect(url_for("people.show", person_id=person.id))
+
+
+@bp.route("/personer/<int:person_id>/samtycken/<consent_id>/pdf")
+@login_required
+def consent_pdf(person_id: int, consent_id: str) -> Response:
+    person = _person(person_id)
+    consent = db.session.get(Consent, consent_id)
+    if consent is None or consent.person_id != person.id:
+        abort(404)
+    log_event(actor=current_user, action="consent.pdf", subject=f"consent:{consent.id}",
+              why="Öppnade samtyckets PDF (administratör)", forbund_id=person.forbund_id,
+              personnummer=person.personnummer)
+    db.session.commit()
+    return pdf_response(consent.pdf_sha256, f"FK9443-samtycke-{consent.id}.pdf")
