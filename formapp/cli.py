@@ -28,6 +28,7 @@ from formapp.records.accounts import UserInput, grant_role, save_user
 from formapp.records.audit import verify_chain
 from formapp.records.errors import RuleViolation
 from formapp.records.models import Forbund, Role
+from formapp.records.retention import dispose, plan_retention
 from formapp.reports.cli import export_excel_command, import_excel_command
 
 
@@ -171,6 +172,33 @@ def restore_command(source: Path) -> None:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"Restored {sum(summary.rows.values())} rows and {summary.files} archived PDFs. "
                "Now run `formapp verify --all` and `formapp audit verify`.")
+
+
+@cli.group("retention")
+def retention_group() -> None:
+    """Dispose of consents and participations past their retention period."""
+
+
+@retention_group.command("run")
+@click.option("--dry-run", is_flag=True, help="Say what would go; change nothing.")
+@with_appcontext
+def retention_run_command(dry_run: bool) -> None:
+    """Dispose of what is past FORMAPP_RETENTION_YEARS and say exactly what."""
+    years = current_app.config["FORMAPP_RETENTION_YEARS"]
+    plan = plan_retention(today(), years)
+    verb = "Would dispose of" if dry_run else "Disposed of"
+    for item in plan.disposals:
+        what = f"consent {item.consent_id} ({item.insats}; {item.reason})"
+        if item.registration_id is not None:
+            what += f", participation {item.registration_id}"
+        if item.person_removed:
+            what += ", and the person (nothing else left)"
+        click.echo(f"{verb} {what}; {len(item.documents)} sealed PDFs")
+    if not dry_run:
+        dispose(plan)
+        db.session.commit()
+    click.echo(f"{verb} {len(plan.disposals)} consents and {plan.documents} PDFs "
+               f"(retention {years} years: before {plan.cutoff.isoformat()}).")
 
 
 @cli.group("audit")

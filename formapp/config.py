@@ -98,6 +98,8 @@ def load_config(env: Mapping[str, str] | None = None, overrides: Mapping[str, An
         # A permission lasts at most this long (SUS: two years, then renewed).
         "FORMAPP_MAX_GRANT_DAYS": 2 * 365 + 1,
         "FORMAPP_DEMO_ALLOWED": not production,
+        # Years proof of a consent is kept after it stopped being needed (formapp retention).
+        "FORMAPP_RETENTION_YEARS": _int_env(env, "FORMAPP_RETENTION_YEARS", 10),
         # The seal (README: Production). Empty in development: a demo seal is generated.
         "FORMAPP_SEAL_PKCS12": env.get("FORMAPP_SEAL_PKCS12") or None,
         "FORMAPP_SEAL_PASSWORD": env.get("FORMAPP_SEAL_PASSWORD") or None,

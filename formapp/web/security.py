@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
+from flask import Flask, Response, abort, request
 
 CSP = "; ".join((
     "default-src 'self'",
@@ -34,5 +34,15 @@ def _set_headers(response: Response) -> Response:
     return response
 
 
+def _refuse_nul() -> None:
+    """A NUL character is never text anyone typed, and PostgreSQL can not store one: refuse
+    the request before it reaches a form (a clear 400 instead of a database error)."""
+    for values in (request.args, request.form):
+        for value in values.values():
+            if "\x00" in value:
+                abort(400)
+
+
 def configure_security(app: Flask) -> None:
+    app.before_request(_refuse_nul)
     app.after_request(_set_headers)

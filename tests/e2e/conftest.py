@@ -39,8 +39,10 @@ class Site:
     world: World
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium() -> Iterator[Browser]:
+    """Per module: Playwright's sync API keeps an asyncio loop running in this thread while it
+    is open, and pyHanko (sealing, in tests after these) needs asyncio.run()."""
     if not Path(CHROMIUM).exists():
         pytest.fail("Chromium is missing: `make test` installs Debian's chromium package")
     with sync_playwright() as playwright:

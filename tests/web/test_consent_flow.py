@@ -321,3 +321,15 @@ def test_signing_viewing_and_withdrawing_are_audited(app: Flask) -> None:
     assert all("Del Ansvarig" in e.actor for e in entries)
     assert entries[3].why == "Återkallat muntligt."
     assert verify_chain().ok
+
+
+def test_a_nul_character_anywhere_is_refused_without_a_server_error(app: Flask) -> None:
+    world = build_world()
+    browser = officer(app, world)
+    url = read_url(start(browser, world), "sv")
+    response = sign(browser, url, name="Test\x00Person")
+    assert response.status_code == 400
+    url2 = f"/insatser/{world.insats_a1.id}/samtycke"
+    assert browser.post(url2, {"skyddad_identitet": "nej", "personnummer": PNR,
+                               "place": "Umeå\x00"}).status_code in (302, 400)
+    assert count(Consent) == 0
