@@ -311,6 +311,9 @@ class Registration(db.Model):
               sqlite_where=text("end_date IS NULL"),
               postgresql_where=text("end_date IS NULL")),
         Index("ix_registration_insats_start", "insats_id", "start_date"),
+        # The follow-up reports filter a förbund's participations by start or end.
+        Index("ix_registration_forbund_start", "forbund_id", "start_date"),
+        Index("ix_registration_forbund_end", "forbund_id", "end_date"),
         CheckConstraint("end_date IS NULL OR end_date >= start_date", name="period_order"),
         CheckConstraint("(end_date IS NULL) = (end_reason IS NULL)", name="end_complete"),
         CheckConstraint("end_reason IS NULL OR end_reason IN "
