@@ -21,6 +21,7 @@ run: system-deps install
 
 test: system-deps-test install-test
 	$(BIN)/ruff check formapp tests
+	$(BIN)/formapp i18n check --no-details
 	$(BIN)/formapp i18n compile
 	$(BIN)/pytest
 
