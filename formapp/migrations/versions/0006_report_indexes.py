@@ -6,7 +6,6 @@ Create Date: 2026-11-23 19:30:32.717333
 
 """
 from alembic import op
-import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
