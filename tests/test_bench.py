@@ -13,7 +13,8 @@ def test_bench_quick_runs_every_case() -> None:
     result = CliRunner().invoke(cli, ["bench", "--quick", "--json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    for case in ("consent", "consent_ar", "page_9443_start", "page_9443_read_ar", "verify"):
+    for case in ("consent", "consent_ar", "register_9448", "deregister_9449", "page_9443_start",
+                 "page_9443_read_ar", "page_9448", "page_9449", "verify"):
         assert data[case]["median_ms"] > 0 and data[case]["p95_ms"] >= data[case]["median_ms"]
     assert data["consent"]["floor_median_ms"] > 0 and data["consent"]["ratio"] > 0
     assert data["page_9443_read_ar"]["bytes"] > data["page_9443_read_sv"]["bytes"]

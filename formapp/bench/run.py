@@ -9,6 +9,7 @@ from formapp.bench.archive_cases import verify_case
 from formapp.bench.consent_cases import ConsentDriver, consent_case, reset_tablet
 from formapp.bench.environment import BenchEnv, bench_env, personnummer_stream
 from formapp.bench.page_cases import page_case
+from formapp.bench.registration_cases import registration_cases, registration_pages
 from formapp.bench.report_cases import report_cases
 from formapp.bench.timing import CaseResult
 
@@ -50,7 +51,11 @@ def run_bench(sizes: Sizes, database_url: str | None = None,
             result = make()
             results[result.name + suffix] = result
             progress(result.line())
-        for result in _page_cases(env, sizes, numbers):
+        for result in registration_cases(env, numbers, sizes.runs):
+            results[result.name + suffix] = result
+            progress(result.line())
+        for result in _page_cases(env, sizes, numbers) + registration_pages(env, numbers,
+                                                                            sizes.runs):
             results[result.name] = result
             progress(result.line())
         result = verify_case(env.insats, sizes.verify_pdfs)
