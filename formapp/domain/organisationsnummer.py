@@ -4,18 +4,10 @@ from __future__ import annotations
 
 import re
 
+from formapp.domain.personnummer import luhn_ok
 from formapp.i18n import _lo
 
 _PATTERN = re.compile(r"^(\d{6})-?(\d{4})$")
-
-
-def luhn_ok(digits: str) -> bool:
-    """Luhn check over ``digits`` (the last one is the check digit)."""
-    total = 0
-    for index, char in enumerate(reversed(digits)):
-        value = int(char) * (2 if index % 2 else 1)
-        total += value - 9 if value > 9 else value
-    return total % 10 == 0
 
 
 def normalise_organisationsnummer(raw: str) -> str:

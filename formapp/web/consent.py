@@ -10,7 +10,6 @@ from flask import (
     flash,
     redirect,
     render_template,
-    request,
     url_for,
 )
 from flask_login import current_user, login_required
@@ -35,6 +34,7 @@ from formapp.records.errors import RuleViolation
 from formapp.records.models import Consent, ConsentDraft, Insats
 from formapp.records.passwords import verify_password
 from formapp.records.signatures import parse_signature
+from formapp.web.downloads import pdf_response
 from formapp.web.guards import get_or_404, require, show_violation
 from formapp.web.handover import end_handover, handover_state, mark_signed, start_handover
 from formapp.webforms.consent import ConsentStartForm, HandBackForm, SignForm, WithdrawForm
@@ -183,7 +183,7 @@ def _render_receipt(consent: Consent, withdraw_form: WithdrawForm) -> str:
 def pdf(consent_id: str) -> Response:
     consent = _viewable_consent(consent_id)
     record_view(consent, "consent.pdf", "Öppnade samtyckets PDF")
-    return _pdf_response(consent.pdf_sha256, f"FK9443-samtycke-{consent.id}.pdf")
+    return pdf_response(consent.pdf_sha256, f"FK9443-samtycke-{consent.id}.pdf")
 
 
 def record_view(consent: Consent, action: str, why: str) -> None:
@@ -191,14 +191,6 @@ def record_view(consent: Consent, action: str, why: str) -> None:
     log_event(actor=current_user, action=action, subject=f"consent:{consent.id}", why=why,
               forbund_id=consent.forbund_id, personnummer=consent.person.personnummer)
     db.session.commit()
-
-
-def _pdf_response(digest: str, filename: str) -> Response:
-    response = current_app.response_class(evidence().archive.read(digest),
-                                          mimetype="application/pdf")
-    disposition = "attachment" if request.args.get("ladda_ner") else "inline"
-    response.headers["Content-Disposition"] = f'{disposition}; filename="{filename}"'
-    return response
 
 
 @bp.route("/samtycken/<consent_id>/aterkalla", methods=["POST"])
@@ -225,5 +217,5 @@ def withdrawal_pdf(consent_id: str) -> Response:
     if consent.withdrawal_pdf_sha256 is None:
         abort(404)
     record_view(consent, "consent.withdrawal_pdf", "Öppnade kvittot på återkallelsen")
-    return _pdf_response(consent.withdrawal_pdf_sha256,
+    return pdf_response(consent.withdrawal_pdf_sha256,
                          f"FK9443-aterkallelse-{consent.id}.pdf")

@@ -15,6 +15,7 @@ from formapp.records.errors import InvalidAnswers, RuleViolation
 from formapp.records.models import Registration
 from formapp.records.submissions import earlier_result
 from formapp.web.answers import answer_rows
+from formapp.web.downloads import pdf_response
 from formapp.web.paper_form import (
     PaperForm,
     already_stored,
@@ -24,7 +25,7 @@ from formapp.web.paper_form import (
     store_once,
     switching_language,
 )
-from formapp.web.registration import pdf_response, registration_for_officer
+from formapp.web.registration import registration_for_officer
 from formapp.webforms.registration import EraseForm
 
 bp = Blueprint("deregistration", __name__)

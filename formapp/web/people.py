@@ -17,8 +17,8 @@ from formapp.records.consents import withdraw_consent
 from formapp.records.errors import RuleViolation
 from formapp.records.models import Consent, Forbund, Person
 from formapp.records.subject_access import collect, find_person_by_personnummer, registerutdrag
+from formapp.web.downloads import pdf_response
 from formapp.web.guards import get_or_404, require, show_violation
-from formapp.web.registration import pdf_response
 from formapp.webforms.people import ExtractForm, PersonSearchForm, PersonWithdrawForm
 
 bp = Blueprint("people", __name__)

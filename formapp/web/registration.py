@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -18,7 +17,6 @@ from werkzeug.wrappers import Response
 
 from formapp.clock import today
 from formapp.definitions import FormDefinition
-from formapp.evidence import evidence
 from formapp.extensions import db
 from formapp.i18n import _o
 from formapp.records import deregistrations
@@ -27,6 +25,7 @@ from formapp.records.access import can_register_participants
 from formapp.records.errors import InvalidAnswers, RuleViolation
 from formapp.records.models import Consent, ConsentStatus, Insats, Registration
 from formapp.web.answers import answer_rows, answer_text, revision_changes
+from formapp.web.downloads import pdf_response
 from formapp.web.guards import get_or_404, require, show_violation
 from formapp.web.paper_form import (
     PaperForm,
@@ -192,11 +191,3 @@ def revision_pdf(registration_id: int, revision_id: int) -> Response:
         abort(404)
     return pdf_response(revision.previous_pdf_sha256,
                         f"FK{revision.form}-{revision.previous_document_id}.pdf")
-
-
-def pdf_response(digest: str, filename: str) -> Response:
-    response = current_app.response_class(evidence().archive.read(digest),
-                                          mimetype="application/pdf")
-    disposition = "attachment" if request.args.get("ladda_ner") else "inline"
-    response.headers["Content-Disposition"] = f'{disposition}; filename="{filename}"'
-    return response
