@@ -11,7 +11,9 @@ from formapp.records.models import Consent
 from tests.e2e.conftest import TABLETS, Site, shot
 from tests.e2e.journey import draw_with_finger, draw_with_mouse, hand_back, login, start_consent
 
-PNR = {"sv": "19121212-1212", "ar": "19800101-1009", "ti": "19900202-2003"}
+PNR = {"sv": "19121212-1212", "ar": "19800101-1009", "ti": "19900202-2003",
+       "fa": "19121212-1212", "ckb": "19121212-1212", "th": "19121212-1212"}
+RTL = {"ar", "fa", "fa_AF", "ckb"}
 
 
 def consents() -> int:
@@ -19,7 +21,7 @@ def consents() -> int:
     return db.session.scalar(select(func.count()).select_from(Consent))
 
 
-@pytest.mark.parametrize("locale", ["sv", "ar", "ti"])
+@pytest.mark.parametrize("locale", ["sv", "ar", "fa", "ckb", "ti", "th"])
 def test_consent_in_the_participants_language(site: Site, tablet: BrowserContext,
                                               locale: str) -> None:
     page = tablet.new_page()
@@ -29,7 +31,7 @@ def test_consent_in_the_participants_language(site: Site, tablet: BrowserContext
     start_consent(page, base, world.insats_a1.id, PNR[locale])
     shot(page, f"consent-{locale}-2-language")
     page.click(f"a.language-choice[href$='/{locale}']")
-    expect(page.locator("html")).to_have_attribute("dir", "rtl" if locale == "ar" else "ltr")
+    expect(page.locator("html")).to_have_attribute("dir", "rtl" if locale in RTL else "ltr")
     shot(page, f"consent-{locale}-3-read")
     page.check("#confirmed")
     page.fill("#name", "Testperson Exempelsson")
@@ -46,6 +48,9 @@ def test_consent_in_the_participants_language(site: Site, tablet: BrowserContext
     assert consents() == 1
     consent = db.session.scalar(select(Consent))
     assert consent.locale == locale
+    # FK 9448 with its questions in the participant's language, for them to follow along.
+    page.goto(f"{base}/samtycken/{consent.id}/inregistrering?qlang={locale}")
+    shot(page, f"register-9448-{locale}")
 
 
 def test_an_empty_signature_is_refused_in_the_browser(site: Site,
