@@ -12,8 +12,8 @@ from dataclasses import dataclass
 import click
 import pikepdf
 
+from formapp.definitions.consent_texts import builtin_locales
 from formapp.documents.consent_pdf import render_consent_pdf
-from formapp.documents.consent_texts import available_locales
 from formapp.documents.fonts import load_fonts
 from formapp.documents.sample import sample_document
 
@@ -51,7 +51,7 @@ def bench_consents(locales: Iterable[str], repeat: int = 7) -> list[Timing]:
 @click.option("--lang", "locales", multiple=True, help="Locales (default: every text).")
 def bench_command(repeat: int, locales: tuple[str, ...]) -> None:
     """Median milliseconds to render one FK 9443 consent PDF/A-3b (unsealed) per locale."""
-    for t in bench_consents(locales or available_locales(), repeat):
+    for t in bench_consents(locales or builtin_locales(), repeat):
         click.echo(f"{t.locale:6} {t.pages} page(s) {t.median_ms:6.1f} ms "
                    f"{t.per_page_ms:6.1f} ms/page")
 

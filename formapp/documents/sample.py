@@ -5,8 +5,9 @@ from __future__ import annotations
 import math
 from datetime import UTC, date, datetime
 
-from formapp.documents.consent import ConsentDocument, Signature, SignatureStroke
-from formapp.documents.consent_texts import load_consent_text
+from formapp.definitions.consent_texts import latest_builtin
+from formapp.documents.consent import ConsentDocument, ConsentText, Signature, SignatureStroke
+from formapp.documents.errors import UnknownLocaleError
 from formapp.documents.locales import is_rtl
 
 SAMPLE_NAME = "Testperson Exempelsson"
@@ -22,13 +23,21 @@ def sample_signature() -> Signature:
                       SignatureStroke(((0.93, 0.45),))), aspect=3.0)
 
 
+def published_text(locale: str) -> ConsentText:
+    """The newest published FK 9443 text in ``locale`` (checked against its SHA-256)."""
+    text = latest_builtin(locale)
+    if text is None:
+        raise UnknownLocaleError(f"no published FK 9443 text for locale {locale!r}")
+    return text
+
+
 def sample_document(locale: str, name: str = SAMPLE_NAME,
                     personnummer: str = SAMPLE_PERSONNUMMER,
                     created: datetime | None = None) -> ConsentDocument:
     """A complete fake consent for ``locale`` (sv: no translation)."""
     is_rtl(locale)  # an unknown locale id fails here, with a clear message
-    binding = load_consent_text("sv")
-    read = None if locale == "sv" else load_consent_text(locale)
+    binding = published_text("sv")
+    read = None if locale == "sv" else published_text(locale)
     created = created or datetime(2025, 1, 15, 9, 30, tzinfo=UTC)
     document_id = f"EXEMPEL-9443-{locale}"
     record = {

@@ -17,10 +17,14 @@ import pytest
 from formapp.cli import cli
 from formapp.documents.consent import ConsentText, Signature, SignatureStroke, TextSection
 from formapp.documents.consent_pdf import render_consent_pdf
-from formapp.documents.consent_texts import load_consent_text
 from formapp.documents.errors import DocumentError, MissingGlyphError, UnknownLocaleError
 from formapp.documents.pdfa import validate_pdfa3b
-from formapp.documents.sample import SAMPLE_NAME, SAMPLE_PERSONNUMMER, sample_document
+from formapp.documents.sample import (
+    SAMPLE_NAME,
+    SAMPLE_PERSONNUMMER,
+    published_text,
+    sample_document,
+)
 from formapp.evidence import evidence
 
 # DESIGN.md §3: Swedish plus the 18 translations.
@@ -76,7 +80,7 @@ def test_text_extracts_in_logical_order(samples: dict[str, bytes], locale: str) 
     assert "FK9443 (002.F.001) Fastställt av Försäkringskassan" in text
     assert "Jag har tagit del av uppgifterna i dokumentet" in text
     if locale != "sv":
-        read = load_consent_text(locale)
+        read = published_text(locale)
         assert read.sha256 in text
         # Every word of the translation's heading comes out as written (logical order).
         for word in read.declaration_heading.split():
@@ -97,7 +101,7 @@ def _words(text: ConsentText) -> set[str]:
 @pytest.mark.parametrize("locale", ["ar", "fa", "fa_AF", "ckb"])
 def test_rtl_words_extract_in_logical_order(samples: dict[str, bytes], locale: str) -> None:
     text = _pdftotext(samples[locale])
-    words = _words(load_consent_text(locale))
+    words = _words(published_text(locale))
     assert len(words) > 80
     missing = sorted(w for w in words if w not in text)
     assert not missing
@@ -106,7 +110,7 @@ def test_rtl_words_extract_in_logical_order(samples: dict[str, bytes], locale: s
 @needs_poppler
 def test_rtl_line_positions_in_pdf() -> None:
     """pdftotext -bbox: in an Arabic line 'FK' is left of '9443' and the first word rightmost."""
-    ar = load_consent_text("ar")
+    ar = published_text("ar")
     line = "النموذج FK 9443 رقم ١٩٤٣"
     text = replace(ar, sections=(TextSection("", (line,)),))
     data = render_consent_pdf(replace(sample_document("ar"), read_text=text))
