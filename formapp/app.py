@@ -12,6 +12,7 @@ from formapp.config import load_config
 from formapp.definitions.consent_texts import verify_builtin
 from formapp.extensions import csrf, db, login_manager, migrate
 from formapp.i18n import configure_i18n
+from formapp.protection.current import configure_keyring
 from formapp.records import models  # noqa: F401  (registers the tables on the metadata)
 from formapp.web import register_web
 
@@ -24,6 +25,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(load_config(overrides=config))
     _configure_data_dir(app)
     _configure_extensions(app)
+    configure_keyring(app)
     _verify_consent_texts()
     register_web(app)
     return app

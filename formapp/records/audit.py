@@ -10,7 +10,6 @@ the end is caught too.
 from __future__ import annotations
 
 import hashlib
-import hmac
 import json
 import os
 from collections.abc import Mapping
@@ -24,6 +23,7 @@ from sqlalchemy import event, select, text
 from sqlalchemy.orm import Session
 
 from formapp.extensions import db
+from formapp.protection.lookup import audit_key
 from formapp.records.models import AuditEntry, User
 
 GENESIS = "0" * 64
@@ -32,8 +32,7 @@ _HEAD_PENDING = "formapp.audit_head"
 
 def person_key(personnummer: str) -> str:
     """A keyed hash of a personnummer: finds a person's entries without storing the number."""
-    secret = current_app.config["SECRET_KEY"].encode()
-    return hmac.new(secret, b"audit:" + personnummer.encode(), hashlib.sha256).hexdigest()
+    return audit_key(personnummer)
 
 
 def _canonical(entry: AuditEntry) -> bytes:

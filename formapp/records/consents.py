@@ -22,6 +22,7 @@ from formapp.domain.personnummer import PersonnummerError, parse_personnummer
 from formapp.evidence import evidence, track_new_file
 from formapp.extensions import db
 from formapp.i18n import _lo, _lp
+from formapp.protection.lookup import personnummer_hashes
 from formapp.records.audit import log_event
 from formapp.records.consent_texts import current_text
 from formapp.records.errors import RuleViolation
@@ -40,8 +41,10 @@ MAX_NAME = 200
 
 
 def find_person(forbund_id: int, personnummer: str) -> Person | None:
-    return db.session.scalar(select(Person).where(Person.forbund_id == forbund_id,
-                                                  Person.personnummer == personnummer))
+    """The person with these 12 digits in the förbund, found by the keyed hash."""
+    return db.session.scalar(select(Person).where(
+        Person.forbund_id == forbund_id,
+        Person.personnummer_hmac.in_(personnummer_hashes(personnummer))))
 
 
 def active_consent(person: Person | None, insats: Insats) -> Consent | None:

@@ -6,7 +6,6 @@ import enum
 from datetime import UTC, date, datetime
 
 from sqlalchemy import (
-    JSON,
     Boolean,
     CheckConstraint,
     Connection,
@@ -21,9 +20,11 @@ from sqlalchemy import (
     event,
     text,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from formapp.extensions import db
+from formapp.protection.columns import EncryptedJSON, EncryptedText
+from formapp.protection.lookup import personnummer_hash
 
 
 def utcnow() -> datetime:
@@ -175,19 +176,29 @@ class ConsentStatus(enum.StrEnum):
 
 
 class Person(db.Model):
-    """A participant known by personnummer within one förbund (never across förbund)."""
+    """A participant known by personnummer within one förbund (never across förbund).
+
+    Personnummer and name are encrypted; the person is found, and kept unique per förbund,
+    through ``personnummer_hmac``, a keyed hash set whenever the personnummer is.
+    """
 
     __tablename__ = "person"
-    __table_args__ = (UniqueConstraint("forbund_id", "personnummer"),)
+    __table_args__ = (UniqueConstraint("forbund_id", "personnummer_hmac"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     forbund_id: Mapped[int] = mapped_column(ForeignKey("forbund.id", ondelete="RESTRICT"),
                                             index=True)
-    personnummer: Mapped[str] = mapped_column(String(12))
+    personnummer: Mapped[str] = mapped_column(EncryptedText("person.personnummer"))
+    personnummer_hmac: Mapped[str] = mapped_column(String(64))
     kon: Mapped[str] = mapped_column(String(8))
     birth_date: Mapped[date] = mapped_column(Date)
-    name: Mapped[str] = mapped_column(String(200), default="")
+    name: Mapped[str] = mapped_column(EncryptedText("person.name"), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    @validates("personnummer")
+    def _hash_personnummer(self, _: str, digits: str) -> str:
+        self.personnummer_hmac = personnummer_hash(digits)
+        return digits
 
 
 class ArchivedDocument(db.Model):
@@ -216,7 +227,7 @@ class ConsentDraft(db.Model):
     token: Mapped[str] = mapped_column(String(43), unique=True)
     insats_id: Mapped[int] = mapped_column(ForeignKey("insats.id", ondelete="CASCADE"))
     officer_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"))
-    personnummer: Mapped[str] = mapped_column(String(12))
+    personnummer: Mapped[str] = mapped_column(EncryptedText("consent_draft.personnummer"))
     place: Mapped[str] = mapped_column(String(100))
     locale: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
@@ -252,7 +263,7 @@ class Consent(db.Model):
     binding_sha256: Mapped[str] = mapped_column(String(64))
     read_version: Mapped[str | None] = mapped_column(String(64))
     read_sha256: Mapped[str | None] = mapped_column(String(64))
-    name: Mapped[str] = mapped_column(String(200))  # namnförtydligande
+    name: Mapped[str] = mapped_column(EncryptedText("consent.name"))  # namnförtydligande
     place: Mapped[str] = mapped_column(String(100))
     signed_on: Mapped[date] = mapped_column(Date)
     signed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
@@ -355,7 +366,7 @@ class Registration(db.Model):
                                             unique=True)
     officer_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id",
                                                               ondelete="SET NULL"))
-    name: Mapped[str] = mapped_column(String(200))  # Namn as written on the 9448
+    name: Mapped[str] = mapped_column(EncryptedText("registration.name"))  # Namn on the 9448
     start_date: Mapped[date] = mapped_column(Date)
     age_at_start: Mapped[int] = mapped_column(Integer)
     kommun: Mapped[str] = mapped_column(String(4))
@@ -368,7 +379,7 @@ class Registration(db.Model):
     arbete_typ_fore: Mapped[str | None] = mapped_column(String(32))
     studerar_fore: Mapped[bool] = mapped_column(Boolean)
     studie_procent_fore: Mapped[int | None] = mapped_column(Integer)
-    answers: Mapped[dict] = mapped_column(JSON)
+    answers: Mapped[dict] = mapped_column(EncryptedJSON("registration.answers"))  # has namn
     document_id: Mapped[str] = mapped_column(String(36), unique=True)
     pdf_sha256: Mapped[str] = mapped_column(ForeignKey("archived_document.sha256",
                                                        ondelete="RESTRICT"))
@@ -384,7 +395,7 @@ class Registration(db.Model):
     arbete_typ_efter: Mapped[str | None] = mapped_column(String(32))
     studerar_efter: Mapped[bool | None] = mapped_column(Boolean)
     studie_procent_efter: Mapped[int | None] = mapped_column(Integer)
-    end_answers: Mapped[dict | None] = mapped_column(JSON)
+    end_answers: Mapped[dict | None] = mapped_column(EncryptedJSON("registration.end_answers"))
     end_document_id: Mapped[str | None] = mapped_column(String(36), unique=True)
     end_pdf_sha256: Mapped[str | None] = mapped_column(
         ForeignKey("archived_document.sha256", ondelete="RESTRICT"))
@@ -440,7 +451,8 @@ class RegistrationRevision(db.Model):
     registration_id: Mapped[int] = mapped_column(
         ForeignKey("registration.id", ondelete="CASCADE"), index=True)
     form: Mapped[str] = mapped_column(String(4))  # 9448 or 9449
-    previous_answers: Mapped[dict] = mapped_column(JSON)
+    previous_answers: Mapped[dict] = mapped_column(
+        EncryptedJSON("registration_revision.previous_answers"))
     previous_document_id: Mapped[str] = mapped_column(String(36))
     previous_pdf_sha256: Mapped[str] = mapped_column(ForeignKey("archived_document.sha256",
                                                                 ondelete="RESTRICT"))
@@ -578,3 +590,14 @@ class LoginFailure(db.Model):
     account_key: Mapped[str] = mapped_column(String(64))  # keyed hash of the e-mail typed
     address: Mapped[str] = mapped_column(String(64))
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class DataKeyCheck(db.Model):
+    """Per key that has data in the database, a value only that key produces: a missing or
+    wrong key stops the app at start (``formapp.protection.current.check_keys``)."""
+
+    __tablename__ = "data_key_check"
+
+    kind: Mapped[str] = mapped_column(String(8), primary_key=True)  # data or lookup
+    key_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    check_value: Mapped[str] = mapped_column(Text)

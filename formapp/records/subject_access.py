@@ -20,8 +20,9 @@ from formapp.documents.receipt_pdf import ReceiptDocument, render_receipt_pdf
 from formapp.domain.personnummer import PersonnummerError, parse_personnummer
 from formapp.extensions import db
 from formapp.i18n import _lo
-from formapp.records.audit import log_event, person_key
-from formapp.records.consents import archive_pdf
+from formapp.protection.lookup import audit_keys
+from formapp.records.audit import log_event
+from formapp.records.consents import archive_pdf, find_person
 from formapp.records.errors import RuleViolation
 from formapp.records.models import (
     AuditEntry,
@@ -46,8 +47,7 @@ def find_person_by_personnummer(forbund: Forbund, raw: str, *, today: object) ->
         pnr = parse_personnummer(raw, today=today)
     except PersonnummerError as exc:
         raise RuleViolation("personnummer", exc.args[0]) from exc
-    return db.session.scalar(select(Person).where(Person.forbund_id == forbund.id,
-                                                  Person.personnummer == pnr.digits))
+    return find_person(forbund.id, pnr.digits)
 
 
 def _iso(value: object) -> object:
@@ -63,7 +63,7 @@ def collect(person: Person) -> dict[str, Any]:
     erasures = db.session.scalars(select(RegistrationErasure).where(
         RegistrationErasure.consent_id.in_(consent_ids or [""]))).all()
     audit = db.session.scalars(select(AuditEntry).where(
-        AuditEntry.person_key == person_key(person.personnummer)).order_by(AuditEntry.id)).all()
+        AuditEntry.person_key.in_(audit_keys(person.personnummer))).order_by(AuditEntry.id)).all()
     return {
         "personnummer": f"{person.personnummer[:8]}-{person.personnummer[8:]}",
         "namn": person.name,

@@ -36,6 +36,7 @@ from formapp.documents.receipt_pdf import ReceiptDocument, render_receipt_pdf
 from formapp.domain.personnummer import Personnummer
 from formapp.extensions import db
 from formapp.i18n import _lo
+from formapp.protection.lookup import personnummer_hashes
 from formapp.records.audit import log_event
 from formapp.records.consents import archive_pdf
 from formapp.records.errors import RuleViolation
@@ -354,12 +355,14 @@ def import_rows(plan: ImportPlan, insats: Insats, *, by: User | None, reason: st
 
 
 def _people(forbund_id: int, plan: ImportPlan) -> dict[str, Person]:
-    wanted = sorted({row.start["personnummer"].digits for row in plan.valid})  # type: ignore[union-attr]
+    # Found by keyed hash (the personnummer is encrypted), under every configured lookup key.
+    digits = {row.start["personnummer"].digits for row in plan.valid}  # type: ignore[union-attr]
+    wanted = sorted({h for d in digits for h in personnummer_hashes(d)})
     found: dict[str, Person] = {}
     for offset in range(0, len(wanted), 1000):
         for person in db.session.scalars(select(Person).where(
                 Person.forbund_id == forbund_id,
-                Person.personnummer.in_(wanted[offset:offset + 1000]))):
+                Person.personnummer_hmac.in_(wanted[offset:offset + 1000]))):
             found[person.personnummer] = person
     return found
 

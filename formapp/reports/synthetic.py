@@ -19,6 +19,7 @@ from sqlalchemy import func, select, text
 
 from formapp.documents.receipt_pdf import ReceiptDocument, render_receipt_pdf
 from formapp.extensions import db
+from formapp.protection.lookup import personnummer_hash
 from formapp.records.consents import archive_pdf
 from formapp.records.models import Consent, Person, Registration, RegistrationSupport
 
@@ -147,9 +148,12 @@ def _insert_chunk(forbund_id: int, chunk: list[Participation], document: str, no
     people, consents, registrations, supports = [], [], [], []
     for offset, p in enumerate(chunk):
         pid, rid = person_id + offset, registration_id + offset
+        personnummer = p.personnummer or _next_personnummer(p, serials)
         people.append({"id": pid, "forbund_id": forbund_id, "kon": p.kon,
                        "birth_date": p.birth_date, "name": p.name, "created_at": now,
-                       "personnummer": p.personnummer or _next_personnummer(p, serials)})
+                       "personnummer": personnummer,
+                       # a bulk INSERT bypasses Person's validator, which sets it otherwise
+                       "personnummer_hmac": personnummer_hash(personnummer)})
         consent_id = str(uuid.uuid4())
         withdrawn = p.end_reason == "6"
         consents.append({
