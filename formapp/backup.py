@@ -23,13 +23,17 @@ from sqlalchemy import select, text
 
 from formapp.evidence import EXTENSION_KEY, evidence
 from formapp.extensions import db
+from formapp.protection.columns import stored_type
+from formapp.protection.current import CHECK_TABLE, forget_keyring
+from formapp.protection.keyring import KEY_FILE
 from formapp.records.audit import record_head
 from formapp.records.models import ArchivedDocument
 
 FORMAT = 1
 # Development secrets live in the data directory; without them a restored archive's seals
-# and keyed hashes can not be checked. Production keeps them in configuration instead.
-SECRET_FILES = ("secret_key", "keys/ca.pem", "keys/seal.pem", "keys/seal-key.pem")
+# and keyed hashes can not be checked, nor its personal data decrypted. Production keeps them
+# in configuration instead.
+SECRET_FILES = ("secret_key", KEY_FILE, "keys/ca.pem", "keys/seal.pem", "keys/seal-key.pem")
 
 
 class BackupError(RuntimeError):
@@ -63,6 +67,17 @@ def _decode(column: sa.Column, value: Any) -> Any:
     return value
 
 
+def _raw_select(table: sa.Table) -> sa.Select:
+    """Every column as stored: encrypted ones stay ciphertext in the backup."""
+    return select(*(sa.type_coerce(c, stored_type(c)).label(c.name) for c in table.columns))
+
+
+def _raw_insert(table: sa.Table) -> sa.Insert:
+    """Values go in as they were stored (ciphertext is not encrypted a second time)."""
+    return table.insert().values({c.name: sa.bindparam(c.name, type_=stored_type(c))
+                                  for c in table.columns})
+
+
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -90,7 +105,7 @@ def backup(out: Path) -> Summary:
                 path = out / "db" / f"{table.name}.jsonl"
                 count = 0
                 with path.open("w", encoding="utf-8") as handle:
-                    for row in conn.execute(select(table)).mappings():
+                    for row in conn.execute(_raw_select(table)).mappings():
                         handle.write(json.dumps({k: _encode(v) for k, v in row.items()},
                                                 ensure_ascii=False) + "\n")
                         count += 1
@@ -136,6 +151,8 @@ def restore(source: Path) -> Summary:
     if manifest["alembic_revision"] != _revision():
         raise BackupError(f"the backup is at schema {manifest['alembic_revision']}, this "
                           f"database at {_revision()}: run `formapp db upgrade` to match first")
+    # The key checks are the keys' (the app writes its own at start), the backup brings its own.
+    db.session.execute(text(f"DELETE FROM {CHECK_TABLE}"))
     for table in db.metadata.sorted_tables:
         if db.session.execute(select(sa.func.count()).select_from(table)).scalar():
             raise BackupError(f"the database is not empty (table {table.name}): restore only "
@@ -148,10 +165,10 @@ def restore(source: Path) -> Summary:
                 raw = json.loads(line)
                 batch.append({c.name: _decode(c, raw.get(c.name)) for c in table.columns})
                 if len(batch) >= 1000:
-                    db.session.execute(table.insert(), batch)
+                    db.session.execute(_raw_insert(table), batch)
                     batch = []
         if batch:
-            db.session.execute(table.insert(), batch)
+            db.session.execute(_raw_insert(table), batch)
     _reset_sequences()
     _restore_secrets(source, manifest.get("secrets", []))
     archive = evidence().archive
@@ -180,6 +197,7 @@ def _restore_secrets(source: Path, names: list[str]) -> None:
         target.unlink(missing_ok=True)
         shutil.copy2(source / "secrets" / name, target)
     current_app.extensions.pop(EXTENSION_KEY, None)
+    forget_keyring()
 
 
 def _reset_sequences() -> None:

@@ -24,6 +24,7 @@ from formapp.documents.sample import SAMPLE_NAME, SAMPLE_PERSONNUMMER, sample_do
 from formapp.evidence import evidence
 from formapp.extensions import db
 from formapp.i18n.cli import i18n_command
+from formapp.protection.cli import rotate_key_command
 from formapp.records.accounts import UserInput, grant_role, save_user
 from formapp.records.audit import verify_chain
 from formapp.records.errors import RuleViolation
@@ -104,6 +105,7 @@ def create_user_command(email: str, full_name: str, forbund_name: str | None,
 cli.add_command(i18n_command)
 cli.add_command(export_excel_command)
 cli.add_command(import_excel_command)
+cli.add_command(rotate_key_command)
 
 
 @cli.command("sample-pdf")
