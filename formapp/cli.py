@@ -15,6 +15,7 @@ from sqlalchemy import select
 from formapp.app import create_app
 from formapp.archive_check import verify_all, verify_files
 from formapp.backup import BackupError, backup, restore
+from formapp.bench.load import MAX_SECONDS, run_load
 from formapp.bench.run import FULL, QUICK, run_bench
 from formapp.clock import today
 from formapp.demo import DEMO_PASSWORD, DEMO_USERS, load_demo
@@ -220,11 +221,17 @@ def audit_verify_command() -> None:
         sys.exit(1)
 
 
-@cli.command("bench")
+@cli.group("bench", invoke_without_command=True)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object keyed by case name.")
 @click.option("--quick", is_flag=True, help="A few runs of each case: checks it all works.")
-def bench_command(as_json: bool, quick: bool) -> None:
-    """Time formapp's cases against their floors in a fresh, throw-away app (a few minutes)."""
+@click.pass_context
+def bench_command(ctx: click.Context, as_json: bool, quick: bool) -> None:
+    """Time formapp's cases against their floors in a fresh, throw-away app (a few minutes).
+
+    `formapp bench load` is the load test: gunicorn with 2 workers, sealed consents per second.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
     sizes = QUICK if quick else FULL
     say = (lambda _: None) if as_json else click.echo
     results = run_bench(sizes, progress=say)
@@ -233,6 +240,28 @@ def bench_command(as_json: bool, quick: bool) -> None:
         results.update(run_bench(sizes, pg_url, progress=say))
     if as_json:
         click.echo(json.dumps({name: r.as_json() for name, r in results.items()}, indent=2))
+
+
+@bench_command.command("load")
+@click.option("--seconds", default=60.0, show_default=True,
+              help=f"How long to drive consents (at most {MAX_SECONDS}).")
+@click.option("--users", default=4, show_default=True, help="Officers taking consents at once.")
+@click.option("--workers", default=2, show_default=True, help="gunicorn workers.")
+@click.option("--database-url", envvar="FORMAPP_BENCH_DATABASE_URL",
+              help="PostgreSQL (a new schema there, dropped after) instead of SQLite.")
+@click.option("--json", "as_json", is_flag=True, help="The figures as one JSON object.")
+def bench_load_command(seconds: float, users: int, workers: int, database_url: str | None,
+                       as_json: bool) -> None:
+    """Sealed consents per second from formapp under gunicorn, p50/p99 latency and errors
+    (loopback only, bounded in time and requests)."""
+    result = run_load(seconds=seconds, users=users, workers=workers, database_url=database_url)
+    if as_json:
+        click.echo(json.dumps(result.as_json(), indent=2))
+    else:
+        for line in result.lines():
+            click.echo(line)
+    if result.errors:
+        raise SystemExit(1)
 
 
 def main() -> None:

@@ -48,39 +48,44 @@ def personnummer_stream() -> Iterator[str]:
 
 
 @contextmanager
+def scratch_database(data_dir: Path, database_url: str | None = None) -> Iterator[str]:
+    """SQLite in ``data_dir`` (default), or a new schema of ``database_url`` dropped after."""
+    if not database_url:
+        yield f"sqlite:///{data_dir / 'bench.sqlite3'}"
+        return
+    schema = f"formapp_bench_{uuid.uuid4().hex[:8]}"
+    admin = sa.create_engine(database_url)
+    with admin.begin() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield (f"{database_url}{'&' if '?' in database_url else '?'}"
+               f"options=-csearch_path%3D{schema}")
+    finally:
+        with admin.begin() as conn:
+            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@contextmanager
 def bench_env(database_url: str | None = None) -> Iterator[BenchEnv]:
     """A fresh app on SQLite (default) or on a new schema of ``database_url``."""
-    with tempfile.TemporaryDirectory(prefix="formapp-bench-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="formapp-bench-") as tmp, \
+            scratch_database(Path(tmp), database_url) as url:
         data_dir = Path(tmp)
-        schema = None
-        url = f"sqlite:///{data_dir / 'bench.sqlite3'}"
-        if database_url:
-            schema = f"formapp_bench_{uuid.uuid4().hex[:8]}"
-            admin = sa.create_engine(database_url)
-            with admin.begin() as conn:
-                conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-            url = f"{database_url}{'&' if '?' in database_url else '?'}" \
-                  f"options=-csearch_path%3D{schema}"
         app = create_app({"FORMAPP_ENV": "testing", "FORMAPP_DATA_DIR": str(data_dir),
                           "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": os.urandom(16).hex()})
-        try:
-            with app.app_context():
-                db.create_all()
-                load_demo(today())
-                db.session.commit()
-                insats = next(g.insats for u in _officers() for g in u.grants
-                              if g.role == Role.DELTAGARANSVARIG)
-                officer = Browser(app.test_client())
-                officer.login(OFFICER, DEMO_PASSWORD)
-                yield BenchEnv(app, data_dir, officer, insats,
-                               "postgresql" if schema else "sqlite")
-                db.session.remove()
-                db.engine.dispose()
-        finally:
-            if schema:
-                with admin.begin() as conn:
-                    conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-                admin.dispose()
+        with app.app_context():
+            db.create_all()
+            load_demo(today())
+            db.session.commit()
+            insats = next(g.insats for u in _officers() for g in u.grants
+                          if g.role == Role.DELTAGARANSVARIG)
+            officer = Browser(app.test_client())
+            officer.login(OFFICER, DEMO_PASSWORD)
+            yield BenchEnv(app, data_dir, officer, insats,
+                           "sqlite" if url.startswith("sqlite") else "postgresql")
+            db.session.remove()
+            db.engine.dispose()
 
 
 def _officers() -> list[User]:

@@ -5,14 +5,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from formapp.bench.timing import CaseResult, time_ms
 from formapp.webclient import Browser
 
 _LINKS = re.compile(r'<(?:link[^>]+href|script[^>]+src)="(/[^"]+)"')
-_FACES = re.compile(r"@font-face\s*{[^}]*?url\(\"?([^\")]+)\"?\)[^}]*?unicode-range:\s*([^;]+);",
-                    re.S)
+_FACE = re.compile(r"@font-face\s*{([^}]*)}", re.S)
+_FAMILY = re.compile(r'font-family:\s*([^;}]+)')
+_SRC = re.compile(r'url\("?([^")]+)"?\)')
+_RANGE = re.compile(r"unicode-range:\s*([^;}]+)")
+_RULE = re.compile(r"([^{}]+?)\s*{([^{}]*)}")
 _TAGS = re.compile(r"<[^>]+>")
+_COMMENT = re.compile(r"/\*.*?\*/", re.S)
 
 
 def _ranges(spec: str) -> list[tuple[int, int]]:
@@ -24,20 +29,70 @@ def _ranges(spec: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _families(spec: str) -> list[str]:
+    return [name.strip().strip('"\'') for name in spec.split(",")]
+
+
+@dataclass(frozen=True)
+class _Face:
+    family: str
+    url: str
+    spans: tuple[tuple[int, int], ...]
+
+    def covers(self, char: str) -> bool:
+        return any(low <= ord(char) <= high for low, high in self.spans)
+
+
+def _text_by_stack(html: str, css: str) -> list[tuple[list[str], set[str]]]:
+    """The page's characters by the family list they are set in: elements whose class has a
+    ``font-family`` rule of its own get that list, everything else the body's."""
+    rules = {selector.strip(): _FAMILY.search(body)
+             for selector, body in _RULE.findall(_FACE.sub("", _COMMENT.sub("", css)))}
+    body = rules.get("body")
+    groups = []
+    rest = html
+    for selector, family in rules.items():
+        if family is None or not re.fullmatch(r"\.[\w-]+", selector):
+            continue
+        element = re.compile(r'<(\w+)[^>]*class="[^"]*\b' + re.escape(selector[1:])
+                             + r'\b[^"]*"[^>]*>(.*?)</\1>', re.S)
+        inner = "".join(text for _, text in element.findall(rest))
+        if inner:
+            groups.append((_families(family.group(1)), set(_TAGS.sub(" ", inner))))
+            rest = element.sub(" ", rest)
+    groups.append((_families(body.group(1)) if body else [], set(_TAGS.sub(" ", rest))))
+    return groups
+
+
 def downloaded_bytes(browser: Browser, html: str) -> int:
-    """What a browser with an empty cache fetches for ``html``."""
+    """What a browser with an empty cache fetches for ``html``: the page's files, and each font
+    face that the first family (in the element's list) with a face for a character needs."""
     total = len(html.encode("utf-8"))
-    text = set(_TAGS.sub(" ", html))
+    faces: list[_Face] = []
+    css = ""
     for url in dict.fromkeys(_LINKS.findall(html)):
         asset = browser.get(url)
         total += len(asset.data)
-        if url.endswith(".css") and b"@font-face" in asset.data:
+        if url.endswith(".css"):
+            sheet = asset.get_data(as_text=True)
+            css += sheet + "\n"
             base = url.rsplit("/", 1)[0]
-            for font, spec in _FACES.findall(asset.get_data(as_text=True)):
-                spans = _ranges(spec)
-                if any(low <= ord(ch) <= high for ch in text for low, high in spans):
-                    total += len(browser.get(f"{base}/{font}").data)
-    return total
+            for rule in _FACE.findall(sheet):
+                family, src, spec = (_FAMILY.search(rule), _SRC.search(rule),
+                                     _RANGE.search(rule))
+                if family and src and spec:
+                    faces.append(_Face(_families(family.group(1))[0], f"{base}/{src.group(1)}",
+                                       tuple(_ranges(spec.group(1)))))
+    needed: set[str] = set()
+    for stack, chars in _text_by_stack(html, css):
+        stack = stack or list(dict.fromkeys(face.family for face in faces))
+        for char in chars:
+            for family in stack:
+                serving = [f.url for f in faces if f.family == family and f.covers(char)]
+                if serving:
+                    needed.update(serving)
+                    break
+    return total + sum(len(browser.get(url).data) for url in sorted(needed))
 
 
 def page_case(name: str, browser: Browser, url: str, runs: int,

@@ -9,21 +9,28 @@ from formapp.bench.archive_cases import verify_case
 from formapp.bench.consent_cases import ConsentDriver, consent_case, reset_tablet
 from formapp.bench.environment import BenchEnv, bench_env, personnummer_stream
 from formapp.bench.page_cases import page_case
+from formapp.bench.peer_case import WEASYPRINT_MISSING, peer_case
 from formapp.bench.registration_cases import registration_cases, registration_pages
+from formapp.bench.render_cases import render_cases
 from formapp.bench.report_cases import report_cases
-from formapp.bench.timing import CaseResult
+from formapp.bench.timing import CaseResult, SkippedCase
+from formapp.definitions.consent_texts import builtin_locales
 
 
 @dataclass(frozen=True)
 class Sizes:
     runs: int
+    peer_runs: int  # consent_peer: WeasyPrint takes about a second a consent
     verify_pdfs: int
     participations: int  # the reports and export cases (issue 7)
     report_runs: int
+    render_locales: tuple[str, ...] | None  # None: every locale with a consent text
 
 
-FULL = Sizes(runs=40, verify_pdfs=1000, participations=300_000, report_runs=5)
-QUICK = Sizes(runs=3, verify_pdfs=5, participations=2_000, report_runs=2)
+FULL = Sizes(runs=40, peer_runs=10, verify_pdfs=1000, participations=300_000, report_runs=5,
+             render_locales=None)
+QUICK = Sizes(runs=3, peer_runs=1, verify_pdfs=5, participations=2_000, report_runs=2,
+              render_locales=("sv", "ar", "th"))
 
 
 def _page_cases(env: BenchEnv, sizes: Sizes, numbers: Iterator[str]) -> list[CaseResult]:
@@ -41,8 +48,9 @@ def _page_cases(env: BenchEnv, sizes: Sizes, numbers: Iterator[str]) -> list[Cas
 
 
 def run_bench(sizes: Sizes, database_url: str | None = None,
-              progress: Callable[[str], None] = lambda _: None) -> dict[str, CaseResult]:
-    results: dict[str, CaseResult] = {}
+              progress: Callable[[str], None] = lambda _: None,
+              ) -> dict[str, CaseResult | SkippedCase]:
+    results: dict[str, CaseResult | SkippedCase] = {}
     numbers = personnummer_stream()
     with bench_env(database_url) as env:
         suffix = "" if env.database == "sqlite" else "_postgresql"
@@ -51,6 +59,11 @@ def run_bench(sizes: Sizes, database_url: str | None = None,
             result = make()
             results[result.name + suffix] = result
             progress(result.line())
+        if not suffix:  # the peer's route has no database work: SQLite's run says it all
+            peer = (SkippedCase("consent_peer", WEASYPRINT_MISSING) if WEASYPRINT_MISSING
+                    else peer_case(env, numbers, sizes.peer_runs))
+            results[peer.name] = peer
+            progress(peer.line())
         for result in registration_cases(env, numbers, sizes.runs):
             results[result.name + suffix] = result
             progress(result.line())
@@ -58,6 +71,10 @@ def run_bench(sizes: Sizes, database_url: str | None = None,
                                                                             sizes.runs):
             results[result.name] = result
             progress(result.line())
+        if not suffix:  # rendering touches no database
+            for result in render_cases(sizes.render_locales or builtin_locales(), sizes.runs):
+                results[result.name] = result
+                progress(result.line())
         result = verify_case(env.insats, sizes.verify_pdfs)
         results["verify" + suffix] = result
         progress(result.line())

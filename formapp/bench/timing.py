@@ -45,6 +45,20 @@ class CaseResult:
         return text
 
 
+@dataclass(frozen=True)
+class SkippedCase:
+    """A case that could not run here, and why (an optional dependency missing)."""
+
+    name: str
+    why: str
+
+    def as_json(self) -> dict[str, Any]:
+        return {"skipped": self.why}
+
+    def line(self) -> str:
+        return f"{self.name:22} skipped: {self.why}"
+
+
 def time_ms(action: Callable[[], object], runs: int, *, warmup: int = 2,
             setup: Callable[[], object] | None = None) -> list[float]:
     """Milliseconds of ``action`` over ``runs``; ``setup`` runs untimed before each."""

@@ -11,6 +11,11 @@ The fonts come from the same directory as the PDF's (``FORMAPP_FONT_DIR``, see
 directory (``<data dir>/webfonts`` by default). It runs once: from ``formapp i18n fonts`` (make
 run), or at the first font request when that was skipped; it is redone only when the source
 fonts or the subset definitions change.
+
+The language picker is the one page that shows every script at once: with ``fonts.css`` it
+would pull every subset. It uses ``names.css`` instead, family ``formapp-names``: one face per
+script holding only the glyphs of the languages' own names in ``forms/locales.toml``, in one
+weight (bold, as the picker's buttons are), a few kilobytes in all.
 """
 
 from __future__ import annotations
@@ -30,11 +35,16 @@ from fontTools import subset as ft_subset
 from fontTools.ttLib import TTFont
 
 from formapp.documents.fonts import FONT_FILES, font_dir
+from formapp.i18n.registry import load_registry
 
 FAMILY = "formapp-noto"
 MANIFEST = "manifest.json"
 STYLESHEET = "fonts.css"
-FORMAT_VERSION = 1  # bump when the output changes for the same inputs
+NAMES_FAMILY = "formapp-names"
+NAMES_STYLESHEET = "names.css"
+NAMES_WEIGHT = 700  # the picker's buttons are semibold: 600 is served by the 700 face
+NAMES_SELECTOR = ".language-choice"  # where the names family is used (consent/language.html)
+FORMAT_VERSION = 2  # bump when the output changes for the same inputs
 
 
 @dataclass(frozen=True)
@@ -89,9 +99,40 @@ def webfont_dir(config: Mapping[str, Any]) -> Path:
     return Path(configured) if configured else Path(config["FORMAPP_DATA_DIR"]) / "webfonts"
 
 
-def _build_key(source_dir: Path) -> str:
+def language_names() -> tuple[str, ...]:
+    """Every language's name in itself, as the language picker shows it."""
+    return tuple(locale.name for locale in load_registry().locales)
+
+
+def _home(codepoint: int) -> Subset | None:
+    return next((item for item in SUBSETS if any(a <= codepoint <= b for a, b in item.ranges)),
+                None)
+
+
+def names_codepoints(names: tuple[str, ...]) -> dict[str, set[int]]:
+    """Subset name -> the characters of ``names`` it serves (each character in one only)."""
+    wanted: dict[str, set[int]] = {}
+    for char in {ch for name in names for ch in name}:
+        home = _home(ord(char))
+        if home is not None:
+            wanted.setdefault(home.name, set()).add(ord(char))
+    return wanted
+
+
+def _ranges_of(codepoints: set[int]) -> tuple[tuple[int, int], ...]:
+    spans: list[tuple[int, int]] = []
+    for cp in sorted(codepoints):
+        if spans and spans[-1][1] == cp - 1:
+            spans[-1] = (spans[-1][0], cp)
+        else:
+            spans.append((cp, cp))
+    return tuple(spans)
+
+
+def _build_key(source_dir: Path, names: tuple[str, ...]) -> str:
     digest = hashlib.sha256()
-    digest.update(f"{FORMAT_VERSION}|{fontTools.version}|{SUBSETS!r}|{WEIGHTS!r}".encode())
+    digest.update(f"{FORMAT_VERSION}|{fontTools.version}|{SUBSETS!r}|{WEIGHTS!r}|"
+                  f"{names!r}".encode())
     for item in SUBSETS:
         for _weight, index in WEIGHTS:
             path = source_dir / FONT_FILES[item.role][index]
@@ -113,24 +154,41 @@ def webfonts(out_dir: Path) -> list[WebFont]:
     return [WebFont(**entry) for entry in manifest.get("fonts", [])]
 
 
+def name_fonts(out_dir: Path) -> list[WebFont]:
+    """The language picker's fonts of a built directory (``names.css``)."""
+    manifest = read_manifest(out_dir) or {}
+    return [WebFont(**entry) for entry in manifest.get("names", [])]
+
+
 def build_webfonts(out_dir: Path, source_dir: Path | None = None, *,
                    force: bool = False) -> list[WebFont]:
     """Subset the PDF fonts into ``out_dir`` unless an up-to-date build is already there."""
     source_dir = Path(source_dir or font_dir())
+    names = language_names()
     with _lock:
-        key = _build_key(source_dir)
+        key = _build_key(source_dir, names)
         manifest = read_manifest(out_dir)
         if not force and manifest and manifest.get("key") == key and all(
-                (out_dir / entry["file"]).is_file() for entry in manifest["fonts"]):
+                (out_dir / entry["file"]).is_file()
+                for entry in manifest["fonts"] + manifest.get("names", [])):
             return webfonts(out_dir)
         out_dir.mkdir(parents=True, exist_ok=True)
         fonts = [_subset_one(item, weight, source_dir / FONT_FILES[item.role][index], out_dir)
                  for item in SUBSETS for weight, index in WEIGHTS]
+        bold = dict((w, i) for w, i in WEIGHTS)[NAMES_WEIGHT]
+        by_name = {item.name: item for item in SUBSETS}
+        name_faces = [
+            _subset_one(Subset(f"names-{home}", by_name[home].scripts, by_name[home].role,
+                               _ranges_of(codepoints)),
+                        NAMES_WEIGHT, source_dir / FONT_FILES[by_name[home].role][bold], out_dir)
+            for home, codepoints in sorted(names_codepoints(names).items())]
         _write_atomic(out_dir / STYLESHEET, stylesheet(fonts).encode("utf-8"))
+        _write_atomic(out_dir / NAMES_STYLESHEET, names_stylesheet(name_faces).encode("utf-8"))
         _write_atomic(out_dir / MANIFEST, json.dumps(
-            {"key": key, "family": FAMILY, "fonts": [f.__dict__ for f in fonts]},
+            {"key": key, "family": FAMILY, "fonts": [f.__dict__ for f in fonts],
+             "names": [f.__dict__ for f in name_faces]},
             indent=2).encode("utf-8"))
-        keep = {f.file for f in fonts} | {STYLESHEET, MANIFEST}
+        keep = {f.file for f in fonts + name_faces} | {STYLESHEET, NAMES_STYLESHEET, MANIFEST}
         for stale in out_dir.glob("*.woff2"):
             if stale.name not in keep:
                 stale.unlink()
@@ -171,20 +229,33 @@ def _write_atomic(path: Path, data: bytes) -> None:
     os.replace(temp, path)
 
 
-def stylesheet(fonts: list[WebFont]) -> str:
-    """``@font-face`` rules, one per subset and weight; URLs relative to the stylesheet."""
-    rules = [f"/* {FAMILY}: Noto fonts subset per script; a browser fetches a file only when "
-             "the page shows a character in its unicode-range. */"]
-    for font in fonts:
-        rules.append(
-            "@font-face {\n"
-            f"  font-family: \"{FAMILY}\";\n"
+def _face(family: str, font: WebFont) -> str:
+    return ("@font-face {\n"
+            f"  font-family: \"{family}\";\n"
             "  font-style: normal;\n"
             f"  font-weight: {font.weight};\n"
             "  font-display: swap;\n"
             f"  src: url(\"{font.file}\") format(\"woff2\");\n"
             f"  unicode-range: {font.unicode_range};\n"
             "}")
+
+
+def stylesheet(fonts: list[WebFont]) -> str:
+    """``@font-face`` rules, one per subset and weight; URLs relative to the stylesheet."""
+    rules = [f"/* {FAMILY}: Noto fonts subset per script; a browser fetches a file only when "
+             "the page shows a character in its unicode-range. */"]
+    rules += [_face(FAMILY, font) for font in fonts]
+    return "\n".join(rules) + "\n"
+
+
+def names_stylesheet(fonts: list[WebFont]) -> str:
+    """The language picker's faces, and the rule that puts them on its buttons (falling back
+    to the page family for any character a later name may bring)."""
+    rules = [f"/* {NAMES_FAMILY}: only the glyphs of the languages' own names, one weight, "
+             "for the language picker. */"]
+    rules += [_face(NAMES_FAMILY, font) for font in fonts]
+    rules.append(f"{NAMES_SELECTOR} {{ font-family: \"{NAMES_FAMILY}\", \"{FAMILY}\", "
+                 "\"Noto Sans\", system-ui, sans-serif; }")
     return "\n".join(rules) + "\n"
 
 

@@ -2,7 +2,8 @@
 
 The subsets are built once into ``FORMAPP_WEBFONT_DIR`` (default ``<data dir>/webfonts``), by
 ``formapp i18n fonts`` or at the first request here. Font files are named by their content hash
-and cached for a year; the stylesheet is revalidated so a rebuilt set is picked up.
+and cached for a year; the stylesheets are revalidated so a rebuilt set is picked up.
+``/fonts/names.css`` is the language picker's: only the glyphs of the languages' names.
 """
 
 from __future__ import annotations
@@ -12,7 +13,14 @@ from pathlib import Path
 from flask import Blueprint, abort, current_app, send_from_directory
 from werkzeug.wrappers import Response
 
-from formapp.i18n.webfonts import STYLESHEET, build_webfonts, webfont_dir, webfonts
+from formapp.i18n.webfonts import (
+    NAMES_STYLESHEET,
+    STYLESHEET,
+    build_webfonts,
+    name_fonts,
+    webfont_dir,
+    webfonts,
+)
 
 bp = Blueprint("fonts", __name__, url_prefix="/fonts")
 FONT_MAX_AGE = 365 * 24 * 3600
@@ -29,9 +37,14 @@ def _ensure_built() -> Path:
     return directory
 
 
-@bp.route("/fonts.css")
-def stylesheet() -> Response:
-    response = send_from_directory(_ensure_built(), STYLESHEET, mimetype="text/css",
+_SHEETS = {"fonts": STYLESHEET, "names": NAMES_STYLESHEET}
+
+
+# Werkzeug builds a URL from the first rule registered (the lowest decorator): fonts.css.
+@bp.route("/names.css", defaults={"sheet": "names"})
+@bp.route("/fonts.css", defaults={"sheet": "fonts"})
+def stylesheet(sheet: str) -> Response:
+    response = send_from_directory(_ensure_built(), _SHEETS[sheet], mimetype="text/css",
                                    max_age=0, conditional=True, etag=True)
     response.headers["Cache-Control"] = "no-cache"
     return response
@@ -41,7 +54,7 @@ def stylesheet() -> Response:
 def font(name: str) -> Response:
     directory = _ensure_built()
     filename = f"{name}.woff2"
-    if filename not in {f.file for f in webfonts(directory)}:
+    if filename not in {f.file for f in webfonts(directory) + name_fonts(directory)}:
         abort(404)
     response = send_from_directory(directory, filename, mimetype="font/woff2",
                                    max_age=FONT_MAX_AGE, conditional=True)
