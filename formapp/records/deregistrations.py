@@ -31,6 +31,7 @@ from formapp.records.models import (
     ConsentStatus,
     Registration,
     RegistrationErasure,
+    RegistrationRevision,
     User,
 )
 from formapp.records.paper_forms import checked_answers, form_record, seal_form
@@ -76,44 +77,87 @@ def deregister(registration: Registration, answers: Mapping[str, object], *, by:
     """
     now = now or datetime.now(UTC)
     checked = check_deregistration(registration, answers, today=today)
-    values = checked.values
-    reason = values[REASON_FIELD]
-    effect = effect_of(reason)
-    if effect == "remove_registration":
+    _refuse_removal(checked)
+    _seal_and_apply(registration, checked, by=by, now=now, reason="Utregistrering FK 9449")
+    registration.ended_at = now
+    registration.ended_by_id = by.id
+    db.session.flush()
+    return registration
+
+
+def correct_deregistration(registration: Registration, answers: Mapping[str, object], *,
+                           by: User, today: date,
+                           now: datetime | None = None) -> Registration:
+    """Rättelse of the FK 9449 answers: the earlier answers and PDF go to the history with who
+    and when; a new sealed PDF shows the corrected form.
+
+    A withdrawn consent cannot be undone, so once it is withdrawn (end reason 6 or otherwise)
+    nothing more is registered; end reason 8 is a removal, never a rättelse.
+    """
+    now = now or datetime.now(UTC)
+    if registration.is_active or registration.end_answers is None:
+        raise RuleViolation("", _lo("Deltagaren är inte utregistrerad: det finns ingen "
+                                    "utregistrering att rätta."))
+    if registration.consent.status == ConsentStatus.WITHDRAWN.value:
+        raise RuleViolation("", _lo("Samtycket är återkallat: inga fler personuppgifter "
+                                    "registreras om deltagaren, så registreringen kan inte "
+                                    "rättas."))
+    checked = checked_answers(definition(), answers, registration.person.personnummer,
+                              today=today, context=form_context(registration))
+    _refuse_removal(checked)
+    if to_json(checked.values) == registration.end_answers:
+        raise RuleViolation("", _lo("Inget är ändrat."))
+    assert registration.end_document_id is not None and registration.end_pdf_sha256 is not None
+    registration.revisions.append(RegistrationRevision(
+        form=FORM, previous_answers=registration.end_answers,
+        previous_document_id=registration.end_document_id,
+        previous_pdf_sha256=registration.end_pdf_sha256, changed_at=now, changed_by_id=by.id))
+    _seal_and_apply(registration, checked, by=by, now=now, reason="Rättelse FK 9449",
+                    corrects_document_id=registration.end_document_id)
+    db.session.flush()
+    return registration
+
+
+def _refuse_removal(checked: Checked) -> None:
+    if effect_of(checked.values[REASON_FIELD]) == "remove_registration":
         raise RuleViolation(REASON_FIELD, _lo(
             "Felregistrering tar bort registreringen: bekräfta det på sidan som visar vad som "
             "tas bort."))
+
+
+def _seal_and_apply(registration: Registration, checked: Checked, *, by: User, now: datetime,
+                    reason: str, corrects_document_id: str | None = None) -> None:
+    """Seal the FK 9449 PDF of ``checked`` and put its answers on the registration; end
+    reason 6 withdraws the consent."""
+    values = checked.values
+    end_reason = values[REASON_FIELD]
     pnr = values["personnummer"]
     assert isinstance(pnr, Personnummer)
     insats, context = registration.insats, form_context(registration)
     document_id = str(uuid.uuid4())
+    links = {"corrects_document_id": corrects_document_id} if corrects_document_id else {}
     record = form_record(FORM, document_id, insats, pnr, by, values, now,
                          registration_document_id=registration.document_id,
-                         consent_document_id=registration.consent_id)
+                         consent_document_id=registration.consent_id, **links)
     digest = seal_form(definition(), values, document_id=document_id, insats=insats,
-                       officer=by, context=context, now=now, record=record,
-                       reason="Utregistrering FK 9449")
+                       officer=by, context=context, now=now, record=record, reason=reason)
     end = values["avslutningsdatum"]
     assert isinstance(end, date)
     registration.end_date = end
-    registration.end_reason = str(reason)
+    registration.end_reason = str(end_reason)
     registration.end_answers = to_json(values)
     registration.end_document_id = document_id
     registration.end_pdf_sha256 = digest
-    registration.ended_at = now
-    registration.ended_by_id = by.id
     registration.updated_at = now
     if checked.asked.get("arbetar_efter"):
         apply_block(registration, values, measurement="efter")
     else:
         clear_block(registration, measurement="efter")
-    if effect == "withdraw_consent" and \
+    if effect_of(end_reason) == "withdraw_consent" and \
             registration.consent.status != ConsentStatus.WITHDRAWN.value:
         withdraw_consent(registration.consent, by=by, now=now, reason=(
-            f"FK 9449 avslutningsanledning {reason} Medgivande återtaget, "
+            f"FK 9449 avslutningsanledning {end_reason} Medgivande återtaget, "
             f"avslutningsdatum {end.isoformat()}."))
-    db.session.flush()
-    return registration
 
 
 @dataclass(frozen=True)

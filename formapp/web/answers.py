@@ -47,16 +47,19 @@ class Change:
     fields: list[tuple[str, str, str]]  # question, before, after
 
 
-def revision_changes(definition: FormDefinition, registration: Registration) -> list[Change]:
-    """Each rättelse, newest first, with what it changed."""
+def revision_changes(definitions: Mapping[str, FormDefinition],
+                     registration: Registration) -> list[Change]:
+    """Each rättelse, newest first, with what it changed: a 9448 rättelse against the 9448
+    answers after it, a 9449 rättelse against the 9449 answers after it."""
     changes = []
-    newer: Mapping[str, object] = registration.answers
+    newer: dict[str, Mapping[str, object]] = {"9448": registration.answers,
+                                              "9449": registration.end_answers or {}}
     for revision in registration.revisions:  # newest first
-        before = revision.previous_answers
+        definition, before = definitions[revision.form], revision.previous_answers
         fields = [(str(text(spec.label)), answer_text(spec, before.get(name)),
-                   answer_text(spec, newer.get(name)))
+                   answer_text(spec, newer[revision.form].get(name)))
                   for name, spec in definition.fields.items()
-                  if name not in SKIP and before.get(name) != newer.get(name)]
+                  if name not in SKIP and before.get(name) != newer[revision.form].get(name)]
         changes.append(Change(revision, fields))
-        newer = before
+        newer[revision.form] = before
     return changes

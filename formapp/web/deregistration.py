@@ -20,9 +20,11 @@ from formapp.web.paper_form import (
     PaperForm,
     already_stored,
     answers_from_post,
+    form_page,
     once_token,
     render_page,
     store_once,
+    stored_answers,
     switching_language,
 )
 from formapp.web.registration import registration_for_officer
@@ -69,6 +71,37 @@ def new(registration_id: int) -> str | Response | tuple[str, int]:
                        cancel_url=url_for("registration.show", registration_id=registration.id),
                        lead=_o("Avslutningsanledning 8 (Felregistrering) tar bort registreringen; "
                                "du får se exakt vad som tas bort innan något händer."))
+
+
+@bp.route("/registreringar/<int:registration_id>/utregistrering/rattelse",
+          methods=["GET", "POST"])
+@login_required
+def correct(registration_id: int) -> str | Response | tuple[str, int]:
+    """Rättelse of FK 9449: the answers again, the earlier ones kept in the history."""
+    registration = registration_for_officer(registration_id)
+    if registration.end_answers is None:
+        flash(_o("Deltagaren är inte utregistrerad: det finns ingen utregistrering att rätta."),
+              "info")
+        return redirect(url_for("registration.show", registration_id=registration.id))
+    definition = store.definition()
+    form = PaperForm(definition, values=stored_answers(definition, registration.end_answers),
+                     fixed={"personnummer": _pnr(registration)},
+                     context=store.form_context(registration))
+    return form_page(form, lambda answers: _corrected(registration, answers),
+                     message=_o("Rättelsen är sparad. De tidigare uppgifterna finns i "
+                                "historiken."),
+                     heading=_o("Rättelse av utregistrering (FK 9449)"),
+                     insats=registration.insats, registration=registration,
+                     action=url_for("deregistration.correct", registration_id=registration.id),
+                     submit_label=_o("Spara rättelsen"),
+                     cancel_url=url_for("registration.show", registration_id=registration.id),
+                     lead=_o("De tidigare uppgifterna och blanketten sparas i historiken. "
+                             "Felregistrering (8) rättas inte: den tar bort registreringen."))
+
+
+def _corrected(registration: Registration, answers: dict[str, object]) -> str:
+    store.correct_deregistration(registration, answers, by=current_user, today=today())
+    return url_for("registration.show", registration_id=registration.id)
 
 
 def _ended(registration: Registration, answers: dict[str, object]) -> str:

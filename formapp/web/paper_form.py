@@ -160,6 +160,23 @@ def render_page(template: str, form: PaperForm, *, status: int = 200,
                            once=once_token(), **page), status
 
 
+def form_page(form: PaperForm, store: Callable[[dict[str, object]], str], *, message: str,
+              template: str = "registration/paper_page.html",
+              **page: object) -> Response | tuple[str, int]:
+    """A paper form's page: a POST (not a language switch) is stored once by ``store`` (it
+    returns the URL of what it stored); a refusal, a GET or a language switch renders the page
+    with the answers as typed and the messages at their fields."""
+    if request.method == "POST":
+        form.values = answers_from_post(form.definition)
+        if not switching_language():
+            try:
+                return store_once(once_token(), lambda: store(form.values), message=message)
+            except (InvalidAnswers, RuleViolation) as error:
+                form.refuse(error)
+    return render_page(template, form=form,
+                       status=422 if form.errors or form.form_errors else 200, **page)
+
+
 # --- storing once ---------------------------------------------------------------------------
 
 def store_once(token: str, store: Callable[[], str], *, message: str) -> Response:

@@ -22,19 +22,15 @@ from formapp.i18n import _o
 from formapp.records import deregistrations
 from formapp.records import registrations as store
 from formapp.records.access import can_register_participants
-from formapp.records.errors import InvalidAnswers, RuleViolation
+from formapp.records.errors import RuleViolation
 from formapp.records.models import Consent, ConsentStatus, Insats, Registration
 from formapp.web.answers import answer_rows, answer_text, revision_changes
 from formapp.web.downloads import pdf_response
 from formapp.web.guards import get_or_404, require, show_violation
 from formapp.web.paper_form import (
     PaperForm,
-    answers_from_post,
-    once_token,
-    render_page,
-    store_once,
+    form_page,
     stored_answers,
-    switching_language,
 )
 from formapp.webforms.registration import GateForm
 
@@ -97,32 +93,24 @@ def new(consent_id: str) -> str | Response | tuple[str, int]:
     consent = _consent_for_officer(consent_id)
     definition = store.definition()
     form = _new_form(consent, definition)
-    if request.method == "POST":
-        form.values = answers_from_post(definition)
-        if not switching_language():
-            try:
-                return store_once(once_token(), lambda: url_for(
-                    "registration.show", registration_id=store.register_participant(
-                        consent, form.values, officer=current_user, today=today()).id),
-                    message=_o("Deltagaren är inregistrerad. Blanketten är förseglad och "
-                               "sparad."))
-            except (InvalidAnswers, RuleViolation) as error:
-                form.refuse(error)
-    elif consent.status != ConsentStatus.ACTIVE.value:
+    if request.method == "GET" and consent.status != ConsentStatus.ACTIVE.value:
         existing = store.registration_of_consent(consent)
         flash(_o("Samtycket är redan använt eller återkallat; en ny registrering behöver ett "
                  "nytt samtycke."), "info")
         if existing is not None:
             return redirect(url_for("registration.show", registration_id=existing.id))
         return redirect(url_for("registration.gate", insats_id=consent.insats_id))
-    return render_page("registration/paper_page.html", form=form,
-                       status=422 if form.errors or form.form_errors else 200,
-                       heading=_o("Inregistrering av deltagare (FK 9448)"),
-                       insats=consent.insats, registration=None,
-                       action=url_for("registration.new", consent_id=consent.id),
-                       submit_label=_o("Spara inregistreringen"),
-                       cancel_url=url_for("insatser.show", insats_id=consent.insats_id),
-                       lead=_o("Fyll gärna i blanketten tillsammans med deltagaren."))
+    return form_page(form, lambda answers: url_for(
+                         "registration.show", registration_id=store.register_participant(
+                             consent, answers, officer=current_user, today=today()).id),
+                     message=_o("Deltagaren är inregistrerad. Blanketten är förseglad och "
+                                "sparad."),
+                     heading=_o("Inregistrering av deltagare (FK 9448)"),
+                     insats=consent.insats, registration=None,
+                     action=url_for("registration.new", consent_id=consent.id),
+                     submit_label=_o("Spara inregistreringen"),
+                     cancel_url=url_for("insatser.show", insats_id=consent.insats_id),
+                     lead=_o("Fyll gärna i blanketten tillsammans med deltagaren."))
 
 
 @bp.route("/registreringar/<int:registration_id>")
@@ -138,7 +126,9 @@ def show(registration_id: int) -> str:
     return render_template(
         "registration/show.html", registration=registration, reason_label=reason_label,
         answers=answer_rows(store.definition(), registration.answers), end_answers=from_9449,
-        changes=revision_changes(store.definition(), registration))
+        changes=revision_changes({store.FORM: store.definition(),
+                                  deregistrations.FORM: deregistrations.definition()},
+                                 registration))
 
 
 @bp.route("/registreringar/<int:registration_id>/rattelse", methods=["GET", "POST"])
@@ -151,23 +141,15 @@ def correct(registration_id: int) -> str | Response | tuple[str, int]:
     form = PaperForm(definition, values=stored_answers(definition, registration.answers),
                      fixed={"personnummer": f"{person.personnummer[:8]}-{person.personnummer[8:]}"},
                      context=store.form_context(registration.insats))
-    if request.method == "POST":
-        form.values = answers_from_post(definition)
-        if not switching_language():
-            try:
-                return store_once(once_token(), lambda: _corrected(registration, form.values),
-                                  message=_o("Rättelsen är sparad. De tidigare uppgifterna "
-                                             "finns i historiken."))
-            except (InvalidAnswers, RuleViolation) as error:
-                form.refuse(error)
-    return render_page("registration/paper_page.html", form=form,
-                       status=422 if form.errors or form.form_errors else 200,
-                       heading=_o("Rättelse av inregistrering (FK 9448)"),
-                       insats=registration.insats, registration=registration,
-                       action=url_for("registration.correct", registration_id=registration.id),
-                       submit_label=_o("Spara rättelsen"),
-                       cancel_url=url_for("registration.show", registration_id=registration.id),
-                       lead=_o("De tidigare uppgifterna och blanketten sparas i historiken."))
+    return form_page(form, lambda answers: _corrected(registration, answers),
+                     message=_o("Rättelsen är sparad. De tidigare uppgifterna finns i "
+                                "historiken."),
+                     heading=_o("Rättelse av inregistrering (FK 9448)"),
+                     insats=registration.insats, registration=registration,
+                     action=url_for("registration.correct", registration_id=registration.id),
+                     submit_label=_o("Spara rättelsen"),
+                     cancel_url=url_for("registration.show", registration_id=registration.id),
+                     lead=_o("De tidigare uppgifterna och blanketten sparas i historiken."))
 
 
 def _corrected(registration: Registration, answers: dict[str, object]) -> str:

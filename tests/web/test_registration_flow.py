@@ -13,6 +13,7 @@ from formapp.documents.errors import DocumentError
 from formapp.evidence import evidence
 from formapp.extensions import db
 from formapp.records import paper_forms
+from formapp.records.deregistrations import erasure_plan
 from formapp.records.models import (
     AnonymousCount,
     ArchivedDocument,
@@ -172,8 +173,13 @@ def test_reason_6_withdraws_the_consent_and_keeps_its_history_and_proof(app: Fla
     assert response.status_code == 422 and "Samtycket är återkallat" in response.get_data(
         as_text=True)
     assert _registration(registration_id).answers == answers
-    assert "Rättelse" not in browser.get(f"/registreringar/{registration_id}").get_data(
+    page = browser.get(f"/registreringar/{registration_id}").get_data(as_text=True)
+    assert "Rätta inregistreringen" not in page and "Rätta utregistreringen" not in page
+    ended = submit(browser, f"/registreringar/{registration_id}/utregistrering/rattelse",
+                   {"namn": "X", "avslutningsdatum": "2025-06-20", "avslutningsanledning": "6"})
+    assert ended.status_code == 422 and "Samtycket är återkallat" in ended.get_data(
         as_text=True)
+    assert str(_registration(registration_id).end_date) == "2025-06-30"
 
 
 def test_reason_8_removes_the_registration_after_a_confirmation_that_lists_it(
@@ -247,6 +253,75 @@ def test_a_rattelse_keeps_the_earlier_values_with_who_and_when(app: Flask) -> No
                        {**ANSWERS_9448, "utbildning": "grundskola", "kommun": "1480",
                         "stadsdel": "Lundby"})
     assert unchanged.status_code == 422 and "Inget är ändrat" in unchanged.get_data(as_text=True)
+
+
+def test_a_rattelse_of_the_9449_keeps_the_earlier_ending_with_who_and_when(
+        app: Flask) -> None:
+    browser, registration_id = _end(app, ANSWERS_9449)
+    before = _registration(registration_id)
+    old_answers, old_pdf = dict(before.end_answers), before.end_pdf_sha256
+    url = f"/registreringar/{registration_id}/utregistrering/rattelse"
+    assert 'value="subventionerat" checked' in browser.get(url).get_data(as_text=True)
+    # Reason 1 must still agree with the after-block: refused at the field, nothing changed.
+    disagreeing = submit(browser, url, {**ANSWERS_9449, "arbetar_efter": "nej",
+                                        "arbete_procent_efter": "", "arbete_typ_efter": ""})
+    assert disagreeing.status_code == 422
+    assert field_errors(disagreeing.get_data(as_text=True), "avslutningsanledning")
+    assert _registration(registration_id).end_pdf_sha256 == old_pdf
+    # Reason 7 has no after-measurement: the after-block and its support rows go.
+    response = submit(browser, url, {"namn": "Testperson Exempelsson",
+                                     "avslutningsdatum": "2025-06-20",
+                                     "avslutningsanledning": "7"})
+    assert response.status_code == 302
+    registration = _registration(registration_id)
+    assert registration.end_reason == "7" and str(registration.end_date) == "2025-06-20"
+    assert registration.arbetar_efter is None and registration.ended_by_id is not None
+    assert not [s for s in registration.supports if s.measurement == "efter"]
+    assert registration.end_pdf_sha256 != old_pdf and registration.consent.status == "used"
+    (revision,) = registration.revisions
+    assert revision.form == "9449" and revision.previous_answers == old_answers
+    assert revision.previous_pdf_sha256 == old_pdf
+    page = browser.get(f"/registreringar/{registration_id}").get_data(as_text=True)
+    assert "<del>2025-06-30</del> → <ins>2025-06-20</ins>" in page and "FK 9449" in page
+    old = browser.get(f"/registreringar/{registration_id}/historik/{revision.id}.pdf")
+    assert old.mimetype == "application/pdf" and evidence().check(old.data).ok
+    # A 9448 rättelse afterwards is compared with the 9448 answers, not the 9449 ones.
+    assert submit(browser, f"/registreringar/{registration_id}/rattelse",
+                  {**ANSWERS_9448, "utbildning": "grundskola"}).status_code == 302
+    page = browser.get(f"/registreringar/{registration_id}").get_data(as_text=True)
+    assert "<del>Gymnasium</del> → <ins>Grundskola</ins>" in page
+    assert page.count("<del>2025-06-30</del>") == 1
+    # Reason 8 is a removal, never a rättelse; an unchanged form changes nothing.
+    removal = submit(browser, url, {"namn": "X", "avslutningsdatum": "2025-06-20",
+                                    "avslutningsanledning": "8"})
+    assert removal.status_code == 422 and "Felregistrering" in removal.get_data(as_text=True)
+    same = submit(browser, url, {"namn": "Testperson Exempelsson",
+                                 "avslutningsdatum": "2025-06-20", "avslutningsanledning": "7"})
+    assert same.status_code == 422 and "Inget är ändrat" in same.get_data(as_text=True)
+    assert len(_registration(registration_id).revisions) == 2
+    # The erasure of reason 8 would remove every PDF of it: two current, two in the history.
+    assert len(erasure_plan(_registration(registration_id)).documents) == 4
+
+
+def test_a_rattelse_to_reason_6_withdraws_the_consent(app: Flask) -> None:
+    browser, registration_id = _end(app, ANSWERS_9449)
+    response = submit(browser, f"/registreringar/{registration_id}/utregistrering/rattelse",
+                      {"namn": "X", "avslutningsdatum": "2025-06-30",
+                       "avslutningsanledning": "6"})
+    assert response.status_code == 302
+    registration = _registration(registration_id)
+    assert registration.end_reason == "6" and registration.consent.status == "withdrawn"
+    assert registration.arbetar_efter is None
+
+
+def test_an_active_registration_has_no_9449_to_correct(app: Flask) -> None:
+    world = build_world()
+    registration_id = register_one(app, world)
+    browser = officer(app, world)
+    url = f"/registreringar/{registration_id}/utregistrering/rattelse"
+    assert browser.get(url).status_code == 302
+    response = browser.post(url, {**ANSWERS_9449, "once": "x"})
+    assert response.status_code == 302 and _registration(registration_id).is_active
 
 
 # --- double submission, no partial record --------------------------------------------------

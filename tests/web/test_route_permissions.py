@@ -139,6 +139,9 @@ TABLE: tuple[Row, ...] = (
     Row("deregistration.pdf", "GET",
         lambda w: f"/registreringar/{w.registration_id}/utregistrering.pdf",
         only(404, "deltagaransvarig")),  # not ended (yet)
+    Row("deregistration.correct", "GET",
+        lambda w: f"/registreringar/{w.registration_id}/utregistrering/rattelse",
+        only(302, "deltagaransvarig")),  # not ended: back to the registration
     Row("deregistration.erase", "GET", lambda w: f"/registreringar/{w.registration_id}/ta-bort",
         only(200, "deltagaransvarig")),
     Row("deregistration.erase", "POST", lambda w: f"/registreringar/{w.registration_id}/ta-bort",
