@@ -63,3 +63,49 @@ def draw_with_mouse(page: Page, selector: str = "#signature-canvas") -> None:
 def hand_back(page: Page) -> None:
     page.fill("#password", PASSWORD)
     page.click("main button[type=submit]")
+
+
+def choose_kommun(page: Page, query: str, expected_code: str) -> None:
+    """The kommun as an officer picks it: type in the search box above the list of 290, the
+    first match is chosen."""
+    page.fill("#q-kommun input.select-filter", query)
+    assert page.input_value("#f-kommun") == expected_code
+
+
+def first_stadsdel(page: Page) -> str:
+    """The first stadsdel the list offers for the chosen kommun (only its group is enabled)."""
+    return page.locator("#f-stadsdel optgroup:not([disabled]) option").first.get_attribute(
+        "value")
+
+
+def fill_9448(page: Page, start: str) -> None:
+    """FK 9448 through the real form: kommun by search, the stadsdel the kommun asks for, and
+    the parts that appear only on some answers (arbetar ja: procent and typ)."""
+    page.fill("#f-startdatum", start)
+    choose_kommun(page, "stockh", "0180")
+    page.select_option("#f-stadsdel", first_stadsdel(page))
+    page.check("#f-utbildning-gymnasium")
+    page.check("#f-forsorjning_tid-upp_till_2")
+    page.check("#f-forsorjning_fore-aktivitetsstod")
+    page.check("#f-aktivt_arbetssokande_fore-ja")
+    page.check("#f-arbetar_fore-ja")
+    page.fill("#f-arbete_procent_fore", "25")
+    page.check("#f-arbete_typ_fore-subventionerat")
+    page.check("#f-studerar_fore-nej")
+
+
+def fill_9449(page: Page, end: str) -> None:
+    """FK 9449, reason 1 (to work): the after-measurement is asked and must show work."""
+    page.fill("#f-avslutningsdatum", end)
+    page.check("#f-avslutningsanledning-1")
+    page.check("#f-forsorjning_efter-ingen")
+    page.check("#f-aktivt_arbetssokande_efter-nej")
+    page.check("#f-arbetar_efter-ja")
+    page.fill("#f-arbete_procent_efter", "100")
+    page.check("#f-arbete_typ_efter-inte_subventionerat")
+    page.check("#f-studerar_efter-nej")
+
+
+def log_out(page: Page) -> None:
+    page.click(".account form button[type=submit]")
+    page.wait_for_url("**/login**")

@@ -59,7 +59,10 @@ document.addEventListener("DOMContentLoaded", () => {
         option.hidden = !match;
         if (match && option.value && first === null) first = option;
       }
-      if (needle && first && select.selectedOptions[0]?.hidden !== false) {
+      // The first match is chosen when nothing is yet (the "Välj kommun" line) or the
+      // choice no longer matches: type, then Tab on, as with a keyboard only.
+      const current = select.selectedOptions[0];
+      if (needle && first && (!current || !current.value || current.hidden)) {
         select.value = first.value;
         sync();
       }
