@@ -308,12 +308,21 @@ class ConsentTextVersion(db.Model):
 # what the follow-up reports count, so those are plain SQL over indexed columns (issue 7).
 
 
+# Every registration column a follow-up report groups, filters or counts by (issue 10).
+REPORT_COLUMNS = (
+    "start_date", "insats_id", "kon", "age_at_start", "end_reason", "utbildning",
+    "forsorjning_tid", "arbetar_fore", "arbete_procent_fore", "arbete_typ_fore", "studerar_fore",
+    "studie_procent_fore", "arbetar_efter", "arbete_procent_efter", "arbete_typ_efter",
+    "studerar_efter", "studie_procent_efter", "aktivt_arbetssokande_efter")
+
+
 class Registration(db.Model):
     """One participation of a person in an insats: FK 9448 (start) and, once ended, FK 9449.
 
     Active while ``end_date`` is empty; one active registration per person and insats, enforced
-    by a partial unique index. Kön and birth date are the person's; ``age_at_start`` is kept
-    because the reports group by age at start and it never changes.
+    by a partial unique index. Kön and birth date are the person's; ``kon`` and
+    ``age_at_start`` are kept here too because the reports group by them (without a join to
+    ``person``) and they never change.
     """
 
     __tablename__ = "registration"
@@ -322,9 +331,10 @@ class Registration(db.Model):
               sqlite_where=text("end_date IS NULL"),
               postgresql_where=text("end_date IS NULL")),
         Index("ix_registration_insats_start", "insats_id", "start_date"),
-        # The follow-up reports filter a förbund's participations by start or end.
-        Index("ix_registration_forbund_start", "forbund_id", "start_date"),
-        Index("ix_registration_forbund_end", "forbund_id", "end_date"),
+        # The follow-up reports read only this index, never the wide rows (answers JSON):
+        # a förbund's participations by end date (a year's ended ones, or those ended on or
+        # after a day or still open), with every column a report groups or counts by.
+        Index("ix_registration_report", "forbund_id", "end_date", *REPORT_COLUMNS, "id"),
         CheckConstraint("end_date IS NULL OR end_date >= start_date", name="period_order"),
         CheckConstraint("(end_date IS NULL) = (end_reason IS NULL)", name="end_complete"),
         CheckConstraint("end_reason IS NULL OR end_reason IN "
@@ -369,6 +379,7 @@ class Registration(db.Model):
     name: Mapped[str] = mapped_column(EncryptedText("registration.name"))  # Namn on the 9448
     start_date: Mapped[date] = mapped_column(Date)
     age_at_start: Mapped[int] = mapped_column(Integer)
+    kon: Mapped[str] = mapped_column(String(8))  # the person's (set with ``person``)
     kommun: Mapped[str] = mapped_column(String(4))
     stadsdel: Mapped[str | None] = mapped_column(String(100))
     utbildning: Mapped[str] = mapped_column(String(32))
@@ -418,6 +429,11 @@ class Registration(db.Model):
         back_populates="registration", cascade="all, delete-orphan", passive_deletes=True,
         order_by="RegistrationRevision.changed_at.desc()")
 
+    @validates("person")
+    def _kon_of(self, _: str, person: Person) -> Person:
+        self.kon = person.kon
+        return person
+
     @property
     def is_active(self) -> bool:
         return self.end_date is None
@@ -430,7 +446,8 @@ class RegistrationSupport(db.Model):
     __tablename__ = "registration_support"
     __table_args__ = (
         CheckConstraint("measurement IN ('fore', 'efter')", name="measurement"),
-        Index("ix_registration_support_kind", "measurement", "kind"),
+        # Covering: the reports find the participations with a kind without reading rows.
+        Index("ix_registration_support_kind", "measurement", "kind", "registration_id"),
     )
 
     registration_id: Mapped[int] = mapped_column(

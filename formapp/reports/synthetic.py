@@ -200,7 +200,7 @@ def _registration(forbund_id: int, p: Participation, person_id: int, consent_id:
                **_block(p.supports_fore, p.aktivt_fore, p.work_fore, "_fore")}
     row = {"forbund_id": forbund_id, "insats_id": p.insats_id, "person_id": person_id,
            "consent_id": consent_id, "name": p.name, "start_date": p.start_date,
-           "age_at_start": age_on(p.birth_date, p.start_date), "kommun": p.kommun,
+           "age_at_start": age_on(p.birth_date, p.start_date), "kon": p.kon, "kommun": p.kommun,
            "stadsdel": None, "utbildning": p.utbildning, "forsorjning_tid": p.forsorjning_tid,
            "answers": answers, "document_id": str(uuid.uuid4()), "pdf_sha256": document,
            "officer_id": None, "registered_at": now, "updated_at": now, "version": 1,
