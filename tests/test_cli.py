@@ -18,6 +18,7 @@ from sqlalchemy import select
 from formapp.cli import cli
 from formapp.demo import DEMO_FORBUND_NAME, DEMO_PASSWORD
 from formapp.extensions import db
+from formapp.protection.keyring import new_key_entry
 from formapp.records.models import Forbund, Role, User
 from formapp.records.passwords import verify_password
 
@@ -68,7 +69,8 @@ def test_the_make_run_steps_from_empty(cli_env: dict[str, str], tmp_path: Path) 
 
 
 def test_demo_is_refused_in_production(cli_env: dict[str, str]) -> None:
-    env = {**cli_env, "FORMAPP_ENV": "production", "FORMAPP_SECRET_KEY": "x" * 40}
+    env = {**cli_env, "FORMAPP_ENV": "production", "FORMAPP_SECRET_KEY": "x" * 40,
+           "FORMAPP_DATA_KEYS": new_key_entry(), "FORMAPP_LOOKUP_KEYS": new_key_entry()}
     result = run_formapp("demo", env=env)
     assert result.returncode != 0 and "never loaded in production" in result.stderr
 

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from formapp.clock import today
 from formapp.extensions import db
+from formapp.protection.lookup import personnummer_hashes
 from formapp.records.models import Consent, Person
 from formapp.records.registrations import register_participant
 from formapp.webclient import Browser
@@ -56,7 +57,8 @@ def take_consent(app: Flask, world: World, pnr: str = PNR_MAN) -> Consent:
     db.session.expire_all()
     digits = pnr.replace("-", "")
     return db.session.scalar(select(Consent).join(Person).where(
-        Person.personnummer == digits).order_by(Consent.signed_at.desc()))
+        Person.personnummer_hmac.in_(personnummer_hashes(digits)))
+        .order_by(Consent.signed_at.desc()))
 
 
 def register_one(app: Flask, world: World, pnr: str = PNR_KVINNA) -> int:
