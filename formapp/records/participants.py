@@ -56,7 +56,8 @@ def _year(column: InstrumentedAttribute, year: int) -> ColumnElement[bool]:
     return column.between(date(year, 1, 1), date(year, 12, 31))
 
 
-def _whole_personnummer(text: str) -> str | None:
+def whole_personnummer(text: str) -> str | None:
+    """The 12 digits when ``text`` is a valid personnummer (searched by its keyed hash)."""
     try:
         return parse_personnummer(text, today=today()).digits
     except PersonnummerError:
@@ -74,7 +75,7 @@ def search_query(insats: Insats, search: Search) -> Select:
     query = (select(Registration).join(Person, Registration.person_id == Person.id)
              .options(contains_eager(Registration.person))
              .where(Registration.insats_id == insats.id))
-    whole = _whole_personnummer(search.query.strip())
+    whole = whole_personnummer(search.query.strip())
     if whole:
         query = query.where(Person.personnummer_hmac.in_(personnummer_hashes(whole)))
     if search.start_year:
@@ -100,7 +101,7 @@ def _matches(registration: Registration, text: str) -> bool:
 def search_participants(insats: Insats, search: Search, limit: int = LIMIT) -> list[Registration]:
     text = " ".join(search.query.split())
     found = list(db.session.scalars(search_query(insats, search)).unique())
-    if text and not _whole_personnummer(text):
+    if text and not whole_personnummer(text):
         found = [r for r in found if _matches(r, text)]
     key = SORTS.get(search.sort, SORTS["personnummer"])
     found.sort(key=lambda r: r.id)  # ties keep the order of registration

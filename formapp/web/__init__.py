@@ -17,6 +17,7 @@ from formapp.records.access import can_view_reports, roles_on
 from formapp.records.accounts import ROLE_LABELS
 from formapp.records.models import Forbund, Role
 from formapp.web import (
+    audit,
     auth,
     consent,
     consent_texts,
@@ -40,7 +41,7 @@ from formapp.web.session import configure_session
 
 BLUEPRINTS = (auth.bp, home.bp, forbund.bp, insatser.bp, users.bp, consent.bp, language.bp,
               fonts.bp, consent_texts.bp, reports.bp, registration.bp, deregistration.bp,
-              participants.bp, counts.bp, people.bp)
+              participants.bp, counts.bp, people.bp, audit.bp)
 
 
 def register_web(app: Flask) -> None:

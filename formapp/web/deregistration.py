@@ -28,6 +28,7 @@ from formapp.web.paper_form import (
     switching_language,
 )
 from formapp.web.registration import registration_for_officer
+from formapp.web.view_audit import registration_viewed
 from formapp.webforms.registration import EraseForm
 
 bp = Blueprint("deregistration", __name__)
@@ -46,6 +47,9 @@ def new(registration_id: int) -> str | Response | tuple[str, int]:
         # Also what a second post of the same page meets once the first has ended it.
         flash(_o("Deltagaren är redan utregistrerad."), "info")
         return redirect(url_for("registration.show", registration_id=registration.id))
+    if request.method == "GET":
+        registration_viewed(registration, "deregistration.form_opened",
+                            "Öppnade utregistreringen (FK 9449)")
     definition = store.definition()
     form = PaperForm(definition, values={"namn": registration.name},
                      fixed={"personnummer": _pnr(registration)},
@@ -83,6 +87,9 @@ def correct(registration_id: int) -> str | Response | tuple[str, int]:
         flash(_o("Deltagaren är inte utregistrerad: det finns ingen utregistrering att rätta."),
               "info")
         return redirect(url_for("registration.show", registration_id=registration.id))
+    if request.method == "GET":
+        registration_viewed(registration, "deregistration.correction_opened",
+                            "Öppnade rättelse av utregistreringen (FK 9449)")
     definition = store.definition()
     form = PaperForm(definition, values=stored_answers(definition, registration.end_answers),
                      fixed={"personnummer": _pnr(registration)},
@@ -122,6 +129,7 @@ def pdf(registration_id: int) -> Response:
     registration = registration_for_officer(registration_id)
     if registration.end_pdf_sha256 is None:
         abort(404)
+    registration_viewed(registration, "deregistration.pdf", "Öppnade utregistreringens PDF")
     return pdf_response(registration.end_pdf_sha256, f"FK9449-{registration.end_document_id}.pdf")
 
 
@@ -138,6 +146,8 @@ def erase(registration_id: int) -> str | Response | tuple[str, int]:
     form = EraseForm()
     if request.method == "GET":
         form.once.data = once_token()
+        registration_viewed(registration, "registration.erasure_opened",
+                            "Visade vad Felregistrering tar bort")
     elif form.validate_on_submit():
         insats_id = registration.insats_id
         return store_once(

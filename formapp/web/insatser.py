@@ -26,6 +26,7 @@ from formapp.records.errors import RuleViolation
 from formapp.records.models import Grant, Insats, Role, User
 from formapp.records.organisations import InsatsInput, save_insats
 from formapp.web.guards import get_or_404, require, show_violation
+from formapp.web.view_audit import consents_listed
 from formapp.webforms.admin import AssignForm, ConfirmForm, InsatsForm
 
 bp = Blueprint("insatser", __name__, url_prefix="/insatser")
@@ -91,11 +92,14 @@ def show(insats_id: int) -> str:
     can_edit = can_edit_insatser(current_user, insats.forbund_id, day)
     assign_form = _assign_form(insats) if can_edit and not insats.is_volyminsats else None
     can_register = can_register_participants(current_user, insats, day)
+    consents = consents_for_insats(insats) if can_register else []
+    consents_listed(consents, insats_id=insats.id, forbund_id=insats.forbund_id,
+                    why="Insatsens samtycken")
     return render_template("insatser/show.html", insats=insats, vocab=vocab, can_edit=can_edit,
                            grants=deltagaransvariga(insats), assign_form=assign_form,
                            confirm=ConfirmForm(), today=day, can_register=can_register,
                            can_volume=can_register_volume(current_user, insats, day),
-                           consents=consents_for_insats(insats) if can_register else [])
+                           consents=consents)
 
 
 @bp.route("/<int:insats_id>/edit", methods=["GET", "POST"])

@@ -16,8 +16,10 @@ from formapp.records.participants import (
     Search,
     registration_years,
     search_participants,
+    whole_personnummer,
 )
 from formapp.web.guards import get_or_404, require
+from formapp.web.view_audit import participants_listed
 
 bp = Blueprint("participants", __name__)
 
@@ -43,6 +45,11 @@ def search(insats_id: int) -> str:
     require(can_register_participants(current_user, insats, today()))
     criteria = _search()
     found = search_participants(insats, criteria)
+    participants_listed(found, insats_id=insats.id, forbund_id=insats.forbund_id,
+                        personnummer=whole_personnummer(criteria.query),
+                        details={"text_query": bool(criteria.query.strip()),
+                                 "start_year": criteria.start_year,
+                                 "end_year": criteria.end_year, "status": criteria.status})
     return render_template("registration/search.html", insats=insats, search=criteria,
                            found=found, years=registration_years(insats), limit=LIMIT,
                            statuses=STATUSES, sorts=SORTS, kommun_name=_kommun_name)

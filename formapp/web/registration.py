@@ -32,6 +32,7 @@ from formapp.web.paper_form import (
     form_page,
     stored_answers,
 )
+from formapp.web.view_audit import consents_listed, record_view, registration_viewed
 from formapp.webforms.registration import GateForm
 
 bp = Blueprint("registration", __name__)
@@ -64,11 +65,19 @@ def gate(insats_id: int) -> str | Response | tuple[str, int]:
         except RuleViolation as violation:
             show_violation(form, violation)
         else:
+            record_view(action="registration.gate", subject=f"insats:{insats.id}",
+                        why="Sökte personnummer för inregistrering", forbund_id=insats.forbund_id,
+                        personnummer=outcome.personnummer.digits,
+                        details={"registered": outcome.registration is not None,
+                                 "consent": outcome.consent is not None})
             if outcome.consent is not None:
                 return redirect(url_for("registration.new", consent_id=outcome.consent.id))
     status = 422 if form.errors else 200
+    waiting = _waiting_consents(insats)
+    consents_listed(waiting, insats_id=insats.id, forbund_id=insats.forbund_id,
+                    why="Samtycken som väntar på inregistrering")
     return render_template("registration/gate.html", insats=insats, form=form, outcome=outcome,
-                           consents=_waiting_consents(insats)), status
+                           consents=waiting), status
 
 
 def _consent_for_officer(consent_id: str) -> Consent:
@@ -100,6 +109,10 @@ def new(consent_id: str) -> str | Response | tuple[str, int]:
         if existing is not None:
             return redirect(url_for("registration.show", registration_id=existing.id))
         return redirect(url_for("registration.gate", insats_id=consent.insats_id))
+    if request.method == "GET":
+        record_view(action="registration.form_opened", subject=f"consent:{consent.id}",
+                    why="Öppnade inregistreringen (FK 9448) med namn och personnummer",
+                    forbund_id=consent.forbund_id, personnummer=consent.person.personnummer)
     return form_page(form, lambda answers: url_for(
                          "registration.show", registration_id=store.register_participant(
                              consent, answers, officer=current_user, today=today()).id),
@@ -117,6 +130,7 @@ def new(consent_id: str) -> str | Response | tuple[str, int]:
 @login_required
 def show(registration_id: int) -> str:
     registration = registration_for_officer(registration_id)
+    registration_viewed(registration, "registration.viewed", "Visade registreringen")
     from_9449, reason_label = None, ""
     if registration.end_answers is not None:
         definition_9449 = deregistrations.definition()
@@ -138,6 +152,9 @@ def correct(registration_id: int) -> str | Response | tuple[str, int]:
     registration = registration_for_officer(registration_id)
     definition = store.definition()
     person = registration.person
+    if request.method == "GET":
+        registration_viewed(registration, "registration.correction_opened",
+                            "Öppnade rättelse av inregistreringen (FK 9448)")
     form = PaperForm(definition, values=stored_answers(definition, registration.answers),
                      fixed={"personnummer": f"{person.personnummer[:8]}-{person.personnummer[8:]}"},
                      context=store.form_context(registration.insats))
@@ -161,6 +178,7 @@ def _corrected(registration: Registration, answers: dict[str, object]) -> str:
 @login_required
 def pdf(registration_id: int) -> Response:
     registration = registration_for_officer(registration_id)
+    registration_viewed(registration, "registration.pdf", "Öppnade inregistreringens PDF")
     return pdf_response(registration.pdf_sha256, f"FK9448-{registration.document_id}.pdf")
 
 
@@ -171,5 +189,7 @@ def revision_pdf(registration_id: int, revision_id: int) -> Response:
     revision = next((r for r in registration.revisions if r.id == revision_id), None)
     if revision is None:
         abort(404)
+    registration_viewed(registration, "registration.revision_pdf",
+                        "Öppnade en tidigare blankett i historiken", revision_id=revision.id)
     return pdf_response(revision.previous_pdf_sha256,
                         f"FK{revision.form}-{revision.previous_document_id}.pdf")

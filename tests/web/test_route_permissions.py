@@ -100,6 +100,9 @@ TABLE: tuple[Row, ...] = (
         only(200, "deltagaransvarig")),
     Row("consent_texts.index", "GET", lambda w: f"/forbund/{w.forbund_a.id}/samtyckestexter",
         only(200, *FORBUND_ADMINS)),
+    # The audit search: every förbund for the system administrator, their own for the others.
+    Row("audit.search", "GET", lambda w: "/granskningslogg",
+        only(200, "system_admin", "samverkansadmin", "other_forbund_admin")),
     Row("people.search", "GET", lambda w: f"/forbund/{w.forbund_a.id}/personer",
         only(200, "samverkansadmin")),
     Row("people.show", "GET", lambda w: f"/personer/{w.person_id}",

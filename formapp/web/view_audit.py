@@ -1,0 +1,49 @@
+"""Every look at personal data goes into the audit trail: who (the logged-in user), when, what
+(action and subject) and why (what the page is for). Committed at once, so a view is logged
+even if rendering the page fails afterwards."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from flask_login import current_user
+
+from formapp.extensions import db
+from formapp.records.audit import log_event
+from formapp.records.models import Consent, Registration
+
+
+def record_view(*, action: str, subject: str, why: str, forbund_id: int | None,
+                personnummer: str | None = None,
+                details: Mapping[str, Any] | None = None) -> None:
+    log_event(actor=current_user, action=action, subject=subject, why=why,
+              forbund_id=forbund_id, personnummer=personnummer, details=details)
+    db.session.commit()
+
+
+def registration_viewed(registration: Registration, action: str, why: str,
+                        **details: Any) -> None:
+    record_view(action=action, subject=f"registration:{registration.id}", why=why,
+                forbund_id=registration.forbund_id,
+                personnummer=registration.person.personnummer,
+                details={"insats_id": registration.insats_id, **details})
+
+
+def consents_listed(consents: Iterable[Consent], *, insats_id: int, forbund_id: int,
+                    why: str) -> None:
+    """A list of consents with names (and personnummer) shown: which ones, not the names."""
+    ids = [c.id for c in consents]
+    if ids:
+        record_view(action="consents.listed", subject=f"insats:{insats_id}", why=why,
+                    forbund_id=forbund_id, details={"consent_ids": ids})
+
+
+def participants_listed(registrations: Iterable[Registration], *, insats_id: int,
+                        forbund_id: int, personnummer: str | None,
+                        details: Mapping[str, Any]) -> None:
+    """Sök deltagare's result: which participations were shown, and what was asked (a whole
+    personnummer goes in as the person's key, never as text)."""
+    record_view(action="participants.searched", subject=f"insats:{insats_id}",
+                why="Sök deltagare", forbund_id=forbund_id, personnummer=personnummer,
+                details={**details, "registration_ids": [r.id for r in registrations]})
