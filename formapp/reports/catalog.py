@@ -105,13 +105,13 @@ def age_report(filters: Filters, threshold: int) -> tuple[list[Table], int]:
 
 def background_report(filters: Filters, threshold: int) -> tuple[list[Table], int]:
     during = _lo("Deltagare som deltagit någon gång under perioden.")
+    both = queries.by_kon(filters, Registration.utbildning, Registration.forsorjning_tid)
     education = _kon_grid(
         "utbildning", _lo("Högsta slutförda utbildning"), choices("9448", "utbildning"),
-        queries.by_kon(filters, Registration.utbildning), note=during)
+        queries.marginal(both, 0), note=during)
     support_time = _kon_grid(
         "forsorjning_tid", _lo("Tid i offentlig försörjning före insatsen"),
-        choices("9448", "forsorjning_tid"),
-        queries.by_kon(filters, Registration.forsorjning_tid), note=during)
+        choices("9448", "forsorjning_tid"), queries.marginal(both, 1), note=during)
     return _built([education, support_time, _support_grid(filters)], threshold)
 
 
@@ -268,8 +268,8 @@ def _priority_years(filters: Filters) -> list[int]:
 def priority_report(filters: Filters, threshold: int) -> tuple[list[Table], int]:
     kinds = {"aktivitetsersattning": _lo("aktivitetsersättning"),
              "sjukpenning": _lo("sjukpenning/rehabiliteringspenning")}
-    raw = queries.priority_support(filters, kinds)
     years = _priority_years(filters)
+    raw = queries.priority_support(filters, kinds, years)
     grids = []
     for kind, kind_label in kinds.items():
         for mode, title in (

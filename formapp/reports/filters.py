@@ -6,10 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, and_, or_
+from sqlalchemy import ColumnElement, and_, or_, true
 
 from formapp.domain.insatser import PRIORITY_GROUPS
-from formapp.records.models import Insats, Person, Registration
+from formapp.records.models import Insats, Registration
 
 KONS = ("kvinna", "man")
 PRIORITY_CODES = tuple(choice.code for choice in PRIORITY_GROUPS)
@@ -48,12 +48,12 @@ def insats_conditions(filters: Filters) -> list[ColumnElement[bool]]:
 
 
 def registration_conditions(filters: Filters) -> list[ColumnElement[bool]]:
-    """On ``Registration`` joined to ``Person`` and ``Insats``: everything but the year."""
+    """On ``Registration`` (joined to ``Insats`` for a priority group): all but the year."""
     conditions = [Registration.forbund_id == filters.forbund_id]
     if filters.insats_id is not None:
         conditions.append(Registration.insats_id == filters.insats_id)
     if filters.kon is not None:
-        conditions.append(Person.kon == filters.kon)
+        conditions.append(Registration.kon == filters.kon)
     if filters.priority is not None:
         conditions.append(getattr(Insats, filters.priority).is_(True))
     return conditions
@@ -61,13 +61,28 @@ def registration_conditions(filters: Filters) -> list[ColumnElement[bool]]:
 
 # Date ranges, not EXTRACT(): portable, and they can use an index on the dates.
 
+def active_between(first: date, last: date) -> ColumnElement[bool]:
+    """Participating at some time from ``first`` to ``last``."""
+    return and_(Registration.start_date <= last,
+                or_(Registration.end_date.is_(None), Registration.end_date >= first))
+
+
 def active_in(year: int | None) -> ColumnElement[bool]:
     """Participating at some time during ``year`` (every registration when None)."""
     if year is None:
         return Registration.id.is_not(None)
+    return active_between(*year_range(year))
+
+
+def active_parts(year: int | None) -> tuple[ColumnElement[bool], ...]:
+    """``active_in`` as disjoint conditions to count apart and add up: those ended on or after
+    the year's first day, and those still open. Each is one range of the report index
+    (förbund, end date); their OR would be read as a scan of the förbund's whole index."""
+    if year is None:
+        return (true(),)
     first, last = year_range(year)
-    return and_(Registration.start_date <= last,
-                or_(Registration.end_date.is_(None), Registration.end_date >= first))
+    return (and_(Registration.end_date >= first, Registration.start_date <= last),
+            and_(Registration.end_date.is_(None), Registration.start_date <= last))
 
 
 def started_in(year: int | None) -> ColumnElement[bool]:

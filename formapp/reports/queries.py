@@ -2,6 +2,9 @@
 300,000 participations moves a few hundred aggregate rows into Python, never the participations.
 
 Each function returns plain dicts keyed by the grouping values. Conditions: ``filters``.
+Everything a query reads from ``registration`` is in its covering index
+(``ix_registration_report``): kön is the registration's own copy, no join to ``person``, and
+the wide rows (the answers) are never read.
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import (
     ColumnElement,
@@ -26,19 +30,20 @@ from formapp.extensions import db
 from formapp.records.models import (
     AnonymousCount,
     Insats,
-    Person,
     Registration,
     RegistrationSupport,
     VolumeCount,
 )
 from formapp.reports.filters import (
     Filters,
-    active_in,
+    active_between,
+    active_parts,
     ended_in,
     insats_conditions,
     insats_runs_in,
     registration_conditions,
     started_in,
+    year_range,
 )
 
 AGE_GROUPS = ("under_30", "30_44", "45_59", "60_plus")
@@ -64,9 +69,8 @@ def young() -> ColumnElement[bool]:
 
 
 def _base(filters: Filters, *columns: object) -> Select:
-    query = (select(*columns).select_from(Registration)
-             .join(Person, Registration.person_id == Person.id)
-             .where(*registration_conditions(filters)))
+    query = select(*columns).select_from(Registration).where(
+        *registration_conditions(filters))
     if filters.priority is not None:
         query = query.join(Insats, Registration.insats_id == Insats.id)
     return query
@@ -77,21 +81,44 @@ def _count(condition: ColumnElement[bool]) -> ColumnElement[int]:
 
 
 def _pairs(query: Select) -> dict[tuple, int]:
-    return {tuple(row[:-1]): int(row[-1]) for row in db.session.execute(query)}
+    return _summed([query])
+
+
+def _summed(queries: Iterable[Select]) -> dict[tuple, int]:
+    """Grouping values -> the last column, added up over ``queries`` (disjoint parts)."""
+    result: dict[tuple, int] = defaultdict(int)
+    for query in queries:
+        for row in db.session.execute(query):
+            result[tuple(row[:-1])] += int(row[-1] or 0)
+    return dict(result)
+
+
+def _during(filters: Filters, query: Select) -> list[Select]:
+    """``query`` once per part of the year (``active_parts``): add the results up."""
+    return [query.where(part) for part in active_parts(filters.year)]
 
 
 def end_reasons_by_kon(filters: Filters) -> dict[tuple[str, str], int]:
     """(end reason, kön) -> participations ended in the year."""
-    query = _base(filters, Registration.end_reason, Person.kon, func.count()).where(
-        ended_in(filters.year)).group_by(Registration.end_reason, Person.kon)
+    query = _base(filters, Registration.end_reason, Registration.kon, func.count()).where(
+        ended_in(filters.year)).group_by(Registration.end_reason, Registration.kon)
     return _pairs(query)  # type: ignore[return-value]
 
 
-def by_kon(filters: Filters, group: ColumnElement[str]) -> dict[tuple[str, str], int]:
-    """(group value, kön) -> participations during the year (participants of the year)."""
-    query = _base(filters, group, Person.kon, func.count()).where(
-        active_in(filters.year)).group_by(group, Person.kon)
-    return _pairs(query)  # type: ignore[return-value]
+def by_kon(filters: Filters, *groups: ColumnElement[str]) -> dict[tuple[str, ...], int]:
+    """(group values…, kön) -> participations during the year (participants of the year).
+    Several groups in one pass; ``marginal`` gives each one's counts."""
+    query = _base(filters, *groups, Registration.kon, func.count()).group_by(
+        *groups, Registration.kon)
+    return _summed(_during(filters, query))
+
+
+def marginal(counts: dict[tuple[str, ...], int], index: int) -> dict[tuple[str, str], int]:
+    """(value of group ``index``, kön) -> count, from ``by_kon`` over several groups."""
+    result: dict[tuple[str, str], int] = defaultdict(int)
+    for key, count in counts.items():
+        result[(key[index], key[-1])] += count
+    return dict(result)
 
 
 @dataclass(frozen=True)
@@ -156,8 +183,8 @@ OUTCOME_MEASURES = tuple(_outcome_columns())
 def outcomes(filters: Filters) -> dict[tuple[str, bool], dict[str, int]]:
     """(kön, under 30) -> every outcome measure, for participations ended in the year."""
     columns = _outcome_columns()
-    query = _base(filters, Person.kon, young(), *columns.values()).where(
-        ended_in(filters.year)).group_by(Person.kon, young())
+    query = _base(filters, Registration.kon, young(), *columns.values()).where(
+        ended_in(filters.year)).group_by(Registration.kon, young())
     result: dict[tuple[str, bool], dict[str, int]] = {}
     for row in db.session.execute(query):
         result[(row[0], bool(row[1]))] = {name: int(value or 0)
@@ -183,11 +210,16 @@ def insats_counts(filters: Filters) -> list[InsatsCounts]:
     if not ids:
         return []
     plain = Filters(filters.forbund_id, filters.year, None, filters.kon, None)
-    in_ids = Registration.insats_id.in_(ids)
-    personal = _pairs(_base(plain, Registration.insats_id, func.count()).where(
-        in_ids, active_in(filters.year)).group_by(Registration.insats_id))
-    started = _pairs(_base(plain, Registration.insats_id, Person.kon, func.count()).where(
-        in_ids, started_in(filters.year)).group_by(Registration.insats_id, Person.kon))
+    # One pass for both: those started in the year took part in it too.
+    query = _base(plain, Registration.insats_id, Registration.kon, func.count(),
+                  _count(started_in(filters.year))).where(
+        Registration.insats_id.in_(ids)).group_by(Registration.insats_id, Registration.kon)
+    personal: dict[int, int] = defaultdict(int)
+    started: dict[tuple[int, str], int] = defaultdict(int)
+    for part in _during(filters, query):
+        for insats_id, kon, during, new in db.session.execute(part):
+            personal[insats_id] += int(during)
+            started[(insats_id, kon)] += int(new or 0)
     anonymous_query = select(AnonymousCount.insats_id, AnonymousCount.kon,
                              func.sum(AnonymousCount.count)).where(
         AnonymousCount.insats_id.in_(ids)).group_by(AnonymousCount.insats_id, AnonymousCount.kon)
@@ -203,24 +235,26 @@ def insats_counts(filters: Filters) -> list[InsatsCounts]:
     # Volume counts have no kön: with a kön filter they cannot be counted.
     volume = {} if filters.kon is not None else _pairs(volume_query)
     return [InsatsCounts(
-        insats=insats, personal=personal.get((insats.id,), 0),
+        insats=insats, personal=personal.get(insats.id, 0),
         personal_by_kon={kon: started.get((insats.id, kon), 0) for kon in ("kvinna", "man")},
         anonymous_by_kon={kon: anonymous.get((insats.id, kon), 0) for kon in ("kvinna", "man")},
         volume=volume.get((insats.id,), 0)) for insats in insatser]
 
 
-def priority_support(filters: Filters, kinds: Iterable[str]
+def priority_support(filters: Filters, kinds: Iterable[str], years: list[int]
                      ) -> dict[tuple[str, str, int, int | None], int]:
     """(support kind at start, kön, start year, end year or None) -> participations: enough to
     count, per year, those ongoing and those newly registered (seeds/004 Tabell 1–4)."""
     start_year = extract("year", Registration.start_date)
     end_year = extract("year", Registration.end_date)
-    query = _base(filters, RegistrationSupport.kind, Person.kon, start_year, end_year,
+    query = _base(filters, RegistrationSupport.kind, Registration.kon, start_year, end_year,
                   func.count()).join(
         RegistrationSupport, and_(RegistrationSupport.registration_id == Registration.id,
                                   RegistrationSupport.measurement == "fore")).where(
         RegistrationSupport.kind.in_(tuple(kinds))).group_by(
-        RegistrationSupport.kind, Person.kon, start_year, end_year)
+        RegistrationSupport.kind, Registration.kon, start_year, end_year)
+    if years:  # only those taking part in one of the years shown
+        query = query.where(active_between(date(min(years), 1, 1), year_range(max(years))[1]))
     result: dict[tuple[str, str, int, int | None], int] = defaultdict(int)
     for kind, kon, first, last, count in db.session.execute(query):
         result[(kind, kon, int(first), None if last is None else int(last))] += int(count)
