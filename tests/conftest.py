@@ -66,6 +66,9 @@ def make_app(database_url: str, data_dir: Path, **overrides: object) -> Flask:
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SECRET_KEY": "test-secret-" + uuid.uuid4().hex,
         "FORMAPP_WEBFONT_DIR": str(WEBFONT_DIR),
+        # Each test has keys of its own: a check value another test left in the shared
+        # PostgreSQL schema must not stop the start (tests/protection turn it on).
+        "FORMAPP_CHECK_KEYS_AT_START": False,
         **overrides,
     })
 
