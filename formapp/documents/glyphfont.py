@@ -17,6 +17,7 @@ from reportlab.pdfbase.ttfonts import SUBSETN, TTFont
 
 _PRIVATE_START = 0xF0000  # Supplementary Private Use Area-A: no Noto cmap uses it
 _PRIVATE_END = 0xFFFFD
+_SUBSET_CACHE_MAX = 256  # font files per font kept (a few KB to 40 KB each)
 
 
 class GlyphTTFont(TTFont):
@@ -30,6 +31,20 @@ class GlyphTTFont(TTFont):
         self._text_of: dict[int, str] = {}
         self._next_private = _PRIVATE_START
         self._lock = threading.Lock()
+        # The same subset (the same consent text) makes the same font file: built once.
+        self._subset_files: dict[tuple[int, ...], bytes] = {}
+        make_subset = self.face.makeSubset
+
+        def cached_subset(subset: list[int]) -> bytes:
+            key = tuple(subset)
+            data = self._subset_files.get(key)
+            if data is None:
+                if len(self._subset_files) >= _SUBSET_CACHE_MAX:
+                    self._subset_files.clear()
+                data = self._subset_files[key] = make_subset(subset)
+            return data
+
+        self.face.makeSubset = cached_subset
 
     def code_for(self, gid: int, text: str) -> int:
         """The character code that draws glyph ``gid`` and extracts as ``text``."""

@@ -10,6 +10,12 @@ harakat) is shown as one text glyph that carries the whole cluster's text, its o
 extractors, and an ActualText span comes out reversed in right-to-left lines (poppler); this
 way the cluster extracts whole, in logical order, on the line's baseline.
 Positions are HarfBuzz's: the PDF's own advance is corrected with TJ adjustments.
+
+The consent texts are the same for every consent of a version, and so is what draws them: a
+block's operators are kept per (block, position), with the font codes they used. Drawn again
+in a new document, the block first asks its fonts for the same glyphs in the same order (which
+puts them into that document's subsets, as drawing would); only when every code comes out as
+before are the kept operators used, otherwise the block is drawn afresh.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from functools import lru_cache
 
 from reportlab.pdfgen.canvas import Canvas
 
+from formapp.documents.glyphfont import GlyphTTFont
 from formapp.documents.outlines import draw_marks
 from formapp.documents.shaping import ShapedRun
 from formapp.documents.textlayout import TextBlock
@@ -57,29 +64,90 @@ def glyph_units(run: ShapedRun, text: str) -> tuple[GlyphUnit, ...]:
     return tuple(units)
 
 
+GlyphKey = tuple[str, int, str]  # (font name, glyph id, text)
+Code = tuple[str, str, float]  # (font resource, hex code, advance in text space)
+
+
+@dataclass(frozen=True, slots=True)
+class _Drawn:
+    """What drawing a block produced, and the font codes it depended on."""
+
+    block: TextBlock  # held, so the id in the cache key is never reused by another block
+    fonts: tuple[GlyphTTFont, ...]  # per glyph key
+    keys: tuple[GlyphKey, ...]  # first-use order
+    codes: tuple[Code, ...]
+    code: str  # the operators, "" when the block draws nothing
+    marks: tuple[tuple[ShapedRun, int, float, float], ...]
+
+
+_DRAWN: dict[tuple[int, float, float], _Drawn] = {}
+_DRAWN_MAX = 4096
+
+
 def draw_block(canvas: Canvas, block: TextBlock, x: float, y_top: float) -> float:
     """Draw ``block`` with its top-left corner at (x, y_top); returns the y below its last line."""
+    key = (id(block), x, y_top)
+    drawn = _DRAWN.get(key)
+    if drawn is None or drawn.block is not block or not _same_codes(canvas, drawn):
+        drawn = _draw(canvas, block, x, y_top)
+        if len(_DRAWN) >= _DRAWN_MAX:
+            _DRAWN.clear()
+        _DRAWN[key] = drawn
+    if drawn.code:
+        canvas._code.append(drawn.code)
+    if drawn.marks:
+        draw_marks(canvas, list(drawn.marks), block.size)
+    return y_top - block.height
+
+
+def _same_codes(canvas: Canvas, drawn: _Drawn) -> bool:
+    """Put the block's glyphs into this document's subsets in the order drawing would, and
+    say whether each gets the code it had when the block was drawn."""
+    codes = _document_codes(canvas)
+    for font, key, expected in zip(drawn.fonts, drawn.keys, drawn.codes, strict=True):
+        if _code(codes, font, canvas._doc, key) != expected:
+            return False
+    return True
+
+
+def _draw(canvas: Canvas, block: TextBlock, x: float, y_top: float) -> _Drawn:
     ops: list[str] = ["BT"]
     marks: list[tuple[ShapedRun, int, float, float]] = []
+    used: dict[GlyphKey, tuple[GlyphTTFont, Code]] = {}
     baseline = y_top - block.ascent
     for line in block.lines:
         for placed in line.runs:
-            _TextWriter(ops, marks, canvas, placed.run, block.size).write(
+            _TextWriter(ops, marks, canvas, placed.run, block.size, used).write(
                 block.text, x + line.offset + placed.x, baseline)
         baseline -= block.leading
     ops.append("ET")
-    if len(ops) > 2:
-        canvas._code.append(" ".join(ops))
-    if marks:
-        draw_marks(canvas, marks, block.size)
-    return y_top - block.height
+    return _Drawn(block, tuple(f for f, _ in used.values()), tuple(used),
+                  tuple(c for _, c in used.values()), " ".join(ops) if len(ops) > 2 else "",
+                  tuple(marks))
+
+
+def _document_codes(canvas: Canvas) -> dict[GlyphKey, Code]:
+    """Per document: glyph -> the code that draws it there."""
+    return canvas.__dict__.setdefault("_formapp_glyph_codes", {})
+
+
+def _code(codes: dict[GlyphKey, Code], font: GlyphTTFont, doc: object, key: GlyphKey) -> Code:
+    found = codes.get(key)
+    if found is None:
+        code = font.code_for(key[1], key[2])
+        ((subset, data),) = font.splitString(chr(code), doc)
+        resource = font.getSubsetInternalName(subset, doc)
+        found = (resource, data.hex(), font.width_of_code(code) / 1000)
+        codes[key] = found
+    return found
 
 
 class _TextWriter:
     """Writes one run's glyphs as PDF text operators into ``ops``."""
 
     def __init__(self, ops: list[str], marks: list[tuple[ShapedRun, int, float, float]],
-                 canvas: Canvas, run: ShapedRun, size: float) -> None:
+                 canvas: Canvas, run: ShapedRun, size: float,
+                 used: dict[GlyphKey, tuple[GlyphTTFont, Code]]) -> None:
         self.ops = ops
         self.marks = marks
         self.doc = canvas._doc
@@ -87,9 +155,8 @@ class _TextWriter:
         self.font = run.font.rl_font
         self.size = size
         self.k = size / run.font.units_per_em
-        # Per document: (font, gid, text) -> (font resource, hex code, advance in text space).
-        self.codes: dict[tuple[str, int, str], tuple[str, str, float]] = (
-            canvas.__dict__.setdefault("_formapp_glyph_codes", {}))
+        self.codes = _document_codes(canvas)
+        self.used = used  # the block's glyphs, in first-use order
         self.resource: str | None = None
         self.position: tuple[float, float] | None = None  # the PDF's text position now
         self.pending: list[str] = []  # TJ array items
@@ -116,15 +183,11 @@ class _TextWriter:
                 pen += glyph.x_advance * self.k
         self._flush()
 
-    def _lookup(self, gid: int, text: str) -> tuple[str, str, float]:
+    def _lookup(self, gid: int, text: str) -> Code:
         key = (self.font.fontName, gid, text)
-        found = self.codes.get(key)
-        if found is None:
-            code = self.font.code_for(gid, text)
-            ((subset, data),) = self.font.splitString(chr(code), self.doc)
-            resource = self.font.getSubsetInternalName(subset, self.doc)
-            found = (resource, data.hex(), self.font.width_of_code(code) / 1000)
-            self.codes[key] = found
+        found = _code(self.codes, self.font, self.doc, key)
+        if key not in self.used:
+            self.used[key] = (self.font, found)
         return found
 
     def _glyph(self, gid: int, text: str, gx: float, gy: float) -> None:
