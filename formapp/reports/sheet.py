@@ -17,13 +17,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
-from typing import Literal
-
-from sqlalchemy import Row
+from operator import itemgetter
+from typing import Any, Literal
 
 from formapp.definitions import OptionList, load_form
 from formapp.domain import kommuner
-from formapp.records.models import Registration
 
 Kind = Literal["text", "date", "int"]
 YES_NO = {"ja": "Ja", "nej": "Nej"}
@@ -102,18 +100,27 @@ def _label(field: str, code: str | None) -> str:
     return _labels(field).get(code, code)
 
 
-def occupation(registration: Registration | Row, suffix: str) -> str:
+def occupation(registration: Mapping[str, Any], suffix: str) -> str:
     """Sysselsättning in words, e.g. "Arbete 50 % (subventionerat arbete); Studier 25 %"."""
-    works = getattr(registration, f"arbetar{suffix}")
+    return _occupation(*_OCCUPATION[suffix](registration))
+
+
+_OCCUPATION = {suffix: itemgetter(*(f"{name}{suffix}" for name in (
+    "arbetar", "arbete_typ", "arbete_procent", "studerar", "studie_procent",
+    "aktivt_arbetssokande"))) for suffix in ("_fore", "_efter")}
+
+
+@cache  # a few dozen combinations over any number of rows (the export's hot path)
+def _occupation(works: bool | None, kind: str | None, extent: int | None, studies: bool | None,
+                study_extent: int | None, seeking: bool | None) -> str:
     if works is None:
         return "Ingen mätning"
     parts = []
     if works:
-        kind = _label("arbete_typ_fore", getattr(registration, f"arbete_typ{suffix}"))
-        parts.append(f"Arbete {getattr(registration, f'arbete_procent{suffix}')} % ({kind})")
-    if getattr(registration, f"studerar{suffix}"):
-        parts.append(f"Studier {getattr(registration, f'studie_procent{suffix}')} %")
-    if getattr(registration, f"aktivt_arbetssokande{suffix}"):
+        parts.append(f"Arbete {extent} % ({_label('arbete_typ_fore', kind)})")
+    if studies:
+        parts.append(f"Studier {study_extent} %")
+    if seeking:
         parts.append("Aktivt arbetssökande")
     return SUPPORT_SEPARATOR.join(parts) or "Varken arbete eller studier"
 
@@ -122,40 +129,42 @@ def _yes_no(value: bool | None) -> str:
     return "" if value is None else ("Ja" if value else "Nej")
 
 
-def row_values(registration: Registration | Row, personnummer: str, kon: str, insats_name: str,
-               supports: Mapping[str, list[str]], *, identity: bool, full: bool) -> list[object]:
-    """One registration (or a row with its columns) as the sheet's row (``supports``:
-    measurement -> kinds chosen)."""
+def row_values(r: Mapping[str, Any], supports: Mapping[str, list[str]], *, identity: bool,
+               full: bool) -> list[object]:
+    """A registration's columns by name (with ``insats_name``, and ``personnummer`` and
+    ``name`` for ``identity``) as the sheet's row (``supports``: measurement -> kinds)."""
     values: list[object] = []
     if identity:
-        values += [f"{personnummer[:8]}-{personnummer[8:]}", registration.name]
-    reason = registration.end_reason
+        personnummer = r["personnummer"]
+        values += [f"{personnummer[:8]}-{personnummer[8:]}", r["name"]]
+    reason, kommun, age = r["end_reason"], r["kommun"], r["age_at_start"]
     values += [
-        insats_name, KON.get(kon, kon), registration.kommun,
-        _kommun_name(registration.kommun), registration.age_at_start,
-        "Ja" if registration.age_at_start < 30 else "Nej", registration.start_date,
-        registration.end_date, _label("forsorjning_tid", registration.forsorjning_tid),
-        occupation(registration, "_fore"),
-        occupation(registration, "_efter") if registration.end_date else "",
-        f"{reason} {_label('avslutningsanledning', reason)}" if reason else ""]
+        r["insats_name"], KON.get(r["kon"], r["kon"]), kommun, _kommun_name(kommun), age,
+        "Ja" if age < 30 else "Nej", r["start_date"], r["end_date"],
+        _label("forsorjning_tid", r["forsorjning_tid"]), occupation(r, "_fore"),
+        occupation(r, "_efter") if r["end_date"] else "", _reason(reason)]
     if full:
-        values += [registration.stadsdel or "", _label("utbildning", registration.utbildning)]
+        values += [r["stadsdel"] or "", _label("utbildning", r["utbildning"])]
         for measurement, suffix in (("fore", "_fore"), ("efter", "_efter")):
-            kinds = supports.get(measurement, [])
-            values.append(SUPPORT_SEPARATOR.join(
-                _label("forsorjning_fore", kind) for kind in _in_form_order(kinds)))
-            values += [_yes_no(getattr(registration, f"aktivt_arbetssokande{suffix}")),
-                       _yes_no(getattr(registration, f"arbetar{suffix}")),
-                       getattr(registration, f"arbete_procent{suffix}"),
-                       _label("arbete_typ_fore", getattr(registration, f"arbete_typ{suffix}")),
-                       _yes_no(getattr(registration, f"studerar{suffix}")),
-                       getattr(registration, f"studie_procent{suffix}")]
+            values.append(_supports_text(tuple(supports.get(measurement, ()))))
+            values += [_yes_no(r[f"aktivt_arbetssokande{suffix}"]),
+                       _yes_no(r[f"arbetar{suffix}"]), r[f"arbete_procent{suffix}"],
+                       _label("arbete_typ_fore", r[f"arbete_typ{suffix}"]),
+                       _yes_no(r[f"studerar{suffix}"]), r[f"studie_procent{suffix}"]]
     return values
 
 
-def _in_form_order(kinds: list[str]) -> list[str]:
+@cache
+def _reason(code: str | None) -> str:
+    return f"{code} {_label('avslutningsanledning', code)}" if code else ""
+
+
+@cache
+def _supports_text(kinds: tuple[str, ...]) -> str:
+    """The kinds chosen, in words and in the form's order."""
     order = _support_order()
-    return sorted(kinds, key=lambda k: order.get(k, len(order)))
+    return SUPPORT_SEPARATOR.join(_label("forsorjning_fore", kind) for kind in sorted(
+        kinds, key=lambda k: order.get(k, len(order))))
 
 
 @cache
