@@ -21,7 +21,6 @@ from formapp.evidence import evidence
 from formapp.extensions import db
 from formapp.i18n import _o, participant_page, registry, set_participant_locale
 from formapp.records.access import can_register_participants
-from formapp.records.audit import log_event
 from formapp.records.consent_texts import available_locales, current_text, text_version
 from formapp.records.consents import (
     discard_draft,
@@ -37,6 +36,7 @@ from formapp.records.signatures import parse_signature
 from formapp.web.downloads import pdf_response
 from formapp.web.guards import get_or_404, require, show_violation
 from formapp.web.handover import end_handover, handover_state, mark_signed, start_handover
+from formapp.web.view_audit import consent_viewed
 from formapp.webforms.consent import ConsentStartForm, HandBackForm, SignForm, WithdrawForm
 
 bp = Blueprint("consent", __name__)
@@ -162,7 +162,7 @@ def _viewable_consent(consent_id: str) -> Consent:
 @login_required
 def receipt(consent_id: str) -> str:
     consent = _viewable_consent(consent_id)
-    record_view(consent, "consent.viewed", "Visade samtycket")
+    consent_viewed(consent, "consent.viewed", "Visade samtycket")
     return _render_receipt(consent, WithdrawForm())
 
 
@@ -182,15 +182,8 @@ def _render_receipt(consent: Consent, withdraw_form: WithdrawForm) -> str:
 @login_required
 def pdf(consent_id: str) -> Response:
     consent = _viewable_consent(consent_id)
-    record_view(consent, "consent.pdf", "Öppnade samtyckets PDF")
+    consent_viewed(consent, "consent.pdf", "Öppnade samtyckets PDF")
     return pdf_response(consent.pdf_sha256, f"FK9443-samtycke-{consent.id}.pdf")
-
-
-def record_view(consent: Consent, action: str, why: str) -> None:
-    """Every look at a person's consent is in the audit trail."""
-    log_event(actor=current_user, action=action, subject=f"consent:{consent.id}", why=why,
-              forbund_id=consent.forbund_id, personnummer=consent.person.personnummer)
-    db.session.commit()
 
 
 @bp.route("/samtycken/<consent_id>/aterkalla", methods=["POST"])
@@ -216,6 +209,6 @@ def withdrawal_pdf(consent_id: str) -> Response:
     consent = _viewable_consent(consent_id)
     if consent.withdrawal_pdf_sha256 is None:
         abort(404)
-    record_view(consent, "consent.withdrawal_pdf", "Öppnade kvittot på återkallelsen")
+    consent_viewed(consent, "consent.withdrawal_pdf", "Öppnade kvittot på återkallelsen")
     return pdf_response(consent.withdrawal_pdf_sha256,
                          f"FK9443-aterkallelse-{consent.id}.pdf")

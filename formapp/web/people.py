@@ -12,13 +12,13 @@ from formapp.clock import today
 from formapp.extensions import db
 from formapp.i18n import _o
 from formapp.records.access import can_manage_users
-from formapp.records.audit import log_event
 from formapp.records.consents import withdraw_consent
 from formapp.records.errors import RuleViolation
 from formapp.records.models import Consent, Forbund, Person
 from formapp.records.subject_access import collect, find_person_by_personnummer, registerutdrag
 from formapp.web.downloads import pdf_response
 from formapp.web.guards import get_or_404, require, show_violation
+from formapp.web.view_audit import consent_viewed, record_view
 from formapp.webforms.people import ExtractForm, PersonSearchForm, PersonWithdrawForm
 
 bp = Blueprint("people", __name__)
@@ -60,10 +60,9 @@ def _person(person_id: int) -> Person:
 @login_required
 def show(person_id: int) -> str:
     person = _person(person_id)
-    log_event(actor=current_user, action="person.viewed", subject=f"person:{person.id}",
-              why="Visade personens uppgifter (administratör)", forbund_id=person.forbund_id,
-              personnummer=person.personnummer)
-    db.session.commit()
+    record_view(action="person.viewed", subject=f"person:{person.id}",
+                why="Visade personens uppgifter (administratör)", forbund_id=person.forbund_id,
+                personnummer=person.personnummer)
     consents = db.session.scalars(select(Consent).where(Consent.person_id == person.id)
                                   .order_by(Consent.signed_at.desc())).all()
     return render_template("people/show.html", person=person, data=collect(person),
@@ -123,8 +122,5 @@ def consent_pdf(person_id: int, consent_id: str) -> Response:
     consent = db.session.get(Consent, consent_id)
     if consent is None or consent.person_id != person.id:
         abort(404)
-    log_event(actor=current_user, action="consent.pdf", subject=f"consent:{consent.id}",
-              why="Öppnade samtyckets PDF (administratör)", forbund_id=person.forbund_id,
-              personnummer=person.personnummer)
-    db.session.commit()
+    consent_viewed(consent, "consent.pdf", "Öppnade samtyckets PDF (administratör)")
     return pdf_response(consent.pdf_sha256, f"FK9443-samtycke-{consent.id}.pdf")

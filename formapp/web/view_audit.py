@@ -30,6 +30,11 @@ def registration_viewed(registration: Registration, action: str, why: str,
                 details={"insats_id": registration.insats_id, **details})
 
 
+def consent_viewed(consent: Consent, action: str, why: str) -> None:
+    record_view(action=action, subject=f"consent:{consent.id}", why=why,
+                forbund_id=consent.forbund_id, personnummer=consent.person.personnummer)
+
+
 def consents_listed(consents: Iterable[Consent], *, insats_id: int, forbund_id: int,
                     why: str) -> None:
     """A list of consents with names (and personnummer) shown: which ones, not the names."""
