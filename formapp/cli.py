@@ -18,6 +18,7 @@ from formapp.backup import BackupError, backup, restore
 from formapp.bench.load import MAX_SECONDS, run_load
 from formapp.bench.run import FULL, QUICK, run_bench
 from formapp.clock import today
+from formapp.config import ConfigError
 from formapp.demo import DEMO_PASSWORD, DEMO_USERS, load_demo
 from formapp.documents.consent_pdf import render_consent_pdf
 from formapp.documents.errors import DocumentError
@@ -265,4 +266,7 @@ def bench_load_command(seconds: float, users: int, workers: int, database_url: s
 
 
 def main() -> None:
-    cli(prog_name="formapp")
+    try:
+        cli(prog_name="formapp")
+    except ConfigError as exc:  # a missing or wrong setting: its message, not a traceback
+        sys.exit(f"formapp: {exc}")

@@ -4,7 +4,10 @@ which key."""
 
 from __future__ import annotations
 
+import os
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -23,6 +26,8 @@ from formapp.records.models import Person
 from tests.conftest import make_app
 from tests.web.registration_helpers import PNR_MAN, take_consent
 from tests.world import build_world
+
+FORMAPP = str(Path(sys.executable).with_name("formapp"))
 
 
 @pytest.mark.parametrize(("data", "message"), [
@@ -98,3 +103,14 @@ def test_a_wrong_or_missing_key_stops_the_start(tmp_path: Path) -> None:
     with app.app_context():
         assert db.session.scalars(db.select(Person)).one().name == "Testperson Exempelsson"
         db.engine.dispose()
+
+
+def test_the_command_says_which_key_is_missing_without_a_traceback(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FORMAPP_")}
+    env.update(FORMAPP_ENV="production", FORMAPP_SECRET_KEY="s" * 40,
+               FORMAPP_DATA_DIR=str(tmp_path), FORMAPP_DATA_KEYS=new_key_entry())
+    result = subprocess.run([FORMAPP, "routes"], env=env, capture_output=True, text=True,
+                            timeout=120, check=False)
+    assert result.returncode != 0
+    assert "FORMAPP_LOOKUP_KEYS required in production" in result.stderr
+    assert "Traceback" not in result.stderr
