@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 from playwright.sync_api import Page
 
@@ -37,6 +38,7 @@ def stroke_points(box: dict, steps: int = 30) -> list[tuple[float, float]]:
 def draw_with_finger(page: Page, selector: str = "#signature-canvas") -> None:
     """A real touch stroke (touchStart, touchMove…, touchEnd) through the DevTools protocol:
     Chromium turns it into pointer events of type "touch", as a finger on a tablet."""
+    page.locator(selector).scroll_into_view_if_needed()  # a finger touches what is shown
     box = page.locator(selector).bounding_box()
     points = stroke_points(box)
     cdp = page.context.new_cdp_session(page)
@@ -51,6 +53,7 @@ def draw_with_finger(page: Page, selector: str = "#signature-canvas") -> None:
 
 
 def draw_with_mouse(page: Page, selector: str = "#signature-canvas") -> None:
+    page.locator(selector).scroll_into_view_if_needed()
     box = page.locator(selector).bounding_box()
     points = stroke_points(box)
     page.mouse.move(*points[0])
@@ -109,3 +112,12 @@ def fill_9449(page: Page, end: str) -> None:
 def log_out(page: Page) -> None:
     page.click(".account form button[type=submit]")
     page.wait_for_url("**/login**")
+
+
+def sign(page: Page, draw: Callable[[Page], None] = draw_with_finger) -> None:
+    """The participant confirms, writes the name, signs and sends: the thank-you page."""
+    page.check("#confirmed")
+    page.fill("#name", "Testperson Exempelsson")
+    draw(page)
+    page.click("#sign-submit")
+    page.wait_for_url("**/deltagare/klart")
