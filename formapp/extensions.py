@@ -1,11 +1,14 @@
 """Flask extension objects, created unbound and initialised by ``create_app``."""
 
+import sqlite3
+
 from flask_babel import Babel
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, event
+from sqlalchemy.engine import Engine
 
 # Stable constraint names so Alembic migrations are the same on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -21,3 +24,11 @@ migrate = Migrate()
 csrf = CSRFProtect()
 babel = Babel()
 login_manager = LoginManager()
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(connection: object, _: object) -> None:
+    """SQLite reads the database file through a memory map: the reports look up tens of
+    thousands of pages, each otherwise a system call and a copy (issue 10)."""
+    if isinstance(connection, sqlite3.Connection):
+        connection.execute("PRAGMA mmap_size = 1073741824")

@@ -16,6 +16,7 @@ from datetime import date
 
 from sqlalchemy import (
     ColumnElement,
+    Result,
     Select,
     and_,
     case,
@@ -80,6 +81,11 @@ def _count(condition: ColumnElement[bool]) -> ColumnElement[int]:
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
+def _rows(query: Select) -> Result:
+    """Core execution on the session's connection: aggregate rows need no ORM loading."""
+    return db.session.connection().execute(query)
+
+
 def _pairs(query: Select) -> dict[tuple, int]:
     return _summed([query])
 
@@ -88,7 +94,7 @@ def _summed(queries: Iterable[Select]) -> dict[tuple, int]:
     """Grouping values -> the last column, added up over ``queries`` (disjoint parts)."""
     result: dict[tuple, int] = defaultdict(int)
     for query in queries:
-        for row in db.session.execute(query):
+        for row in _rows(query):
             result[tuple(row[:-1])] += int(row[-1] or 0)
     return dict(result)
 
@@ -133,7 +139,7 @@ class SupportCounts:
 
 def supports(filters: Filters, public_kinds: Iterable[str]) -> SupportCounts:
     measured = and_(ended_in(filters.year), Registration.end_reason.not_in(NO_MEASUREMENT))
-    base = db.session.scalar(_base(filters, func.count()).where(measured)) or 0
+    base = _rows(_base(filters, func.count()).where(measured)).scalar() or 0
     joined = _base(filters, RegistrationSupport.measurement, RegistrationSupport.kind,
                    func.count()).join(
         RegistrationSupport, RegistrationSupport.registration_id == Registration.id).where(
@@ -145,7 +151,7 @@ def supports(filters: Filters, public_kinds: Iterable[str]) -> SupportCounts:
         RegistrationSupport, RegistrationSupport.registration_id == Registration.id).where(
         measured, RegistrationSupport.kind.in_(tuple(public_kinds))).group_by(
         RegistrationSupport.measurement)
-    any_public = {m: int(n) for m, n in db.session.execute(anyq)}
+    any_public = {m: int(n) for m, n in _rows(anyq)}
     return SupportCounts(int(base), kinds, any_public)  # type: ignore[arg-type]
 
 
@@ -186,7 +192,7 @@ def outcomes(filters: Filters) -> dict[tuple[str, bool], dict[str, int]]:
     query = _base(filters, Registration.kon, young(), *columns.values()).where(
         ended_in(filters.year)).group_by(Registration.kon, young())
     result: dict[tuple[str, bool], dict[str, int]] = {}
-    for row in db.session.execute(query):
+    for row in _rows(query):
         result[(row[0], bool(row[1]))] = {name: int(value or 0)
                                           for name, value in zip(columns, row[2:], strict=True)}
     return result
@@ -217,7 +223,7 @@ def insats_counts(filters: Filters) -> list[InsatsCounts]:
     personal: dict[int, int] = defaultdict(int)
     started: dict[tuple[int, str], int] = defaultdict(int)
     for part in _during(filters, query):
-        for insats_id, kon, during, new in db.session.execute(part):
+        for insats_id, kon, during, new in _rows(part):
             personal[insats_id] += int(during)
             started[(insats_id, kon)] += int(new or 0)
     anonymous_query = select(AnonymousCount.insats_id, AnonymousCount.kon,
@@ -256,7 +262,7 @@ def priority_support(filters: Filters, kinds: Iterable[str], years: list[int]
     if years:  # only those taking part in one of the years shown
         query = query.where(active_between(date(min(years), 1, 1), year_range(max(years))[1]))
     result: dict[tuple[str, str, int, int | None], int] = defaultdict(int)
-    for kind, kon, first, last, count in db.session.execute(query):
+    for kind, kon, first, last, count in _rows(query):
         result[(kind, kon, int(first), None if last is None else int(last))] += int(count)
     return dict(result)
 
