@@ -43,19 +43,37 @@ class _Face:
         return any(low <= ord(char) <= high for low, high in self.spans)
 
 
+_SIMPLE = re.compile(r"\.([\w-]+)|(\w+)\[([\w-]+)\]")  # .class or tag[attribute]
+
+
+def _element(selector: str) -> re.Pattern[str] | None:
+    """The elements (with their text) a ``.class`` or ``tag[attribute]`` selector matches."""
+    match = _SIMPLE.fullmatch(selector)
+    if match is None:
+        return None
+    cls, tag, attribute = match.groups()
+    if cls:
+        return re.compile(r'<(\w+)[^>]*class="[^"]*\b' + re.escape(cls)
+                          + r'\b[^"]*"[^>]*>(.*?)</\1>', re.S)
+    return re.compile(r"<(" + re.escape(tag) + r")\b[^>]*\b" + re.escape(attribute)
+                      + r'="[^"]*"[^>]*>(.*?)</\1>', re.S)
+
+
 def _text_by_stack(html: str, css: str) -> list[tuple[list[str], set[str]]]:
-    """The page's characters by the family list they are set in: elements whose class has a
-    ``font-family`` rule of its own get that list, everything else the body's."""
-    rules = {selector.strip(): _FAMILY.search(body)
-             for selector, body in _RULE.findall(_FACE.sub("", _COMMENT.sub("", css)))}
+    """The page's characters by the family list they are set in: elements matched by a rule
+    with a ``font-family`` of its own (``.class`` or ``tag[attribute]`` selectors) get that
+    list, everything else the body's."""
+    rules = {selector.strip(): family
+             for selectors, block in _RULE.findall(_FACE.sub("", _COMMENT.sub("", css)))
+             if (family := _FAMILY.search(block))
+             for selector in selectors.split(",")}
     body = rules.get("body")
     groups = []
     rest = html
     for selector, family in rules.items():
-        if family is None or not re.fullmatch(r"\.[\w-]+", selector):
+        element = _element(selector)
+        if element is None:
             continue
-        element = re.compile(r'<(\w+)[^>]*class="[^"]*\b' + re.escape(selector[1:])
-                             + r'\b[^"]*"[^>]*>(.*?)</\1>', re.S)
         inner = "".join(text for _, text in element.findall(rest))
         if inner:
             groups.append((_families(family.group(1)), set(_TAGS.sub(" ", inner))))

@@ -12,10 +12,12 @@ directory (``<data dir>/webfonts`` by default). It runs once: from ``formapp i18
 run), or at the first font request when that was skipped; it is redone only when the source
 fonts or the subset definitions change.
 
-The language picker is the one page that shows every script at once: with ``fonts.css`` it
-would pull every subset. It uses ``names.css`` instead, family ``formapp-names``: one face per
-script holding only the glyphs of the languages' own names in ``forms/locales.toml``, in one
-weight (bold, as the picker's buttons are), a few kilobytes in all.
+Language names are the one text that shows every script at once (the participant's language
+picker, the question-language list of FK 9448/9449): with ``formapp-noto`` such a page would
+pull every subset. ``fonts.css`` therefore also has a second family, ``formapp-names``: one
+face per script holding only the glyphs of the languages' own names in ``forms/locales.toml``,
+in one weight (bold, as the picker's buttons are), about 12 KB in all, set on the elements that
+show those names (``NAMES_SELECTOR``).
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ import json
 import os
 import tempfile
 import threading
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -41,10 +43,12 @@ FAMILY = "formapp-noto"
 MANIFEST = "manifest.json"
 STYLESHEET = "fonts.css"
 NAMES_FAMILY = "formapp-names"
-NAMES_STYLESHEET = "names.css"
 NAMES_WEIGHT = 700  # the picker's buttons are semibold: 600 is served by the 700 face
-NAMES_SELECTOR = ".language-choice"  # where the names family is used (consent/language.html)
-FORMAT_VERSION = 2  # bump when the output changes for the same inputs
+# Where language names are shown: the picker's buttons (consent/language.html) and a list of
+# languages (each option carries its language's lang attribute). The select itself too: a
+# browser measures every option in the select's font to size it, and would fetch every subset.
+NAMES_SELECTOR = ".language-choice, select:has(> option[lang]), option[lang]"
+FORMAT_VERSION = 4  # bump when the output changes for the same inputs
 
 
 @dataclass(frozen=True)
@@ -155,7 +159,7 @@ def webfonts(out_dir: Path) -> list[WebFont]:
 
 
 def name_fonts(out_dir: Path) -> list[WebFont]:
-    """The language picker's fonts of a built directory (``names.css``)."""
+    """The language names' fonts of a built directory (family ``formapp-names``)."""
     manifest = read_manifest(out_dir) or {}
     return [WebFont(**entry) for entry in manifest.get("names", [])]
 
@@ -182,13 +186,12 @@ def build_webfonts(out_dir: Path, source_dir: Path | None = None, *,
                                _ranges_of(codepoints)),
                         NAMES_WEIGHT, source_dir / FONT_FILES[by_name[home].role][bold], out_dir)
             for home, codepoints in sorted(names_codepoints(names).items())]
-        _write_atomic(out_dir / STYLESHEET, stylesheet(fonts).encode("utf-8"))
-        _write_atomic(out_dir / NAMES_STYLESHEET, names_stylesheet(name_faces).encode("utf-8"))
+        _write_atomic(out_dir / STYLESHEET, stylesheet(fonts, name_faces).encode("utf-8"))
         _write_atomic(out_dir / MANIFEST, json.dumps(
             {"key": key, "family": FAMILY, "fonts": [f.__dict__ for f in fonts],
              "names": [f.__dict__ for f in name_faces]},
             indent=2).encode("utf-8"))
-        keep = {f.file for f in fonts + name_faces} | {STYLESHEET, NAMES_STYLESHEET, MANIFEST}
+        keep = {f.file for f in fonts + name_faces} | {STYLESHEET, MANIFEST}
         for stale in out_dir.glob("*.woff2"):
             if stale.name not in keep:
                 stale.unlink()
@@ -240,22 +243,18 @@ def _face(family: str, font: WebFont) -> str:
             "}")
 
 
-def stylesheet(fonts: list[WebFont]) -> str:
-    """``@font-face`` rules, one per subset and weight; URLs relative to the stylesheet."""
+def stylesheet(fonts: Sequence[WebFont], name_faces: Sequence[WebFont] = ()) -> str:
+    """``@font-face`` rules, one per subset and weight, then the language names' faces and the
+    rule that puts them where names are shown; URLs relative to the stylesheet."""
     rules = [f"/* {FAMILY}: Noto fonts subset per script; a browser fetches a file only when "
              "the page shows a character in its unicode-range. */"]
     rules += [_face(FAMILY, font) for font in fonts]
-    return "\n".join(rules) + "\n"
-
-
-def names_stylesheet(fonts: list[WebFont]) -> str:
-    """The language picker's faces, and the rule that puts them on its buttons (falling back
-    to the page family for any character a later name may bring)."""
-    rules = [f"/* {NAMES_FAMILY}: only the glyphs of the languages' own names, one weight, "
-             "for the language picker. */"]
-    rules += [_face(NAMES_FAMILY, font) for font in fonts]
-    rules.append(f"{NAMES_SELECTOR} {{ font-family: \"{NAMES_FAMILY}\", \"{FAMILY}\", "
-                 "\"Noto Sans\", system-ui, sans-serif; }")
+    if name_faces:
+        rules.append(f"/* {NAMES_FAMILY}: only the glyphs of the languages' own names, one "
+                     "weight: a page listing every language needs no other subset for them. */")
+        rules += [_face(NAMES_FAMILY, font) for font in name_faces]
+        rules.append(f"{NAMES_SELECTOR} {{ font-family: \"{NAMES_FAMILY}\", \"{FAMILY}\", "
+                     "\"Noto Sans\", system-ui, sans-serif; }")
     return "\n".join(rules) + "\n"
 
 

@@ -2,8 +2,7 @@
 
 The subsets are built once into ``FORMAPP_WEBFONT_DIR`` (default ``<data dir>/webfonts``), by
 ``formapp i18n fonts`` or at the first request here. Font files are named by their content hash
-and cached for a year; the stylesheets are revalidated so a rebuilt set is picked up.
-``/fonts/names.css`` is the language picker's: only the glyphs of the languages' names.
+and cached for a year; the stylesheet is revalidated so a rebuilt set is picked up.
 """
 
 from __future__ import annotations
@@ -14,7 +13,6 @@ from flask import Blueprint, abort, current_app, send_from_directory
 from werkzeug.wrappers import Response
 
 from formapp.i18n.webfonts import (
-    NAMES_STYLESHEET,
     STYLESHEET,
     build_webfonts,
     name_fonts,
@@ -37,14 +35,9 @@ def _ensure_built() -> Path:
     return directory
 
 
-_SHEETS = {"fonts": STYLESHEET, "names": NAMES_STYLESHEET}
-
-
-# Werkzeug builds a URL from the first rule registered (the lowest decorator): fonts.css.
-@bp.route("/names.css", defaults={"sheet": "names"})
-@bp.route("/fonts.css", defaults={"sheet": "fonts"})
-def stylesheet(sheet: str) -> Response:
-    response = send_from_directory(_ensure_built(), _SHEETS[sheet], mimetype="text/css",
+@bp.route("/fonts.css")
+def stylesheet() -> Response:
+    response = send_from_directory(_ensure_built(), STYLESHEET, mimetype="text/css",
                                    max_age=0, conditional=True, etag=True)
     response.headers["Cache-Control"] = "no-cache"
     return response

@@ -12,7 +12,15 @@ from flask import Flask
 from fontTools.ttLib import TTFont
 
 from formapp.i18n import load_registry
-from formapp.i18n.webfonts import SUBSETS, build_webfonts, subset_for_script, webfonts
+from formapp.i18n.webfonts import (
+    NAMES_FAMILY,
+    SUBSETS,
+    build_webfonts,
+    language_names,
+    name_fonts,
+    subset_for_script,
+    webfonts,
+)
 from tests.conftest import WEBFONT_DIR, Browser
 
 TEXTS = Path(__file__).resolve().parents[2] / "forms" / "9443" / "texts"
@@ -36,7 +44,7 @@ def test_stylesheet_and_fonts_are_served_with_types_and_cache_headers(
     assert css.headers["Cache-Control"] == "no-cache" and css.headers.get("ETag")
     text = css.get_data(as_text=True)
     urls = re.findall(r'url\("([^"]+\.woff2)"\)', text)
-    assert len(urls) == len(SUBSETS) * 2
+    assert len(urls) == len(SUBSETS) * 2 + len(name_fonts(WEBFONT_DIR))
     for item in SUBSETS:
         assert f"unicode-range: {item.unicode_range()}" in text
     for url in urls:
@@ -89,3 +97,19 @@ def test_subsets_are_built_once_not_per_request(app: Flask, browser: Browser) ->
     assert all(f.bytes < f.source_bytes / 3 for f in built)
     sizes = {(f.subset, f.weight): f.bytes for f in built}
     assert sizes[("latin", 400)] < 100_000 and sizes[("thai", 400)] < 20_000
+
+
+def test_language_names_have_a_small_font_of_their_own(app: Flask, browser: Browser) -> None:
+    """Every glyph of every language's own name is in the names family (one weight, small),
+    which fonts.css sets on the language picker's buttons and on language options."""
+    faces = name_fonts(WEBFONT_DIR)
+    assert faces and {f.weight for f in faces} == {700}
+    assert sum(f.bytes for f in faces) < 30_000
+    cmap: set[int] = set()
+    for face in faces:
+        cmap |= set(TTFont(io.BytesIO((WEBFONT_DIR / face.file).read_bytes())).getBestCmap())
+    assert {ord(ch) for name in language_names() for ch in name} <= cmap
+    css = browser.get("/fonts/fonts.css").get_data(as_text=True)
+    assert f'.language-choice, select:has(> option[lang]), option[lang] {{ font-family: "{NAMES_FAMILY}"' in css
+    for face in faces:
+        assert browser.get(f"/fonts/{face.file}").status_code == 200
