@@ -15,6 +15,7 @@ from sqlalchemy import select
 from formapp.app import create_app
 from formapp.archive_check import verify_all, verify_files
 from formapp.backup import BackupError, backup, restore
+from formapp.bench.environment import machine
 from formapp.bench.load import MAX_SECONDS, run_load
 from formapp.bench.run import FULL, QUICK, run_bench
 from formapp.clock import today
@@ -235,12 +236,16 @@ def bench_command(ctx: click.Context, as_json: bool, quick: bool) -> None:
         return
     sizes = QUICK if quick else FULL
     say = (lambda _: None) if as_json else click.echo
+    measured_on = machine()
+    say("machine: " + ", ".join(f"{k} {v}" for k, v in measured_on.items()))
     results = run_bench(sizes, progress=say)
     pg_url = os.environ.get("FORMAPP_BENCH_DATABASE_URL")
     if pg_url:
         results.update(run_bench(sizes, pg_url, progress=say))
     if as_json:
-        click.echo(json.dumps({name: r.as_json() for name, r in results.items()}, indent=2))
+        data = {name: r.as_json() for name, r in results.items()}
+        data["machine"] = measured_on  # not a case: where the cases were measured
+        click.echo(json.dumps(data, indent=2))
 
 
 @bench_command.command("load")
@@ -257,8 +262,9 @@ def bench_load_command(seconds: float, users: int, workers: int, database_url: s
     (loopback only, bounded in time and requests)."""
     result = run_load(seconds=seconds, users=users, workers=workers, database_url=database_url)
     if as_json:
-        click.echo(json.dumps(result.as_json(), indent=2))
+        click.echo(json.dumps({**result.as_json(), "machine": machine()}, indent=2))
     else:
+        click.echo("machine: " + ", ".join(f"{k} {v}" for k, v in machine().items()))
         for line in result.lines():
             click.echo(line)
     if result.errors:

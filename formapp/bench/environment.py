@@ -3,7 +3,9 @@ and a logged-in officer client."""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import platform
 import tempfile
 import uuid
 from collections.abc import Iterator
@@ -32,6 +34,24 @@ class BenchEnv:
     officer: Browser
     insats: Insats
     database: str  # "sqlite" or "postgresql"
+
+
+def machine() -> dict[str, object]:
+    """What the figures were measured on (they mean little without it)."""
+    cpu = platform.processor() or platform.machine()
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    memory_gib = None
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        kib = int(Path("/proc/meminfo").read_text().split("MemTotal:", 1)[1].split()[0])
+        memory_gib = round(kib / 1024**2, 1)
+    load = os.getloadavg() if hasattr(os, "getloadavg") else None
+    return {"cpu": cpu, "cores": os.cpu_count(), "memory_gib": memory_gib,
+            "python": platform.python_version(), "system": platform.platform(terse=True),
+            "load_average_1m": round(load[0], 2) if load else None}
 
 
 def personnummer_stream() -> Iterator[str]:
