@@ -8,12 +8,12 @@ registration. Only this module knows which block field goes to which column.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
 
 from formapp.definitions.model import YES
 from formapp.domain.personnummer import Personnummer
-from formapp.records.models import Registration, RegistrationSupport
+from formapp.records.models import SUPPORT_BITS, Registration, RegistrationSupport
 
 # Block fields kept as columns "<name><suffix>"; forsorjning goes to registration_support.
 BLOCK_COLUMNS = ("aktivt_arbetssokande", "arbetar", "arbete_procent", "arbete_typ", "studerar",
@@ -54,6 +54,15 @@ def apply_block(registration: Registration, values: Mapping[str, object], *,
     kept = [s for s in registration.supports if s.measurement != measurement]
     registration.supports = kept + [
         RegistrationSupport(measurement=measurement, kind=str(kind)) for kind in chosen]
+    setattr(registration, f"{SUPPORT_FIELD}{suffix}_bits", support_bits(chosen))
+
+
+def support_bits(kinds: Iterable[object]) -> int:
+    """The kinds as ``SUPPORT_BITS`` (the same choice as the support rows, for the reports)."""
+    bits = 0
+    for kind in kinds:
+        bits |= SUPPORT_BITS[str(kind)]
+    return bits
 
 
 def clear_block(registration: Registration, *, measurement: str) -> None:

@@ -313,7 +313,13 @@ REPORT_COLUMNS = (
     "start_date", "insats_id", "kon", "age_at_start", "end_reason", "utbildning",
     "forsorjning_tid", "arbetar_fore", "arbete_procent_fore", "arbete_typ_fore", "studerar_fore",
     "studie_procent_fore", "arbetar_efter", "arbete_procent_efter", "arbete_typ_efter",
-    "studerar_efter", "studie_procent_efter", "aktivt_arbetssokande_efter")
+    "studerar_efter", "studie_procent_efter", "aktivt_arbetssokande_efter",
+    "forsorjning_fore_bits", "forsorjning_efter_bits")
+# The kinds of offentlig försörjning (forms/common/support_block.toml) as bits of
+# ``forsorjning_*_bits``: fixed forever (stored); a new kind takes the next free bit.
+SUPPORT_BITS = {"sjukpenning": 1, "aktivitetsersattning": 2, "sjukersattning": 4, "a_kassa": 8,
+                "aktivitetsstod": 16, "forsorjningsstod": 32, "studiestod": 64, "annan": 128,
+                "ingen": 256}
 
 
 class Registration(db.Model):
@@ -406,6 +412,10 @@ class Registration(db.Model):
     arbete_typ_efter: Mapped[str | None] = mapped_column(String(32))
     studerar_efter: Mapped[bool | None] = mapped_column(Boolean)
     studie_procent_efter: Mapped[int | None] = mapped_column(Integer)
+    # The support rows' kinds again, as SUPPORT_BITS (0: none), kept with them by
+    # ``form_values.apply_block``: the reports count kinds from the index, without a join.
+    forsorjning_fore_bits: Mapped[int] = mapped_column(Integer, default=0)
+    forsorjning_efter_bits: Mapped[int] = mapped_column(Integer, default=0)
     end_answers: Mapped[dict | None] = mapped_column(EncryptedJSON("registration.end_answers"))
     end_document_id: Mapped[str | None] = mapped_column(String(36), unique=True)
     end_pdf_sha256: Mapped[str | None] = mapped_column(

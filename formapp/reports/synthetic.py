@@ -21,6 +21,7 @@ from formapp.documents.receipt_pdf import ReceiptDocument, render_receipt_pdf
 from formapp.extensions import db
 from formapp.protection.lookup import personnummer_hash
 from formapp.records.consents import archive_pdf
+from formapp.records.form_values import support_bits
 from formapp.records.models import Consent, Person, Registration, RegistrationSupport
 
 YES, NO = "ja", "nej"
@@ -200,7 +201,9 @@ def _registration(forbund_id: int, p: Participation, person_id: int, consent_id:
                **_block(p.supports_fore, p.aktivt_fore, p.work_fore, "_fore")}
     row = {"forbund_id": forbund_id, "insats_id": p.insats_id, "person_id": person_id,
            "consent_id": consent_id, "name": p.name, "start_date": p.start_date,
-           "age_at_start": age_on(p.birth_date, p.start_date), "kon": p.kon, "kommun": p.kommun,
+           "age_at_start": age_on(p.birth_date, p.start_date), "kon": p.kon,
+           "forsorjning_fore_bits": support_bits(p.supports_fore),
+           "forsorjning_efter_bits": support_bits(p.supports_efter), "kommun": p.kommun,
            "stadsdel": None, "utbildning": p.utbildning, "forsorjning_tid": p.forsorjning_tid,
            "answers": answers, "document_id": str(uuid.uuid4()), "pdf_sha256": document,
            "officer_id": None, "registered_at": now, "updated_at": now, "version": 1,
