@@ -18,3 +18,8 @@ def test_bench_quick_runs_every_case() -> None:
         assert data[case]["median_ms"] > 0 and data[case]["p95_ms"] >= data[case]["median_ms"]
     assert data["consent"]["floor_median_ms"] > 0 and data["consent"]["ratio"] > 0
     assert data["page_9443_read_ar"]["bytes"] > data["page_9443_read_sv"]["bytes"]
+    for case in ("render_sv", "render_ar", "render_th"):
+        assert data[case]["median_ms"] > 0 and data[case]["pages"] >= 1
+    peer = data["consent_peer"]  # WeasyPrint is optional: measured, or skipped with the reason
+    assert peer.get("skipped") or (peer["median_ms"] > 0 and peer["consent_ratio"] > 0)
+    assert data["machine"]["cores"] >= 1
