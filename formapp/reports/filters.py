@@ -80,7 +80,11 @@ def active_parts(year: int | None) -> tuple[ColumnElement[bool], ...]:
     (förbund, end date); their OR would be read as a scan of the förbund's whole index."""
     if year is None:
         return (true(),)
-    first, last = year_range(year)
+    return active_parts_between(*year_range(year))
+
+
+def active_parts_between(first: date, last: date) -> tuple[ColumnElement[bool], ...]:
+    """``active_between`` as disjoint parts, as ``active_parts``."""
     return (and_(Registration.end_date >= first, Registration.start_date <= last),
             and_(Registration.end_date.is_(None), Registration.start_date <= last))
 

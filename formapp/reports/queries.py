@@ -30,17 +30,18 @@ from sqlalchemy import (
 )
 
 from formapp.extensions import db
+from formapp.records.form_values import support_bits
 from formapp.records.models import (
+    SUPPORT_BITS,
     AnonymousCount,
     Insats,
     Registration,
-    RegistrationSupport,
     VolumeCount,
 )
 from formapp.reports.filters import (
     Filters,
-    active_between,
     active_parts,
+    active_parts_between,
     ended_in,
     insats_conditions,
     insats_runs_in,
@@ -140,21 +141,27 @@ class SupportCounts:
 
 
 def supports(filters: Filters, public_kinds: Iterable[str]) -> SupportCounts:
+    # Grouped by the choices themselves (the support rows as bits, a few dozen combinations);
+    # each kind's count is then the sum over the combinations that hold it.
     measured = and_(ended_in(filters.year), Registration.end_reason.not_in(NO_MEASUREMENT))
-    base = _rows(_base(filters, func.count()).where(measured)).scalar() or 0
-    joined = _base(filters, RegistrationSupport.measurement, RegistrationSupport.kind,
-                   func.count()).join(
-        RegistrationSupport, RegistrationSupport.registration_id == Registration.id).where(
-        measured)
-    kinds = _pairs(joined.group_by(RegistrationSupport.measurement, RegistrationSupport.kind))
-    # One support row per (registration, measurement, kind): DISTINCT counts people once.
-    anyq = _base(filters, RegistrationSupport.measurement,
-                 func.count(func.distinct(Registration.id))).join(
-        RegistrationSupport, RegistrationSupport.registration_id == Registration.id).where(
-        measured, RegistrationSupport.kind.in_(tuple(public_kinds))).group_by(
-        RegistrationSupport.measurement)
-    any_public = {m: int(n) for m, n in _rows(anyq)}
-    return SupportCounts(int(base), kinds, any_public)  # type: ignore[arg-type]
+    fore, efter = Registration.forsorjning_fore_bits, Registration.forsorjning_efter_bits
+    query = _base(filters, fore, efter, func.count()).where(measured).group_by(fore, efter)
+    public = support_bits(public_kinds)
+    base = 0
+    kinds: dict[tuple[str, str], int] = defaultdict(int)
+    any_public: dict[str, int] = defaultdict(int)
+    for fore_bits, efter_bits, count in _rows(query):
+        base += count
+        for measurement, bits in (("fore", fore_bits), ("efter", efter_bits)):
+            for kind in _kinds(bits):
+                kinds[(measurement, kind)] += count
+            if bits & public:
+                any_public[measurement] += count
+    return SupportCounts(base, dict(kinds), dict(any_public))
+
+
+def _kinds(bits: int) -> list[str]:
+    return [kind for kind, bit in SUPPORT_BITS.items() if bits & bit]
 
 
 # Outcome measures of participations ended in the year (seeds/003 §4.3), each a count.
@@ -253,20 +260,24 @@ def priority_support(filters: Filters, kinds: Iterable[str], years: list[int]
                      ) -> dict[tuple[str, str, int, int | None], int]:
     """(support kind at start, kön, start year, end year or None) -> participations: enough to
     count, per year, those ongoing and those newly registered (seeds/004 Tabell 1–4)."""
+    wanted = tuple(kinds)
     # Integers: PostgreSQL's EXTRACT gives a numeric, slower to sort and group by.
     start_year = cast(extract("year", Registration.start_date), Integer)
     end_year = cast(extract("year", Registration.end_date), Integer)
-    query = _base(filters, RegistrationSupport.kind, Registration.kon, start_year, end_year,
-                  func.count()).join(
-        RegistrationSupport, and_(RegistrationSupport.registration_id == Registration.id,
-                                  RegistrationSupport.measurement == "fore")).where(
-        RegistrationSupport.kind.in_(tuple(kinds))).group_by(
-        RegistrationSupport.kind, Registration.kon, start_year, end_year)
-    if years:  # only those taking part in one of the years shown
-        query = query.where(active_between(date(min(years), 1, 1), year_range(max(years))[1]))
+    bits = Registration.forsorjning_fore_bits
+    query = _base(filters, bits, Registration.kon, start_year, end_year, func.count()).where(
+        bits.bitwise_and(support_bits(wanted)) != 0).group_by(
+        bits, Registration.kon, start_year, end_year)
+    # Only those taking part in one of the years shown, in index ranges (``active_parts``).
+    parts = [query] if not years else [query.where(part) for part in active_parts_between(
+        date(min(years), 1, 1), year_range(max(years))[1])]
     result: dict[tuple[str, str, int, int | None], int] = defaultdict(int)
-    for kind, kon, first, last, count in _rows(query):
-        result[(kind, kon, int(first), None if last is None else int(last))] += int(count)
+    for part in parts:
+        for fore_bits, kon, first, last, count in _rows(part):
+            for kind in _kinds(fore_bits):
+                if kind in wanted:
+                    result[(kind, kon, int(first), None if last is None else int(last))] += \
+                        int(count)
     return dict(result)
 
 
