@@ -215,7 +215,8 @@ def consent_for(page: Page, site: Site) -> Consent:
 
 
 FOCUSED = """() => { const e = document.activeElement;
-  return e ? (e.id || e.name || e.tagName) + '|' + (e.type || '') : ''; }"""
+  return [(e.type === 'radio' ? e.name : (e.id || e.name || e.tagName)) + '|' + (e.type || ''),
+          getComputedStyle(e).outlineStyle, e.textContent]; }"""
 TABBABLE = """() => Array.from(document.querySelectorAll(
     'form.paper-form-page input, form.paper-form-page select, form.paper-form-page button'))
   .filter(e => e.type !== 'hidden' && !e.disabled && e.offsetParent !== null)
@@ -235,19 +236,20 @@ def test_fk_9448_with_the_keyboard_alone(site: Site, tablet: BrowserContext) -> 
 
     expected = list(dict.fromkeys(page.evaluate(TABBABLE)))
     reached: list[str] = []
+    unmarked: list[str] = []  # focused without a visible focus ring
     for _ in range(400):
         page.keyboard.press("Tab")
-        focused = page.evaluate(FOCUSED)
-        if focused.endswith("|radio"):
-            focused = page.evaluate("document.activeElement.name") + "|radio"
+        focused, outline, text = page.evaluate(FOCUSED)
         if not reached or reached[-1] != focused:
             reached.append(focused)
-        if focused.endswith("|submit") and "Spara" in page.evaluate(
-                "document.activeElement.textContent"):
+            if outline == "none":
+                unmarked.append(focused)
+        if focused.endswith("|submit") and "Spara" in text:
             break
     in_form = [item for item in reached if item in expected]
     assert in_form == expected[:len(in_form)] and set(expected) <= set(in_form), (
         f"tab order {in_form} does not reach every question in order {expected}")
+    assert not unmarked, f"no visible focus on {unmarked}"
 
     # The kommun by keyboard: type in the search, Tab on to the list, which holds the match.
     page.locator("#q-kommun input.select-filter").focus()
