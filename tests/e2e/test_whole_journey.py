@@ -102,6 +102,7 @@ def test_the_whole_journey_on_a_tablet(site: Site, chromium: Browser, locale: st
 
         # FK 9448 from the receipt, its questions in the participant's language.
         page.click(f"a[href$='/samtycken/{consent.id}/inregistrering']")
+        page.wait_for_url("**/inregistrering")  # loaded: its script reacts to the choice
         page.select_option("#qlang", locale)  # applies at once (the page reloads)
         expect(page.locator(".paper-form")).to_have_attribute("lang", locale)
         expect(page.locator("#q-stadsdel")).to_be_hidden()
@@ -133,6 +134,7 @@ def test_the_whole_journey_on_a_tablet(site: Site, chromium: Browser, locale: st
         box = deregister.bounding_box()  # on screen, not behind a sideways scroll
         assert box["x"] >= 0 and box["x"] + box["width"] <= SIZES[size]["width"]
         deregister.click()
+        page.wait_for_url("**/utregistrering")
         page.select_option("#qlang", locale)
         expect(page.locator(".paper-form")).to_have_attribute("lang", locale)
         fill_9449(page, today().isoformat())
