@@ -38,6 +38,7 @@ def stroke_points(box: dict, steps: int = 30) -> list[tuple[float, float]]:
 def draw_with_finger(page: Page, selector: str = "#signature-canvas") -> None:
     """A real touch stroke (touchStart, touchMove…, touchEnd) through the DevTools protocol:
     Chromium turns it into pointer events of type "touch", as a finger on a tablet."""
+    page.wait_for_load_state()  # the pad's script is deferred: it listens once loaded
     page.locator(selector).scroll_into_view_if_needed()  # a finger touches what is shown
     box = page.locator(selector).bounding_box()
     points = stroke_points(box)
@@ -53,6 +54,7 @@ def draw_with_finger(page: Page, selector: str = "#signature-canvas") -> None:
 
 
 def draw_with_mouse(page: Page, selector: str = "#signature-canvas") -> None:
+    page.wait_for_load_state()
     page.locator(selector).scroll_into_view_if_needed()
     box = page.locator(selector).bounding_box()
     points = stroke_points(box)
