@@ -165,7 +165,9 @@ def read_catalog(path: Path, locale: str | None = None) -> Catalog:
 
 def _entries(catalog: Catalog) -> list[tuple]:
     """What a catalog says, without its dates: to write only files that really changed."""
-    rows = [(m.id, m.string, sorted(m.flags), [(f, line or None) for f, line in m.locations],
+    rows = [(m.id, m.string, sorted(m.flags),
+             # write_po sorts the locations: compare them sorted too.
+             sorted((f, line or 0) for f, line in m.locations),
              m.auto_comments, m.user_comments, m.context) for m in catalog if m.id]
     rows += [("#~", m.id, m.string) for m in catalog.obsolete.values()]
     return rows

@@ -104,6 +104,13 @@ def default_registry_path() -> Path:
 
 def load_registry(path: Path | None = None) -> Registry:
     """The registry at ``path`` (default ``<forms dir>/locales.toml``), cached per path."""
+    return _located(str(path) if path else None, os.environ.get(ENV_FORMS_DIR))
+
+
+@cache
+def _located(path: str | None, forms_dir: str | None) -> Registry:
+    # Resolving the path is file system work: once per (path, forms dir), not once per call
+    # (pages ask for the registry many times).
     return _load(Path(path or default_registry_path()).resolve())
 
 
