@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import Column, Text
 from sqlalchemy.sql import operators
+from sqlalchemy.sql.elements import ColumnClause
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
 from formapp.protection.cipher import decrypt, encrypt
@@ -32,7 +33,10 @@ class EncryptedText(TypeDecorator[str]):
 
     class Comparator(TypeDecorator.Comparator):  # type: ignore[type-arg]
         def operate(self, op: Any, *other: Any, **kwargs: Any) -> Any:
-            if op not in _ALLOWED:
+            # Column against column (never a value) stays allowed: SQLAlchemy itself compares
+            # a cached statement's columns with ==, and that compares no ciphertext.
+            if op not in _ALLOWED and not (other and all(
+                    isinstance(o, ColumnClause) for o in other)):
                 raise EncryptionMisuse(
                     f"{self.expr} is encrypted: SQL can not use {op.__name__} on it; find by "
                     "the keyed hash or filter after reading")

@@ -86,10 +86,9 @@ def write_export(request: ExportRequest, out: BinaryIO, generated: datetime) -> 
 def _rows(request: ExportRequest) -> Iterator[list[object]]:
     # Core, not the ORM session's execute: plain rows, without ORM loading per row. Options
     # for this statement only (Connection.execution_options would change the session's
-    # connection for good). Not from the statement cache: Core matches a cached statement's
-    # columns to this one's with ==, which an encrypted column (personnummer, name) refuses.
+    # connection for good).
     result = db.session.connection().execute(
-        _query(request), execution_options={"yield_per": BATCH, "compiled_cache": None})
+        _query(request), execution_options={"yield_per": BATCH})
     keys = list(result.keys())
     for batch in result.partitions():
         supports = _supports([row.id for row in batch]) if request.full else {}

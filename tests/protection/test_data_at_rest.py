@@ -88,6 +88,22 @@ def test_sql_can_not_compare_an_encrypted_column(app: Flask) -> None:
         sa.select(Consent).where(Consent.name.like("%Test%"))
 
 
+def test_core_reads_encrypted_columns_again_from_the_statement_cache(app: Flask) -> None:
+    # A cached statement's columns are matched to the new one's with ==: column against
+    # column must stay allowed, or the second Core read of an encrypted column fails.
+    world = build_world()
+    register_one(app, world, PNR_KVINNA)
+    for _ in range(3):
+        query = (sa.select(Registration.id, Registration.name, Person.personnummer)
+                 .join(Person, Registration.person_id == Person.id))
+        result = db.session.connection().execute(query, execution_options={"yield_per": 10})
+        rows = [row for batch in result.partitions() for row in batch]
+        assert [(row.name, row.personnummer) for row in rows] == [
+            ("Testperson Exempelsson", "198001010001")]
+    with pytest.raises(EncryptionMisuse):
+        sa.select(Person).where(Person.name == sa.bindparam("name"))
+
+
 def test_a_ciphertext_moved_to_another_column_does_not_open(app: Flask) -> None:
     world = build_world()
     consent = take_consent(app, world, PNR_MAN)
