@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from sqlalchemy import func, select
 
 from formapp.definitions import consent_texts as builtin
@@ -13,8 +15,14 @@ from formapp.records.models import ConsentTextVersion, Forbund, User
 
 
 def _from_row(row: ConsentTextVersion) -> ConsentText:
-    return builtin.parse_text(row.content.encode("utf-8"), version=row.id,
-                              expected_sha256=row.sha256)
+    return _parsed(row.content, row.id, row.sha256)
+
+
+@lru_cache(maxsize=256)
+def _parsed(content: str, version: str, sha256: str) -> ConsentText:
+    # Keyed by the content itself, so a cached text is exactly what the row holds; parsing and
+    # hash-checking a text twice per signature was a measurable part of a consent.
+    return builtin.parse_text(content.encode("utf-8"), version=version, expected_sha256=sha256)
 
 
 def current_text(forbund: Forbund, locale: str) -> ConsentText | None:
