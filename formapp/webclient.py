@@ -8,6 +8,15 @@ import re
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
+_SHOWN_TEXTS = re.compile(r'name="texts" (?:type="hidden" )?value="([^"]*)"')
+
+
+def shown_texts(html: str) -> str:
+    """The text versions a consent signing page showed (its hidden ``texts`` field), which
+    the signature's POST sends back as the browser does."""
+    match = _SHOWN_TEXTS.search(html)
+    return match.group(1) if match else ""
+
 
 class Browser:
     """A test client that logs in through the real form and sends the CSRF token.

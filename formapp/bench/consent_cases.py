@@ -16,7 +16,7 @@ from formapp.bench.timing import CaseResult, interleaved
 from formapp.documents.seal import Sealer
 from formapp.evidence import evidence
 from formapp.web.handover import HANDOVER_KEY
-from formapp.webclient import Browser
+from formapp.webclient import Browser, shown_texts
 
 SIGNATURE = json.dumps({"aspect": 3.0, "strokes": [
     [[0.1 + 0.8 * i / 39, 0.5 + 0.3 * math.sin(i / 2)] for i in range(40)]]})
@@ -46,6 +46,7 @@ class ConsentDriver:
         self.numbers = numbers
         self.locale = locale
         self.sign_url = ""
+        self.texts = ""
 
     def prepare(self) -> None:
         """Untimed: the officer starts a consent; the tablet is handed over."""
@@ -55,11 +56,14 @@ class ConsentDriver:
             "skyddad_identitet": "nej", "personnummer": next(self.numbers), "place": "Bench"})
         assert response.status_code == 302, response.get_data(as_text=True)[-500:]
         self.sign_url = response.headers["Location"].removesuffix("sprak") + self.locale
+        # The participant reads the page; the signature carries the text versions it showed.
+        self.texts = shown_texts(browser.get(self.sign_url).get_data(as_text=True))
 
     def sign(self) -> None:
         """Timed: the participant's POST, until the sealed consent is committed."""
         response = self.env.officer.post(self.sign_url, {
-            "confirmed": "y", "name": "Bench Testperson", "signature": SIGNATURE})
+            "confirmed": "y", "name": "Bench Testperson", "signature": SIGNATURE,
+            "texts": self.texts})
         assert response.status_code == 302, response.get_data(as_text=True)[-500:]
 
 

@@ -43,6 +43,7 @@ from formapp.extensions import db
 from formapp.i18n.webfonts import build_webfonts, webfont_dir
 from formapp.records.models import Insats, Role, User
 from formapp.web.handover import HANDOVER_KEY
+from formapp.webclient import shown_texts
 
 MAX_SECONDS = 600
 MAX_REQUESTS = 200_000
@@ -160,9 +161,12 @@ class _Officer:
             self._error(result, lock, f"start: HTTP {status} {text[-200:]!r}")
             return
         sign_path = urllib.parse.urlsplit(headers["location"]).path.removesuffix("sprak") + "sv"
+        # The tablet shows the text (untimed); the signature carries the versions it showed.
+        _, _, page = self.request("GET", sign_path)
         started = time.perf_counter()
         status, headers, text = self.request("POST", sign_path, {
-            "confirmed": "y", "name": "Lasttest Testperson", "signature": SIGNATURE})
+            "confirmed": "y", "name": "Lasttest Testperson", "signature": SIGNATURE,
+            "texts": shown_texts(page)})
         sign_ms = (time.perf_counter() - started) * 1000
         if status != 302 or not headers.get("location", "").endswith("/deltagare/klart"):
             self._error(result, lock, f"sign: HTTP {status} {text[-200:]!r}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 
 from sqlalchemy import func, select
@@ -32,6 +33,26 @@ def current_text(forbund: Forbund, locale: str) -> ConsentText | None:
         .where(ConsentTextVersion.forbund_id == forbund.id, ConsentTextVersion.locale == locale)
         .order_by(ConsentTextVersion.published_at.desc(), ConsentTextVersion.id.desc()).limit(1))
     return _from_row(row) if row is not None else builtin.latest_builtin(locale)
+
+
+@dataclass(frozen=True)
+class ShownTexts:
+    """The texts a participant reads and signs: the binding Swedish one and the one in their
+    language (the same when they read Swedish)."""
+
+    binding: ConsentText
+    read: ConsentText
+
+    @property
+    def versions(self) -> str:
+        """What the signing page carries, so a signature binds only to the texts it showed."""
+        return f"{self.binding.version} {self.read.version}"
+
+
+def shown_texts(forbund: Forbund, locale: str) -> ShownTexts | None:
+    """The förbund's current texts for a participant reading ``locale`` (None: no text)."""
+    binding, read = current_text(forbund, "sv"), current_text(forbund, locale)
+    return ShownTexts(binding, read) if binding is not None and read is not None else None
 
 
 def text_version(version_id: str) -> ConsentText:

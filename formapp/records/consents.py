@@ -24,7 +24,7 @@ from formapp.extensions import db
 from formapp.i18n import _lo, _lp
 from formapp.protection.lookup import personnummer_hashes
 from formapp.records.audit import log_event
-from formapp.records.consent_texts import current_text
+from formapp.records.consent_texts import ShownTexts, shown_texts
 from formapp.records.errors import RuleViolation
 from formapp.records.models import (
     ArchivedDocument,
@@ -117,8 +117,14 @@ def _consent_record(consent_id: str, draft: ConsentDraft, binding_version: str,
 
 
 def sign_consent(draft: ConsentDraft, *, locale: str, name: str, signature: Signature,
-                 confirmed_read: bool, now: datetime | None = None) -> Consent:
-    """The participant has read and signed: seal the PDF, archive it, record the consent."""
+                 confirmed_read: bool, shown: str | None = None,
+                 texts: ShownTexts | None = None, now: datetime | None = None) -> Consent:
+    """The participant has read and signed: seal the PDF, archive it, record the consent.
+
+    ``shown`` is what the signing page said it showed (``ShownTexts.versions``): a signature
+    binds only to those texts, so if a new version was published meanwhile it is refused and
+    the participant reads again. ``texts``: the current texts, when the caller has them.
+    """
     now = now or datetime.now(UTC)
     forbund = draft.insats.forbund
     if not confirmed_read:
@@ -128,10 +134,13 @@ def sign_consent(draft: ConsentDraft, *, locale: str, name: str, signature: Sign
         raise RuleViolation("name", _lp("Skriv ditt namn."))
     if len(name) > MAX_NAME:
         raise RuleViolation("name", _lp("Namnet är för långt."))
-    binding = current_text(forbund, "sv")
-    read = current_text(forbund, locale)
-    if binding is None or read is None:
+    texts = texts or shown_texts(forbund, locale)
+    if texts is None:
         raise RuleViolation("locale", _lp("Språket finns inte. Välj ett annat språk."))
+    if shown is not None and shown != texts.versions:
+        raise RuleViolation("", _lp("Texten har ändrats medan du läste. Läs den nya texten och "
+                                    "skriv under igen."))
+    binding, read = texts.binding, texts.read
     pnr = parse_personnummer(draft.personnummer, today=now.date())
     person = find_person(forbund.id, pnr.digits)
     if active_consent(person, draft.insats) is not None:

@@ -21,7 +21,7 @@ from formapp.evidence import evidence
 from formapp.extensions import db
 from formapp.i18n import _o, participant_page, registry, set_participant_locale
 from formapp.records.access import can_register_participants
-from formapp.records.consent_texts import available_locales, current_text, text_version
+from formapp.records.consent_texts import available_locales, shown_texts, text_version
 from formapp.records.consents import (
     discard_draft,
     draft_by_token,
@@ -96,14 +96,16 @@ def read(token: str, locale: str) -> str | Response | tuple[str, int]:
     if locale not in registry() or locale not in available_locales(forbund):
         abort(404)
     set_participant_locale(locale)
-    text = current_text(forbund, locale)
-    binding = current_text(forbund, "sv")
+    texts = shown_texts(forbund, locale)
+    if texts is None:
+        abort(404)
     form = SignForm()
     if form.validate_on_submit():
         try:
             signature = parse_signature(form.signature.data or "")
             consent = sign_consent(draft, locale=locale, name=form.name.data or "",
-                                   signature=signature, confirmed_read=form.confirmed.data)
+                                   signature=signature, confirmed_read=form.confirmed.data,
+                                   shown=form.texts.data or "", texts=texts)
         except RuleViolation as violation:
             show_violation(form, violation)
         else:
@@ -111,8 +113,10 @@ def read(token: str, locale: str) -> str | Response | tuple[str, int]:
             mark_signed(consent.id)
             return redirect(url_for("consent.done"))
     status = 422 if form.errors or form.form_errors else 200
-    return render_template("consent/read.html", draft=draft, text=text, binding=binding,
-                           form=form, locale=locale, today_iso=today().isoformat()), status
+    form.texts.data = texts.versions  # what this rendering shows, whatever was posted
+    return render_template("consent/read.html", draft=draft, text=texts.read,
+                           binding=texts.binding, form=form, locale=locale,
+                           today_iso=today().isoformat()), status
 
 
 @bp.route("/deltagare/klart")

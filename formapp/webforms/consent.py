@@ -31,6 +31,7 @@ class SignForm(FlaskForm):
     name = StringField(_lp("Ditt namn (namnförtydligande)"), validators=[Length(max=200)],
                        render_kw={"autocomplete": "off"})
     signature = HiddenField()
+    texts = HiddenField()  # the text versions the page showed (ShownTexts.versions)
 
 
 class HandBackForm(FlaskForm):

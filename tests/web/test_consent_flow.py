@@ -20,7 +20,7 @@ from formapp.records.audit import person_key, verify_chain
 from formapp.records.consents import draft_by_token, sign_consent
 from formapp.records.models import ArchivedDocument, AuditEntry, Consent, ConsentDraft, Person
 from formapp.records.signatures import parse_signature
-from formapp.webclient import Browser
+from formapp.webclient import Browser, shown_texts
 from tests.world import PASSWORD, World, build_world
 
 PNR = "19121212-1212"
@@ -53,8 +53,9 @@ def read_url(start_response, locale: str) -> str:
 
 def sign(browser: Browser, url: str, *, name: str = "Testperson Exempelsson",
          signature: str | None = None, confirmed: bool = True):
-    browser.get(url)
-    data = {"name": name, "signature": signature_json() if signature is None else signature}
+    page = browser.get(url).get_data(as_text=True)
+    data = {"name": name, "signature": signature_json() if signature is None else signature,
+            "texts": shown_texts(page)}
     if confirmed:
         data["confirmed"] = "y"
     return browser.post(url, data)

@@ -14,9 +14,16 @@ from formapp.cli import cli
 from formapp.definitions.consent_texts import ConsentTextError
 from formapp.extensions import db
 from formapp.records.models import Consent, ConsentTextVersion
-from formapp.webclient import Browser
+from formapp.webclient import Browser, shown_texts
 from tests.conftest import make_app
-from tests.web.test_consent_flow import hand_back, officer, read_url, sign, start
+from tests.web.test_consent_flow import (
+    hand_back,
+    officer,
+    read_url,
+    sign,
+    signature_json,
+    start,
+)
 from tests.world import PASSWORD, build_world
 
 FORMS = Path(__file__).resolve().parents[2] / "forms"
@@ -58,6 +65,28 @@ def test_a_forbund_publishes_its_own_text_and_earlier_consents_keep_theirs(app: 
     assert second.binding_version == version
     assert "Förbund A ansvarar" in taker.get(f"/samtycken/{second.id}").get_data(as_text=True) \
         or second.binding_sha256 != first.binding_sha256
+
+
+def test_a_text_published_while_the_participant_reads_is_not_signed_unseen(
+        app: Flask) -> None:
+    world = build_world()
+    taker = officer(app, world)
+    url = read_url(start(taker, world), "ar")
+    shown = shown_texts(taker.get(url).get_data(as_text=True))
+    assert shown == "9443-sv-2026-1 9443-ar-2026-1"
+    admin = Browser(app.test_client())
+    admin.login(world.email("samverkansadmin"), PASSWORD)
+    assert upload(admin, world.forbund_a.id, own_swedish_text()).status_code == 302
+    # The signature of the page read before the new Swedish version is refused …
+    refused = taker.post(url, {"name": "Testperson Exempelsson", "confirmed": "y",
+                               "signature": signature_json(), "texts": shown})
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and db.session.scalar(select(Consent)) is None
+    new = f"9443-sv-f{world.forbund_a.id}-1 9443-ar-2026-1"
+    assert shown_texts(page) == new and "Förbund A ansvarar" in page
+    # … and the page now shows, and signs, the new one.
+    assert sign(taker, url).status_code == 302
+    assert db.session.scalar(select(Consent)).binding_version == new.split()[0]
 
 
 @pytest.mark.parametrize("raw, message", [
