@@ -18,7 +18,8 @@ from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from werkzeug.serving import make_server
 
 from formapp.extensions import db
-from tests.conftest import empty_tables, make_app
+from formapp.i18n.webfonts import build_webfonts
+from tests.conftest import WEBFONT_DIR, empty_tables, make_app
 from tests.world import World, build_world
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -51,8 +52,16 @@ def chromium() -> Iterator[Browser]:
         browser.close()
 
 
+@pytest.fixture(scope="session")
+def webfonts() -> Path:
+    """Built before any page loads: a first build (30-45 s on a busy machine) inside a page
+    request would run into the browser's timeout."""
+    build_webfonts(WEBFONT_DIR)
+    return WEBFONT_DIR
+
+
 @pytest.fixture
-def site(database_url: str, tmp_path: Path) -> Iterator[Site]:
+def site(database_url: str, tmp_path: Path, webfonts: Path) -> Iterator[Site]:
     """formapp with a small world of users, served on a free loopback port."""
     app = make_app(database_url, tmp_path / "data")
     with app.app_context():
