@@ -124,7 +124,8 @@ def sample_pdf_command(form: str, locale: str, out: Path, name: str, personnumme
                        unsealed: bool) -> None:
     """Write a sealed sample FK 9443 PDF/A-3b with clearly fake data for one language."""
     try:
-        data = render_consent_pdf(sample_document(locale, name, personnummer))
+        data = render_consent_pdf(sample_document(locale, name, personnummer),
+                                  sealable=not unsealed)
         if not unsealed:
             data = evidence().sealer.seal(data, reason="EXEMPEL – inte ett riktigt samtycke")
     except DocumentError as exc:

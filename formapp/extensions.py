@@ -29,6 +29,14 @@ login_manager = LoginManager()
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(connection: object, _: object) -> None:
     """SQLite reads the database file through a memory map: the reports look up tens of
-    thousands of pages, each otherwise a system call and a copy (issue 10)."""
+    thousands of pages, each otherwise a system call and a copy (issue 10).
+
+    Write-ahead logging: a commit is one append and one fsync of the log instead of a rollback
+    journal written, synced, applied, synced and deleted (≈ 0.5 ms instead of ≈ 2–4 ms), and
+    readers in the other worker are not blocked while a consent commits. ``synchronous=FULL``
+    keeps every acknowledged commit durable through a power cut, as before; the data
+    directory must be on a local file system (WAL needs shared memory)."""
     if isinstance(connection, sqlite3.Connection):
         connection.execute("PRAGMA mmap_size = 1073741824")
+        connection.execute("PRAGMA journal_mode = WAL")
+        connection.execute("PRAGMA synchronous = FULL")

@@ -16,7 +16,7 @@ import hashlib
 import tomllib
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from formapp.definitions.loader import default_forms_dir
@@ -93,7 +93,14 @@ def parse_text(raw: bytes, *, version: str, expected_sha256: str | None = None) 
 
 def builtin_versions(forms_dir: Path | None = None) -> tuple[PublishedVersion, ...]:
     """The manifest's entries, newest last per locale."""
-    return _manifest((forms_dir or default_forms_dir()).resolve())
+    return _manifest(_resolved(forms_dir or default_forms_dir()))
+
+
+@lru_cache(maxsize=16)
+def _resolved(forms_dir: Path) -> Path:
+    # Path.resolve asks the file system about every component; a consent looks texts up
+    # several times per request.
+    return forms_dir.resolve()
 
 
 @cache
@@ -115,7 +122,7 @@ def _manifest(forms_dir: Path) -> tuple[PublishedVersion, ...]:
 
 def load_builtin(version_id: str, forms_dir: Path | None = None) -> ConsentText:
     """A built-in version, checked against its published hash once per process."""
-    return _load((forms_dir or default_forms_dir()).resolve(), version_id)
+    return _load(_resolved(forms_dir or default_forms_dir()), version_id)
 
 
 @cache
@@ -140,8 +147,13 @@ def verify_builtin(forms_dir: Path | None = None) -> list[ConsentText]:
 
 
 def latest_builtin(locale: str, forms_dir: Path | None = None) -> ConsentText | None:
-    matching = [v for v in builtin_versions(forms_dir) if v.locale == locale]
-    return load_builtin(matching[-1].id, forms_dir) if matching else None
+    return _latest(_resolved(forms_dir or default_forms_dir()), locale)
+
+
+@cache
+def _latest(forms_dir: Path, locale: str) -> ConsentText | None:
+    matching = [v for v in _manifest(forms_dir) if v.locale == locale]
+    return _load(forms_dir, matching[-1].id) if matching else None
 
 
 def builtin_locales(forms_dir: Path | None = None) -> tuple[str, ...]:

@@ -64,12 +64,15 @@ class DefinitionError(ValueError):
     """A form definition file is wrong; the message names the file and the key."""
 
 
+_REPOSITORY_FORMS = Path(__file__).resolve().parents[2] / "forms"  # resolved once
+
+
 def default_forms_dir() -> Path:
     """``$FORMAPP_FORMS_DIR``, else the repository's ``forms/`` next to the package."""
     configured = os.environ.get(ENV_FORMS_DIR)
     if configured:
         return Path(configured)
-    return Path(__file__).resolve().parents[2] / "forms"
+    return _REPOSITORY_FORMS
 
 
 def load_form(form_id: str, *, forms_dir: Path | None = None) -> FormDefinition:

@@ -230,8 +230,9 @@ def layout_consent(doc: ConsentDocument, fonts: FontSet) -> tuple[list[Item], Ca
 
 
 def render_consent_pdf(doc: ConsentDocument, fonts: FontSet | None = None, *,
-                       validate: bool = False) -> bytes:
-    """The consent as PDF/A-3b bytes with the record embedded as record.json (not sealed).
+                       validate: bool = False, sealable: bool = True) -> bytes:
+    """The consent as PDF/A-3b bytes with the record embedded as record.json, with an empty
+    seal for Sealer.seal (none if not ``sealable``).
 
     ``validate`` runs pikepdf's PDF/A-3b validator on the written bytes (raises if they fail).
     """
@@ -248,4 +249,4 @@ def render_consent_pdf(doc: ConsentDocument, fonts: FontSet | None = None, *,
         created=created,
     )
     return render_pdf(items, decorate, fonts, metadata, (record_attachment(doc.record),),
-                      validate=validate)
+                      validate=validate, sealable=sealable)

@@ -78,8 +78,9 @@ CONTEXT_LABELS = {
 def render_form_pdf(definition: FormDefinition, values: Mapping[str, Any], *, document_id: str,
                     forbund: str, insats: str, officer: str, record: Mapping[str, Any],
                     context: Mapping[str, Any] | None = None,
-                    created: datetime | None = None) -> bytes:
-    """The filled form as PDF/A-3b bytes (unsealed) with ``record`` embedded as record.json.
+                    created: datetime | None = None, validate: bool = False) -> bytes:
+    """The filled form as PDF/A-3b bytes (with an empty seal) with ``record`` embedded as
+    record.json; ``validate``: run pikepdf's PDF/A-3b check (slower).
 
     ``values`` are the cleaned values of :func:`formapp.definitions.check` (codes, tuples of
     codes, "ja"/"nej" or bool, int percents, dates, a Personnummer); ``context`` the form's
@@ -102,7 +103,7 @@ def render_form_pdf(definition: FormDefinition, values: Mapping[str, Any], *, do
         created=created,
     )
     return render_pdf(items, decorator(layout.b, deco), fonts, metadata,
-                      (record_attachment(record),))
+                      (record_attachment(record),), validate=validate)
 
 
 # --- answers ------------------------------------------------------------------------------------

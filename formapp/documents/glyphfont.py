@@ -12,7 +12,11 @@ logical characters, not private-use ones.
 from __future__ import annotations
 
 import threading
+import zlib
+from collections.abc import Callable
+from functools import partial
 
+from reportlab.pdfbase.pdfdoc import PDFName, PDFObject, PDFStream
 from reportlab.pdfbase.ttfonts import SUBSETN, TTFont
 
 _PRIVATE_START = 0xF0000  # Supplementary Private Use Area-A: no Noto cmap uses it
@@ -45,6 +49,9 @@ class GlyphTTFont(TTFont):
             return data
 
         self.face.makeSubset = cached_subset
+        # ... and the same compressed streams: (kind, subset number, subset) -> Flate bytes.
+        self._compressed: dict[tuple[str, int, tuple[int, ...]], bytes] = {}
+        self._widths: dict[tuple[int, ...], _Formatted] = {}
 
     def code_for(self, gid: int, text: str) -> int:
         """The character code that draws glyph ``gid`` and extracts as ``text``."""
@@ -74,16 +81,61 @@ class GlyphTTFont(TTFont):
         return self.face.getCharWidth(code)
 
     def addObjects(self, doc) -> None:
-        """Write the subsets as ReportLab does, then put our ToUnicode text in."""
+        """Write the subsets as ReportLab does, then put our ToUnicode text in; the font file
+        and the CMap of a subset already written once are not compressed again."""
         state = self.state.get(doc)
         subsets = [list(s) for s in state.subsets] if state else []
+        # Asked while ReportLab's state for ``doc`` still exists (asking after would register
+        # the font with the document again).
+        font_names = [self.getSubsetInternalName(n, doc)[1:] for n in range(len(subsets))]
         super().addObjects(doc)
         for n, subset in enumerate(subsets):
             base = b"".join((SUBSETN(n), b"+", self.face.name, self.face.subfontNameX))
             base_name = base.decode("pdfdoc")
-            stream = doc.idToObject.get("toUnicodeCMap:" + base_name)
-            if stream is not None:
-                stream.content = to_unicode_cmap(base_name, subset, self._text_of)
+            key = tuple(subset)
+            cmap = doc.idToObject.get("toUnicodeCMap:" + base_name)
+            if cmap is not None:
+                # Codes only ever gain a text, never change it: the CMap of a subset is stable.
+                self._precompress(cmap, ("cmap", n, key), partial(
+                    _cmap_bytes, base_name, subset, self._text_of))
+            font_file = doc.idToObject.get(f"fontFile:{self.face.filename}({base_name})")
+            if font_file is not None:
+                self._precompress(font_file, ("file", n, key), partial(bytes, font_file.content))
+            font = doc.idToObject.get(font_names[n])
+            if font is not None:
+                # 256 numbers each formatted by ReportLab per document: a third of an Arabic
+                # consent's PDF writing. A code's width never changes.
+                widths = self._widths.get(key)
+                if widths is None:
+                    if len(self._widths) >= _SUBSET_CACHE_MAX:
+                        self._widths.clear()
+                    widths = self._widths[key] = _Formatted(font.Widths.format(doc))
+                font.Widths = widths
+
+    def _precompress(self, stream: PDFStream, key: tuple[str, int, tuple[int, ...]],
+                     content: Callable[[], bytes]) -> None:
+        data = self._compressed.get(key)
+        if data is None:
+            if len(self._compressed) >= 2 * _SUBSET_CACHE_MAX:
+                self._compressed.clear()
+            data = self._compressed[key] = zlib.compress(content())
+        stream.content = data
+        stream.filters = None
+        stream.dictionary["Filter"] = PDFName("FlateDecode")
+
+
+class _Formatted(PDFObject):
+    """A PDF value already formatted (it holds no references, so it fits any document)."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def format(self, document: object) -> bytes:
+        return self.data
+
+
+def _cmap_bytes(name: str, subset: list[int], text_of: dict[int, str]) -> bytes:
+    return to_unicode_cmap(name, subset, text_of).encode("latin-1")
 
 
 def _utf16_hex(text: str) -> str:

@@ -29,8 +29,9 @@ from formapp.documents.flow import (
 from formapp.documents.fonts import Font, FontSet
 from formapp.documents.itemize import script_role
 from formapp.documents.locales import is_rtl
-from formapp.documents.pdfa import Attachment, PdfMetadata, to_pdfa3b
+from formapp.documents.pdfa import PDF_VERSION, Attachment, PdfMetadata, check_pdfa3b, make_pdfa3b
 from formapp.documents.pdftext import draw_block
+from formapp.documents.seal_slot import add_seal_slot
 from formapp.documents.textlayout import Align, TextBlock, TextStyle, layout_paragraph
 
 PAGE_W, PAGE_H = A4
@@ -248,19 +249,37 @@ def _invisible_text(canvas: Canvas, font: Font, text: str, x: float, y: float,
 # --- the document -----------------------------------------------------------------------------
 
 def render_pdf(items: list[Item], decorate: Decorate, fonts: FontSet, metadata: PdfMetadata,
-               attachments: tuple[Attachment, ...], *, validate: bool = False) -> bytes:
-    """Paginate the measured items, draw each page with its decoration, finish as PDF/A-3b."""
+               attachments: tuple[Attachment, ...], *, validate: bool = False,
+               sealable: bool = True) -> bytes:
+    """Paginate the measured items, draw each page with its decoration, write PDF/A-3b in one
+    pass, with an empty seal for Sealer.seal to fill unless ``sealable`` is False.
+
+    ``validate`` runs pikepdf's PDF/A-3b validator (~40 ms a page; the tests do, for every
+    locale, so the per-document path does not). The validator does not check signature fields
+    (it reports them "unsupported", as it did for pyHanko's): the same pages without the empty
+    seal must pass it, and with it nothing may be a violation."""
     frame = Frame(MARGIN_X, TOP, CONTENT_W, BOTTOM)
     pages = paginate(items, frame)
-    buffer = io.BytesIO()
-    # The initial font is ours: ReportLab's default Helvetica would be an unembedded font.
-    canvas = Canvas(buffer, pagesize=A4, initialFontName=fonts.get("latin").name,
-                    pageCompression=1, invariant=1)
-    canvas.setTitle(metadata.title)
-    for number, page in enumerate(pages, start=1):
-        decorate(canvas, number, len(pages))
-        for item, y_top in page.placements:
-            draw_item(canvas, item, frame, y_top)
-        canvas.showPage()
-    canvas.save()
-    return to_pdfa3b(buffer.getvalue(), metadata, attachments, validate=validate)
+
+    def write(with_seal: bool) -> bytes:
+        buffer = io.BytesIO()
+        # The initial font is ours: ReportLab's default Helvetica would be an unembedded font.
+        canvas = Canvas(buffer, pagesize=A4, initialFontName=fonts.get("latin").name,
+                        pageCompression=1, invariant=1, pdfVersion=PDF_VERSION)
+        for number, page in enumerate(pages, start=1):
+            if number == 1 and with_seal:
+                add_seal_slot(canvas)
+            decorate(canvas, number, len(pages))
+            for item, y_top in page.placements:
+                draw_item(canvas, item, frame, y_top)
+            canvas.showPage()
+        make_pdfa3b(canvas, metadata, attachments)
+        canvas.save()
+        return buffer.getvalue()
+
+    data = write(sealable)
+    if validate:
+        check_pdfa3b(write(False) if sealable else data)
+        if sealable:
+            check_pdfa3b(data, unchecked_allowed=True)
+    return data

@@ -1,4 +1,7 @@
-"""PAdES seal of a finished PDF with the förbund's key (pyHanko), kept fast and PDF/A-safe.
+"""PAdES seal of a finished PDF with the förbund's key, kept fast and PDF/A-safe.
+
+A PDF formapp wrote carries an empty seal (see seal_slot), filled in place. Any other PDF is
+sealed by pyHanko as an incremental update.
 
 pyHanko's SimpleSigner parses the private key again for every signature; ``_CachedKeySigner``
 signs with the key object loaded once. No visible stamp (no font subsetting per seal), and a
@@ -13,8 +16,10 @@ bytes; with a timestamper (or anything else that varies) it is pyHanko all the w
 
 from __future__ import annotations
 
+import asyncio
 import io
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from asn1crypto import cms
 from cryptography.hazmat.primitives import hashes
@@ -22,14 +27,20 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields, signers, timestamps
 from pyhanko.sign.general import SigningError
+from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from formapp.documents.errors import DocumentError
+from formapp.documents.seal_slot import (
+    CONTENTS_HEX_DIGITS,
+    FIELD_NAME,
+    fill_slot,
+    find_slot,
+    signature_details,
+)
 from formapp.documents.signing_keys import SealMaterial
 
-FIELD_NAME = "Forbundssigill"
-# Room for a CMS with a 3072-bit RSA signature, its chain and a timestamp token.
-BYTES_RESERVED = 16384
+BYTES_RESERVED = CONTENTS_HEX_DIGITS
 _HASHES = {"sha256": hashes.SHA256(), "sha384": hashes.SHA384(), "sha512": hashes.SHA512()}
 
 
@@ -76,8 +87,8 @@ class _TemplateSigner(_CachedKeySigner):
                          encap_content_info: object = None) -> cms.ContentInfo:
         plain = (dry_run or not use_pades or timestamper is not None or not is_pdf_sig
                  or encap_content_info is not None)
-        template = None if plain else self._templates.get(digest_algorithm)
-        if template is None or len(data_digest) != template.digest_len:
+        der = None if plain else self.fill(data_digest, digest_algorithm)
+        if der is None:
             signed = await super().async_sign(
                 data_digest, digest_algorithm, dry_run=dry_run, use_pades=use_pades,
                 timestamper=timestamper, signed_attr_settings=signed_attr_settings,
@@ -85,6 +96,13 @@ class _TemplateSigner(_CachedKeySigner):
             if not plain:
                 self._templates[digest_algorithm] = _template(signed, data_digest)
             return signed
+        return cms.ContentInfo.load(der)
+
+    def fill(self, data_digest: bytes, digest_algorithm: str) -> bytes | None:
+        """The CMS (DER) for ``data_digest`` from the template, or None before there is one."""
+        template = self._templates.get(digest_algorithm)
+        if template is None or len(data_digest) != template.digest_len:
+            return None
         der = bytearray(template.der)
         der[template.digest_at:template.digest_at + template.digest_len] = data_digest
         # The signature covers the attributes DER-encoded as a SET (RFC 5652 §5.4), not with
@@ -94,7 +112,7 @@ class _TemplateSigner(_CachedKeySigner):
         if len(signature) != template.signature_len:
             raise SigningError("RSA signature of unexpected length")
         der[template.signature_at:template.signature_at + template.signature_len] = signature
-        return cms.ContentInfo.load(bytes(der))
+        return bytes(der)
 
 
 def _template(signed: cms.ContentInfo, data_digest: bytes) -> _CmsTemplate:
@@ -134,7 +152,29 @@ class Sealer:
         self._timestamper = timestamper
 
     def seal(self, pdf: bytes, *, reason: str | None = None) -> bytes:
-        """``pdf`` with an invisible PAdES seal appended as an incremental update."""
+        """``pdf`` sealed: its empty seal filled in place (a PDF formapp wrote), else an
+        invisible PAdES seal appended as an incremental update."""
+        slot = find_slot(pdf)
+        if slot is None:
+            return self._seal_incremental(pdf, reason)
+        now = datetime.now(UTC)
+        details = signature_details(now, reason or self.settings.reason, self.settings.location)
+        try:
+            return fill_slot(pdf, slot, details, lambda digest: self._cms(digest, now))
+        except (SigningError, OSError) as exc:
+            raise DocumentError(f"sealing failed: {exc}") from exc
+
+    def _cms(self, digest: bytes, now: datetime) -> bytes:
+        if self._timestamper is None and isinstance(self._signer, _TemplateSigner):
+            der = self._signer.fill(digest, "sha256")
+            if der is not None:
+                return der
+        signed = asyncio.run(self._signer.async_sign(
+            digest, "sha256", use_pades=True, timestamper=self._timestamper,
+            signed_attr_settings=PdfCMSSignedAttributes(signing_time=now)))
+        return signed.dump()
+
+    def _seal_incremental(self, pdf: bytes, reason: str | None) -> bytes:
         meta = signers.PdfSignatureMetadata(
             field_name=FIELD_NAME,
             md_algorithm="sha256",

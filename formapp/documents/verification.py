@@ -11,6 +11,7 @@ from pyhanko.sign.validation.errors import SignatureValidationError
 from pyhanko_certvalidator import ValidationContext
 
 from formapp.documents.archive import sha256_hex
+from formapp.documents.seal_slot import find_slot
 from formapp.documents.signing_keys import SealMaterial
 
 
@@ -31,6 +32,8 @@ def check_seal(data: bytes, material: SealMaterial) -> SealCheck:
     """
     digest = sha256_hex(data)
     problems: list[str] = []
+    if find_slot(data) is not None:
+        return SealCheck(False, digest, ("the document was never sealed",))
     try:
         reader = PdfFileReader(io.BytesIO(data), strict=False)
         signatures = reader.embedded_signatures

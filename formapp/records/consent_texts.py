@@ -28,11 +28,21 @@ def _parsed(content: str, version: str, sha256: str) -> ConsentText:
 
 def current_text(forbund: Forbund, locale: str) -> ConsentText | None:
     """The förbund's newest version in ``locale``, else the newest built-in one."""
-    row = db.session.scalar(
+    return _current_texts(forbund, (locale,))[locale]
+
+
+def _current_texts(forbund: Forbund, locales: tuple[str, ...]) -> dict[str, ConsentText | None]:
+    """``current_text`` of each locale, from one query."""
+    newest: dict[str, ConsentTextVersion] = {}
+    rows = db.session.scalars(
         select(ConsentTextVersion)
-        .where(ConsentTextVersion.forbund_id == forbund.id, ConsentTextVersion.locale == locale)
-        .order_by(ConsentTextVersion.published_at.desc(), ConsentTextVersion.id.desc()).limit(1))
-    return _from_row(row) if row is not None else builtin.latest_builtin(locale)
+        .where(ConsentTextVersion.forbund_id == forbund.id,
+               ConsentTextVersion.locale.in_(locales))
+        .order_by(ConsentTextVersion.published_at.desc(), ConsentTextVersion.id.desc()))
+    for row in rows:
+        newest.setdefault(row.locale, row)
+    return {locale: _from_row(newest[locale]) if locale in newest
+            else builtin.latest_builtin(locale) for locale in locales}
 
 
 @dataclass(frozen=True)
@@ -51,7 +61,8 @@ class ShownTexts:
 
 def shown_texts(forbund: Forbund, locale: str) -> ShownTexts | None:
     """The förbund's current texts for a participant reading ``locale`` (None: no text)."""
-    binding, read = current_text(forbund, "sv"), current_text(forbund, locale)
+    texts = _current_texts(forbund, ("sv", locale))
+    binding, read = texts["sv"], texts[locale]
     return ShownTexts(binding, read) if binding is not None and read is not None else None
 
 

@@ -4,6 +4,8 @@ that catch a changed, appended or foreign-sealed document."""
 from __future__ import annotations
 
 import io
+import shutil
+import subprocess
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -18,10 +20,12 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
+from reportlab.pdfgen.canvas import Canvas
 
 from formapp.documents.archive import Archive, sha256_hex
 from formapp.documents.consent_pdf import render_consent_pdf
 from formapp.documents.errors import DocumentError
+from formapp.documents.pdfa import pdfa3b_violations
 from formapp.documents.sample import sample_document
 from formapp.documents.seal import Sealer
 from formapp.documents.signing_keys import SealMaterial, load_seal
@@ -57,16 +61,61 @@ def _tsa() -> tuple[DummyTimeStamper, x509.Certificate]:
         tsa_key=asn1_keys.PrivateKeyInfo.load(der_key)), cert
 
 
+def _changed_span(before: bytes, after: bytes) -> tuple[int, int]:
+    first = next(i for i, (a, b) in enumerate(zip(before, after, strict=True)) if a != b)
+    last = next(i for i in range(len(after) - 1, -1, -1) if before[i] != after[i])
+    return first, last
+
+
 def test_a_sealed_pdf_checks_out_and_stays_pdf_1_7(material: SealMaterial,
                                                   unsealed: bytes) -> None:
-    sealed = Sealer(material).seal(unsealed)
-    assert sealed.startswith(unsealed)  # an incremental update: the signed PDF/A is untouched
+    sealed = Sealer(material).seal(unsealed, reason="Samtycke – FK 9443 (test)")
+    # Filled in place: same length, and only the signature dictionary changed.
+    assert len(sealed) == len(unsealed)
+    first, last = _changed_span(unsealed, sealed)
+    dictionary_at = unsealed.rindex(b"<< /Type /Sig ")
+    assert dictionary_at < first and last < unsealed.index(b">> ", dictionary_at + 16400) + 2
     check = check_seal(sealed, material)
     assert check.ok, check.problems
     assert "formapp demo seal" in check.signer
     with pikepdf.open(io.BytesIO(sealed)) as pdf:
-        assert str(pdf.Root.get("/Version", "/1.7")) in ("/1.7", "/1.5", "/1.4")
-        assert "/EmbeddedFiles" in pdf.Root.Names  # record.json survived the seal
+        assert pdf.pdf_version == "1.7" and "/Version" not in pdf.Root
+        assert "/EmbeddedFiles" in pdf.Root.Names  # record.json is there
+        signature = pdf.Root.AcroForm.Fields[0].V
+        assert str(signature.Reason) == "Samtycke – FK 9443 (test)"
+        assert str(signature.Location) == "formapp"
+        # Every byte is covered but the hex string of /Contents itself.
+        gap_start = sealed.index(b"/Contents <", dictionary_at) + len(b"/Contents ")
+        gap_end = sealed.index(b">", gap_start) + 1
+        assert list(signature.ByteRange) == [0, gap_start, gap_end, len(sealed) - gap_end]
+    assert pdfa3b_violations(sealed) == []
+
+
+@pytest.mark.skipif(shutil.which("pdfsig") is None, reason="poppler-utils is not installed")
+def test_poppler_agrees_the_whole_document_is_signed(material: SealMaterial,
+                                                    unsealed: bytes, tmp_path: Path) -> None:
+    path = tmp_path / "sealed.pdf"
+    path.write_bytes(Sealer(material).seal(unsealed))
+    report = subprocess.run(["pdfsig", str(path)], capture_output=True, text=True).stdout
+    assert "Signature is Valid" in report and "Total document signed" in report, report
+
+
+def test_a_pdf_formapp_did_not_write_is_sealed_as_an_incremental_update(
+        material: SealMaterial) -> None:
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer)
+    canvas.drawString(72, 760, "Inte från formapp")
+    canvas.showPage()
+    canvas.save()
+    foreign = buffer.getvalue()
+    sealed = Sealer(material).seal(foreign)
+    assert sealed.startswith(foreign)
+    assert check_seal(sealed, material).ok
+
+
+def test_an_empty_seal_is_not_a_seal(material: SealMaterial, unsealed: bytes) -> None:
+    result = check_seal(unsealed, material)
+    assert not result.ok and result.problems == ("the document was never sealed",)
 
 
 def test_a_timestamp_is_added_when_a_tsa_is_configured(material: SealMaterial,
