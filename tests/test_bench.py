@@ -18,6 +18,10 @@ def test_bench_quick_runs_every_case() -> None:
         assert data[case]["median_ms"] > 0 and data[case]["p95_ms"] >= data[case]["median_ms"]
     assert data["consent"]["floor_median_ms"] > 0 and data["consent"]["ratio"] > 0
     assert data["page_9443_read_ar"]["bytes"] > data["page_9443_read_sv"]["bytes"]
+    pages = {name: case["bytes"] for name, case in data.items() if name.startswith("page_")}
+    assert "page_9443_read_ti" in pages  # the largest script subset (Ethiopic)
+    # Issue 10's goal, a byte count (deterministic, unlike the timings): ≤ 200 KB a page.
+    assert all(size <= 200_000 for size in pages.values()), pages
     for case in ("render_sv", "render_ar", "render_th"):
         assert data[case]["median_ms"] > 0 and data[case]["pages"] >= 1
     peer = data["consent_peer"]  # WeasyPrint is optional: measured, or skipped with the reason

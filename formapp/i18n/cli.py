@@ -100,4 +100,4 @@ def fonts_command(force: bool) -> None:
         parts = [f for f in fonts if f.subset == subset.name]
         total = sum(f.bytes for f in parts)
         sizes = ", ".join(f"{f.weight}: {f.bytes:,} B (from {f.source_bytes:,})" for f in parts)
-        click.echo(f"  {subset.name:9} {'+'.join(subset.scripts):10} {total:>9,} B  {sizes}")
+        click.echo(f"  {subset.name:12} {'+'.join(subset.scripts):5} {total:>9,} B  {sizes}")

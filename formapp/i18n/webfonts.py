@@ -1,9 +1,15 @@
 """Web fonts served by formapp itself: the PDF engine's Noto fonts, subset per script.
 
 No single Noto font covers every script (DESIGN.md §7). The browser gets one CSS family,
-``formapp-noto``, made of one face per script and weight, each with a ``unicode-range``: a
-tablet downloads only the subsets whose characters the page shows (a Swedish page: Latin only;
-an Arabic page: Arabic, plus Latin for digits and names).
+``formapp-noto``, made of one face per subset and weight, each with a ``unicode-range``: a
+tablet downloads only the subsets whose characters the page shows (a Swedish page: ``latin``
+only; an Arabic page: Arabic, plus ``latin`` for digits and names). A script's rarely used
+blocks are subsets of their own, as Google Fonts cuts them: ``latin`` is ASCII, Latin-1, the
+combining marks and common punctuation (about 24 KB a weight, every page needs it), Polish or
+Turkish letters add ``latin-ext``, Russian ``cyrillic``; Tigrinya needs only the Ethiopic
+block, not ``ethiopic-ext``. Every character is in exactly one subset, so which file serves it
+never depends on the order of the faces, and the whole set covers what one subset per script
+covered.
 
 The fonts come from the same directory as the PDF's (``FORMAPP_FONT_DIR``, see
 ``formapp.documents.fonts``). :func:`build_webfonts` subsets them with fontTools into WOFF2
@@ -48,7 +54,7 @@ NAMES_WEIGHT = 700  # the picker's buttons are semibold: 600 is served by the 70
 # languages (each option carries its language's lang attribute). The select itself too: a
 # browser measures every option in the select's font to size it, and would fetch every subset.
 NAMES_SELECTOR = ".language-choice, select:has(> option[lang]), option[lang]"
-FORMAT_VERSION = 4  # bump when the output changes for the same inputs
+FORMAT_VERSION = 5  # bump when the output changes for the same inputs
 
 
 @dataclass(frozen=True)
@@ -69,17 +75,28 @@ class Subset:
 
 
 # Joiners and direction marks (U+200C–200F) belong to the Arabic subset: Persian needs ZWNJ
-# inside words, and it must come from the same font as the letters around it.
+# inside words, and it must come from the same font as the letters around it. The combining
+# marks (U+0300–036F) belong to ``latin``: a browser takes a base letter and its mark from one
+# face, and a unicode-range admits only its own characters, so text typed decomposed (e + ◌́)
+# renders in Noto only if the mark is in the same face as most base letters.
 SUBSETS: tuple[Subset, ...] = (
-    Subset("latin", ("Latn", "Cyrl"), "latin", (
-        (0x0000, 0x024F), (0x0259, 0x0259), (0x02B0, 0x036F), (0x0400, 0x052F),
-        (0x2000, 0x200B), (0x2010, 0x206F), (0x20A0, 0x20CF), (0x2100, 0x214F),
+    Subset("latin", ("Latn",), "latin", (
+        (0x0000, 0x00FF), (0x0131, 0x0131), (0x0152, 0x0153), (0x02BB, 0x02BC),
+        (0x02C6, 0x02C6), (0x02DA, 0x02DA), (0x02DC, 0x02DC), (0x0300, 0x036F),
+        (0x2000, 0x200B), (0x2010, 0x206F), (0x20AC, 0x20AC), (0x2122, 0x2122),
         (0x2190, 0x21FF), (0x2212, 0x2215), (0xFFFD, 0xFFFD))),
+    Subset("latin-ext", ("Latn",), "latin", (
+        (0x0100, 0x0130), (0x0132, 0x0151), (0x0154, 0x024F), (0x0259, 0x0259),
+        (0x02B0, 0x02BA), (0x02BD, 0x02C5), (0x02C7, 0x02D9), (0x02DB, 0x02DB),
+        (0x02DD, 0x02FF), (0x20A0, 0x20AB), (0x20AD, 0x20CF), (0x2100, 0x2121),
+        (0x2123, 0x214F))),
+    Subset("cyrillic", ("Cyrl",), "latin", ((0x0400, 0x052F),)),
     Subset("arabic", ("Arab",), "arabic", (
         (0x0600, 0x06FF), (0x0750, 0x077F), (0x0870, 0x08FF), (0x200C, 0x200F),
         (0xFB50, 0xFDFF), (0xFE70, 0xFEFC))),
-    Subset("ethiopic", ("Ethi",), "ethiopic", (
-        (0x1200, 0x139F), (0x2D80, 0x2DDF), (0xAB00, 0xAB2F), (0x1E7E0, 0x1E7FF))),
+    Subset("ethiopic", ("Ethi",), "ethiopic", ((0x1200, 0x137F),)),
+    Subset("ethiopic-ext", ("Ethi",), "ethiopic", (
+        (0x1380, 0x139F), (0x2D80, 0x2DDF), (0xAB00, 0xAB2F), (0x1E7E0, 0x1E7FF))),
     Subset("thai", ("Thai",), "thai", ((0x0E01, 0x0E5B),)),
 )
 WEIGHTS = ((400, 0), (700, 1))  # CSS weight -> index in FONT_FILES' (regular, bold)
@@ -204,7 +221,9 @@ def _subset_one(item: Subset, weight: int, source: Path, out_dir: Path) -> WebFo
     options.layout_features = ["*"]  # keep every shaping feature (Arabic joining, Thai marks)
     options.hinting = False  # tablets do not use TrueType hinting; it is a third of the bytes
     options.notdef_outline = True
-    font = TTFont(str(source))
+    # The source's timestamp, not the build's: the same inputs give the same bytes (and file
+    # name), so a rebuild neither changes the sizes nor busts the browsers' cached copies.
+    font = TTFont(str(source), recalcTimestamp=False)
     wanted = item.codepoints() & set(font.getBestCmap())
     subsetter = ft_subset.Subsetter(options)
     subsetter.populate(unicodes=sorted(wanted))
@@ -259,5 +278,6 @@ def stylesheet(fonts: Sequence[WebFont], name_faces: Sequence[WebFont] = ()) -> 
 
 
 def subset_for_script(script: str) -> str | None:
-    """The subset that serves an ISO 15924 script, or None if formapp has no web font for it."""
+    """The (main) subset that serves an ISO 15924 script, or None if formapp has no web font
+    for it; a script's rarer letters may be in a further subset (``latin-ext``)."""
     return next((item.name for item in SUBSETS if script in item.scripts), None)

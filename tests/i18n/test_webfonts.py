@@ -8,9 +8,11 @@ import re
 import tomllib
 from pathlib import Path
 
+from babel.messages.pofile import read_po
 from flask import Flask
 from fontTools.ttLib import TTFont
 
+from formapp.documents.fonts import FONT_FILES, font_dir
 from formapp.i18n import load_registry
 from formapp.i18n.webfonts import (
     NAMES_FAMILY,
@@ -25,6 +27,7 @@ from formapp.i18n.webfonts import (
 from tests.conftest import WEBFONT_DIR, Browser
 
 TEXTS = Path(__file__).resolve().parents[2] / "forms" / "9443" / "texts"
+TRANSLATIONS = Path(__file__).resolve().parents[2] / "translations"
 YEAR = 365 * 24 * 3600
 
 
@@ -97,7 +100,44 @@ def test_subsets_are_built_once_not_per_request(app: Flask, browser: Browser) ->
     built = webfonts(WEBFONT_DIR)
     assert all(f.bytes < f.source_bytes / 3 for f in built)
     sizes = {(f.subset, f.weight): f.bytes for f in built}
-    assert sizes[("latin", 400)] < 100_000 and sizes[("thai", 400)] < 20_000
+    assert sizes[("latin", 400)] < 30_000 and sizes[("thai", 400)] < 20_000
+
+
+def test_subsets_keep_the_source_fonts_timestamp() -> None:
+    """Not the build's time: a rebuild gives the same bytes, sizes and file names."""
+    by_role = {item.name: item.role for item in SUBSETS}
+    for font in build_webfonts(WEBFONT_DIR):
+        built = TTFont(io.BytesIO((WEBFONT_DIR / font.file).read_bytes()))
+        index = 0 if font.weight == 400 else 1
+        source = TTFont(font_dir() / FONT_FILES[by_role[font.subset]][index], lazy=True)
+        assert built["head"].modified == source["head"].modified, font.file
+
+
+def _participant_strings(locale_id: str) -> list[str]:
+    """A reading page's texts: the locale's consent text and its participant catalog."""
+    with (TEXTS / f"{locale_id}.toml").open("rb") as handle:
+        strings = _strings(tomllib.load(handle))
+    po = TRANSLATIONS / locale_id / "LC_MESSAGES" / "messages.po"
+    if po.is_file():
+        with po.open("rb") as handle:
+            strings += [m.string for m in read_po(handle) if isinstance(m.string, str)]
+    return strings
+
+
+def test_a_reading_page_needs_only_its_scripts_main_subset_and_latin() -> None:
+    """What keeps a form page small: a locale's consent text and participant strings need
+    ``latin`` and their own script's main subset, never a rarer block's subset (Polish,
+    Turkish, Bosnian and Kurmanji letters are in ``latin-ext``); Swedish needs ``latin`` only."""
+    ranges = {item.name: item.codepoints() for item in SUBSETS}
+    for locale in load_registry().locales:
+        chars = {ch for s in _participant_strings(locale.id) for ch in s if not ch.isspace()}
+        needed = {name for ch in chars for name, cps in ranges.items() if ord(ch) in cps}
+        allowed = {"latin", subset_for_script(locale.script)}
+        if locale.script == "Latn":
+            allowed.add("latin-ext")
+        assert needed <= allowed, (locale.id, needed)
+        if locale.id == "sv":
+            assert needed == {"latin"}
 
 
 def test_language_names_have_a_small_font_of_their_own(app: Flask, browser: Browser) -> None:
