@@ -50,9 +50,17 @@ def entry_hash(entry: AuditEntry) -> str:
 
 
 def _lock_chain() -> None:
-    """One writer at a time appends (PostgreSQL; SQLite serialises writes by itself)."""
-    if db.session.get_bind().dialect.name == "postgresql":
+    """One writer at a time appends, from reading the last entry to committing the new one.
+
+    PostgreSQL: an advisory lock. SQLite serialises writes, but its driver starts the
+    transaction only at the first write, so a view's audit (often a request's only write)
+    could read the last entry, lose the race to the other worker's append and fork the chain;
+    an update of no rows takes the write lock first."""
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
         db.session.execute(text("SELECT pg_advisory_xact_lock(4943)"))
+    elif dialect == "sqlite":
+        db.session.execute(text("UPDATE audit_entry SET id = id WHERE 0"))
 
 
 def log_event(*, actor: User | None, action: str, subject: str, why: str = "",

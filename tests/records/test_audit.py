@@ -109,3 +109,21 @@ def test_entries_cut_from_the_end_are_caught(app: Flask) -> None:
     assert any("removed from the end" in p for p in report.problems)
     assert db.session.scalar(select(AuditEntry.id).order_by(AuditEntry.id.desc()).limit(1)) \
         == entries[2].id
+
+
+def test_an_append_holds_the_chain_until_it_commits(app: Flask) -> None:
+    """Two workers appending at once must not both follow the same last entry (a fork): from
+    reading the last entry to the commit, no other connection can append."""
+    log_event(actor=None, action="test.first", subject="chain")  # not committed yet
+    with db.engine.connect() as other:
+        if other.dialect.name == "postgresql":
+            assert other.scalar(text("SELECT pg_try_advisory_xact_lock(4943)")) is False
+        else:
+            other.exec_driver_sql("PRAGMA busy_timeout = 100")
+            with pytest.raises(DBAPIError, match="locked"):
+                other.execute(text("UPDATE audit_entry SET id = id WHERE 0"))
+        other.rollback()
+    db.session.commit()
+    log_event(actor=None, action="test.second", subject="chain")
+    db.session.commit()
+    assert verify_chain().ok
