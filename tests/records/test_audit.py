@@ -11,7 +11,7 @@ from sqlalchemy.exc import DBAPIError
 
 from formapp.cli import cli
 from formapp.extensions import db
-from formapp.records.audit import log_event, person_key, verify_chain
+from formapp.records.audit import _lock_chain, log_event, person_key, verify_chain
 from formapp.records.models import AUDIT_APPEND_ONLY_DDL, AuditEntry
 from tests.world import build_world
 
@@ -112,9 +112,10 @@ def test_entries_cut_from_the_end_are_caught(app: Flask) -> None:
 
 
 def test_an_append_holds_the_chain_until_it_commits(app: Flask) -> None:
-    """Two workers appending at once must not both follow the same last entry (a fork): from
-    reading the last entry to the commit, no other connection can append."""
-    log_event(actor=None, action="test.first", subject="chain")  # not committed yet
+    """Two workers appending at once must not both follow the same last entry (a fork): the
+    lock is taken before the last entry is read (on SQLite the driver would start the
+    transaction only at the insert, after the read) and held until the commit."""
+    _lock_chain()  # what log_event does first
     with db.engine.connect() as other:
         if other.dialect.name == "postgresql":
             assert other.scalar(text("SELECT pg_try_advisory_xact_lock(4943)")) is False
@@ -123,6 +124,7 @@ def test_an_append_holds_the_chain_until_it_commits(app: Flask) -> None:
             with pytest.raises(DBAPIError, match="locked"):
                 other.execute(text("UPDATE audit_entry SET id = id WHERE 0"))
         other.rollback()
+    log_event(actor=None, action="test.first", subject="chain")
     db.session.commit()
     log_event(actor=None, action="test.second", subject="chain")
     db.session.commit()
