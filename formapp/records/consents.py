@@ -150,13 +150,8 @@ def sign_consent(draft: ConsentDraft, *, locale: str, name: str, signature: Sign
     person = find_person(forbund.id, pnr.digits)
     if active_consent(person, draft.insats) is not None:
         raise RuleViolation("name", _lp("Personen har redan ett aktivt samtycke för insatsen."))
-    if person is None:
-        person = Person(forbund_id=forbund.id, personnummer=pnr.digits, kon=pnr.kon,
-                        birth_date=pnr.birth_date)
-        db.session.add(person)
-    person.name = name
-    db.session.flush()
-
+    # Reads and the PDF first, writes last: on SQLite the first write takes the database's
+    # write lock until the commit, and the other worker's writes wait for it (issue 10).
     consent_id = str(uuid.uuid4())
     read_text = read if locale != "sv" else None
     document = ConsentDocument(
@@ -172,6 +167,11 @@ def sign_consent(draft: ConsentDraft, *, locale: str, name: str, signature: Sign
     except DocumentError as exc:
         raise RuleViolation("signature", _lp("Samtycket kunde inte skapas: %(problem)s",
                                              problem=str(exc))) from exc
+    if person is None:
+        person = Person(forbund_id=forbund.id, personnummer=pnr.digits, kon=pnr.kon,
+                        birth_date=pnr.birth_date)
+        db.session.add(person)
+    person.name = name
     consent = Consent(
         id=consent_id, forbund_id=forbund.id, insats_id=draft.insats_id, person=person,
         officer_id=draft.officer_id, locale=locale, binding_version=binding.version,
