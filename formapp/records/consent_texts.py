@@ -26,23 +26,52 @@ def _parsed(content: str, version: str, sha256: str) -> ConsentText:
     return builtin.parse_text(content.encode("utf-8"), version=version, expected_sha256=sha256)
 
 
+@lru_cache(maxsize=256)
+def _published_text(version: str, sha256: str) -> ConsentText:
+    """A published version by id and hash. Versions are immutable, so one read and check per
+    process; a row whose content no longer matches its hash is refused, as by _parsed."""
+    row = db.session.get(ConsentTextVersion, version)
+    if row is None or row.sha256 != sha256:
+        raise builtin.ConsentTextError(f"text version {version} is not as published")
+    return _from_row(row)
+
+
+@dataclass(frozen=True)
+class ForbundTexts:
+    """What a förbund has published, newest first: (version id, locale, SHA-256). Read with
+    one light query (no text content); a text itself comes from _published_text."""
+
+    versions: tuple[tuple[str, str, str], ...]
+
+    def current(self, locale: str) -> ConsentText | None:
+        """The förbund's newest version in ``locale``, else the newest built-in one."""
+        for version, text_locale, sha256 in self.versions:
+            if text_locale == locale:
+                return _published_text(version, sha256)
+        return builtin.latest_builtin(locale)
+
+    def locales(self) -> list[str]:
+        """Every locale the förbund can show: built-in ones plus its own."""
+        locales = list(builtin.builtin_locales())
+        return locales + sorted({v[1] for v in self.versions} - set(locales))
+
+    def shown(self, locale: str) -> ShownTexts | None:
+        """The texts a participant reading ``locale`` sees (None: no text)."""
+        binding, read = self.current("sv"), self.current(locale)
+        return ShownTexts(binding, read) if binding is not None and read is not None else None
+
+
+def forbund_texts(forbund: Forbund) -> ForbundTexts:
+    rows = db.session.execute(
+        select(ConsentTextVersion.id, ConsentTextVersion.locale, ConsentTextVersion.sha256)
+        .where(ConsentTextVersion.forbund_id == forbund.id)
+        .order_by(ConsentTextVersion.published_at.desc(), ConsentTextVersion.id.desc()))
+    return ForbundTexts(tuple((r.id, r.locale, r.sha256) for r in rows))
+
+
 def current_text(forbund: Forbund, locale: str) -> ConsentText | None:
     """The förbund's newest version in ``locale``, else the newest built-in one."""
-    return _current_texts(forbund, (locale,))[locale]
-
-
-def _current_texts(forbund: Forbund, locales: tuple[str, ...]) -> dict[str, ConsentText | None]:
-    """``current_text`` of each locale, from one query."""
-    newest: dict[str, ConsentTextVersion] = {}
-    rows = db.session.scalars(
-        select(ConsentTextVersion)
-        .where(ConsentTextVersion.forbund_id == forbund.id,
-               ConsentTextVersion.locale.in_(locales))
-        .order_by(ConsentTextVersion.published_at.desc(), ConsentTextVersion.id.desc()))
-    for row in rows:
-        newest.setdefault(row.locale, row)
-    return {locale: _from_row(newest[locale]) if locale in newest
-            else builtin.latest_builtin(locale) for locale in locales}
+    return forbund_texts(forbund).current(locale)
 
 
 @dataclass(frozen=True)
@@ -61,9 +90,7 @@ class ShownTexts:
 
 def shown_texts(forbund: Forbund, locale: str) -> ShownTexts | None:
     """The förbund's current texts for a participant reading ``locale`` (None: no text)."""
-    texts = _current_texts(forbund, ("sv", locale))
-    binding, read = texts["sv"], texts[locale]
-    return ShownTexts(binding, read) if binding is not None and read is not None else None
+    return forbund_texts(forbund).shown(locale)
 
 
 def text_version(version_id: str) -> ConsentText:
@@ -76,10 +103,7 @@ def text_version(version_id: str) -> ConsentText:
 
 def available_locales(forbund: Forbund) -> list[str]:
     """Every locale the förbund can show: built-in ones plus its own."""
-    own = db.session.scalars(select(ConsentTextVersion.locale).distinct()
-                             .where(ConsentTextVersion.forbund_id == forbund.id)).all()
-    locales = list(builtin.builtin_locales())
-    return locales + sorted(set(own) - set(locales))
+    return forbund_texts(forbund).locales()
 
 
 def verify_published(forbund_id: int | None = None) -> list[str]:

@@ -21,7 +21,7 @@ from formapp.evidence import evidence
 from formapp.extensions import db
 from formapp.i18n import _o, participant_page, registry, set_participant_locale
 from formapp.records.access import can_register_participants
-from formapp.records.consent_texts import available_locales, shown_texts, text_version
+from formapp.records.consent_texts import available_locales, forbund_texts, text_version
 from formapp.records.consents import (
     discard_draft,
     draft_by_token,
@@ -92,11 +92,11 @@ def language(token: str) -> str:
 @participant_page
 def read(token: str, locale: str) -> str | Response | tuple[str, int]:
     draft = _draft_in_hand(token)
-    forbund = draft.insats.forbund
-    if locale not in registry() or locale not in available_locales(forbund):
+    published = forbund_texts(draft.insats.forbund)
+    if locale not in registry() or locale not in published.locales():
         abort(404)
     set_participant_locale(locale)
-    texts = shown_texts(forbund, locale)
+    texts = published.shown(locale)
     if texts is None:
         abort(404)
     form = SignForm()
