@@ -1,8 +1,10 @@
 """FK 9448 and FK 9449 as web pages, generated from their definitions.
 
-One way to render (``templates/registration/_paper_form.html`` picks markup by field type) and
-one way to validate (the store calls ``formapp.definitions.check``); this module only moves
-answers between the request and those two, and runs a store function once per page.
+One way to render (``templates/registration/_paper_form_body.html`` picks markup by field
+type) and one way to validate (the store calls ``formapp.definitions.check``); this module only
+moves answers between the request and those two, and runs a store function once per page.
+The template's markup around the answers is rendered once per form, question language and set
+of fixed fields and filled with each request's answers (:class:`Answers`).
 
 The participant can follow along: the questions, options, help and messages (participant
 strings) are rendered in the *question language* chosen on the page, while the officer's own
@@ -17,10 +19,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 
-from flask import flash, redirect, render_template, request
+from flask import current_app, flash, redirect, render_template, request
 from flask_babel import force_locale, get_locale
 from flask_login import current_user
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
@@ -29,7 +31,8 @@ from formapp.clock import today
 from formapp.definitions import YES_NO, Condition, Field, FormDefinition, text
 from formapp.domain import kommuner
 from formapp.extensions import db
-from formapp.i18n import LocaleInfo, _o, registry
+from formapp.i18n import LocaleInfo, Registry, _o, registry
+from formapp.i18n.domains import participant_domain
 from formapp.records.errors import InvalidAnswers, RuleViolation
 from formapp.records.submissions import claim, earlier_result, new_token
 
@@ -136,37 +139,202 @@ def kommun_option_list(selected: object) -> Markup:
         if code == selected else tag for code, tag in _kommun_option_tags()))
 
 
-def stadsdel_groups(spec: Field, values: Mapping[str, object]) -> list[dict[str, object]]:
-    """Option groups per kommun (and Göteborg's stadsområden), valid on the form's date."""
+def _stadsdel_lists_on(spec: Field, values: Mapping[str, object],
+                       ) -> list[tuple[str, kommuner.StadsdelList]]:
+    """Each kommun with stadsdelar and its list valid on the form's date (as
+    ``kommuner.stadsdelar``: the list valid that day; before the oldest, the oldest)."""
     on = values.get(spec.date_field or "")
     try:
         day = date.fromisoformat(on) if isinstance(on, str) and on else today()
     except ValueError:
         day = today()
-    groups = []
+    chosen = []
     for code in sorted(kommuner.kommuner_with_stadsdelar()):
-        name = kommuner.kommun(code).name
         lists = kommuner.stadsdel_lists(code)
-        # As kommuner.stadsdelar(): the list valid that day; before the oldest, the oldest.
         fallback = lists[0] if day < lists[0].valid_from else lists[-1]
-        current = next((item for item in lists if item.covers(day)), fallback)
-        if current.groups:
-            groups += [{"kommun": code, "label": f"{name} – {area}", "names": members}
-                       for area, members in current.groups]
-        else:
-            groups.append({"kommun": code, "label": name, "names": current.names})
-    return groups
+        chosen.append((code, next((item for item in lists if item.covers(day)), fallback)))
+    return chosen
 
 
-def render_paper_form(form: PaperForm, locale: LocaleInfo) -> Markup:
-    """The form's questions in ``locale`` (only the participant strings change)."""
+@cache
+def _stadsdel_option_groups(code: str, stadsdelar: kommuner.StadsdelList,
+                            ) -> tuple[tuple[Markup, tuple[tuple[str, Markup], ...]], ...]:
+    """A kommun's ``<optgroup>`` lines (one per Göteborg stadsområde) with their ``<option>``
+    lines, escaped once per process."""
+    name = kommuner.kommun(code).name
+    groups = ([(f"{name} – {area}", members) for area, members in stadsdelar.groups]
+              if stadsdelar.groups else [(name, stadsdelar.names)])
+    return tuple(
+        (Markup('    <optgroup label="{}" data-kommun="{}">').format(label, code),
+         tuple((member, Markup('      <option value="{}" >{}</option>').format(member, member))
+               for member in members))
+        for label, members in groups)
+
+
+def stadsdel_option_list(spec: Field, values: Mapping[str, object]) -> Markup:
+    """The stadsdel option groups valid on the form's date, one line each, with the answer
+    (a stadsdel of the kommun answered) selected."""
+    chosen_kommun, chosen = values.get(spec.kommun_field or ""), values.get(spec.name)
+    lines: list[str] = []
+    for code, stadsdelar in _stadsdel_lists_on(spec, values):
+        for opening, options in _stadsdel_option_groups(code, stadsdelar):
+            lines.append(opening)
+            lines.extend(Markup('      <option value="{}" selected>{}</option>').format(name, name)
+                         if code == chosen_kommun and name == chosen else tag
+                         for name, tag in options)
+            lines.append("    </optgroup>")
+    return Markup("\n".join(lines))  # every part is Markup already
+
+
+class Answers:
+    """What a paper form's page shows that depends on the request: the answers as typed,
+    the messages at the fields, the fixed and context values. The body template takes these
+    from here and from nowhere else, so everything else in it can be rendered once and reused
+    (:class:`_Skeleton`). Each returns the escaped markup the template puts in its place."""
+
+    def __init__(self, form: PaperForm) -> None:
+        self.form = form
+
+    def has_error(self, name: str) -> Markup:
+        return Markup(" has-error") if self.form.errors.get(name) else Markup()
+
+    def invalid(self, name: str) -> Markup:
+        return Markup('aria-invalid="true"') if self.form.errors.get(name) else Markup()
+
+    def described_by(self, spec: Field) -> Markup:
+        ids = [f"f-{spec.name}-help{index}" for index in range(1, len(spec.help) + 1)]
+        if self.form.errors.get(spec.name):
+            ids.append(f"f-{spec.name}-errors")
+        return Markup('aria-describedby="{}"').format(" ".join(ids)) if ids else Markup()
+
+    def errors(self, name: str) -> Markup:
+        # Not role="alert" (a list it would no longer be): the field names it in
+        # aria-describedby and the form's summary above it is the alert.
+        messages = self.form.errors.get(name)
+        if not messages:
+            return Markup()
+        items = Markup().join(Markup("<li>{}</li>").format(message) for message in messages)
+        return Markup('  <ul class="field-errors" id="f-{}-errors">\n{}  </ul>\n'
+                      ).format(name, items)
+
+    def value(self, name: str) -> Markup:
+        value = self.form.values.get(name)
+        return escape("" if value is None else value)
+
+    def chosen(self, name: str, code: str) -> Markup:
+        value = self.form.values.get(name)
+        if isinstance(value, str):
+            return Markup("checked") if value == code else Markup()
+        return Markup("checked") if value and code in value else Markup()  # type: ignore[operator]
+
+    def kommun_options(self, name: str) -> Markup:
+        return kommun_option_list(self.form.values.get(name))
+
+    def stadsdel_options(self, spec: Field) -> Markup:
+        return stadsdel_option_list(spec, self.form.values)
+
+    def fixed(self, name: str) -> Markup:
+        return escape(self.form.fixed[name])
+
+    def context(self, name: str) -> Markup:
+        return escape(self.form.context.get(name, ""))
+
+
+_BODY = "registration/_paper_form_body.html"
+_SLOT = "\x00"
+
+
+class _Slots:
+    """Stands in for :class:`Answers` while a skeleton is rendered: every call leaves a
+    numbered mark in the output and is remembered, to be asked of the real answers later."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, tuple[object, ...]]] = []
+
+    def __getattr__(self, method: str) -> Callable[..., Markup]:
+        if not callable(getattr(Answers, method, None)):
+            raise AttributeError(method)
+
+        def slot(*args: object) -> Markup:
+            self.calls.append((method, args))
+            return Markup(f"{_SLOT}{len(self.calls) - 1}{_SLOT}")
+        return slot
+
+
+@dataclass(frozen=True, eq=False)
+class _Skeleton:
+    """A paper form's body rendered without any request's data: the markup between the
+    :class:`Answers` calls (``parts``, one more than ``calls``) and the calls in page order.
+    It depends on the template, the definition, the question language's catalog and which
+    fields are fixed, and is kept for exactly those (see :func:`_skeleton`)."""
+
+    template: object
+    definition: FormDefinition
+    translations: object
+    parts: tuple[str, ...]
+    calls: tuple[tuple[str, tuple[object, ...]], ...]
+
+    def fill(self, answers: Answers) -> Markup:
+        out = [self.parts[0]]
+        for (method, args), part in zip(self.calls, self.parts[1:], strict=True):
+            out.append(getattr(answers, method)(*args))
+            out.append(part)
+        return Markup("".join(out))  # the parts were escaped when rendered
+
+
+def _body_context(form: PaperForm, locale: LocaleInfo, answers: Answers | _Slots,
+                  ) -> dict[str, object]:
+    return {"definition": form.definition, "text": text, "when": _when, "locale": locale,
+            "yes_no": [(o.code, o.label) for o in YES_NO.options],
+            "fixed_names": frozenset(form.fixed), "answers": answers}
+
+
+def _skeleton(form: PaperForm, locale: LocaleInfo) -> _Skeleton:
+    """The form's body in ``locale`` (forced by the caller) without the request's data,
+    rendered once per app, form, question language and set of fixed fields; rendered again
+    when the template (reloaded in development), the definition or the catalog is another
+    object than it was rendered from."""
+    template = current_app.jinja_env.get_template(_BODY)
+    translations = participant_domain.get_translations()
+    key = (form.definition.id, locale.id, frozenset(form.fixed))
+    skeletons = current_app.extensions.setdefault("formapp.paper_form_skeletons", {})
+    skeleton = skeletons.get(key)
+    if (skeleton is None or skeleton.template is not template
+            or skeleton.definition is not form.definition
+            or skeleton.translations is not translations):
+        slots = _Slots()
+        pieces = template.render(_body_context(form, locale, slots)).split(_SLOT)
+        parts, marks = tuple(pieces[0::2]), pieces[1::2]
+        # Every call's mark made it into the page, once, in order: a call inside a condition
+        # or a filter would make the skeleton wrong, and must fail here instead.
+        if marks != [str(index) for index in range(len(slots.calls))]:
+            raise RuntimeError(f"{_BODY}: Answers may only be output, not tested or filtered")
+        skeleton = _Skeleton(template, form.definition, translations, parts,
+                             tuple(slots.calls))
+        skeletons[key] = skeleton
+    return skeleton
+
+
+def render_paper_form(form: PaperForm, locale: LocaleInfo, *, reuse: bool = True) -> Markup:
+    """The form's questions in ``locale`` (only the participant strings change): the
+    skeleton for the form and language filled with this request's answers, or with
+    ``reuse=False`` the whole template rendered now (the same markup; the tests compare)."""
     with force_locale(locale.id):
-        html = render_template("registration/_paper_form_body.html", form=form,
-                               definition=form.definition, text=text, when=_when,
-                               kommun_option_list=kommun_option_list,
-                               stadsdel_groups=stadsdel_groups,
-                               locale=locale, yes_no=[(o.code, o.label) for o in YES_NO.options])
-    return Markup(html)
+        answers = Answers(form)
+        if reuse:
+            return _skeleton(form, locale).fill(answers)
+        template = current_app.jinja_env.get_template(_BODY)
+        return Markup(template.render(_body_context(form, locale, answers)))
+
+
+@cache
+def _language_options(locales: Registry, chosen: str) -> Markup:
+    """The question language picker's options, one line each (every locale in its own name
+    and language), ``chosen`` selected: the same on every page with that choice."""
+    return Markup("\n".join(
+        Markup('      <option value="{}" lang="{}" {}>{}</option>').format(
+            option.id, option.bcp47, "selected" if option.id == chosen else "", option.name)
+        for option in locales.locales))
 
 
 def render_page(template: str, form: PaperForm, *, status: int = 200,
@@ -174,7 +342,7 @@ def render_page(template: str, form: PaperForm, *, status: int = 200,
     locale = question_locale()
     body = render_paper_form(form, locale)
     return render_template(template, form=form, body=body, question_locale=locale,
-                           locales=list(registry().locales),
+                           language_options=_language_options(registry(), locale.id),
                            once=once_token(), **page), status
 
 

@@ -13,6 +13,7 @@ from flask import (
 )
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
 from formapp.clock import today
@@ -39,7 +40,12 @@ bp = Blueprint("registration", __name__)
 
 
 def registration_for_officer(registration_id: int) -> Registration:
-    registration = get_or_404(Registration, registration_id)
+    # With what the access check and every page of it need: one query, not one a relation.
+    registration = db.session.get(Registration, registration_id, options=(
+        joinedload(Registration.insats).joinedload(Insats.forbund),
+        joinedload(Registration.person)))
+    if registration is None:
+        abort(404)
     require(can_register_participants(current_user, registration.insats, today()))
     return registration
 
@@ -81,7 +87,8 @@ def gate(insats_id: int) -> str | Response | tuple[str, int]:
 
 
 def _consent_for_officer(consent_id: str) -> Consent:
-    consent = db.session.get(Consent, consent_id)
+    consent = db.session.get(Consent, consent_id, options=(
+        joinedload(Consent.insats).joinedload(Insats.forbund), joinedload(Consent.person)))
     if consent is None:
         abort(404)
     require(can_register_participants(current_user, consent.insats, today()))

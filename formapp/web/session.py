@@ -6,6 +6,7 @@ import time
 
 from flask import Flask, current_app, flash, redirect, request, session, url_for
 from flask_login import current_user, logout_user
+from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
 from formapp.extensions import db, login_manager
@@ -21,7 +22,8 @@ def _load_user(session_id: str) -> User | None:
     user_id, _, version = session_id.partition(":")
     if not user_id.isdigit() or not version.isdigit():
         return None
-    user = db.session.get(User, int(user_id))
+    # Its permissions too: every page asks them (the menu, the access checks).
+    user = db.session.get(User, int(user_id), options=(joinedload(User.grants),))
     if user is None or not user.is_active or user.session_version != int(version):
         return None
     return user

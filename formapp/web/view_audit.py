@@ -19,7 +19,14 @@ def record_view(*, action: str, subject: str, why: str, forbund_id: int | None,
                 details: Mapping[str, Any] | None = None) -> None:
     log_event(actor=current_user, action=action, subject=subject, why=why,
               forbund_id=forbund_id, personnummer=personnummer, details=details)
-    db.session.commit()
+    # The page goes on with what it has loaded and checked access on (the user, the record,
+    # its insats and förbund) instead of reading each of them again after this commit.
+    session = db.session()
+    expire, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = expire
 
 
 def registration_viewed(registration: Registration, action: str, why: str,
