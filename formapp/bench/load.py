@@ -41,6 +41,7 @@ from formapp.demo import DEMO_PASSWORD, load_demo
 from formapp.evidence import evidence
 from formapp.extensions import db
 from formapp.i18n.webfonts import build_webfonts, webfont_dir
+from formapp.records.audit import verify_chain
 from formapp.records.models import Insats, Role, User
 from formapp.web.handover import HANDOVER_KEY
 from formapp.webclient import shown_texts
@@ -63,6 +64,7 @@ class LoadResult:
     error_samples: list[str] = field(default_factory=list)
     server_cpu_s: float = 0.0  # the workers' CPU time over the measured seconds
     driver_cpu_s: float = 0.0  # this process's (the load driver's) over the same seconds
+    audit_entries: int = 0  # checked after the run (verify_chain)
 
     @staticmethod
     def _pct(samples: list[float], q: float) -> float:
@@ -80,6 +82,7 @@ class LoadResult:
             "consents_per_s": round(self.consents / self.seconds, 2),
             "consents": self.consents,
             "errors": self.errors,
+            "audit_entries_checked": self.audit_entries,
             "seconds": round(self.seconds, 1),
             # Noise-free: what one consent (start + signature) costs the workers in CPU, and
             # so what two idle cores could sustain.
@@ -110,7 +113,8 @@ class LoadResult:
             f"(two idle cores: {data['capacity_2_cores_per_s']} consents/s); the load "
             f"driver's own: {data['driver_cpu_ms_per_consent']} ms",
             f"  start POST: p50 {data['start_p50_ms']} ms, p99 {data['start_p99_ms']} ms",
-            f"  errors: {self.errors}",
+            f"  errors: {self.errors} (audit chain checked after the run: "
+            f"{self.audit_entries} entries)",
         ]
         lines += [f"    {sample}" for sample in self.error_samples[:5]]
         return lines
@@ -327,5 +331,19 @@ def run_load(seconds: float = 60, users: int = 4, workers: int = 2,
             result.seconds = time.monotonic() - measured_from
             result.server_cpu_s = _cpu_seconds(server.pid) - cpu_before
             result.driver_cpu_s = time.process_time() - driver_before
+        _check_audit_chain(app, result)
         return result
+
+
+def _check_audit_chain(app: Flask, result: LoadResult) -> None:
+    """Two workers appended to the audit chain at once for the whole run: a fork or a gap
+    counts as an error like a failed request."""
+    with app.app_context():
+        report = verify_chain()
+        result.audit_entries = report.entries
+        for problem in report.problems:
+            result.errors += 1
+            result.error_samples.append(f"audit chain: {problem}")
+        db.session.remove()
+        db.engine.dispose()
 
