@@ -16,8 +16,10 @@ import zlib
 from collections.abc import Callable
 from functools import partial
 
-from reportlab.pdfbase.pdfdoc import PDFName, PDFObject, PDFStream
+from reportlab.pdfbase.pdfdoc import PDFName, PDFStream
 from reportlab.pdfbase.ttfonts import SUBSETN, TTFont
+
+from formapp.documents.pdfa import Formatted
 
 _PRIVATE_START = 0xF0000  # Supplementary Private Use Area-A: no Noto cmap uses it
 _PRIVATE_END = 0xFFFFD
@@ -51,7 +53,7 @@ class GlyphTTFont(TTFont):
         self.face.makeSubset = cached_subset
         # ... and the same compressed streams: (kind, subset number, subset) -> Flate bytes.
         self._compressed: dict[tuple[str, int, tuple[int, ...]], bytes] = {}
-        self._widths: dict[tuple[int, ...], _Formatted] = {}
+        self._widths: dict[tuple[int, ...], Formatted] = {}
 
     def code_for(self, gid: int, text: str) -> int:
         """The character code that draws glyph ``gid`` and extracts as ``text``."""
@@ -109,7 +111,7 @@ class GlyphTTFont(TTFont):
                 if widths is None:
                     if len(self._widths) >= _SUBSET_CACHE_MAX:
                         self._widths.clear()
-                    widths = self._widths[key] = _Formatted(font.Widths.format(doc))
+                    widths = self._widths[key] = Formatted(font.Widths.format(doc))
                 font.Widths = widths
 
     def _precompress(self, stream: PDFStream, key: tuple[str, int, tuple[int, ...]],
@@ -122,16 +124,6 @@ class GlyphTTFont(TTFont):
         stream.content = data
         stream.filters = None
         stream.dictionary["Filter"] = PDFName("FlateDecode")
-
-
-class _Formatted(PDFObject):
-    """A PDF value already formatted (it holds no references, so it fits any document)."""
-
-    def __init__(self, data: bytes) -> None:
-        self.data = data
-
-    def format(self, document: object) -> bytes:
-        return self.data
 
 
 def _cmap_bytes(name: str, subset: list[int], text_of: dict[int, str]) -> bytes:

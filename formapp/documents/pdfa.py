@@ -109,14 +109,14 @@ class Stream(PDFObject):
                 + b"\nendstream")
 
 
-class HexString(PDFObject):
-    """A byte string as <hex> (a checksum: no escaping questions)."""
+class Formatted(PDFObject):
+    """A PDF value already formatted (it holds no references, so it fits any document)."""
 
     def __init__(self, data: bytes) -> None:
         self.data = data
 
     def format(self, document: Any) -> bytes:
-        return b"<" + self.data.hex().encode("ascii") + b">"
+        return self.data
 
 
 class _DocInfo(PDFObject):
@@ -178,7 +178,7 @@ def _xmp(metadata: PdfMetadata, created: datetime) -> bytes:
 
 def _mime_name(mime_type: str) -> str:
     """A MIME type as a PDF name: ReportLab's PDFName leaves the "/" unescaped."""
-    return PDFName(mime_type).replace("/", "#2F").replace("#2F", "/", 1)
+    return "/" + PDFName(mime_type)[1:].replace("/", "#2F")
 
 
 def _attachment_spec(item: Attachment, created: datetime) -> PDFDictionary:
@@ -187,7 +187,8 @@ def _attachment_spec(item: Attachment, created: datetime) -> PDFDictionary:
         "Type": PDFName("EmbeddedFile"), "Subtype": _mime_name(item.mime_type),
         "Params": PDFDictionary({
             "Size": len(item.data), "CreationDate": date, "ModDate": date,
-            "CheckSum": HexString(hashlib.md5(item.data, usedforsecurity=False).digest())}),
+            "CheckSum": Formatted(
+                b"<%s>" % hashlib.md5(item.data, usedforsecurity=False).hexdigest().encode())}),
     }, zlib.compress(item.data), "FlateDecode")
     return PDFDictionary({
         "Type": PDFName("Filespec"), "F": PDFString(item.filename),

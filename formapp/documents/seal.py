@@ -40,7 +40,6 @@ from formapp.documents.seal_slot import (
 )
 from formapp.documents.signing_keys import SealMaterial
 
-BYTES_RESERVED = CONTENTS_HEX_DIGITS
 _HASHES = {"sha256": hashes.SHA256(), "sha384": hashes.SHA384(), "sha512": hashes.SHA512()}
 
 
@@ -188,7 +187,7 @@ class Sealer:
             meta, signer=self._signer, timestamper=self._timestamper,
             new_field_spec=fields.SigFieldSpec(sig_field_name=FIELD_NAME, box=None))
         try:
-            output = pdf_signer.sign_pdf(writer, bytes_reserved=BYTES_RESERVED)
+            output = pdf_signer.sign_pdf(writer, bytes_reserved=CONTENTS_HEX_DIGITS)
         except (SigningError, OSError) as exc:
             raise DocumentError(f"sealing failed: {exc}") from exc
         return output.getvalue()
