@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from formapp.config import load_config
 from formapp.definitions.consent_texts import verify_builtin
@@ -28,7 +29,18 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     configure_keyring(app)
     _verify_consent_texts()
     register_web(app)
+    _trust_proxies(app)
     return app
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind ``FORMAPP_TRUSTED_PROXIES`` reverse proxies, take the client's address, scheme
+    and host from their X-Forwarded-* headers (login throttling per address, Secure
+    cookies, the Origin check); with none, those headers are ignored as anyone can send them."""
+    hops = app.config["FORMAPP_TRUSTED_PROXIES"]
+    if hops > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops,  # type: ignore[method-assign]
+                                x_port=hops)
 
 
 def _verify_consent_texts() -> None:

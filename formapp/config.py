@@ -87,6 +87,14 @@ def load_config(env: Mapping[str, str] | None = None, overrides: Mapping[str, An
         "SESSION_COOKIE_SECURE": production,
         "REMEMBER_COOKIE_DURATION": timedelta(0),
         "WTF_CSRF_TIME_LIMIT": None,  # the session lifetime bounds the token
+        # Flask-WTF's HTTPS check wants a Referer, which privacy settings and proxies drop;
+        # formapp checks Origin (or Referer) itself when either is sent (web/security.py).
+        "WTF_CSRF_SSL_STRICT": False,
+        # How many reverse proxies in front set X-Forwarded-For/-Proto/-Host (README:
+        # Production). 0 trusts none of these headers: never set it higher than the real hops.
+        "FORMAPP_TRUSTED_PROXIES": _int_env(env, "FORMAPP_TRUSTED_PROXIES", 0),
+        # Wrong officer passwords at the tablet's hand-back before the session ends.
+        "FORMAPP_HANDBACK_MAX_FAILURES": _int_env(env, "FORMAPP_HANDBACK_MAX_FAILURES", 5),
         "MAX_CONTENT_LENGTH": _int_env(env, "FORMAPP_MAX_UPLOAD_BYTES", 2 * 1024 * 1024),
         # Reports (issue 7): person counts below this are hidden; the Excel import's limits.
         "FORMAPP_SUPPRESS_BELOW": _int_env(env, "FORMAPP_SUPPRESS_BELOW", 5),

@@ -231,6 +231,9 @@ class ConsentDraft(db.Model):
     place: Mapped[str] = mapped_column(String(100))
     locale: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Set when the tablet locks (idle or "ge tillbaka"): no participant page of this draft
+    # answers again until the officer has unlocked it with their password.
+    locked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     insats: Mapped[Insats] = relationship()
     officer: Mapped[User] = relationship()
@@ -617,6 +620,28 @@ class LoginFailure(db.Model):
     account_key: Mapped[str] = mapped_column(String(64))  # keyed hash of the e-mail typed
     address: Mapped[str] = mapped_column(String(64))
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class LoginSession(db.Model):
+    """A logged-in session, kept on the server so that it can end for real: the cookie holds
+    a random key, this row only its SHA-256 (a database reader can not take a session over).
+
+    Logout, a password change, a removed permission and the absolute lifetime end it; a copied
+    cookie of an ended session gets the login page.
+    """
+
+    __tablename__ = "login_session"
+    __table_args__ = (Index("ix_login_session_user", "user_id", "ended_at"),)
+
+    key_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"))
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    end_reason: Mapped[str | None] = mapped_column(String(32))
+    # Wrong officer passwords at the tablet's hand-back, counted here and not in the cookie
+    # (an old cookie replayed would reset a count kept there).
+    handback_failures: Mapped[int] = mapped_column(Integer, default=0,
+                                                   server_default=text("0"))
 
 
 class DataKeyCheck(db.Model):

@@ -15,7 +15,7 @@ from flask import (
     session,
     url_for,
 )
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, login_user
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
@@ -24,11 +24,12 @@ from formapp.i18n import _o, set_officer_locale
 from formapp.i18n.selection import OFFICER_SESSION_KEY
 from formapp.records.accounts import set_password
 from formapp.records.errors import RuleViolation
+from formapp.records.login_sessions import LOGOUT, PASSWORD_CHANGED, end_other_sessions
 from formapp.records.login_throttle import clear_failures, is_locked, record_failure
 from formapp.records.models import User
 from formapp.records.passwords import hash_password, needs_rehash, verify_password
 from formapp.web.guards import show_violation
-from formapp.web.session import LAST_SEEN_KEY
+from formapp.web.session import SESSION_KEY, begin_login_session, finish_login_session
 from formapp.webforms.admin import ConfirmForm, LoginForm, PasswordChangeForm
 
 bp = Blueprint("auth", __name__)
@@ -72,8 +73,8 @@ def login() -> str | Response | tuple[str, int]:
             if language:
                 set_officer_locale(language)
             login_user(user)
-            session.permanent = True
-            session[LAST_SEEN_KEY] = datetime.now(UTC).timestamp()
+            begin_login_session(user)
+            db.session.commit()
             return redirect(target)
         record_failure(email, address)
         db.session.commit()
@@ -86,8 +87,7 @@ def login() -> str | Response | tuple[str, int]:
 def logout() -> Response:
     form = ConfirmForm()
     if form.validate_on_submit():
-        logout_user()
-        session.clear()
+        finish_login_session(LOGOUT)
         flash(_o("Du är utloggad."), "info")
     return redirect(url_for("auth.login"))
 
@@ -105,8 +105,9 @@ def change_password() -> str | Response:
             except RuleViolation as violation:
                 show_violation(form, violation)
             else:
-                db.session.commit()
                 user = current_user._get_current_object()
+                end_other_sessions(user, PASSWORD_CHANGED, keep=session.get(SESSION_KEY))
+                db.session.commit()
                 login_user(user)  # the session version changed: keep this session
                 flash(_o("Lösenordet är bytt. Andra inloggningar har avslutats."), "success")
                 return redirect(url_for("home.index"))

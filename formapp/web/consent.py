@@ -10,6 +10,7 @@ from flask import (
     flash,
     redirect,
     render_template,
+    request,
     url_for,
 )
 from flask_login import current_user, login_required
@@ -30,14 +31,25 @@ from formapp.records.consents import (
     withdraw_consent,
 )
 from formapp.records.errors import RuleViolation
+from formapp.records.handover_locks import is_locked, lock_draft, unlock_draft
+from formapp.records.login_sessions import HANDBACK_FAILURES, count_handback_failure
+from formapp.records.login_throttle import is_locked as is_login_locked
+from formapp.records.login_throttle import record_failure
 from formapp.records.models import Consent, ConsentDraft, Insats
 from formapp.records.passwords import verify_password
 from formapp.records.signatures import parse_signature
 from formapp.web.downloads import pdf_response
 from formapp.web.guards import get_or_404, require, show_violation
 from formapp.web.handover import end_handover, handover_state, mark_signed, start_handover
+from formapp.web.session import current_login_session, finish_login_session
 from formapp.web.view_audit import consent_viewed
-from formapp.webforms.consent import ConsentStartForm, HandBackForm, SignForm, WithdrawForm
+from formapp.webforms.consent import (
+    ConsentStartForm,
+    HandBackForm,
+    PausedForm,
+    SignForm,
+    WithdrawForm,
+)
 
 bp = Blueprint("consent", __name__)
 
@@ -68,12 +80,15 @@ def start(insats_id: int) -> str | Response:
 
 
 def _draft_in_hand(token: str) -> ConsentDraft:
-    """The draft of this tablet's hand-over; nothing else is reachable with a token."""
+    """The draft of this tablet's hand-over; nothing else is reachable with a token, and a
+    locked draft only through the officer's password (the lock screen)."""
     state = handover_state()
     draft = draft_by_token(token)
     if draft is None or state is None or state.get("token") != token \
             or draft.officer_id != current_user.id:
         abort(404)
+    if is_locked(draft):
+        abort(redirect(url_for("consent.hand_back")))
     return draft
 
 
@@ -132,26 +147,72 @@ def done() -> str | Response:
 @bp.route("/deltagare/tillbaka", methods=["GET", "POST"])
 @login_required
 def hand_back() -> str | Response | tuple[str, int]:
+    """The lock screen: from here on only the officer's password opens anything, and the
+    draft stays locked on the server until the officer hands the tablet back."""
     state = handover_state()
     if state is None:
         return redirect(url_for("home.index"))
+    draft = draft_by_token(state.get("token", "")) if "token" in state else None
+    if draft is not None and not is_locked(draft):
+        lock_draft(draft)
+        db.session.commit()
     form = HandBackForm()
     if form.validate_on_submit():
-        if verify_password(current_user.password_hash, form.password.data):
+        if _officer_password_ok(form.password.data or ""):
             end_handover()
             if "consent" in state:
                 return redirect(url_for("consent.receipt", consent_id=state["consent"]))
-            draft = draft_by_token(state.get("token", ""))
             if draft is not None:
-                insats_id = draft.insats_id
-                discard_draft(draft)
-                db.session.commit()
-                flash(_o("Samtycket avbröts. Inget sparades."), "info")
-                return redirect(url_for("insatser.show", insats_id=insats_id))
+                return redirect(url_for("consent.paused", token=draft.token))
             return redirect(url_for("home.index"))
+        if not current_user.is_authenticated:  # too many wrong passwords: logged out
+            flash(_o("För många fel lösenord. Logga in igen."), "error")
+            return redirect(url_for("auth.login"))
         form.password.errors.append(_o("Lösenordet stämmer inte."))
         return render_template("consent/hand_back.html", form=form), 422
     return render_template("consent/hand_back.html", form=form)
+
+
+def _officer_password_ok(password: str) -> bool:
+    """The officer's password at the lock screen, throttled as a login is: each wrong one
+    counts towards the account's lock, and after FORMAPP_HANDBACK_MAX_FAILURES (or once the
+    account is locked) the session ends and only a full login opens the tablet again."""
+    email = current_user.email
+    address = request.remote_addr or "unknown"
+    if not is_login_locked(email, address) \
+            and verify_password(current_user.password_hash, password):
+        return True
+    record_failure(email, address)
+    login = current_login_session()
+    failures = count_handback_failure(login) if login is not None else 0
+    db.session.commit()
+    if failures >= current_app.config["FORMAPP_HANDBACK_MAX_FAILURES"] \
+            or is_login_locked(email, address):
+        finish_login_session(HANDBACK_FAILURES)
+    return False
+
+
+@bp.route("/samtycke/<token>/pausat", methods=["GET", "POST"])
+@login_required
+def paused(token: str) -> str | Response:
+    """The officer has the tablet back before the participant signed: hand it back to the
+    participant (same draft, unlocked) or end the consent (nothing kept)."""
+    draft = draft_by_token(token)
+    if draft is None or draft.officer_id != current_user.id:
+        abort(404)
+    form = PausedForm()
+    if form.validate_on_submit():
+        if form.resume.data:
+            unlock_draft(draft)
+            db.session.commit()
+            start_handover(draft.token)
+            return redirect(url_for("consent.language", token=draft.token))
+        insats_id = draft.insats_id
+        discard_draft(draft)
+        db.session.commit()
+        flash(_o("Samtycket avbröts. Inget sparades."), "info")
+        return redirect(url_for("insatser.show", insats_id=insats_id))
+    return render_template("consent/paused.html", form=form, draft=draft)
 
 
 def _viewable_consent(consent_id: str) -> Consent:

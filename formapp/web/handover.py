@@ -9,6 +9,8 @@ from __future__ import annotations
 from flask import Flask, redirect, request, session, url_for
 from werkzeug.wrappers import Response
 
+from formapp.i18n.selection import PARTICIPANT_SESSION_KEY
+
 HANDOVER_KEY = "handover"
 # Endpoints a participant may reach during the hand-over.
 PARTICIPANT_ENDPOINTS = frozenset({
@@ -18,6 +20,9 @@ PARTICIPANT_ENDPOINTS = frozenset({
 
 
 def start_handover(token: str) -> None:
+    # Each participant starts from the language page in Swedish: nothing of the previous
+    # participant's choice (their language, their script's direction) is shown to the next.
+    session.pop(PARTICIPANT_SESSION_KEY, None)
     session[HANDOVER_KEY] = {"token": token}
 
 
@@ -31,6 +36,7 @@ def mark_signed(consent_id: str) -> None:
 
 
 def end_handover() -> dict | None:
+    session.pop(PARTICIPANT_SESSION_KEY, None)
     return session.pop(HANDOVER_KEY, None)
 
 

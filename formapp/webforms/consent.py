@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, HiddenField, PasswordField, RadioField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    PasswordField,
+    RadioField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import InputRequired, Length
 
 from formapp.i18n import _lo, _lp
@@ -37,6 +45,13 @@ class SignForm(FlaskForm):
 class HandBackForm(FlaskForm):
     password = PasswordField(_lo("Handläggarens lösenord"), validators=[
         InputRequired(_lo("Ange ditt lösenord för att ta tillbaka surfplattan."))])
+
+
+class PausedForm(FlaskForm):
+    """The officer's choice when the tablet came back before the signature."""
+
+    resume = SubmitField(_lo("Lämna tillbaka surfplattan till deltagaren"))
+    discard = SubmitField(_lo("Avbryt samtycket"))
 
 
 class WithdrawForm(FlaskForm):

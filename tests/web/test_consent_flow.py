@@ -242,7 +242,11 @@ def test_abandoning_the_handover_discards_the_draft(app: Flask) -> None:
     browser = officer(app, world)
     start(browser, world)
     assert count(ConsentDraft) == 1
-    assert hand_back(browser) == f"/insatser/{world.insats_a1.id}"
+    paused = hand_back(browser)
+    assert paused.endswith("/pausat") and count(ConsentDraft) == 1
+    browser.get(paused)
+    response = browser.post(paused, {"discard": "Avbryt samtycket"})
+    assert response.headers["Location"] == f"/insatser/{world.insats_a1.id}"
     assert count(ConsentDraft) == 0 and count(Person) == 0
 
 

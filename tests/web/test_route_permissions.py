@@ -94,6 +94,7 @@ TABLE: tuple[Row, ...] = (
     Row("consent.read", "GET", lambda w: "/deltagare/no-such-token/sv", every(404)),
     Row("consent.done", "GET", lambda w: "/deltagare/klart", every(302)),
     Row("consent.hand_back", "GET", lambda w: "/deltagare/tillbaka", every(302)),
+    Row("consent.paused", "GET", lambda w: "/samtycke/no-such-token/pausat", every(404)),
     Row("consent.receipt", "GET", lambda w: f"/samtycken/{w.consent_id}",
         only(200, "deltagaransvarig")),
     Row("consent.pdf", "GET", lambda w: f"/samtycken/{w.consent_id}/pdf",
