@@ -234,6 +234,9 @@ class ConsentDraft(db.Model):
     # Set when the tablet locks (idle or "ge tillbaka"): no participant page of this draft
     # answers again until the officer has unlocked it with their password.
     locked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # What the participant had written when the tablet locked (language, name, signature
+    # strokes), given back to the same hand-over once the officer has unlocked it.
+    progress: Mapped[dict | None] = mapped_column(EncryptedJSON("consent_draft.progress"))
 
     insats: Mapped[Insats] = relationship()
     officer: Mapped[User] = relationship()

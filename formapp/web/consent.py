@@ -18,6 +18,7 @@ from werkzeug.wrappers import Response
 
 from formapp.clock import today
 from formapp.documents.errors import DocumentError
+from formapp.domain.personnummer import parse_personnummer
 from formapp.evidence import evidence
 from formapp.extensions import db
 from formapp.i18n import _o, participant_page, registry, set_participant_locale
@@ -31,7 +32,13 @@ from formapp.records.consents import (
     withdraw_consent,
 )
 from formapp.records.errors import RuleViolation
-from formapp.records.handover_locks import is_locked, lock_draft, unlock_draft
+from formapp.records.handover_locks import (
+    is_locked,
+    keep_progress,
+    kept_progress,
+    lock_draft,
+    unlock_draft,
+)
 from formapp.records.login_sessions import HANDBACK_FAILURES, count_handback_failure
 from formapp.records.login_throttle import is_locked as is_login_locked
 from formapp.records.login_throttle import record_failure
@@ -116,6 +123,9 @@ def read(token: str, locale: str) -> str | Response | tuple[str, int]:
         abort(404)
     form = SignForm()
     if form.validate_on_submit():
+        # A confirmation and strokes given to other texts are not consent to these (GDPR
+        # recital 32): nothing is carried over to the new text, the box is unticked.
+        texts_changed = (form.texts.data or "") != texts.versions
         try:
             signature = parse_signature(form.signature.data or "")
             consent = sign_consent(draft, locale=locale, name=form.name.data or "",
@@ -123,15 +133,40 @@ def read(token: str, locale: str) -> str | Response | tuple[str, int]:
                                    shown=form.texts.data or "", texts=texts)
         except RuleViolation as violation:
             show_violation(form, violation)
+            if texts_changed:
+                form.confirmed.data = False
+                form.signature.data = ""
         else:
             db.session.commit()
             mark_signed(consent.id)
             return redirect(url_for("consent.done"))
+    elif request.method == "GET":
+        # Back after the officer unlocked the tablet: what the participant had written.
+        kept = kept_progress(draft, locale)
+        form.name.data = kept.get("name", "")
+        form.signature.data = kept.get("signature", "")
     status = 422 if form.errors or form.form_errors else 200
     form.texts.data = texts.versions  # what this rendering shows, whatever was posted
     return render_template("consent/read.html", draft=draft, text=texts.read,
                            binding=texts.binding, form=form, locale=locale,
+                           personnummer=parse_personnummer(draft.personnummer).formatted,
                            today_iso=today().isoformat()), status
+
+
+@bp.route("/deltagare/<token>/<locale>/paus", methods=["POST"])
+@login_required
+@participant_page
+def pause(token: str, locale: str) -> Response:
+    """The tablet locks (idle, or "ge tillbaka") from the signing page: what was written is
+    kept with the draft on the server, the draft is locked, and the lock screen shows."""
+    draft = _draft_in_hand(token)
+    form = SignForm()
+    if form.validate_on_submit() and locale in registry():
+        keep_progress(draft, locale=locale, name=form.name.data or "",
+                      signature=form.signature.data or "")
+    lock_draft(draft)
+    db.session.commit()
+    return redirect(url_for("consent.hand_back"))
 
 
 @bp.route("/deltagare/klart")

@@ -14,7 +14,8 @@ from formapp.i18n.selection import PARTICIPANT_SESSION_KEY
 HANDOVER_KEY = "handover"
 # Endpoints a participant may reach during the hand-over.
 PARTICIPANT_ENDPOINTS = frozenset({
-    "consent.language", "consent.read", "consent.done", "consent.hand_back", "static",
+    "consent.language", "consent.read", "consent.pause", "consent.done", "consent.hand_back",
+    "static",
     "fonts.stylesheet", "fonts.font", "home.health",
 })
 

@@ -117,9 +117,17 @@ def log_out(page: Page) -> None:
 
 
 def sign(page: Page, draw: Callable[[Page], None] = draw_with_finger) -> None:
-    """The participant confirms, writes the name, signs and sends: the thank-you page."""
+    """The participant confirms, writes the name, signs, looks over what will be sealed and
+    signs it: the thank-you page."""
     page.check("#confirmed")
     page.fill("#name", "Testperson Exempelsson")
     draw(page)
+    send_signature(page)
+
+
+def send_signature(page: Page) -> None:
+    """"Skriv under", then the certification step's "Skriv under"."""
     page.click("#sign-submit")
+    page.locator("#certify").wait_for(state="visible")
+    page.click("#certify-sign")
     page.wait_for_url("**/deltagare/klart")

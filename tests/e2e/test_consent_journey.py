@@ -9,7 +9,14 @@ from sqlalchemy import func, select
 from formapp.extensions import db
 from formapp.records.models import Consent
 from tests.e2e.conftest import TABLETS, Site, shot
-from tests.e2e.journey import draw_with_finger, draw_with_mouse, hand_back, login, start_consent
+from tests.e2e.journey import (
+    draw_with_finger,
+    draw_with_mouse,
+    hand_back,
+    login,
+    send_signature,
+    start_consent,
+)
 
 PNR = {"sv": "19121212-1212", "ar": "19800101-1009", "ti": "19900202-2003",
        "fa": "19121212-1212", "ckb": "19121212-1212", "th": "19121212-1212"}
@@ -39,6 +46,10 @@ def test_consent_in_the_participants_language(site: Site, tablet: BrowserContext
     draw_with_finger(page)
     shot(page, f"consent-{locale}-4-signed")
     page.click("#sign-submit")
+    expect(page.locator("#certify")).to_be_visible()
+    expect(page.locator("#certify-name")).to_have_text("Testperson Exempelsson")
+    shot(page, f"consent-{locale}-4b-certify")
+    page.click("#certify-sign")
     page.wait_for_url("**/deltagare/klart")
     shot(page, f"consent-{locale}-5-thanks")
     page.click("a.button.big")
@@ -96,8 +107,7 @@ def test_the_signature_survives_rotation_and_a_stroke_does_not_scroll(
     shot(page, "consent-rotated")
     page.check("#confirmed")
     page.fill("#name", "Testperson Exempelsson")
-    page.click("#sign-submit")
-    page.wait_for_url("**/deltagare/klart")
+    send_signature(page)
     assert consents() == 1
 
 
@@ -109,7 +119,8 @@ def test_a_double_tap_on_sign_stores_one_consent(site: Site, tablet: BrowserCont
     page.check("#confirmed")
     page.fill("#name", "Testperson Exempelsson")
     draw_with_mouse(page)
-    page.dblclick("#sign-submit")
+    page.click("#sign-submit")
+    page.dblclick("#certify-sign")
     page.wait_for_url("**/deltagare/klart")
     assert consents() == 1
 
@@ -123,8 +134,7 @@ def test_back_after_hand_back_shows_nothing_of_the_participant(
     page.check("#confirmed")
     page.fill("#name", "Testperson Exempelsson")
     draw_with_finger(page)
-    page.click("#sign-submit")
-    page.wait_for_url("**/deltagare/klart")
+    send_signature(page)
     page.click("a.button.big")
     hand_back(page)
     page.wait_for_url("**/samtycken/*")
@@ -146,3 +156,51 @@ def test_a_tablet_left_alone_locks_to_the_hand_back_screen(site: Site,
     shot(page, "handover-locked")
     page.goto(site.url + "/insatser/")  # still locked: only the password opens it
     assert "/deltagare/" in page.url
+
+
+def test_everything_missing_is_said_at_once_where_the_eyes_are(
+        site: Site, tablet: BrowserContext) -> None:
+    page = tablet.new_page()
+    login(page, site.url, site.world.email("deltagaransvarig"))
+    start_consent(page, site.url, site.world.insats_a1.id, PNR["sv"])
+    page.click("a.language-choice[href$='/sv']")
+    expect(page.locator("#shown-personnummer")).to_have_text("19121212-1212")
+    page.click("#sign-submit")
+    for error in ("#confirmed-client-error", "#name-client-error", "#signature-client-error"):
+        expect(page.locator(error)).to_be_visible()
+    # The first missing part is on screen, not 2,000 px further up or down.
+    box = page.locator("#confirmed").bounding_box()
+    assert box is not None and 0 <= box["y"] <= page.viewport_size["height"]
+    assert consents() == 0
+    shot(page, "consent-missing-parts")
+
+
+def test_the_lock_keeps_what_was_written_for_the_same_participant(
+        site: Site, tablet: BrowserContext) -> None:
+    site.app.config["FORMAPP_HANDOVER_IDLE_SECONDS"] = 4
+    page = tablet.new_page()
+    login(page, site.url, site.world.email("deltagaransvarig"))
+    start_consent(page, site.url, site.world.insats_a1.id, PNR["sv"])
+    page.click("a.language-choice[href$='/sv']")
+    read_url = page.url
+    page.fill("#name", "Testperson Exempelsson")
+    draw_with_finger(page)
+    signature = page.input_value("#signature")
+    expect(page.locator(".lock-warning")).to_be_visible(timeout=6000)
+    shot(page, "consent-lock-warning")
+    page.wait_for_url("**/deltagare/tillbaka", timeout=8000)
+    site.app.config["FORMAPP_HANDOVER_IDLE_SECONDS"] = 180
+    page.goto(read_url)  # locked on the server: back to the lock screen
+    assert page.url.endswith("/deltagare/tillbaka")
+    hand_back(page)
+    page.wait_for_url("**/pausat")
+    shot(page, "consent-paused")
+    page.click("[name=resume]")
+    page.wait_for_url("**/sprak")
+    page.click("a.language-choice[href$='/sv']")
+    assert page.input_value("#name") == "Testperson Exempelsson"
+    assert page.input_value("#signature") == signature
+    assert not page.is_checked("#confirmed")
+    page.check("#confirmed")
+    send_signature(page)
+    assert consents() == 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import shutil
 from pathlib import Path
 
@@ -84,6 +85,11 @@ def test_a_text_published_while_the_participant_reads_is_not_signed_unseen(
     assert refused.status_code == 422 and db.session.scalar(select(Consent)) is None
     new = f"9443-sv-f{world.forbund_a.id}-1 9443-ar-2026-1"
     assert shown_texts(page) == new and "Förbund A ansvarar" in page
+    # Nothing given to the old texts is carried over (GDPR recital 32: no pre-ticked box).
+    checkbox = re.search(r'<input[^>]*id="confirmed"[^>]*>', page)
+    assert checkbox and "checked" not in checkbox.group(0)
+    pad = re.search(r'<input[^>]*id="signature"[^>]*>', page)
+    assert (pad and 'value=""' in pad.group(0)) or "value=" not in pad.group(0)
     # … and the page now shows, and signs, the new one.
     assert sign(taker, url).status_code == 302
     assert db.session.scalar(select(Consent)).binding_version == new.split()[0]

@@ -1,4 +1,5 @@
-"""login sessions kept on the server, and the hand-over lock of a consent draft (issue 15).
+"""login sessions kept on the server, and the hand-over lock of a consent draft with
+the participant's progress kept while it is locked (issue 15, 19).
 
 Revision ID: 0010
 Revises: 0009
@@ -34,10 +35,12 @@ def upgrade():
         batch_op.create_index('ix_login_session_user', ['user_id', 'ended_at'], unique=False)
     with op.batch_alter_table('consent_draft', schema=None) as batch_op:
         batch_op.add_column(sa.Column('locked_at', sa.DateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('progress', sa.Text(), nullable=True))
 
 
 def downgrade():
     with op.batch_alter_table('consent_draft', schema=None) as batch_op:
+        batch_op.drop_column('progress')
         batch_op.drop_column('locked_at')
     with op.batch_alter_table('login_session', schema=None) as batch_op:
         batch_op.drop_index('ix_login_session_user')

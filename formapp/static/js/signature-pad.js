@@ -109,14 +109,65 @@ document.addEventListener("DOMContentLoaded", () => {
     redraw();
   });
 
-  form.addEventListener("submit", (event) => {
+  // Everything missing is said at once, at its field, and the first one is scrolled into
+  // view and announced; the server checks the same again.
+  function fieldMissing(id, missing) {
+    const box = document.getElementById(`${id}-field`);
+    const error = document.getElementById(`${id}-client-error`);
+    if (!box || !error) return false;
+    error.textContent = missing ? box.dataset.requiredMessage : "";
+    error.hidden = !missing;
+    return missing;
+  }
+
+  function missingParts() {
+    const confirmed = document.getElementById("confirmed");
+    const name = document.getElementById("name");
+    const first = [];
+    if (fieldMissing("confirmed", confirmed && !confirmed.checked)) first.push(confirmed);
+    if (fieldMissing("name", name && !name.value.trim())) first.push(name);
     if (!store()) {
-      event.preventDefault();
       if (clientError) {
         clientError.textContent = pad.dataset.emptyMessage;
         clientError.hidden = false;
       }
-      canvas.focus();
+      first.push(canvas);
+    }
+    return first;
+  }
+
+  const certify = document.getElementById("certify");
+  const actions = submit ? submit.closest(".actions") : null;
+
+  function showCertification() {
+    document.getElementById("certify-name").textContent = document.getElementById("name").value.trim();
+    document.getElementById("certify-signature").src = canvas.toDataURL("image/png");
+    certify.hidden = false;
+    if (actions) actions.hidden = true;
+    certify.scrollIntoView({ block: "start" });
+    certify.focus();
+  }
+
+  document.getElementById("certify-change")?.addEventListener("click", () => {
+    certify.hidden = true;
+    if (actions) actions.hidden = false;
+    document.getElementById("name")?.focus();
+  });
+
+  form.addEventListener("submit", (event) => {
+    const submitter = event.submitter;
+    if (submitter && submitter.dataset.pause) return;  // the lock: keep what was written
+    const missing = missingParts();
+    if (missing.length) {
+      event.preventDefault();
+      missing[0].scrollIntoView({ block: "center" });
+      missing[0].focus({ preventScroll: true });
+      return;
+    }
+    // A last look at what will be sealed before it is (the certification step).
+    if (certify && !(submitter && submitter.dataset.certified)) {
+      event.preventDefault();
+      showCertification();
       return;
     }
     if (form.dataset.submitted) {  // a double tap sends one consent, not two
@@ -124,8 +175,16 @@ document.addEventListener("DOMContentLoaded", () => {
       return;
     }
     form.dataset.submitted = "1";
+    document.getElementById("certify-sign")?.setAttribute("aria-disabled", "true");
     if (submit) submit.setAttribute("aria-disabled", "true");
   });
+
+  // After a refused signature the page comes back at the top: bring the message into view.
+  const serverErrors = document.getElementById("sign-errors");
+  if (serverErrors) {
+    serverErrors.scrollIntoView({ block: "center" });
+    serverErrors.focus({ preventScroll: true });
+  }
 
   new ResizeObserver(resize).observe(canvas);
   resize();
