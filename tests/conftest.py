@@ -11,6 +11,7 @@ import os
 import tempfile
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -33,12 +34,13 @@ def pytest_report_header() -> str:
     return "PostgreSQL tests: SKIPPED (set FORMAPP_TEST_DATABASE_URL to run them)"
 
 
-@pytest.fixture(scope="session")
-def pg_schema_url() -> Iterator[str]:
-    """A fresh schema on the test server for this pytest process, dropped at the end."""
+@contextmanager
+def fresh_pg_schema(prefix: str = "formapp_test") -> Iterator[str]:
+    """The URL of a new schema on the test server, dropped on the way out (skips the test
+    when no server is configured)."""
     if not PG_URL:
         pytest.skip("PostgreSQL: FORMAPP_TEST_DATABASE_URL is not set")
-    schema = f"formapp_test_{uuid.uuid4().hex[:10]}"
+    schema = f"{prefix}_{uuid.uuid4().hex[:10]}"
     admin = sa.create_engine(PG_URL)
     with admin.begin() as conn:
         conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
@@ -49,6 +51,13 @@ def pg_schema_url() -> Iterator[str]:
         with admin.begin() as conn:
             conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def pg_schema_url() -> Iterator[str]:
+    """A fresh schema on the test server for this pytest process, dropped at the end."""
+    with fresh_pg_schema() as url:
+        yield url
 
 
 @pytest.fixture(params=BACKENDS)
@@ -81,9 +90,9 @@ def empty_tables() -> None:
         db.session.commit()
 
 
-@pytest.fixture
-def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
-    app = make_app(database_url, tmp_path / "data")
+@contextmanager
+def tables_of(app: Flask) -> Iterator[Flask]:
+    """``app`` in its context with its tables made and empty, left empty on the way out."""
     with app.app_context():
         db.create_all()
         empty_tables()
@@ -92,6 +101,12 @@ def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
         empty_tables()
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture
+def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
+    with tables_of(make_app(database_url, tmp_path / "data")) as app:
+        yield app
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import BrowserContext, expect
+from playwright.sync_api import BrowserContext, Page, expect
 from sqlalchemy import func, select
 
 from formapp.extensions import db
@@ -21,6 +21,15 @@ from tests.e2e.journey import (
 PNR = {"sv": "19121212-1212", "ar": "19800101-1009", "ti": "19900202-2003",
        "fa": "19121212-1212", "ckb": "19121212-1212", "th": "19121212-1212"}
 RTL = {"ar", "fa", "fa_AF", "ckb"}
+
+
+def swedish_signing_page(site: Site, tablet: BrowserContext) -> Page:
+    """The officer has logged in and started a consent; the participant chose Swedish."""
+    page = tablet.new_page()
+    login(page, site.url, site.world.email("deltagaransvarig"))
+    start_consent(page, site.url, site.world.insats_a1.id, PNR["sv"])
+    page.click("a.language-choice[href$='/sv']")
+    return page
 
 
 def consents() -> int:
@@ -67,10 +76,7 @@ def test_consent_in_the_participants_language(site: Site, tablet: BrowserContext
 
 def test_an_empty_signature_is_refused_in_the_browser(site: Site,
                                                       tablet: BrowserContext) -> None:
-    page = tablet.new_page()
-    login(page, site.url, site.world.email("deltagaransvarig"))
-    start_consent(page, site.url, site.world.insats_a1.id, PNR["sv"])
-    page.click("a.language-choice[href$='/sv']")
+    page = swedish_signing_page(site, tablet)
     page.check("#confirmed")
     page.fill("#name", "Testperson Exempelsson")
     url = page.url
@@ -86,10 +92,7 @@ def test_an_empty_signature_is_refused_in_the_browser(site: Site,
 
 def test_the_signature_survives_rotation_and_a_stroke_does_not_scroll(
         site: Site, tablet: BrowserContext) -> None:
-    page = tablet.new_page()
-    login(page, site.url, site.world.email("deltagaransvarig"))
-    start_consent(page, site.url, site.world.insats_a1.id, PNR["sv"])
-    page.click("a.language-choice[href$='/sv']")
+    page = swedish_signing_page(site, tablet)
     page.locator("#signature-canvas").scroll_into_view_if_needed()
     before = page.evaluate("window.scrollY")
     draw_with_finger(page)
@@ -112,10 +115,7 @@ def test_the_signature_survives_rotation_and_a_stroke_does_not_scroll(
 
 
 def test_a_double_tap_on_sign_stores_one_consent(site: Site, tablet: BrowserContext) -> None:
-    page = tablet.new_page()
-    login(page, site.url, site.world.email("deltagaransvarig"))
-    start_consent(page, site.url, site.world.insats_a1.id, PNR["sv"])
-    page.click("a.language-choice[href$='/sv']")
+    page = swedish_signing_page(site, tablet)
     page.check("#confirmed")
     page.fill("#name", "Testperson Exempelsson")
     draw_with_mouse(page)
@@ -127,10 +127,7 @@ def test_a_double_tap_on_sign_stores_one_consent(site: Site, tablet: BrowserCont
 
 def test_back_after_hand_back_shows_nothing_of_the_participant(
         site: Site, tablet: BrowserContext) -> None:
-    page = tablet.new_page()
-    login(page, site.url, site.world.email("deltagaransvarig"))
-    start_consent(page, site.url, site.world.insats_a1.id, PNR["sv"])
-    page.click("a.language-choice[href$='/sv']")
+    page = swedish_signing_page(site, tablet)
     page.check("#confirmed")
     page.fill("#name", "Testperson Exempelsson")
     draw_with_finger(page)
@@ -147,10 +144,7 @@ def test_back_after_hand_back_shows_nothing_of_the_participant(
 def test_a_tablet_left_alone_locks_to_the_hand_back_screen(site: Site,
                                                            tablet: BrowserContext) -> None:
     site.app.config["FORMAPP_HANDOVER_IDLE_SECONDS"] = 2
-    page = tablet.new_page()
-    login(page, site.url, site.world.email("deltagaransvarig"))
-    start_consent(page, site.url, site.world.insats_a1.id, PNR["sv"])
-    page.click("a.language-choice[href$='/sv']")
+    page = swedish_signing_page(site, tablet)
     page.wait_for_url("**/deltagare/tillbaka", timeout=6000)
     expect(page.locator("#password")).to_be_visible()
     shot(page, "handover-locked")
@@ -160,10 +154,7 @@ def test_a_tablet_left_alone_locks_to_the_hand_back_screen(site: Site,
 
 def test_everything_missing_is_said_at_once_where_the_eyes_are(
         site: Site, tablet: BrowserContext) -> None:
-    page = tablet.new_page()
-    login(page, site.url, site.world.email("deltagaransvarig"))
-    start_consent(page, site.url, site.world.insats_a1.id, PNR["sv"])
-    page.click("a.language-choice[href$='/sv']")
+    page = swedish_signing_page(site, tablet)
     expect(page.locator("#shown-personnummer")).to_have_text("19121212-1212")
     page.click("#sign-submit")
     for error in ("#confirmed-client-error", "#name-client-error", "#signature-client-error"):
@@ -178,10 +169,7 @@ def test_everything_missing_is_said_at_once_where_the_eyes_are(
 def test_the_lock_keeps_what_was_written_for_the_same_participant(
         site: Site, tablet: BrowserContext) -> None:
     site.app.config["FORMAPP_HANDOVER_IDLE_SECONDS"] = 4
-    page = tablet.new_page()
-    login(page, site.url, site.world.email("deltagaransvarig"))
-    start_consent(page, site.url, site.world.insats_a1.id, PNR["sv"])
-    page.click("a.language-choice[href$='/sv']")
+    page = swedish_signing_page(site, tablet)
     read_url = page.url
     page.fill("#name", "Testperson Exempelsson")
     draw_with_finger(page)

@@ -17,13 +17,11 @@ import re
 import subprocess
 import sys
 import urllib.parse
-import uuid
 from collections.abc import Iterator
 from html import unescape
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.serialization import pkcs12
@@ -31,7 +29,7 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from formapp.bench.load import _free_port, gunicorn
 from formapp.documents.signing_keys import create_dev_seal
 from formapp.extensions import db
-from tests.conftest import PG_URL, WEBFONT_DIR, make_app
+from tests.conftest import WEBFONT_DIR, fresh_pg_schema, make_app
 from tests.web.registration_helpers import ANSWERS_9448
 from tests.world import PASSWORD, build_world
 
@@ -64,19 +62,8 @@ def production_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[st
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'production.sqlite3'}"
         return
-    if not PG_URL:
-        pytest.skip("PostgreSQL: FORMAPP_TEST_DATABASE_URL is not set")
-    schema = f"formapp_prod_{uuid.uuid4().hex[:10]}"
-    admin = sa.create_engine(PG_URL)
-    with admin.begin() as conn:
-        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    separator = "&" if "?" in PG_URL else "?"
-    try:
-        yield f"{PG_URL}{separator}options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as conn:
-            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with fresh_pg_schema("formapp_prod") as url:
+        yield url
 
 
 class ProxiedBrowser:

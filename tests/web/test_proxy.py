@@ -10,23 +10,15 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from formapp.extensions import db
 from formapp.webclient import Browser
-from tests.conftest import empty_tables, make_app
+from tests.conftest import make_app, tables_of
 from tests.world import PASSWORD, build_world
 
 
 @pytest.fixture
 def proxied_app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
-    app = make_app(database_url, tmp_path / "data", FORMAPP_TRUSTED_PROXIES=1)
-    with app.app_context():
-        db.create_all()
-        empty_tables()
+    with tables_of(make_app(database_url, tmp_path / "data", FORMAPP_TRUSTED_PROXIES=1)) as app:
         yield app
-        db.session.rollback()
-        empty_tables()
-        db.session.remove()
-        db.engine.dispose()
 
 
 def _from(app: Flask, address: str) -> Browser:
