@@ -96,6 +96,10 @@ class Auditor:
         for locale in LOCALES:
             self.page.goto(with_lang(self.base + path, locale))
             self.page.fill("#q", query)
+            self.page.eval_on_selector("form.search-form", "(f, lang) => { const u = new URL("
+                                       "f.getAttribute('action'), location.href); "
+                                       "u.searchParams.set('lang', lang); "
+                                       "f.setAttribute('action', u); }", locale)
             with self.page.expect_navigation():
                 self.page.click("form.search-form button[type=submit]")
             self.here(name, locale)
