@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import func, select
 
+from formapp.domain.passwords import is_common
 from formapp.extensions import db
 from formapp.i18n import _lo
 from formapp.records.errors import RuleViolation
@@ -39,11 +40,17 @@ class UserInput:
 
 
 def check_password_strength(password: str, field: str = "password") -> None:
+    """The one password policy: every way to set one (create-user, the admin pages, one's
+    own change) comes through here."""
     if len(password) < MIN_LENGTH:
         raise RuleViolation(field, _lo("Lösenordet måste ha minst %(n)d tecken.", n=MIN_LENGTH))
     if password.strip() != password or len(set(password)) < 4:
         raise RuleViolation(field, _lo("Lösenordet är för enkelt; välj ett längre med fler olika "
                                        "tecken och utan mellanslag först eller sist."))
+    if is_common(password):
+        raise RuleViolation(field, _lo(
+            "Lösenordet är för vanligt och lätt att gissa: det finns, med eller utan siffror, "
+            "i listor över vanliga lösenord. Välj ett annat, gärna flera ord i följd."))
 
 
 def live_grants(user: User, on: date) -> list[Grant]:
