@@ -20,8 +20,8 @@ from formapp.webclient import Browser
 from tests.web.test_consent_texts_admin import own_swedish_text, upload
 from tests.world import PASSWORD, World, build_world
 
-NEW_PASSWORD = "ett-nytt-langt-losen"  # noqa: S105 (a test value)
-RESET_PASSWORD = "admin-satt-det-har"  # noqa: S105
+NEW_PASSWORD = "ett-nytt-langt-losen"
+RESET_PASSWORD = "admin-satt-det-har"
 
 
 def logged_in(app: Flask, world: World, who: str) -> Browser:

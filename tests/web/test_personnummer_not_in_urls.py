@@ -60,5 +60,5 @@ def test_searches_by_personnummer_leave_no_number_in_the_access_log(
 
     logged = log.read_text(encoding="utf-8")
     assert "POST /granskningslogg" in logged and "/deltagare" in logged  # the log is real
-    for form in FORMS_OF_THE_NUMBER + ("198001010002", "19800101-0002"):
+    for form in (*FORMS_OF_THE_NUMBER, "198001010002", "19800101-0002"):
         assert form not in logged, form
