@@ -93,8 +93,8 @@ def create_user_command(email: str, full_name: str, forbund_name: str | None,
     day = today()
     try:
         user = save_user(forbund, UserInput(email=email, full_name=full_name, password=password,
-                                            employed_by_forbund=employed_by_forbund), today=day)
-        user.is_system_admin = system_admin
+                                            employed_by_forbund=employed_by_forbund,
+                                            is_system_admin=system_admin), today=day)
         for role in roles:
             grant_role(user, Role(role), valid_from=day, valid_until=None, insats=None,
                        granted_by=None, today=day)

@@ -81,8 +81,8 @@ def load_demo(today: date) -> bool:
     for spec in DEMO_USERS:
         user = save_user(None if spec.system_admin else forbund, UserInput(
             email=spec.email, full_name=spec.full_name, password=DEMO_PASSWORD,
-            employed_by_forbund=spec.employed_by_forbund), today=today)
-        user.is_system_admin = spec.system_admin
+            employed_by_forbund=spec.employed_by_forbund, is_system_admin=spec.system_admin),
+            today=today)
         for role in spec.roles:
             targets = assignable if role == Role.DELTAGARANSVARIG else [None]
             for insats in targets:

@@ -102,7 +102,7 @@ def test_create_user(app: Flask) -> None:
     assert result.exit_code == 0, result.output
     result = runner.invoke(cli, ["create-user", "g@t.example", "--name", "G", "--forbund", "F",
                                  "--password-stdin"], input="short\n")
-    assert result.exit_code != 0 and "minst 10 tecken" in result.output
+    assert result.exit_code != 0 and "minst 12 tecken" in result.output
     result = runner.invoke(cli, ["create-user", "h@t.example", "--name", "H",
                                  "--forbund", "Saknas", "--password-stdin"], input="x\n")
     assert result.exit_code != 0 and "No förbund named" in result.output

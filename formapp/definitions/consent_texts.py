@@ -58,6 +58,8 @@ def parse_text(raw: bytes, *, version: str, expected_sha256: str | None = None) 
         data = tomllib.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConsentTextError(f"{version}: not UTF-8 TOML ({exc})") from exc
+    except RecursionError as exc:  # tomllib parses nested arrays and tables recursively
+        raise ConsentTextError(f"{version}: not a consent text (nested too deeply)") from exc
     unknown = set(data) - _TOP_KEYS
     missing = _TOP_KEYS - set(data) - {"language_name", "direction"}
     if unknown or missing:
@@ -81,6 +83,8 @@ def parse_text(raw: bytes, *, version: str, expected_sha256: str | None = None) 
         )
     except (KeyError, TypeError, AttributeError) as exc:
         raise ConsentTextError(f"{version}: incomplete text ({exc!r})") from exc
+    except RecursionError as exc:  # str() of a value nested hundreds of levels deep
+        raise ConsentTextError(f"{version}: not a consent text (nested too deeply)") from exc
     if set(labels) != _LABEL_KEYS:
         raise ConsentTextError(f"{version}: labels must be exactly {sorted(_LABEL_KEYS)}")
     empty = [p for s in sections for p in s.paragraphs if not p.strip()]

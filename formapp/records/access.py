@@ -32,6 +32,13 @@ def can_edit_forbund(user: User, forbund: Forbund, day: date) -> bool:
         user.forbund_id == forbund.id and Role.SAMVERKANSADMIN in roles_on(user, day))
 
 
+def can_publish_consent_texts(user: User, forbund: Forbund, day: date) -> bool:
+    """A förbund's own consent text is its word as personuppgiftsansvarig: only its own
+    samverkansadministratör publishes one, never the system administrator."""
+    return (not user.is_system_admin and user.forbund_id == forbund.id
+            and Role.SAMVERKANSADMIN in roles_on(user, day))
+
+
 def can_manage_users(user: User, forbund_id: int | None, day: date) -> bool:
     if user.is_system_admin:
         return True

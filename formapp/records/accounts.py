@@ -4,17 +4,24 @@
 - a samverkansadministratör, an insatsansvarig or an employee of the förbund can not be
   deltagaransvarig;
 - deltagaransvarig is granted per insats, and only for insatser of the user's own förbund.
+
+Every change is an audit entry naming who did it, the record and the fields that changed
+(never a password or a personal value); removing a permission or closing an account ends the
+user's open sessions (their session version moves on, so the user loader refuses the cookie).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, select
 
+from formapp.domain.passwords import is_common
 from formapp.extensions import db
 from formapp.i18n import _lo
+from formapp.records.audit import log_event
 from formapp.records.errors import RuleViolation
 from formapp.records.models import Forbund, Grant, Insats, Role, User
 from formapp.records.passwords import MIN_LENGTH, hash_password
@@ -36,14 +43,21 @@ class UserInput:
     password: str = ""  # empty on edit: keep the current password
     employed_by_forbund: bool = False
     is_active: bool = True
+    is_system_admin: bool = False  # only when creating (formapp create-user --system-admin)
 
 
 def check_password_strength(password: str, field: str = "password") -> None:
+    """The one password policy: every way to set one (create-user, the admin pages, one's
+    own change) comes through here."""
     if len(password) < MIN_LENGTH:
         raise RuleViolation(field, _lo("Lösenordet måste ha minst %(n)d tecken.", n=MIN_LENGTH))
     if password.strip() != password or len(set(password)) < 4:
         raise RuleViolation(field, _lo("Lösenordet är för enkelt; välj ett längre med fler olika "
                                        "tecken och utan mellanslag först eller sist."))
+    if is_common(password):
+        raise RuleViolation(field, _lo(
+            "Lösenordet är för vanligt och lätt att gissa: det finns, med eller utan siffror, "
+            "i listor över vanliga lösenord. Välj ett annat, gärna flera ord i följd."))
 
 
 def live_grants(user: User, on: date) -> list[Grant]:
@@ -51,7 +65,7 @@ def live_grants(user: User, on: date) -> list[Grant]:
 
 
 def save_user(forbund: Forbund | None, data: UserInput, user: User | None = None,
-              *, today: date) -> User:
+              *, today: date, by: User | None = None) -> User:
     """Create or update a user of ``forbund`` (None: a system administrator)."""
     email = data.email.strip().lower()
     if "@" not in email or email.startswith("@") or email.endswith("@") or " " in email:
@@ -73,7 +87,10 @@ def save_user(forbund: Forbund | None, data: UserInput, user: User | None = None
             "En anställd på förbundet kan inte vara deltagaransvarig. Ta först bort "
             "användarens uppdrag som deltagaransvarig."))
 
-    user = user or User(forbund_id=forbund.id if forbund else None)
+    new = user is None
+    before = {} if user is None else _user_fields(user)
+    user = user or User(forbund_id=forbund.id if forbund else None,
+                        is_system_admin=data.is_system_admin)
     if data.password:
         user.password_hash = hash_password(data.password)
         user.session_version = (user.session_version or 0) + 1
@@ -85,14 +102,56 @@ def save_user(forbund: Forbund | None, data: UserInput, user: User | None = None
     user.is_active = data.is_active
     db.session.add(user)
     db.session.flush()
+    _log_user_saved(user, before, new=new, password=bool(data.password), by=by)
     return user
 
 
-def set_password(user: User, password: str, *, field: str = "password") -> None:
+def _user_fields(user: User) -> dict[str, Any]:
+    return {"email": user.email, "full_name": user.full_name,
+            "employed_by_forbund": bool(user.employed_by_forbund),
+            "is_active": bool(user.is_active)}
+
+
+# Fields whose values the audit entry may carry: they say nothing about a person.
+_PLAIN_VALUES = ("employed_by_forbund", "is_active")
+
+
+def _log_user_saved(user: User, before: dict[str, Any], *, new: bool, password: bool,
+                    by: User | None) -> None:
+    after = _user_fields(user)
+    changed = sorted(k for k in after if before.get(k) != after[k])
+    details: dict[str, Any] = {"changed": changed + (["password"] if new and password else [])}
+    details.update({k: after[k] for k in _PLAIN_VALUES if k in changed})
+    if new:
+        details["system_admin"] = bool(user.is_system_admin)
+        log_event(actor=by, action="user.created", subject=f"user:{user.id}",
+                  why="Skapade en användare", forbund_id=user.forbund_id,
+                  details={**details, "changed": sorted(details["changed"])})
+        return
+    if changed:
+        log_event(actor=by, action="user.changed", subject=f"user:{user.id}",
+                  why="Ändrade en användare", forbund_id=user.forbund_id, details=details)
+    if password:
+        _log_password(user, by)
+
+
+def _log_password(user: User, by: User | None) -> None:
+    own = by is not None and by.id == user.id
+    log_event(actor=by, action="user.password_changed" if own else "user.password_reset",
+              subject=f"user:{user.id}",
+              why="Bytte sitt lösenord" if own else "Satte ett nytt lösenord för användaren",
+              forbund_id=user.forbund_id, details={"other_sessions_ended": True})
+
+
+def set_password(user: User, password: str, *, field: str = "password",
+                 by: User | None = None) -> None:
+    """A new password for ``user``, by ``by`` (default: the user themselves); every other
+    session of the user ends."""
     check_password_strength(password, field)
     user.password_hash = hash_password(password)
     user.session_version += 1
     db.session.flush()
+    _log_password(user, by if by is not None else user)
 
 
 def max_valid_until(valid_from: date) -> date:
@@ -104,7 +163,8 @@ def max_valid_until(valid_from: date) -> date:
 
 
 def grant_role(user: User, role: Role, *, valid_from: date, valid_until: date | None,
-               insats: Insats | None, granted_by: User | None, today: date) -> Grant:
+               insats: Insats | None, granted_by: User | None, today: date,
+               log: bool = True) -> Grant:
     """Give ``user`` a permission; refuses what SUS refuses, with a message at the field."""
     if user.forbund_id is None:
         raise RuleViolation("role", _lo("En systemadministratör har inga behörigheter i förbund."))
@@ -154,19 +214,39 @@ def grant_role(user: User, role: Role, *, valid_from: date, valid_until: date | 
                   valid_until=valid_until, granted_by_id=granted_by.id if granted_by else None)
     db.session.add(grant)
     db.session.flush()
+    if log:
+        log_event(actor=granted_by, action="grant.added", subject=f"grant:{grant.id}",
+                  why="Gav en behörighet", forbund_id=user.forbund_id,
+                  details=_grant_details(grant))
     return grant
 
 
-def revoke_grant(grant: Grant) -> None:
+def _grant_details(grant: Grant) -> dict[str, Any]:
+    return {"user_id": grant.user_id, "role": grant.role, "insats_id": grant.insats_id,
+            "valid_from": grant.valid_from, "valid_until": grant.valid_until}
+
+
+def revoke_grant(grant: Grant, *, by: User | None = None) -> None:
+    """Remove a permission; the user's open sessions end (they held it until now)."""
     if grant.revoked_at is None:
         grant.revoked_at = datetime.now(UTC)
+        grant.user.session_version = (grant.user.session_version or 0) + 1
         db.session.flush()
+        log_event(actor=by, action="grant.revoked", subject=f"grant:{grant.id}",
+                  why="Tog bort en behörighet", forbund_id=grant.user.forbund_id,
+                  details=_grant_details(grant))
 
 
 def renew_grant(grant: Grant, *, granted_by: User | None, today: date) -> Grant:
-    """Replace ``grant`` with one running two years from today; the old one stays as history."""
+    """Replace ``grant`` with one running two years from today; the old one stays as history.
+    The user keeps the permission throughout, so their sessions go on."""
     if grant.revoked_at is not None:
         raise RuleViolation("role", _lo("Behörigheten är borttagen och kan inte förnyas."))
-    revoke_grant(grant)
-    return grant_role(grant.user, Role(grant.role), valid_from=today, valid_until=None,
-                      insats=grant.insats, granted_by=granted_by, today=today)
+    grant.revoked_at = datetime.now(UTC)
+    db.session.flush()
+    renewed = grant_role(grant.user, Role(grant.role), valid_from=today, valid_until=None,
+                         insats=grant.insats, granted_by=granted_by, today=today, log=False)
+    log_event(actor=granted_by, action="grant.renewed", subject=f"grant:{grant.id}",
+              why="Förnyade en behörighet", forbund_id=grant.user.forbund_id,
+              details={**_grant_details(renewed), "new_grant_id": renewed.id})
+    return renewed

@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 from formapp.definitions import consent_texts as builtin
 from formapp.documents.consent import ConsentText
 from formapp.extensions import db
-from formapp.i18n import _lo
+from formapp.i18n import _lo, registry
+from formapp.records.audit import log_event
 from formapp.records.errors import RuleViolation
 from formapp.records.models import ConsentTextVersion, Forbund, User
 
@@ -130,6 +131,11 @@ def publish_text(forbund: Forbund, raw: bytes, *, by: User | None) -> ConsentTex
     if probe.status == "unofficial":
         raise RuleViolation("file", _lo("En publicerad text ska ha status binding (svenska) "
                                         "eller official (översättning)."))
+    if probe.locale not in registry():
+        # The locale names files and catalogs elsewhere: only an id of forms/locales.toml.
+        raise RuleViolation("file", _lo(
+            "Textens locale är inget språk som formapp känner till. Ange ett språk-id ur "
+            "forms/locales.toml, till exempel sv, en eller ar."))
     count = db.session.scalar(select(func.count()).select_from(ConsentTextVersion).where(
         ConsentTextVersion.forbund_id == forbund.id,
         ConsentTextVersion.locale == probe.locale)) or 0
@@ -140,4 +146,8 @@ def publish_text(forbund: Forbund, raw: bytes, *, by: User | None) -> ConsentTex
                              published_by_id=by.id if by else None)
     db.session.add(row)
     db.session.flush()
+    log_event(actor=by, action="consent_text.published", subject=f"consent_text:{version_id}",
+              why="Publicerade en samtyckestext", forbund_id=forbund.id,
+              details={"version": version_id, "locale": probe.locale, "status": probe.status,
+                       "sha256": row.sha256})
     return _from_row(row)

@@ -11,8 +11,9 @@ from formapp.domain import insatser as vocab
 from formapp.domain.organisationsnummer import normalise_organisationsnummer
 from formapp.extensions import db
 from formapp.i18n import _lo
+from formapp.records.audit import log_event
 from formapp.records.errors import RuleViolation
-from formapp.records.models import Forbund, Insats
+from formapp.records.models import Forbund, Insats, User
 
 # Finsamlagen (2003:1210) took effect 2004-01-01: no insats is older.
 EARLIEST_START = date(2004, 1, 1)
@@ -41,8 +42,10 @@ class InsatsInput:
     prio_unga_funktionsnedsattning: bool = False
 
 
-def save_forbund(data: ForbundInput, forbund: Forbund | None = None) -> Forbund:
-    """Create (``forbund`` None) or update a förbund; flushes, never commits."""
+def save_forbund(data: ForbundInput, forbund: Forbund | None = None, *,
+                 by: User | None = None) -> Forbund:
+    """Create (``forbund`` None) or update a förbund; flushes, never commits. An audit entry
+    names who and which settings changed."""
     name = " ".join(data.name.split())
     if not name:
         raise RuleViolation("name", _lo("Ange förbundets namn."))
@@ -61,13 +64,26 @@ def save_forbund(data: ForbundInput, forbund: Forbund | None = None) -> Forbund:
             raise RuleViolation("organisationsnummer",
                                 _lo("Organisationsnumret används redan av %(name)s.",
                                     name=clash.name))
+    new = forbund is None
     forbund = forbund or Forbund()
+    before = _forbund_fields(forbund)
     forbund.name = name
     forbund.organisationsnummer = orgnr
     forbund.kommun_text = data.kommun_text.strip()
     db.session.add(forbund)
     db.session.flush()
+    changed = sorted(k for k, v in _forbund_fields(forbund).items() if before[k] != v)
+    if new or changed:
+        log_event(actor=by, action="forbund.created" if new else "forbund.changed",
+                  subject=f"forbund:{forbund.id}",
+                  why="Lade upp förbundet" if new else "Ändrade förbundets uppgifter",
+                  forbund_id=forbund.id, details={"changed": changed})
     return forbund
+
+
+def _forbund_fields(forbund: Forbund) -> dict[str, object]:
+    return {"name": forbund.name, "organisationsnummer": forbund.organisationsnummer,
+            "kommun_text": forbund.kommun_text or ""}
 
 
 def _check_insats(forbund: Forbund, data: InsatsInput, insats: Insats | None) -> str:

@@ -5,6 +5,7 @@ two submissions that race."""
 
 from __future__ import annotations
 
+import re
 import secrets
 from datetime import UTC, datetime, timedelta
 
@@ -14,15 +15,26 @@ from formapp.extensions import db
 from formapp.records.models import SubmissionToken, User
 
 KEEP = timedelta(days=2)  # long enough for any retry; the table stays small
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")  # what new_token makes
 
 
 def new_token() -> str:
     return secrets.token_urlsafe(32)
 
 
+def is_token(token: str) -> bool:
+    """A token as new_token makes them. Anything else (a NUL, which PostgreSQL can not even
+    compare, or an edited page) is no token: the submission gets a fresh one."""
+    return _TOKEN.fullmatch(token) is not None
+
+
+def usable_token(token: str) -> str:
+    return token if is_token(token) else new_token()
+
+
 def earlier_result(token: str, user: User) -> str | None:
     """The result URL of an earlier submission of ``token`` by ``user``; None if unused."""
-    if not token:
+    if not is_token(token):
         return None
     row = db.session.get(SubmissionToken, token)
     return row.result_url if row is not None and row.user_id == user.id else None

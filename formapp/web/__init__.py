@@ -38,6 +38,7 @@ from formapp.web.errors import configure_errors
 from formapp.web.handover import configure_handover
 from formapp.web.security import configure_security
 from formapp.web.session import configure_session
+from formapp.web.uploads import configure_uploads
 from formapp.web.wtforms_i18n import configure_wtforms_i18n
 
 BLUEPRINTS = (auth.bp, home.bp, forbund.bp, insatser.bp, users.bp, consent.bp, language.bp,
@@ -50,6 +51,7 @@ def register_web(app: Flask) -> None:
     configure_session(app)
     configure_handover(app)
     configure_errors(app)
+    configure_uploads(app)
     configure_wtforms_i18n(app)
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)

@@ -1,6 +1,9 @@
 """The audit trail's search page for administrators: a system administrator searches every
 förbund's entries, a samverkansadministratör those of their own förbund. Searching is itself
-audited (and, when it names a person, found in that person's registerutdrag)."""
+audited (and, when it names a person, found in that person's registerutdrag).
+
+The criteria are posted, never in the URL (they may hold a personnummer): a GET shows the
+newest entries, the search form, its pager and the chain check are buttons of one POST form."""
 
 from __future__ import annotations
 
@@ -34,7 +37,7 @@ def _scope() -> int | None:
 
 
 def _form(scope: int | None) -> AuditSearchForm:
-    form = AuditSearchForm(request.args)
+    form = AuditSearchForm()
     form.handelse.choices = [("", _o("Alla händelser"))] + [(a, a) for a in actions(scope)]
     if scope is None:
         form.forbund.choices = [("", _o("Alla förbund"))] + [
@@ -56,20 +59,23 @@ def _personnummer(form: AuditSearchForm) -> str | None:
 
 
 def _page_number() -> int:
-    raw = request.args.get("sida", "1")
+    """The pager's page; the chain check stays on the page shown; a new search starts at 1."""
+    raw = request.form.get("sida") or (request.form.get("denna_sida", "1")
+                                       if request.form.get("kedja") == "1" else "1")
     return int(raw) if raw.isdecimal() and 0 < len(raw) < 7 else 1
 
 
-@bp.route("/granskningslogg")
+@bp.route("/granskningslogg", methods=["GET", "POST"])
 @login_required
 def search() -> str | tuple[str, int]:
     scope = _scope()
     form = _form(scope)
-    form.validate()
-    digits = _personnummer(form)
+    posted = request.method == "POST"
+    if posted:
+        form.validate()  # the CSRF token is checked for every POST before the view
+    digits = _personnummer(form) if posted else None
     if form.errors:
-        return render_template("audit/search.html", form=form, result=None, chain=None,
-                               args={}), 422
+        return render_template("audit/search.html", form=form, result=None, chain=None), 422
     forbund_id = scope
     if scope is None and getattr(form, "forbund", None) is not None and form.forbund.data:
         forbund_id = int(form.forbund.data)
@@ -77,16 +83,15 @@ def search() -> str | tuple[str, int]:
                        person_keys=audit_keys(digits) if digits else None,
                        actor=" ".join((form.anvandare.data or "").split()),
                        action=form.handelse.data or "", date_from=parsed_date(form.fran),
-                       date_to=parsed_date(form.till), page=_page_number())
+                       date_to=parsed_date(form.till),
+                       page=_page_number() if posted else 1)
     result = search_audit(query)
-    chain = verify_chain() if request.args.get("kedja") == "1" else None
+    chain = verify_chain() if request.form.get("kedja") == "1" else None
     log_event(actor=current_user, action="audit.searched", subject="audit_entry",
               why="Sökte i granskningsloggen", forbund_id=scope, personnummer=digits,
               details=_details(query, result.total, chain is not None))
     db.session.commit()
-    args = {k: v for k, v in request.args.items() if k not in ("sida", "kedja") and v}
-    return render_template("audit/search.html", form=form, result=result, chain=chain,
-                           args=args)
+    return render_template("audit/search.html", form=form, result=result, chain=chain)
 
 
 def _details(query: AuditQuery, hits: int, whole_chain: bool) -> dict[str, Any]:

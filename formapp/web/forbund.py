@@ -34,7 +34,7 @@ def _edit(form: ForbundForm, forbund: Forbund | None) -> Response | None:
     try:
         saved = save_forbund(ForbundInput(
             name=form.name.data or "", organisationsnummer=form.organisationsnummer.data or "",
-            kommun_text=form.kommun_text.data or ""), forbund)
+            kommun_text=form.kommun_text.data or ""), forbund, by=current_user)
     except RuleViolation as violation:
         show_violation(form, violation)
         return None

@@ -164,7 +164,7 @@ def unassign(insats_id: int, grant_id: int) -> Response:
     if grant.insats_id != insats.id:
         abort(404)
     if ConfirmForm().validate_on_submit():
-        revoke_grant(grant)
+        revoke_grant(grant, by=current_user)
         db.session.commit()
         flash(_o("%(name)s är inte längre deltagaransvarig för insatsen.",
                  name=grant.user.full_name), "success")

@@ -34,7 +34,7 @@ from formapp.extensions import db
 from formapp.i18n import LocaleInfo, Registry, _o, registry
 from formapp.i18n.domains import participant_domain
 from formapp.records.errors import InvalidAnswers, RuleViolation
-from formapp.records.submissions import claim, earlier_result, new_token
+from formapp.records.submissions import claim, earlier_result, usable_token
 
 QUESTION_LANGUAGE = "qlang"
 SWITCH_LANGUAGE = "show_language"
@@ -102,7 +102,7 @@ def switching_language() -> bool:
 def once_token() -> str:
     """This page's one-time token: the posted one, or a new one for a fresh page."""
     posted = request.form.get(ONCE, "") if request.method == "POST" else ""
-    return posted[:43] or new_token()
+    return usable_token(posted)
 
 
 # --- rendering -------------------------------------------------------------------------------
@@ -369,6 +369,7 @@ def store_once(token: str, store: Callable[[], str], *, message: str) -> Respons
     """Run ``store`` (it flushes and returns the URL of what it stored) at most once per page
     token, commit, say ``message`` and go to the result. A repeated post goes to the first
     result instead; ``InvalidAnswers``/``RuleViolation`` propagate, the session rolled back."""
+    token = usable_token(token)
     earlier = earlier_result(token, current_user)
     if earlier:
         return already_stored(earlier)

@@ -1,4 +1,8 @@
-"""Sök deltagare: an insats's participants, to open one or to deregister (FK 9449)."""
+"""Sök deltagare: an insats's participants, to open one or to deregister (FK 9449).
+
+The search is a POST (with its CSRF token): what is typed is often a personnummer, and a GET
+would put it in the URL, so in the access log of the server and of any proxy in front of it.
+A GET shows the insats's participants without criteria."""
 
 from __future__ import annotations
 
@@ -24,21 +28,23 @@ from formapp.web.view_audit import participants_listed
 bp = Blueprint("participants", __name__)
 
 
-def _year(name: str) -> int | None:
-    value = request.args.get(name, "")
+def _year(value: str) -> int | None:
     return int(value) if value.isdecimal() and len(value) == 4 else None
 
 
 def _search() -> Search:
-    args = request.args
-    return Search(query=args.get("q", "")[:100], start_year=_year("inar"),
-                  end_year=_year("utar"),
-                  status=args.get("status") if args.get("status") in STATUSES else "alla",
-                  sort=args.get("sort") if args.get("sort") in SORTS else "personnummer",
-                  descending=args.get("ordning") == "fallande")
+    """The posted criteria; never the URL's (a GET searches nothing)."""
+    if request.method != "POST":
+        return Search()
+    posted = request.form
+    return Search(query=posted.get("q", "")[:100], start_year=_year(posted.get("inar", "")),
+                  end_year=_year(posted.get("utar", "")),
+                  status=posted.get("status") if posted.get("status") in STATUSES else "alla",
+                  sort=posted.get("sort") if posted.get("sort") in SORTS else "personnummer",
+                  descending=posted.get("ordning") == "fallande")
 
 
-@bp.route("/insatser/<int:insats_id>/deltagare")
+@bp.route("/insatser/<int:insats_id>/deltagare", methods=["GET", "POST"])
 @login_required
 def search(insats_id: int) -> str:
     insats = get_or_404(Insats, insats_id)

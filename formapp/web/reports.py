@@ -17,7 +17,6 @@ from flask import (
     current_app,
     render_template,
     request,
-    send_file,
 )
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -42,6 +41,7 @@ from formapp.reports.importer import SheetRefused, import_rows, read_sheet
 from formapp.reports.labels import KON_LABELS
 from formapp.reports.model import Report
 from formapp.reports.workbook import report_workbook
+from formapp.web.downloads import generated_file
 from formapp.web.guards import require
 from formapp.webforms.reports import ExportForm, ImportForm
 
@@ -132,8 +132,7 @@ def _download_name(report_id: str, filters: Filters, suffix: str) -> str:
 def excel(report_id: str) -> Response:
     report, filters = _report(report_id)
     data = report_workbook(report, datetime.now())
-    return send_file(io.BytesIO(data), mimetype=XLSX, as_attachment=True,
-                     download_name=_download_name(report_id, filters, ".xlsx"))
+    return generated_file(data, mimetype=XLSX, name=_download_name(report_id, filters, ".xlsx"))
 
 
 @bp.route("/<report_id>/diagram/<table_key>.<any(svg, png):fmt>")
@@ -147,10 +146,10 @@ def chart(report_id: str, table_key: str, fmt: str) -> Response:
     attachment = request.args.get("ladda") == "1"
     name = _download_name(report_id, filters, f"-{table_key}.{fmt}")
     if fmt == "svg":
-        return send_file(io.BytesIO(charts.to_svg(drawing).encode()), mimetype="image/svg+xml",
-                         as_attachment=attachment, download_name=name)
-    return send_file(io.BytesIO(charts.to_png(drawing)), mimetype="image/png",
-                     as_attachment=attachment, download_name=name)
+        return generated_file(charts.to_svg(drawing).encode(), mimetype="image/svg+xml",
+                              name=name, attachment=attachment)
+    return generated_file(charts.to_png(drawing), mimetype="image/png", name=name,
+                          attachment=attachment)
 
 
 def _export_form() -> ExportForm:
@@ -197,8 +196,7 @@ def _send_export(form: ExportForm, identity: bool, reason: str) -> Response:
     db.session.commit()
     out.seek(0)
     year = export_request.year or "alla-ar"
-    return send_file(out, mimetype=XLSX, as_attachment=True,
-                     download_name=f"avslutade-deltagare-{year}.xlsx")
+    return generated_file(out, mimetype=XLSX, name=f"avslutade-deltagare-{year}.xlsx")
 
 
 def _import_form(insatser: list[Insats]) -> ImportForm:
@@ -213,8 +211,8 @@ def import_excel() -> str | tuple[str, int]:
     day = today()
     insatser = [i for i in _insatser() if can_import_participants(current_user, i, day)]
     require(bool(insatser))
-    # An import file may be larger than an ordinary upload (FORMAPP_IMPORT_MAX_BYTES).
-    request.max_content_length = current_app.config["FORMAPP_IMPORT_MAX_BYTES"]
+    # An import file may be larger than an ordinary upload: web.uploads gives this route
+    # FORMAPP_IMPORT_MAX_BYTES before the body is read.
     form = _import_form(insatser)
     plan = result = None
     refused = None

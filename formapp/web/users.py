@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user, login_required, login_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
@@ -73,7 +73,7 @@ def _save(form: UserForm, forbund: Forbund | None, user: User | None) -> Respons
         saved = save_user(forbund, UserInput(
             email=form.email.data or "", full_name=form.full_name.data or "",
             password=form.password.data or "", employed_by_forbund=form.employed_by_forbund.data,
-            is_active=form.is_active.data), user, today=today())
+            is_active=form.is_active.data), user, today=today(), by=current_user)
     except RuleViolation as violation:
         show_violation(form, violation)
         return None
@@ -140,8 +140,10 @@ def revoke(grant_id: int) -> Response:
         # Nobody locks themselves out; another administrator (or the system admin) can.
         flash(_o("Du kan inte ta bort din egen behörighet som samverkansadministratör."), "error")
     elif ConfirmForm().validate_on_submit():
-        revoke_grant(grant)
+        revoke_grant(grant, by=current_user)  # ends the user's sessions
         db.session.commit()
+        if grant.user_id == current_user.id:
+            login_user(current_user._get_current_object())  # but not the one doing it
         flash(_o("Behörigheten är borttagen."), "success")
     return redirect(url_for("users.edit", user_id=grant.user_id))
 

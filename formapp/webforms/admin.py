@@ -99,8 +99,8 @@ class UserForm(FlaskForm):
     email = EmailField(_lo("E-post"), validators=[
         InputRequired(_lo("Ange användarens e-postadress.")), Length(max=254)])
     password = PasswordField(_lo("Lösenord"), validators=[Optional(), Length(max=200)],
-                             description=_lo("Minst tio tecken. Lämna tomt för att behålla "
-                                             "nuvarande lösenord."))
+                             description=_lo("Minst tolv tecken och inget vanligt lösenord. "
+                                             "Lämna tomt för att behålla nuvarande lösenord."))
     employed_by_forbund = BooleanField(_lo("Anställd på förbundet"), description=_lo(
         "En anställd på förbundet kan inte vara deltagaransvarig."))
     is_active = BooleanField(_lo("Kontot är aktivt"), default=True)

@@ -1,4 +1,6 @@
-"""The audit search form: a GET form (a search changes nothing), so no CSRF token."""
+"""The audit search form. A POST with its CSRF token, though a search changes nothing: it
+often names a personnummer, and a GET would put the number in the URL and so in the access
+logs of the server and of any proxy in front of it."""
 
 from __future__ import annotations
 
@@ -23,9 +25,6 @@ def parsed_date(field: Field) -> date | None:
 
 
 class AuditSearchForm(FlaskForm):
-    class Meta:
-        csrf = False
-
     personnummer = StringField(_lo("Personnummer"), validators=[Optional(), Length(max=20)],
                                description=_lo("12 siffror. Hittar alla händelser om personen."),
                                render_kw={"inputmode": "numeric", "autocomplete": "off",

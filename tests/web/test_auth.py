@@ -91,7 +91,7 @@ def test_password_change_ends_other_sessions(app: Flask) -> None:
     first.get("/account/password")
     page = first.post("/account/password", {"current_password": PASSWORD,
                                             "new_password": "short"}).get_data(as_text=True)
-    assert "minst 10 tecken" in page
+    assert "minst 12 tecken" in page
     response = first.post("/account/password", {"current_password": PASSWORD,
                                                  "new_password": "a-new-long-password"})
     assert response.status_code == 302

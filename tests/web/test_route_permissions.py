@@ -101,8 +101,13 @@ TABLE: tuple[Row, ...] = (
         only(200, "deltagaransvarig")),
     Row("consent_texts.index", "GET", lambda w: f"/forbund/{w.forbund_a.id}/samtyckestexter",
         only(200, *FORBUND_ADMINS)),
+    # Publishing: only the förbund's own samverkansadministratör (no file: refused at the field).
+    Row("consent_texts.index", "POST", lambda w: f"/forbund/{w.forbund_a.id}/samtyckestexter",
+        only(422, "samverkansadmin")),
     # The audit search: every förbund for the system administrator, their own for the others.
     Row("audit.search", "GET", lambda w: "/granskningslogg",
+        only(200, "system_admin", "samverkansadmin", "other_forbund_admin")),
+    Row("audit.search", "POST", lambda w: "/granskningslogg",
         only(200, "system_admin", "samverkansadmin", "other_forbund_admin")),
     Row("people.search", "GET", lambda w: f"/forbund/{w.forbund_a.id}/personer",
         only(200, "samverkansadmin")),
@@ -152,6 +157,8 @@ TABLE: tuple[Row, ...] = (
         only(422, "deltagaransvarig")),  # not confirmed: refused, nothing removed
     Row("participants.search", "GET", lambda w: f"/insatser/{w.insats_a1.id}/deltagare",
         only(200, "deltagaransvarig")),
+    Row("participants.search", "POST", lambda w: f"/insatser/{w.insats_a1.id}/deltagare",
+        only(200, "deltagaransvarig"), data={"q": "19121212-1212"}),
     Row("counts.anonymous", "GET", lambda w: f"/insatser/{w.insats_a1.id}/anonyma",
         only(200, "deltagaransvarig")),
     Row("counts.anonymous", "POST", lambda w: f"/insatser/{w.insats_a1.id}/anonyma",

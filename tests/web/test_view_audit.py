@@ -74,13 +74,11 @@ def test_lists_and_lookups_of_participants_are_audited(app: Flask) -> None:
     browser = officer(app, world)
     insats = world.insats_a1.id
 
-    assert browser.get(f"/insatser/{insats}/deltagare",
-                       query_string={"q": PNR_KVINNA}).status_code == 200
+    assert browser.post(f"/insatser/{insats}/deltagare", {"q": PNR_KVINNA}).status_code == 200
     (search,) = entries("participants.searched")
     assert search.person_key == person_key(KVINNA)
     assert f"[{registration_id}]" in search.details and KVINNA not in search.details
-    assert browser.get(f"/insatser/{insats}/deltagare",
-                       query_string={"q": "Exempel"}).status_code == 200
+    assert browser.post(f"/insatser/{insats}/deltagare", {"q": "Exempel"}).status_code == 200
     by_name = entries("participants.searched")[-1]
     assert by_name.person_key is None and "Exempel" not in by_name.details
 
