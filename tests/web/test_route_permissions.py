@@ -92,6 +92,7 @@ TABLE: tuple[Row, ...] = (
     # Without a hand-over of one's own, a participant page is not there for anyone.
     Row("consent.language", "GET", lambda w: "/deltagare/no-such-token/sprak", every(404)),
     Row("consent.read", "GET", lambda w: "/deltagare/no-such-token/sv", every(404)),
+    Row("consent.pause", "POST", lambda w: "/deltagare/no-such-token/sv/paus", every(404)),
     Row("consent.done", "GET", lambda w: "/deltagare/klart", every(302)),
     Row("consent.hand_back", "GET", lambda w: "/deltagare/tillbaka", every(302)),
     Row("consent.paused", "GET", lambda w: "/samtycke/no-such-token/pausat", every(404)),
