@@ -165,3 +165,12 @@ def test_a_change_of_details_is_a_new_version_and_signed_consents_keep_theirs(
     assert "<td>1</td>" in first and "<td>0</td>" in second and "Sam Admin" in first
     lacking = page.split('id="lacking"')[1].split("</section>")[0]
     assert 'lang="ar"' in lacking and 'lang="en"' not in lacking
+
+
+def test_no_consent_is_started_while_the_forbund_has_no_text(app: Flask) -> None:
+    world = build_world()
+    world.forbund_a.consent_text = FORMAPP_TEXT  # chosen, details not filled in
+    db.session.commit()
+    response = start(officer(app, world), world)
+    assert response.status_code != 302
+    assert "Förbundet har ingen publicerad samtyckestext ännu" in response.get_data(as_text=True)
