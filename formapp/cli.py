@@ -21,9 +21,10 @@ from formapp.bench.run import FULL, QUICK, run_bench
 from formapp.clock import today
 from formapp.config import ConfigError
 from formapp.demo import DEMO_PASSWORD, DEMO_USERS, load_demo
+from formapp.documents.consent import FORMAPP_TEXT
 from formapp.documents.consent_pdf import render_consent_pdf
 from formapp.documents.errors import DocumentError
-from formapp.documents.sample import SAMPLE_NAME, SAMPLE_PERSONNUMMER, sample_document
+from formapp.documents.sample import SAMPLE_NAME, SAMPLE_PERSONNUMMER, TEXTS, sample_document
 from formapp.evidence import evidence
 from formapp.extensions import db
 from formapp.i18n.cli import i18n_command
@@ -119,20 +120,25 @@ cli.add_command(rotate_key_command)
 @click.option("--name", default=SAMPLE_NAME, show_default=True)
 @click.option("--personnummer", default=SAMPLE_PERSONNUMMER, show_default=True)
 @click.option("--unsealed", is_flag=True, help="Skip the seal (to look at the layout alone).")
+@click.option("--text", "text", type=click.Choice(TEXTS), default=FORMAPP_TEXT,
+              show_default=True,
+              help="formapp's own text (filled in for a sample förbund) or FK 9443's.")
 @with_appcontext
 def sample_pdf_command(form: str, locale: str, out: Path, name: str, personnummer: str,
-                       unsealed: bool) -> None:
-    """Write a sealed sample FK 9443 PDF/A-3b with clearly fake data for one language."""
+                       unsealed: bool, text: str) -> None:
+    """Write a sealed sample consent PDF/A-3b with clearly fake data for one language."""
     try:
-        data = render_consent_pdf(sample_document(locale, name, personnummer),
-                                  sealable=not unsealed)
+        document = sample_document(
+            locale, name, personnummer, text=text,
+            retention_years=current_app.config["FORMAPP_RETENTION_YEARS"])
+        data = render_consent_pdf(document, sealable=not unsealed)
         if not unsealed:
             data = evidence().sealer.seal(data, reason="EXEMPEL – inte ett riktigt samtycke")
     except DocumentError as exc:
         raise click.ClickException(str(exc)) from exc
     out.write_bytes(data)
     state = "unsealed" if unsealed else "sealed"
-    click.echo(f"wrote {out} ({len(data)} bytes, FK {form}, {locale}, {state})")
+    click.echo(f"wrote {out} ({len(data)} bytes, FK {form}, {text}, {locale}, {state})")
 
 
 @cli.command("verify")

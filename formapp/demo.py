@@ -9,12 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from flask import current_app
 from sqlalchemy import select
 
 from formapp.demo_participants import load_demo_participants
 from formapp.domain import insatser as vocab
 from formapp.extensions import db
 from formapp.records.accounts import UserInput, grant_role, save_user
+from formapp.records.consent_texts import publish_formapp_text
 from formapp.records.models import Forbund, Role, User
 from formapp.records.organisations import ForbundInput, InsatsInput, save_forbund, save_insats
 from formapp.reports.demo_data import load_report_demo
@@ -73,8 +75,13 @@ def load_demo(today: date) -> bool:
         return False
     forbund = save_forbund(ForbundInput(
         name=DEMO_FORBUND_NAME, organisationsnummer="222000-0000",
-        kommun_text="Demokommunen, Region Demo, Arbetsförmedlingen, Försäkringskassan"))
+        kommun_text="Demokommunen, Region Demo, Arbetsförmedlingen, Försäkringskassan",
+        postadress="Box 123\n123 45 Demostad", kontakt_epost="registrator@demo.formapp.example",
+        kontakt_telefon="010-123 45 67", dataskyddsombud="dataskyddsombud@demo.formapp.example"))
     forbund.is_demo = True
+    # formapp's own text, filled in with the demo förbund's details (the default, issue 18).
+    publish_formapp_text(forbund, retention_years=current_app.config["FORMAPP_RETENTION_YEARS"],
+                         by=None)
     insatser = [save_insats(forbund, data) for data in _demo_insatser(today.year)]
     assignable = [i for i in insatser if not i.is_volyminsats
                   and i.kind == vocab.INDIVIDINRIKTAD]

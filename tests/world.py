@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from functools import cache
 
 from formapp.clock import today
+from formapp.documents.consent import FK_TEXT
 from formapp.domain import insatser as vocab
 from formapp.extensions import db
 from formapp.records.models import Forbund, Grant, Insats, Role, User
@@ -65,8 +66,10 @@ def add_insats(forbund: Forbund, name: str, **extra: object) -> Insats:
 
 
 def build_world() -> World:
-    forbund_a = Forbund(name="Förbund A")
-    forbund_b = Forbund(name="Förbund B")
+    # The test world signs consents in all 18 languages: FK 9443 has them all, formapp's own
+    # text (the default of a new förbund) only those translated so far (issue 18).
+    forbund_a = Forbund(name="Förbund A", consent_text=FK_TEXT)
+    forbund_b = Forbund(name="Förbund B", consent_text=FK_TEXT)
     db.session.add_all([forbund_a, forbund_b])
     a1 = add_insats(forbund_a, "Insats A1")
     a2 = add_insats(forbund_a, "Insats A2")

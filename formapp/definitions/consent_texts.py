@@ -7,24 +7,32 @@ Two sources, one rule (a published text never changes):
 - versions a förbund publishes itself (its own controller text or an official translation),
   kept in the database with their content and SHA-256 (``records.consent_texts``).
 
-The current version for a förbund and locale is the förbund's newest, else the newest built-in.
+Two texts ship: FK 9443 (``fk-9443``, Försäkringskassan's SUS-era text word for word, kept for
+faithful reproduction and the consents signed with it) and formapp's own (``formapp-samtycke``),
+a template the förbund's settings fill in (``definitions.consent_templates``). A translation
+names the binding version it translates (``[source]``); FK 9443's built-in translations
+translate the FK Swedish text of their day.
 """
 
 from __future__ import annotations
 
 import hashlib
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache, lru_cache
 from pathlib import Path
 
 from formapp.definitions.loader import default_forms_dir
-from formapp.documents.consent import ConsentLabels, ConsentText, TextSection
+from formapp.documents.consent import FK_TEXT, ConsentLabels, ConsentText, TextSection
 
 STATUSES = ("binding", "official", "unofficial")
 _TOP_KEYS = {"locale", "language_name", "status", "title", "direction", "sections",
              "declaration", "labels"}
+# Optional: which text (default FK 9443), the file's own version id, the binding version a
+# translation translates, the template a filled-in text came from, and who issued it.
+_OPTIONAL_KEYS = {"language_name", "direction", "text", "version", "source", "template",
+                  "issuer"}
 _LABEL_KEYS = {"personnummer", "underskrift", "ort_och_datum", "namnfortydligande"}
 
 
@@ -42,6 +50,7 @@ class PublishedVersion:
     sha256: str
     status: str
     published: date
+    text: str = FK_TEXT
 
 
 def sha256_hex(raw: bytes) -> str:
@@ -60,8 +69,8 @@ def parse_text(raw: bytes, *, version: str, expected_sha256: str | None = None) 
         raise ConsentTextError(f"{version}: not UTF-8 TOML ({exc})") from exc
     except RecursionError as exc:  # tomllib parses nested arrays and tables recursively
         raise ConsentTextError(f"{version}: not a consent text (nested too deeply)") from exc
-    unknown = set(data) - _TOP_KEYS
-    missing = _TOP_KEYS - set(data) - {"language_name", "direction"}
+    unknown = set(data) - _TOP_KEYS - _OPTIONAL_KEYS
+    missing = _TOP_KEYS - set(data) - _OPTIONAL_KEYS
     if unknown or missing:
         raise ConsentTextError(f"{version}: unknown keys {sorted(unknown)}, "
                                f"missing keys {sorted(missing)}")
@@ -80,6 +89,9 @@ def parse_text(raw: bytes, *, version: str, expected_sha256: str | None = None) 
             declaration_text=str(declaration["text"]),
             labels=ConsentLabels(**{k: str(labels[k]) for k in _LABEL_KEYS}),
             language_name=str(data.get("language_name", "")),
+            text_id=str(data.get("text", FK_TEXT)),
+            source_version=_source(data, "version"), source_sha256=_source(data, "sha256"),
+            issuer=str(data.get("issuer", "")),
         )
     except (KeyError, TypeError, AttributeError) as exc:
         raise ConsentTextError(f"{version}: incomplete text ({exc!r})") from exc
@@ -92,7 +104,23 @@ def parse_text(raw: bytes, *, version: str, expected_sha256: str | None = None) 
         raise ConsentTextError(f"{version}: a title, paragraphs and a declaration are required")
     if (text.locale == "sv") != (text.status == "binding"):
         raise ConsentTextError(f"{version}: the Swedish text and only it is 'binding'")
+    if text.status == "binding" and "source" in data:
+        raise ConsentTextError(f"{version}: the binding text is no translation: no [source]")
+    if "source" in data and not (text.source_version and text.source_sha256
+                                 and len(text.source_sha256) == 64):
+        raise ConsentTextError(f"{version}: [source] needs the version and the SHA-256 of "
+                               "the Swedish text it translates")
     return text
+
+
+def _source(data: dict, key: str) -> str | None:
+    source = data.get("source")
+    if source is None:
+        return None
+    if not isinstance(source, dict) or set(source) - {"version", "sha256"}:
+        raise TypeError("[source] has only version and sha256")
+    value = source.get(key)
+    return str(value) if value else None
 
 
 def builtin_versions(forms_dir: Path | None = None) -> tuple[PublishedVersion, ...]:
@@ -117,7 +145,8 @@ def _manifest(forms_dir: Path) -> tuple[PublishedVersion, ...]:
         raise ConsentTextError(f"cannot read {manifest}: {exc}") from exc
     versions = tuple(PublishedVersion(
         id=e["id"], locale=e["locale"], file=base / e["file"], sha256=e["sha256"],
-        status=e["status"], published=e["published"]) for e in entries)
+        status=e["status"], published=e["published"], text=e.get("text", FK_TEXT))
+        for e in entries)
     ids = [v.id for v in versions]
     if len(set(ids)) != len(ids):
         raise ConsentTextError(f"{manifest}: a version id is listed twice")
@@ -138,11 +167,25 @@ def _load(forms_dir: Path, version_id: str) -> ConsentText:
             except OSError as exc:
                 raise ConsentTextError(f"text version {version_id}: {exc}") from exc
             text = parse_text(raw, version=entry.id, expected_sha256=entry.sha256)
-            if text.locale != entry.locale or text.status != entry.status:
-                raise ConsentTextError(f"text version {version_id}: locale or status differs "
-                                       "from the manifest")
+            if text.locale != entry.locale or text.status != entry.status \
+                    or text.text_id != entry.text:
+                raise ConsentTextError(f"text version {version_id}: locale, status or text "
+                                       "differs from the manifest")
+            if text.status != "binding" and text.source_version is None:
+                source = _fk_source(forms_dir, entry)
+                text = replace(text, source_version=source.version, source_sha256=source.sha256)
             return text
     raise KeyError(version_id)
+
+
+def _fk_source(forms_dir: Path, entry: PublishedVersion) -> ConsentText:
+    """A built-in FK 9443 translation translates the FK Swedish text of its day (the files
+    predate [source] and are immutable, so the manifest's dates say which)."""
+    binding = [v for v in _manifest(forms_dir)
+               if v.text == entry.text and v.status == "binding" and v.published <= entry.published]
+    if not binding:
+        raise ConsentTextError(f"text version {entry.id}: no Swedish text it could translate")
+    return _load(forms_dir, binding[-1].id)
 
 
 def verify_builtin(forms_dir: Path | None = None) -> list[ConsentText]:
@@ -156,12 +199,15 @@ def latest_builtin(locale: str, forms_dir: Path | None = None) -> ConsentText | 
 
 @cache
 def _latest(forms_dir: Path, locale: str) -> ConsentText | None:
-    matching = [v for v in _manifest(forms_dir) if v.locale == locale]
+    """The newest built-in FK 9443 version in ``locale`` (templates are not texts to show)."""
+    matching = [v for v in _manifest(forms_dir) if v.locale == locale and v.text == FK_TEXT]
     return _load(forms_dir, matching[-1].id) if matching else None
 
 
 def builtin_locales(forms_dir: Path | None = None) -> tuple[str, ...]:
+    """The locales FK 9443 ships in."""
     seen: dict[str, None] = {}
     for version in builtin_versions(forms_dir):
-        seen.setdefault(version.locale)
+        if version.text == FK_TEXT:
+            seen.setdefault(version.locale)
     return tuple(seen)

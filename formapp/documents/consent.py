@@ -16,6 +16,8 @@ from typing import Any
 from formapp.documents.errors import DocumentError
 
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
+FK_TEXT = "fk-9443"  # Försäkringskassan's FK 9443 text from the SUS era, word for word
+FORMAPP_TEXT = "formapp-samtycke"  # formapp's own text: the förbund as controller
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,21 @@ class ConsentText:
     declaration_text: str
     labels: ConsentLabels
     language_name: str = ""  # the language's own name ("العربية"); shown beside the text
+    text_id: str = "fk-9443"  # which text this is a version of: "fk-9443", "formapp-samtycke" …
+    # A translation's source: the binding version (id, SHA-256) it translates; None for the
+    # binding text itself. A translation is only ever shown beside exactly that version.
+    source_version: str | None = None
+    source_sha256: str | None = None
+    issuer: str = ""  # who issued the text (the förbund for its own); "" for FK 9443
+
+    @property
+    def is_fk(self) -> bool:
+        """Försäkringskassan's FK 9443 text (the only one printed as FK's)."""
+        return self.text_id == FK_TEXT
+
+    def translates(self, binding: ConsentText) -> bool:
+        """Whether this translation declares exactly ``binding`` as its source."""
+        return (self.source_version, self.source_sha256) == (binding.version, binding.sha256)
 
     def __post_init__(self) -> None:
         if not _SHA256.match(self.sha256):

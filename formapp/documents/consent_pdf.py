@@ -1,11 +1,15 @@
-"""The FK 9443 page, as on the paper form, with the translation the participant read beside it.
+"""The consent page, as on the FK 9443 paper form, with the translation the participant read.
 
-Order on the page (seeds/002): Försäkringskassan header, title, body, "Samtycke" declaration,
-then the boxes Personnummer / Underskrift / Ort och datum / Namnförtydligande and the form id
-footer "FK9443 (002.F.001) Fastställt av Försäkringskassan". formapp adds what the electronic
-proof needs (DESIGN.md §6): the translation that was read, each text's version id and SHA-256,
-the officer, the insats and the document id. Everything is laid out before anything is drawn,
-so a character no font can draw stops the document before it exists.
+Order on the page (seeds/002): the issuer's header, title, body, "Samtycke" declaration, then the
+boxes Personnummer / Underskrift / Ort och datum / Namnförtydligande and the form id footer.
+The issuer is whoever issued the binding text: Försäkringskassan (header "Försäkringskassan",
+footer "FK9443 (002.F.001) Fastställt av Försäkringskassan") only where FK 9443's text is the
+one signed; otherwise the förbund, which is personuppgiftsansvarig. formapp adds what the
+electronic proof needs (DESIGN.md §6): the translation that was read, each text's version id
+and SHA-256, the officer, the insats and the document id; every page's footer repeats the
+document id, the text versions and the personnummer, so no page stands alone unidentified.
+Everything is laid out before anything is drawn, so a character no font can draw stops the
+document before it exists.
 """
 
 from __future__ import annotations
@@ -177,10 +181,28 @@ def _details(b: _Builder, doc: ConsentDocument, created: datetime) -> BoxItem:
     return BoxItem(sum(heights), draw, space_before=10)
 
 
+def issuer(doc: ConsentDocument) -> str:
+    """Who issued the binding text: Försäkringskassan for FK 9443's, else the förbund."""
+    return AUTHORITY if doc.binding_text.is_fk else (doc.binding_text.issuer or doc.forbund)
+
+
+def form_line(doc: ConsentDocument) -> str:
+    """The form id footer: FK 9443's own only under FK 9443's text."""
+    return FORM_ID if doc.binding_text.is_fk else f"Samtycke · {issuer(doc)}"
+
+
+def footer_line(doc: ConsentDocument) -> str:
+    """Document id, text versions and personnummer: on every page."""
+    versions = doc.binding_text.version
+    if doc.read_text is not None:
+        versions += f" + {doc.read_text.version}"
+    return f"Dokument-id {doc.document_id} · Text {versions} · Personnummer {doc.personnummer}"
+
+
 def _page_decoration(b: _Builder, doc: ConsentDocument) -> Callable[[Canvas, int, int], None]:
-    authority = b.block(AUTHORITY, "sv", 14, bold=True, width=300)
-    form_id = b.block(FORM_ID, "sv", 7, width=300)
-    doc_id = b.block(f"Dokument-id {doc.document_id}", "sv", 7, width=240, align=Align.END)
+    authority = b.block(issuer(doc), "sv", 14, bold=True, width=340)
+    form_id = b.block(form_line(doc), "sv", 7, width=b.width)
+    footer = b.block(footer_line(doc), "sv", 7, width=b.width)
     banner = b.block(SAMPLE_BANNER, "sv", 11, bold=True, align=Align.CENTER)
     watermark = b.block(SAMPLE_BANNER, "sv", 30, bold=True, width=760, align=Align.CENTER)
     numbers: dict[tuple[int, int], TextBlock] = {}
@@ -208,7 +230,7 @@ def _page_decoration(b: _Builder, doc: ConsentDocument) -> Callable[[Canvas, int
             canvas.setFillColorRGB(*BLACK)
         canvas.line(MARGIN_X, BOTTOM - 14, PAGE_W - MARGIN_X, BOTTOM - 14)
         draw_block(canvas, form_id, MARGIN_X, BOTTOM - 18)
-        draw_block(canvas, doc_id, PAGE_W - MARGIN_X - 240, BOTTOM - 18)
+        draw_block(canvas, footer, MARGIN_X, BOTTOM - 18 - form_id.height - 1)
 
     return decorate
 
@@ -240,10 +262,12 @@ def render_consent_pdf(doc: ConsentDocument, fonts: FontSet | None = None, *,
     created = doc.created or datetime.now(UTC)
     items, decorate = layout_consent(doc, fonts)
     language = bcp47(doc.read_text.locale) if doc.read_text else "sv"
+    fk = doc.binding_text.is_fk
     metadata = PdfMetadata(
-        title=f"FK 9443 Samtycke – {doc.document_id}",
+        title=f"{'FK 9443 ' if fk else ''}Samtycke – {doc.document_id}",
         author=doc.forbund or "formapp",
-        subject=(f"Samtycke till registrering i SUS; bindande text {doc.binding_text.version}"
+        subject=(f"{'Samtycke till registrering i SUS' if fk else 'Samtycke till uppföljning'}"
+                 f"; bindande text {doc.binding_text.version}"
                  + (f", läst på {language} ({doc.read_text.version})" if doc.read_text else "")),
         language="sv-SE",
         created=created,

@@ -30,7 +30,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
 from formapp.config import PROJECT_ROOT
-from formapp.definitions import message_ids
+from formapp.definitions import consent_templates, message_ids
 from formapp.i18n.domains import KEYWORDS, OFFICER_DOMAIN, PARTICIPANT_DOMAIN
 from formapp.i18n.registry import Registry, load_registry
 
@@ -268,11 +268,15 @@ class CheckReport:
     catalogs: list[CatalogReport]
     consent_missing: list[str]  # locales of the registry without forms/9443/texts/<id>.toml
     consent_mismatch: list[str]  # "<id>: what disagrees with the registry"
+    # formapp's own text: a translation file that is there must be right (else it fails);
+    # a locale without one is only pending: it is not offered with that text until it has one.
+    formapp_problems: list[str] = field(default_factory=list)
+    formapp_pending: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return all(c.ok for c in self.catalogs) and not self.consent_missing \
-            and not self.consent_mismatch
+            and not self.consent_mismatch and not self.formapp_problems
 
 
 def _short(msgid: object) -> str:
@@ -354,7 +358,32 @@ def check(config: I18nConfig, registry: Registry, templates: dict[str, Catalog],
             reports.append(check_catalog(templates[domain], read_catalog(path, locale),
                                          domain=domain, locale=locale, path=path))
     missing, mismatch = _check_consent_texts(config.forms / CONSENT_TEXTS, registry)
-    return CheckReport(catalogs=reports, consent_missing=missing, consent_mismatch=mismatch)
+    problems, pending = _check_formapp_text(config.forms, registry)
+    return CheckReport(catalogs=reports, consent_missing=missing, consent_mismatch=mismatch,
+                       formapp_problems=problems, formapp_pending=pending)
+
+
+def _check_formapp_text(forms: Path, registry: Registry) -> tuple[list[str], list[str]]:
+    """Every translation of formapp's consent text that is there: a locale of the registry,
+    its direction, and a translation of the current Swedish template (same sections,
+    paragraphs and placeholders). Locales without one are pending."""
+    problems = consent_templates.translation_problems(forms)
+    files = consent_templates.translation_files(forms)
+    for locale, path in files.items():
+        info = registry.get(locale)
+        if info is None:
+            problems.append(f"{path.name}: {locale!r} is not a locale of forms/locales.toml")
+            continue
+        with path.open("rb") as handle:
+            try:
+                direction = tomllib.load(handle).get("direction", "ltr")
+            except tomllib.TOMLDecodeError:
+                continue  # translation_problems says so
+        if direction != info.direction:
+            problems.append(f"{path.name}: direction = {direction!r}, the registry "
+                            f"{info.direction!r}")
+    pending = [info.id for info in registry.locales if info.id != "sv" and info.id not in files]
+    return problems, pending
 
 
 def _check_consent_texts(directory: Path, registry: Registry) -> tuple[list[str], list[str]]:

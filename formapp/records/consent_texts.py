@@ -1,30 +1,38 @@
-"""Which FK 9443 text a förbund shows in a language, and publishing a förbund's own version."""
+"""Which consent text a förbund shows in a language, and publishing a förbund's own version."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime
 from functools import lru_cache
 
 from sqlalchemy import func, select
 
+from formapp.definitions import consent_templates as templates
 from formapp.definitions import consent_texts as builtin
-from formapp.documents.consent import ConsentText
+from formapp.documents.consent import FK_TEXT, FORMAPP_TEXT, ConsentText
 from formapp.extensions import db
 from formapp.i18n import _lo, registry
 from formapp.records.audit import log_event
 from formapp.records.errors import RuleViolation
-from formapp.records.models import ConsentTextVersion, Forbund, User
+from formapp.records.models import Consent, ConsentTextVersion, Forbund, User
+
+OWN_TEXT = "egen"  # a text the förbund wrote (its lawyer's) and uploaded
+
+
+TEXT_CHOICES = (FORMAPP_TEXT, FK_TEXT, OWN_TEXT)
 
 
 def _from_row(row: ConsentTextVersion) -> ConsentText:
-    return _parsed(row.content, row.id, row.sha256)
+    return _parsed(row.content, row.id, row.sha256, row.text_id)
 
 
 @lru_cache(maxsize=256)
-def _parsed(content: str, version: str, sha256: str) -> ConsentText:
+def _parsed(content: str, version: str, sha256: str, text_id: str) -> ConsentText:
     # Keyed by the content itself, so a cached text is exactly what the row holds; parsing and
     # hash-checking a text twice per signature was a measurable part of a consent.
-    return builtin.parse_text(content.encode("utf-8"), version=version, expected_sha256=sha256)
+    text = builtin.parse_text(content.encode("utf-8"), version=version, expected_sha256=sha256)
+    return replace(text, text_id=text_id)
 
 
 @lru_cache(maxsize=256)
@@ -39,39 +47,71 @@ def _published_text(version: str, sha256: str) -> ConsentText:
 
 @dataclass(frozen=True)
 class ForbundTexts:
-    """What a förbund has published, newest first: (version id, locale, SHA-256). Read with
-    one light query (no text content); a text itself comes from _published_text."""
+    """What a förbund has published, newest first: (version id, locale, SHA-256, text id),
+    and which text it uses. Read with one light query (no text content); a text itself comes
+    from _published_text.
 
-    versions: tuple[tuple[str, str, str], ...]
+    The binding text is the newest Swedish version of the text the förbund uses (FK 9443's
+    built-in one for ``fk-9443``). A language is offered only with a translation that declares
+    exactly that binding version as its source: never the translation of another text."""
+
+    versions: tuple[tuple[str, str, str, str], ...]
+    choice: str = FK_TEXT
+
+    def binding(self) -> ConsentText | None:
+        if self.choice == FK_TEXT:
+            return builtin.latest_builtin("sv")
+        for version, locale, sha256, text_id in self.versions:
+            if locale == "sv" and text_id == self.choice:
+                return _published_text(version, sha256)
+        return None
 
     def current(self, locale: str) -> ConsentText | None:
-        """The förbund's newest version in ``locale``, else the newest built-in one."""
-        for version, text_locale, sha256 in self.versions:
+        """The text a participant reading ``locale`` reads: the binding text in Swedish, else
+        the förbund's newest translation of it, else a built-in one of it (None: none)."""
+        binding = self.binding()
+        if binding is None or locale == "sv":
+            return binding
+        for version, text_locale, sha256, _ in self.versions:
             if text_locale == locale:
-                return _published_text(version, sha256)
-        return builtin.latest_builtin(locale)
+                text = _published_text(version, sha256)
+                if text.translates(binding):
+                    return text
+        text = builtin.latest_builtin(locale)
+        return text if text is not None and text.translates(binding) else None
 
     def locales(self) -> list[str]:
-        """Every locale the förbund can show: built-in ones plus its own."""
-        locales = list(builtin.builtin_locales())
-        return locales + sorted({v[1] for v in self.versions} - set(locales))
+        """Every locale the förbund can show now: the binding text's and those with a
+        translation of exactly it, built-in order first."""
+        known = list(builtin.builtin_locales())
+        known += sorted({v[1] for v in self.versions} - set(known))
+        return [locale for locale in known if self.current(locale) is not None]
+
+    def lacking(self, registry_locales: list[str]) -> list[str]:
+        """Locales of the registry with no translation of the current binding text."""
+        if self.binding() is None:
+            return list(registry_locales)
+        offered = set(self.locales())
+        return [locale for locale in registry_locales if locale not in offered]
 
     def shown(self, locale: str) -> ShownTexts | None:
         """The texts a participant reading ``locale`` sees (None: no text)."""
-        binding, read = self.current("sv"), self.current(locale)
+        binding, read = self.binding(), self.current(locale)
         return ShownTexts(binding, read) if binding is not None and read is not None else None
 
 
 def forbund_texts(forbund: Forbund) -> ForbundTexts:
     rows = db.session.execute(
-        select(ConsentTextVersion.id, ConsentTextVersion.locale, ConsentTextVersion.sha256)
+        select(ConsentTextVersion.id, ConsentTextVersion.locale, ConsentTextVersion.sha256,
+               ConsentTextVersion.text_id)
         .where(ConsentTextVersion.forbund_id == forbund.id)
         .order_by(ConsentTextVersion.published_at.desc(), ConsentTextVersion.id.desc()))
-    return ForbundTexts(tuple((r.id, r.locale, r.sha256) for r in rows))
+    return ForbundTexts(tuple((r.id, r.locale, r.sha256, r.text_id) for r in rows),
+                        forbund.consent_text)
 
 
 def current_text(forbund: Forbund, locale: str) -> ConsentText | None:
-    """The förbund's newest version in ``locale``, else the newest built-in one."""
+    """What a participant reading ``locale`` reads now (None: not offered)."""
     return forbund_texts(forbund).current(locale)
 
 
@@ -103,7 +143,7 @@ def text_version(version_id: str) -> ConsentText:
 
 
 def available_locales(forbund: Forbund) -> list[str]:
-    """Every locale the förbund can show: built-in ones plus its own."""
+    """Every locale the förbund can show: those with a translation of its binding text."""
     return forbund_texts(forbund).locales()
 
 
@@ -121,13 +161,42 @@ def verify_published(forbund_id: int | None = None) -> list[str]:
     return problems
 
 
+def _new_version(forbund: Forbund, *, prefix: str, locale: str, text_id: str, status: str,
+                 raw: bytes, by: User | None, text_ids: tuple[str, ...]) -> ConsentText:
+    """Add one immutable version (and its audit entry); never replaces one."""
+    count = db.session.scalar(select(func.count()).select_from(ConsentTextVersion).where(
+        ConsentTextVersion.forbund_id == forbund.id, ConsentTextVersion.locale == locale,
+        ConsentTextVersion.text_id.in_(text_ids))) or 0
+    row = ConsentTextVersion(id=f"{prefix}-{locale}-f{forbund.id}-{count + 1}",
+                             forbund_id=forbund.id, locale=locale, status=status,
+                             text_id=text_id, content=raw.decode("utf-8"),
+                             sha256=builtin.sha256_hex(raw), published_by_id=by.id if by else None)
+    db.session.add(row)
+    db.session.flush()
+    text = _from_row(row)
+    log_event(actor=by, action="consent_text.published", subject=f"consent_text:{row.id}",
+              why="Samtyckestext publicerad", forbund_id=forbund.id,
+              details={"version": row.id, "locale": locale, "text": text_id,
+                       "status": status, "sha256": row.sha256,
+                       "source": text.source_version})
+    return text
+
+
+def _bad_file(problem: str) -> RuleViolation:
+    return RuleViolation("file", _lo("Filen är inte en giltig samtyckestext: %(problem)s",
+                                     problem=problem))
+
+
 def publish_text(forbund: Forbund, raw: bytes, *, by: User | None) -> ConsentText:
-    """Publish a förbund's own version (never replaces one: every publication is new)."""
+    """Publish a förbund's own version (never replaces one: every publication is new).
+
+    A Swedish text is the förbund's own binding text ("egen") and from now on the one its
+    consents use. A translation (status official) must name in ``[source]`` the binding
+    version it translates, and is shown only beside that version."""
     try:
         probe = builtin.parse_text(raw, version="new")
     except builtin.ConsentTextError as exc:
-        raise RuleViolation("file", _lo("Filen är inte en giltig samtyckestext: %(problem)s",
-                                       problem=str(exc).removeprefix("new: "))) from exc
+        raise _bad_file(str(exc).removeprefix("new: ")) from exc
     if probe.status == "unofficial":
         raise RuleViolation("file", _lo("En publicerad text ska ha status binding (svenska) "
                                         "eller official (översättning)."))
@@ -136,18 +205,155 @@ def publish_text(forbund: Forbund, raw: bytes, *, by: User | None) -> ConsentTex
         raise RuleViolation("file", _lo(
             "Textens locale är inget språk som formapp känner till. Ange ett språk-id ur "
             "forms/locales.toml, till exempel sv, en eller ar."))
-    count = db.session.scalar(select(func.count()).select_from(ConsentTextVersion).where(
-        ConsentTextVersion.forbund_id == forbund.id,
-        ConsentTextVersion.locale == probe.locale)) or 0
-    version_id = f"9443-{probe.locale}-f{forbund.id}-{count + 1}"
-    row = ConsentTextVersion(id=version_id, forbund_id=forbund.id, locale=probe.locale,
-                             status=probe.status, content=raw.decode("utf-8"),
-                             sha256=builtin.sha256_hex(raw),
-                             published_by_id=by.id if by else None)
-    db.session.add(row)
+    if probe.status == "binding":
+        text = _new_version(forbund, prefix="9443", locale="sv", text_id=OWN_TEXT,
+                            status=probe.status, raw=raw, by=by,
+                            text_ids=(OWN_TEXT, FK_TEXT))
+        forbund.consent_text = OWN_TEXT
+        return text
+    source = _binding_version(forbund, probe.source_version)
+    if source is None or source.sha256 != probe.source_sha256:
+        raise RuleViolation("file", _lo(
+            "Översättningen måste ange i [source] vilken svensk version den översätter "
+            "(version och sha256), och den versionen måste finnas i förbundet."))
+    return _new_version(forbund, prefix="9443", locale=probe.locale, text_id=source.text_id,
+                        status=probe.status, raw=raw, by=by, text_ids=(OWN_TEXT, FK_TEXT))
+
+
+def _binding_version(forbund: Forbund, version: str | None) -> ConsentText | None:
+    """A Swedish version this förbund can use: its own published ones or a built-in one."""
+    if not version:
+        return None
+    row = db.session.get(ConsentTextVersion, version)
+    if row is not None:
+        return _from_row(row) if row.forbund_id == forbund.id and row.locale == "sv" else None
+    try:
+        text = builtin.load_builtin(version)
+    except KeyError:
+        return None
+    return text if text.status == "binding" and text.is_fk else None
+
+
+def controller_values(forbund: Forbund, retention_years: int) -> dict[str, str]:
+    """What formapp's text says about the förbund as personuppgiftsansvarig."""
+    contact = ", ".join(v for v in (forbund.kontakt_epost, forbund.kontakt_telefon) if v)
+    return {"forbund_namn": forbund.name, "organisationsnummer": forbund.organisationsnummer or "",
+            "adress": ", ".join(line.strip() for line in forbund.postadress.splitlines()
+                                if line.strip()),
+            "kontakt": contact, "dataskyddsombud": forbund.dataskyddsombud,
+            "lagringstid_ar": str(retention_years)}
+
+
+def missing_controller_details(forbund: Forbund) -> list[str]:
+    """The settings formapp's text needs and the förbund has not filled in (field names)."""
+    needed = ("organisationsnummer", "postadress", "kontakt_epost", "dataskyddsombud")
+    return [name for name in needed if not (getattr(forbund, name) or "").strip()]
+
+
+@dataclass(frozen=True)
+class Publication:
+    """What publishing formapp's text did: new versions, and the locales left without one."""
+
+    published: tuple[ConsentText, ...]
+    binding: ConsentText
+    untranslated: tuple[str, ...]
+
+
+def publish_formapp_text(forbund: Forbund, *, retention_years: int,
+                         by: User | None) -> Publication:
+    """Fill formapp's text with the förbund's settings and publish what changed: a new
+    Swedish version when the filled text differs from the newest one, and a version of every
+    translation of the current template that goes with it. Raises RuleViolation naming the
+    settings still missing."""
+    missing = missing_controller_details(forbund)
+    if missing:
+        raise RuleViolation(missing[0], _lo(
+            "Fyll i förbundets uppgifter som personuppgiftsansvarig (organisationsnummer, "
+            "postadress, e-post och dataskyddsombud) innan formapps samtyckestext kan "
+            "publiceras."))
+    values = controller_values(forbund, retention_years)
+    texts = forbund_texts(forbund)
+    latest = {locale: (version, sha256) for version, locale, sha256, text_id
+              in reversed(texts.versions) if text_id == FORMAPP_TEXT}
+    published: list[ConsentText] = []
+
+    def publish(locale: str, raw: bytes, status: str) -> ConsentText:
+        if locale in latest and latest[locale][1] == builtin.sha256_hex(raw):
+            return _published_text(*latest[locale])
+        text = _new_version(forbund, prefix=FORMAPP_TEXT, locale=locale, text_id=FORMAPP_TEXT,
+                            status=status, raw=raw, by=by, text_ids=(FORMAPP_TEXT,))
+        published.append(text)
+        return text
+
+    swedish = templates.swedish_template()
+    binding = publish("sv", templates.fill(swedish, values, issuer=forbund.name), "binding")
+    translated = templates.translations()
+    for locale, template in translated.items():
+        publish(locale, templates.fill(template, values, issuer=forbund.name,
+                                       source=(binding.version, binding.sha256)),
+                template.data["status"])
+    forbund.consent_text = FORMAPP_TEXT
     db.session.flush()
-    log_event(actor=by, action="consent_text.published", subject=f"consent_text:{version_id}",
-              why="Publicerade en samtyckestext", forbund_id=forbund.id,
-              details={"version": version_id, "locale": probe.locale, "status": probe.status,
-                       "sha256": row.sha256})
-    return _from_row(row)
+    untranslated = tuple(loc for loc in builtin.builtin_locales()
+                         if loc != "sv" and loc not in translated)
+    return Publication(tuple(published), binding, untranslated)
+
+
+def choose_text(forbund: Forbund, choice: str, *, retention_years: int,
+                by: User | None) -> Publication | None:
+    """Switch the text new consents use; formapp's is (re)published filled in first."""
+    if choice not in TEXT_CHOICES:
+        raise RuleViolation("text", _lo("Välj en av samtyckestexterna."))
+    if choice == FORMAPP_TEXT:
+        return publish_formapp_text(forbund, retention_years=retention_years, by=by)
+    if choice == OWN_TEXT and ForbundTexts(forbund_texts(forbund).versions,
+                                           OWN_TEXT).binding() is None:
+        raise RuleViolation("text", _lo("Förbundet har ingen egen svensk text publicerad."))
+    forbund.consent_text = choice
+    log_event(actor=by, action="consent_text.chosen", subject=f"forbund:{forbund.id}",
+              why="Samtyckestext vald", forbund_id=forbund.id, details={"text": choice})
+    db.session.flush()
+    return None
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    """One version in a förbund's history of a language."""
+
+    version: str
+    sha256: str
+    status: str
+    text_id: str
+    published_at: datetime | None
+    published_by: str
+    consents: int
+
+
+def version_history(forbund: Forbund) -> dict[str, list[HistoryRow]]:
+    """Per locale, newest first: every version the förbund published and every built-in one
+    its consents were signed with, with how many of its consents signed each."""
+    counts: dict[str, int] = {}
+    for column in (Consent.binding_version, Consent.read_version):
+        for version, number in db.session.execute(
+                select(column, func.count()).where(Consent.forbund_id == forbund.id,
+                                                   column.is_not(None)).group_by(column)):
+            counts[version] = counts.get(version, 0) + number
+    history: dict[str, list[HistoryRow]] = {}
+    rows = db.session.execute(
+        select(ConsentTextVersion.id, ConsentTextVersion.locale, ConsentTextVersion.sha256,
+               ConsentTextVersion.status, ConsentTextVersion.text_id,
+               ConsentTextVersion.published_at, User.full_name)
+        .outerjoin(User, User.id == ConsentTextVersion.published_by_id)
+        .where(ConsentTextVersion.forbund_id == forbund.id)
+        .order_by(ConsentTextVersion.published_at.desc(), ConsentTextVersion.id.desc()))
+    for r in rows:
+        history.setdefault(r.locale, []).append(HistoryRow(
+            r.id, r.sha256, r.status, r.text_id, r.published_at, r.full_name or "–",
+            counts.get(r.id, 0)))
+    for entry in builtin.builtin_versions():
+        if entry.text == FK_TEXT and (counts.get(entry.id) or (
+                forbund.consent_text == FK_TEXT and entry.locale == "sv")):
+            history.setdefault(entry.locale, []).append(HistoryRow(
+                entry.id, entry.sha256, entry.status, FK_TEXT, None, "formapp",
+                counts.get(entry.id, 0)))
+    return history

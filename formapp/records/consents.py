@@ -25,7 +25,7 @@ from formapp.extensions import db
 from formapp.i18n import _lo, _lp
 from formapp.protection.lookup import personnummer_hashes
 from formapp.records.audit import log_event
-from formapp.records.consent_texts import ShownTexts, shown_texts
+from formapp.records.consent_texts import ShownTexts, forbund_texts, shown_texts
 from formapp.records.errors import RuleViolation
 from formapp.records.models import (
     ArchivedDocument,
@@ -66,6 +66,10 @@ def start_draft(insats: Insats, officer: User, *, personnummer: str, place: str,
     if not insats.runs_on(today):
         raise RuleViolation("personnummer", _lo("Insatsen pågår inte i dag; samtycke kan bara "
                                                 "tas under insatsens period."))
+    if forbund_texts(insats.forbund).binding() is None:
+        raise RuleViolation("personnummer", _lo(
+            "Förbundet har ingen publicerad samtyckestext ännu. Samverkansadministratören fyller "
+            "i förbundets uppgifter som personuppgiftsansvarig på förbundssidan."))
     if active_consent(find_person(insats.forbund_id, pnr.digits), insats) is not None:
         raise RuleViolation("personnummer", _lo(
             "Personen har redan ett aktivt samtycke för den här insatsen. Använd det, eller "

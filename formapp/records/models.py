@@ -49,6 +49,14 @@ class Forbund(db.Model):
     name: Mapped[str] = mapped_column(String(200), unique=True)
     organisationsnummer: Mapped[str | None] = mapped_column(String(11), unique=True)
     kommun_text: Mapped[str] = mapped_column(Text, default="")
+    # As personuppgiftsansvarig: filled into formapp's consent text (issue 18).
+    postadress: Mapped[str] = mapped_column(Text, default="", server_default="")
+    kontakt_epost: Mapped[str] = mapped_column(String(254), default="", server_default="")
+    kontakt_telefon: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    dataskyddsombud: Mapped[str] = mapped_column(String(254), default="", server_default="")
+    # Which consent text new consents use: "formapp-samtycke", "fk-9443" or "egen" (its own).
+    consent_text: Mapped[str] = mapped_column(String(32), default="formapp-samtycke",
+                                              server_default="formapp-samtycke")
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
@@ -301,6 +309,9 @@ class ConsentTextVersion(db.Model):
                                             index=True)
     locale: Mapped[str] = mapped_column(String(16))
     status: Mapped[str] = mapped_column(String(16))
+    # Which text it is a version of: "formapp-samtycke" (filled in from the förbund's
+    # settings), "egen" (the förbund's own), "fk-9443" (an official translation of FK's).
+    text_id: Mapped[str] = mapped_column(String(32), default="egen", server_default="egen")
     content: Mapped[str] = mapped_column(Text)  # the TOML text, exactly as published
     sha256: Mapped[str] = mapped_column(String(64))
     published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -25,6 +26,48 @@ class ForbundInput:
     name: str
     organisationsnummer: str = ""
     kommun_text: str = ""
+    # As personuppgiftsansvarig (formapp's consent text names them); None: leave as is.
+    postadress: str | None = None
+    kontakt_epost: str | None = None
+    kontakt_telefon: str | None = None
+    dataskyddsombud: str | None = None
+
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]{2,}$")
+_PHONE = re.compile(r"^\+?[0-9 ()-]+$")
+MAX_ADDRESS_LINES = 4
+
+
+def _email(field: str, raw: str, message: object) -> str:
+    value = raw.strip()
+    if value and (len(value) > 254 or not _EMAIL.match(value)):
+        raise RuleViolation(field, message)
+    return value
+
+
+def _controller_details(data: ForbundInput, forbund: Forbund) -> None:
+    """Check and set the förbund's details as personuppgiftsansvarig."""
+    if data.postadress is not None:
+        lines = [" ".join(line.split()) for line in data.postadress.splitlines()]
+        lines = [line for line in lines if line]
+        if len(lines) > MAX_ADDRESS_LINES or sum(map(len, lines)) > 300:
+            raise RuleViolation("postadress", _lo(
+                "Postadressen får ha högst %(lines)d rader och 300 tecken.",
+                lines=MAX_ADDRESS_LINES))
+        forbund.postadress = "\n".join(lines)
+    if data.kontakt_epost is not None:
+        forbund.kontakt_epost = _email("kontakt_epost", data.kontakt_epost, _lo(
+            "Ange en e-postadress, till exempel registrator@forbund.se."))
+    if data.kontakt_telefon is not None:
+        phone = " ".join(data.kontakt_telefon.split())
+        digits = sum(ch.isdigit() for ch in phone)
+        if phone and (not _PHONE.match(phone) or not 6 <= digits <= 15):
+            raise RuleViolation("kontakt_telefon", _lo(
+                "Ange ett telefonnummer med 6–15 siffror, till exempel 010-123 45 67."))
+        forbund.kontakt_telefon = phone
+    if data.dataskyddsombud is not None:
+        forbund.dataskyddsombud = _email("dataskyddsombud", data.dataskyddsombud, _lo(
+            "Ange dataskyddsombudets e-postadress, till exempel dataskyddsombud@kommun.se."))
 
 
 @dataclass(frozen=True)
@@ -67,9 +110,15 @@ def save_forbund(data: ForbundInput, forbund: Forbund | None = None, *,
     new = forbund is None
     forbund = forbund or Forbund()
     before = _forbund_fields(forbund)
+    # Checked before anything is set on a loaded förbund: nothing half-saved.
+    checked = Forbund(postadress="", kontakt_epost="", kontakt_telefon="", dataskyddsombud="")
+    _controller_details(data, checked)
     forbund.name = name
     forbund.organisationsnummer = orgnr
     forbund.kommun_text = data.kommun_text.strip()
+    for field in ("postadress", "kontakt_epost", "kontakt_telefon", "dataskyddsombud"):
+        if getattr(data, field) is not None:
+            setattr(forbund, field, getattr(checked, field))
     db.session.add(forbund)
     db.session.flush()
     changed = sorted(k for k, v in _forbund_fields(forbund).items() if before[k] != v)
@@ -83,7 +132,10 @@ def save_forbund(data: ForbundInput, forbund: Forbund | None = None, *,
 
 def _forbund_fields(forbund: Forbund) -> dict[str, object]:
     return {"name": forbund.name, "organisationsnummer": forbund.organisationsnummer,
-            "kommun_text": forbund.kommun_text or ""}
+            "kommun_text": forbund.kommun_text or "", "postadress": forbund.postadress or "",
+            "kontakt_epost": forbund.kontakt_epost or "",
+            "kontakt_telefon": forbund.kontakt_telefon or "",
+            "dataskyddsombud": forbund.dataskyddsombud or ""}
 
 
 def _check_insats(forbund: Forbund, data: InsatsInput, insats: Insats | None) -> str:

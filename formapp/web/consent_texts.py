@@ -1,25 +1,77 @@
-"""FK 9443 text versions of a förbund: see what participants read (the förbund's
-administrators and the system administrator), publish a new version (only the förbund's own
-samverkansadministratör)."""
+"""Consent text versions of a förbund: which text it uses, what participants read in each
+language, which languages lack a translation, every version's history, publishing."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from formapp.clock import today
+from formapp.documents.consent import FK_TEXT, FORMAPP_TEXT
 from formapp.extensions import db
-from formapp.i18n import _o, registry
+from formapp.i18n import _lo, _o, registry
 from formapp.records.access import can_edit_forbund, can_publish_consent_texts
-from formapp.records.consent_texts import available_locales, current_text, publish_text
+from formapp.records.consent_texts import (
+    OWN_TEXT,
+    choose_text,
+    forbund_texts,
+    publish_text,
+    version_history,
+)
 from formapp.records.errors import RuleViolation
 from formapp.records.models import Forbund
 from formapp.web.guards import get_or_404, require, show_violation
-from formapp.webforms.consent import PublishTextForm
+from formapp.webforms.consent import ChooseTextForm, PublishTextForm
 
 bp = Blueprint("consent_texts", __name__)
 MAX_TEXT_BYTES = 200 * 1024
+
+TEXT_NAMES = {
+    FORMAPP_TEXT: _lo("formapps samtyckestext (förbundet är personuppgiftsansvarigt)"),
+    FK_TEXT: _lo("FK 9443 (SUS, historisk)"),
+    OWN_TEXT: _lo("förbundets egen text"),
+}
+
+
+def _publish(forbund: Forbund, form: PublishTextForm) -> Response | None:
+    if not form.validate_on_submit():
+        return None
+    raw = form.file.data.read(MAX_TEXT_BYTES + 1)
+    if len(raw) > MAX_TEXT_BYTES:
+        form.file.errors.append(_o("Filen är för stor för att vara en samtyckestext."))
+        return None
+    try:
+        text = publish_text(forbund, raw, by=current_user)
+    except RuleViolation as violation:
+        show_violation(form, violation)
+        return None
+    db.session.commit()
+    flash(_o("Version %(version)s är publicerad. Nya samtycken använder den; "
+             "tidigare samtycken behåller sin version.", version=text.version), "success")
+    return redirect(url_for("consent_texts.index", forbund_id=forbund.id))
+
+
+def _choose(forbund: Forbund, form: ChooseTextForm) -> Response | None:
+    if not form.validate_on_submit():
+        return None
+    try:
+        publication = choose_text(
+            forbund, form.text.data or "", by=current_user,
+            retention_years=current_app.config["FORMAPP_RETENTION_YEARS"])
+    except RuleViolation as violation:
+        show_violation(form, violation)
+        if violation.field != "text":  # a missing detail of the förbund: say it at the choice
+            form.text.errors = [*form.text.errors, violation.message]
+        return None
+    db.session.commit()
+    if publication is not None and publication.published:
+        flash(_o("Publicerat: %(versions)s. Tidigare samtycken behåller sin version.",
+                 versions=", ".join(t.version for t in publication.published)), "success")
+    else:
+        flash(_o("Nya samtycken använder %(text)s.", text=TEXT_NAMES[forbund.consent_text]),
+              "success")
+    return redirect(url_for("consent_texts.index", forbund_id=forbund.id))
 
 
 @bp.route("/forbund/<int:forbund_id>/samtyckestexter", methods=["GET", "POST"])
@@ -29,25 +81,26 @@ def index(forbund_id: int) -> str | Response | tuple[str, int]:
     require(can_edit_forbund(current_user, forbund, today()))
     may_publish = can_publish_consent_texts(current_user, forbund, today())
     require(may_publish or request.method != "POST")
+    choose = ChooseTextForm(prefix="choose", data={"text": forbund.consent_text})
+    choose.text.choices = [(key, name) for key, name in TEXT_NAMES.items()]
     form = PublishTextForm()
-    if form.validate_on_submit():
-        raw = form.file.data.read(MAX_TEXT_BYTES + 1)
-        if len(raw) > MAX_TEXT_BYTES:
-            form.file.errors.append(_o("Filen är för stor för att vara en samtyckestext."))
-        else:
-            try:
-                text = publish_text(forbund, raw, by=current_user)
-            except RuleViolation as violation:
-                show_violation(form, violation)
-            else:
-                db.session.commit()
-                flash(_o("Version %(version)s är publicerad. Nya samtycken använder den; "
-                         "tidigare samtycken behåller sin version.", version=text.version),
-                      "success")
-                return redirect(url_for("consent_texts.index", forbund_id=forbund.id))
+    if request.method == "POST":
+        done = _choose(forbund, choose) if "choose-text" in request.form else _publish(forbund,
+                                                                                     form)
+        if done is not None:
+            return done
+    texts = forbund_texts(forbund)
     locales = registry()
-    rows = [(locales.get(locale), locale, current_text(forbund, locale))
-            for locale in available_locales(forbund)]
-    status = 422 if form.errors else 200
-    return render_template("consent_texts/index.html", forbund=forbund, rows=rows,
-                           form=form, may_publish=may_publish), status
+    rows = [(locales.get(locale), locale, texts.current(locale)) for locale in texts.locales()]
+    lacking = [locales.get(locale) for locale in texts.lacking(
+        [info.id for info in locales.locales if info.id != "sv"])]
+    history = version_history(forbund)
+    order = [info.id for info in locales.locales]
+    order += sorted(set(history) - set(order))
+    history_rows = [(locales.get(locale), locale, history[locale])
+                    for locale in order if locale in history]
+    status = 422 if form.errors or choose.errors or choose.form_errors else 200
+    return render_template("consent_texts/index.html", forbund=forbund, rows=rows, form=form,
+                           choose=choose, binding=texts.binding(), lacking=lacking,
+                           history=history_rows, text_names=TEXT_NAMES,
+                           may_publish=may_publish), status

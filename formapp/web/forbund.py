@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from formapp.clock import today
+from formapp.documents.consent import FORMAPP_TEXT
 from formapp.extensions import db
 from formapp.i18n import _o
 from formapp.records.access import can_edit_forbund, can_manage_forbund_list
+from formapp.records.consent_texts import (
+    Publication,
+    forbund_texts,
+    missing_controller_details,
+    publish_formapp_text,
+)
 from formapp.records.errors import RuleViolation
-from formapp.records.models import Forbund
+from formapp.records.models import Forbund, User
 from formapp.records.organisations import ForbundInput, save_forbund
+from formapp.web.consent_texts import TEXT_NAMES
 from formapp.web.guards import get_or_404, require, show_violation
 from formapp.webforms.admin import ForbundForm
 
@@ -34,12 +42,19 @@ def _edit(form: ForbundForm, forbund: Forbund | None) -> Response | None:
     try:
         saved = save_forbund(ForbundInput(
             name=form.name.data or "", organisationsnummer=form.organisationsnummer.data or "",
-            kommun_text=form.kommun_text.data or ""), forbund, by=current_user)
+            kommun_text=form.kommun_text.data or "", postadress=form.postadress.data or "",
+            kontakt_epost=form.kontakt_epost.data or "",
+            kontakt_telefon=form.kontakt_telefon.data or "",
+            dataskyddsombud=form.dataskyddsombud.data or ""), forbund, by=current_user)
+        publication = republish_if_used(saved, current_user)
     except RuleViolation as violation:
         show_violation(form, violation)
         return None
     db.session.commit()
     flash(_o("Förbundet %(name)s är sparat.", name=saved.name), "success")
+    if publication is not None and publication.published:
+        flash(_o("Samtyckestexten har fått en ny version (%(version)s). Tidigare samtycken "
+                 "behåller sin version.", version=publication.binding.version), "info")
     return redirect(url_for("forbund.show", forbund_id=saved.id))
 
 
@@ -51,12 +66,24 @@ def new() -> str | Response:
     return _edit(form, None) or render_template("forbund/edit.html", form=form, forbund=None)
 
 
+def republish_if_used(forbund: Forbund, by: User) -> Publication | None:
+    """A förbund using formapp's text gets a new version when its details change (none
+    while they are incomplete: its page says what is missing)."""
+    if forbund.consent_text != FORMAPP_TEXT or missing_controller_details(forbund):
+        return None
+    return publish_formapp_text(
+        forbund, retention_years=current_app.config["FORMAPP_RETENTION_YEARS"], by=by)
+
+
 @bp.route("/<int:forbund_id>")
 @login_required
 def show(forbund_id: int) -> str:
     forbund = get_or_404(Forbund, forbund_id)
     require(can_edit_forbund(current_user, forbund, today()))
-    return render_template("forbund/show.html", forbund=forbund)
+    return render_template("forbund/show.html", forbund=forbund,
+                           binding=forbund_texts(forbund).binding(),
+                           missing=missing_controller_details(forbund),
+                           text_names=TEXT_NAMES)
 
 
 @bp.route("/<int:forbund_id>/edit", methods=["GET", "POST"])

@@ -55,6 +55,16 @@ class ForbundForm(FlaskForm):
                                       description=_lo("Tio siffror, till exempel 222000-1234."))
     kommun_text = TextAreaField(_lo("Medlemmar"), validators=[Optional(), Length(max=2000)],
                                 description=_lo("Kommuner, region och myndigheter i förbundet."))
+    # The förbund as personuppgiftsansvarig: formapp's consent text names these (the store
+    # checks them, with its own messages).
+    postadress = TextAreaField(_lo("Postadress"), validators=[Optional()],
+                               description=_lo("Som den står i samtyckestexten, till exempel "
+                                               "Box 123, 123 45 Exempelstad."))
+    kontakt_epost = StringField(_lo("E-post"), validators=[Optional()],
+                                description=_lo("Dit deltagare skriver om sina uppgifter."))
+    kontakt_telefon = StringField(_lo("Telefon"), validators=[Optional()])
+    dataskyddsombud = StringField(_lo("Dataskyddsombud"), validators=[Optional()],
+                                  description=_lo("Dataskyddsombudets e-postadress."))
 
 
 def _choices(items: tuple[vocab.Choice, ...]) -> list[tuple[str, object]]:

@@ -63,3 +63,10 @@ class WithdrawForm(FlaskForm):
 class PublishTextForm(FlaskForm):
     file = FileField(_lo("Textfil (TOML, samma format som forms/9443/texts)"), validators=[
         FileRequired(_lo("Välj filen med den nya texten."))])
+
+
+class ChooseTextForm(FlaskForm):
+    """Which consent text new consents of the förbund use (the choices are set by the view)."""
+
+    text = RadioField(_lo("Samtyckestext"), validate_choice=False, validators=[
+        InputRequired(_lo("Välj en av samtyckestexterna."))])

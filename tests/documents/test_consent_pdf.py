@@ -158,12 +158,15 @@ def test_long_text_flows_onto_more_pages() -> None:
 def test_sample_pdf_command(app, tmp_path: Path) -> None:
     runner = app.test_cli_runner()
     out = tmp_path / "ti.pdf"
+    # FK 9443's text: formapp's own has no Tigrinya translation yet (test_formapp_text.py
+    # renders it in Swedish and English).
     result = runner.invoke(cli, ["sample-pdf", "9443", "--lang", "ti", "--out", str(out),
-                                 "--name", "Exempel Testsson", "--unsealed"])
+                                 "--name", "Exempel Testsson", "--unsealed", "--text", "fk-9443"])
     assert result.exit_code == 0, result.output
     assert validate_pdfa3b(out.read_bytes()).passed
     sealed = tmp_path / "ti-sealed.pdf"
-    result = runner.invoke(cli, ["sample-pdf", "9443", "--lang", "ti", "--out", str(sealed)])
+    result = runner.invoke(cli, ["sample-pdf", "9443", "--lang", "ti", "--out", str(sealed),
+                                 "--text", "fk-9443"])
     assert result.exit_code == 0 and "sealed" in result.output, result.output
     assert evidence().check(sealed.read_bytes()).ok
     bad = runner.invoke(cli, ["sample-pdf", "9443", "--lang", "xx", "--out", str(out)])

@@ -72,9 +72,9 @@ def test_a_text_published_while_the_participant_reads_is_not_signed_unseen(
         app: Flask) -> None:
     world = build_world()
     taker = officer(app, world)
-    url = read_url(start(taker, world), "ar")
+    url = read_url(start(taker, world), "sv")
     shown = shown_texts(taker.get(url).get_data(as_text=True))
-    assert shown == "9443-sv-2026-1 9443-ar-2026-1"
+    assert shown == "9443-sv-2026-1 9443-sv-2026-1"
     admin = Browser(app.test_client())
     admin.login(world.email("samverkansadmin"), PASSWORD)
     assert upload(admin, world.forbund_a.id, own_swedish_text()).status_code == 302
@@ -83,8 +83,8 @@ def test_a_text_published_while_the_participant_reads_is_not_signed_unseen(
                                "signature": signature_json(), "texts": shown})
     page = refused.get_data(as_text=True)
     assert refused.status_code == 422 and db.session.scalar(select(Consent)) is None
-    new = f"9443-sv-f{world.forbund_a.id}-1 9443-ar-2026-1"
-    assert shown_texts(page) == new and "Förbund A ansvarar" in page
+    new = f"9443-sv-f{world.forbund_a.id}-1"
+    assert shown_texts(page) == f"{new} {new}" and "Förbund A ansvarar" in page
     # Nothing given to the old texts is carried over (GDPR recital 32: no pre-ticked box).
     checkbox = re.search(r'<input[^>]*id="confirmed"[^>]*>', page)
     assert checkbox and "checked" not in checkbox.group(0)
@@ -92,7 +92,29 @@ def test_a_text_published_while_the_participant_reads_is_not_signed_unseen(
     assert (pad and 'value=""' in pad.group(0)) or "value=" not in pad.group(0)
     # … and the page now shows, and signs, the new one.
     assert sign(taker, url).status_code == 302
-    assert db.session.scalar(select(Consent)).binding_version == new.split()[0]
+    assert db.session.scalar(select(Consent)).binding_version == new
+
+
+def test_a_translation_of_another_text_is_never_offered_beside_a_new_binding_text(
+        app: Flask) -> None:
+    """Issue 18: a förbund's own Swedish text was paired with FK 9443's Arabic translation."""
+    world = build_world()
+    taker = officer(app, world)
+    url = read_url(start(taker, world), "ar")
+    shown = shown_texts(taker.get(url).get_data(as_text=True))
+    assert shown == "9443-sv-2026-1 9443-ar-2026-1"
+    admin = Browser(app.test_client())
+    admin.login(world.email("samverkansadmin"), PASSWORD)
+    assert upload(admin, world.forbund_a.id, own_swedish_text()).status_code == 302
+    language_page = taker.get(url.rsplit("/", 1)[0] + "/sprak").get_data(as_text=True)
+    assert 'language-choice" lang="ar"' not in language_page
+    assert 'language-choice" lang="sv"' in language_page
+    refused = taker.post(url, {"name": "Testperson Exempelsson", "confirmed": "y",
+                               "signature": signature_json(), "texts": shown})
+    assert refused.status_code in (404, 422) and db.session.scalar(select(Consent)) is None
+    texts_page = admin.get(f"/forbund/{world.forbund_a.id}/samtyckestexter")
+    lacking = texts_page.get_data(as_text=True).split('id="lacking"')[1].split("</section>")[0]
+    assert 'lang="ar"' in lacking and 'lang="ti"' in lacking
 
 
 @pytest.mark.parametrize("raw, message", [
