@@ -6,6 +6,7 @@ consent text."""
 from __future__ import annotations
 
 import io
+import tomllib
 from pathlib import Path
 
 from flask import Flask
@@ -61,11 +62,17 @@ def test_a_deeply_nested_toml_upload_is_refused_at_the_field(app: Flask) -> None
     assert count(ConsentTextVersion) == 0
 
 
+FK_SV_SHA256 = tomllib.loads((FORMS / "9443" / "published.toml").read_text(encoding="utf-8"))[
+    "version"][0]["sha256"]
+
+
 def test_an_uploaded_text_must_be_in_a_known_locale(app: Flask) -> None:
     world = build_world()
     admin = logged_in(app, world, "samverkansadmin")
     english = (FORMS / "9443" / "texts" / "en.toml").read_text(encoding="utf-8")
     english = english.replace('status = "unofficial"', 'status = "official"')
+    # an official translation names the binding version it translates (issue 18)
+    english += f'\n[source]\nversion = "9443-sv-2026-1"\nsha256 = "{FK_SV_SHA256}"\n'
     for locale in ("../../etc", "xx", "EN"):
         raw = english.replace('locale = "en"', f'locale = "{locale}"').encode("utf-8")
         response = upload(admin, world.forbund_a.id, raw)
