@@ -7,6 +7,7 @@ never commits. A file archived here is removed again if the transaction rolls ba
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 import uuid
 from datetime import UTC, date, datetime, timedelta
@@ -95,6 +96,18 @@ def draft_by_token(token: str, *, now: datetime | None = None) -> ConsentDraft |
     return draft
 
 
+def draft_token_digest(token: str) -> str:
+    """What a consent keeps of the draft it was signed from: the token's SHA-256, never the
+    token (it opens the participant's pages)."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def consent_from_draft(token: str) -> Consent | None:
+    """The consent the draft with ``token`` became, once one is committed (else None)."""
+    return db.session.scalar(select(Consent).where(
+        Consent.draft_token_sha256 == draft_token_digest(token)))
+
+
 def discard_draft(draft: ConsentDraft) -> None:
     db.session.delete(draft)
     db.session.flush()
@@ -129,7 +142,16 @@ def sign_consent(draft: ConsentDraft, *, locale: str, name: str, signature: Sign
     ``shown`` is what the signing page said it showed (``ShownTexts.versions``): a signature
     binds only to those texts, so if a new version was published meanwhile it is refused and
     the participant reads again. ``texts``: the current texts, when the caller has them.
+
+    Idempotent per draft: if a consent was already committed from this draft (a second tap on
+    "Skriv under"), that consent is returned and nothing is written. Two signatures of one
+    draft in flight together both write; the database refuses the second (the consent's
+    unique ``draft_token_sha256``, or the person or active consent the first just made), and
+    the caller rolls back and takes ``consent_from_draft``.
     """
+    signed = consent_from_draft(draft.token)
+    if signed is not None:
+        return signed
     now = now or datetime.now(UTC)
     forbund = draft.insats.forbund
     if not confirmed_read:
@@ -178,7 +200,8 @@ def sign_consent(draft: ConsentDraft, *, locale: str, name: str, signature: Sign
         binding_sha256=binding.sha256,
         read_version=read_text.version if read_text else None,
         read_sha256=read_text.sha256 if read_text else None, name=name, place=draft.place,
-        signed_on=now.date(), signed_at=now, pdf_sha256=digest)
+        signed_on=now.date(), signed_at=now, pdf_sha256=digest,
+        draft_token_sha256=draft_token_digest(draft.token))
     db.session.add(consent)
     db.session.delete(draft)
     db.session.flush()
