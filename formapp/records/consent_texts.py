@@ -8,6 +8,7 @@ from functools import lru_cache
 from sqlalchemy import func, select
 
 from formapp.definitions import consent_texts as builtin
+from formapp.definitions.printable import unprintable_in_consent_text
 from formapp.documents.consent import ConsentText
 from formapp.extensions import db
 from formapp.i18n import _lo
@@ -127,6 +128,9 @@ def publish_text(forbund: Forbund, raw: bytes, *, by: User | None) -> ConsentTex
     except builtin.ConsentTextError as exc:
         raise RuleViolation("file", _lo("Filen är inte en giltig samtyckestext: %(problem)s",
                                        problem=str(exc).removeprefix("new: "))) from exc
+    # Checked before anything is kept: a character no font has would block every signature.
+    if (unprintable := unprintable_in_consent_text(probe)) is not None:
+        raise RuleViolation("file", unprintable)
     if probe.status == "unofficial":
         raise RuleViolation("file", _lo("En publicerad text ska ha status binding (svenska) "
                                         "eller official (översättning)."))

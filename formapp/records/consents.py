@@ -15,6 +15,12 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from formapp.definitions.printable import (
+    document_problem_o,
+    document_problem_p,
+    unprintable_o,
+    unprintable_p,
+)
 from formapp.documents.archive import sha256_hex
 from formapp.documents.consent import ConsentDocument, Signature
 from formapp.documents.consent_pdf import render_consent_pdf
@@ -74,6 +80,8 @@ def start_draft(insats: Insats, officer: User, *, personnummer: str, place: str,
     place = " ".join(place.split())
     if not place:
         raise RuleViolation("place", _lo("Ange orten där samtycket lämnas."))
+    if (unprintable := unprintable_o(place)) is not None:
+        raise RuleViolation("place", unprintable)
     draft = ConsentDraft(token=secrets.token_urlsafe(32), insats=insats, officer=officer,
                          personnummer=pnr.digits, place=place[:100])
     db.session.add(draft)
@@ -161,6 +169,8 @@ def sign_consent(draft: ConsentDraft, *, locale: str, name: str, signature: Sign
         raise RuleViolation("name", _lp("Skriv ditt namn."))
     if len(name) > MAX_NAME:
         raise RuleViolation("name", _lp("Namnet är för långt."))
+    if (unprintable := unprintable_p(name)) is not None:
+        raise RuleViolation("name", unprintable)
     texts = texts or shown_texts(forbund, locale)
     if texts is None:
         raise RuleViolation("locale", _lp("Språket finns inte. Välj ett annat språk."))
@@ -187,8 +197,7 @@ def sign_consent(draft: ConsentDraft, *, locale: str, name: str, signature: Sign
     try:
         digest = archive_pdf(render_consent_pdf(document), kind="consent", forbund_id=forbund.id)
     except DocumentError as exc:
-        raise RuleViolation("signature", _lp("Samtycket kunde inte skapas: %(problem)s",
-                                             problem=str(exc))) from exc
+        raise RuleViolation("", document_problem_p(exc)) from exc
     if person is None:
         person = Person(forbund_id=forbund.id, personnummer=pnr.digits, kon=pnr.kon,
                         birth_date=pnr.birth_date)
@@ -247,6 +256,8 @@ def withdraw_consent(consent: Consent, *, by: User, reason: str,
     reason = " ".join(reason.split())
     if not reason:
         raise RuleViolation("reason", _lo("Ange hur och när personen återkallade samtycket."))
+    if (unprintable := unprintable_o(reason)) is not None:
+        raise RuleViolation("reason", unprintable)
     if consent.status == ConsentStatus.WITHDRAWN.value:
         raise RuleViolation("reason", _lo("Samtycket är redan återkallat."))
     person = consent.person
@@ -288,8 +299,7 @@ def withdraw_consent(consent: Consent, *, by: User, reason: str,
                           forbund_id=consent.forbund_id,
                           reason="Återkallat samtycke (GDPR art. 7.3)")
     except DocumentError as exc:
-        raise RuleViolation("reason", _lo("Kvittot kunde inte skapas: %(problem)s",
-                                          problem=str(exc))) from exc
+        raise RuleViolation("reason", document_problem_o(exc)) from exc
     consent.status = ConsentStatus.WITHDRAWN.value
     consent.withdrawn_at = now
     consent.withdrawn_by_id = by.id
