@@ -10,7 +10,6 @@ list of codes. ``None``, ``""``, blanks and an empty list are "not answered".
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -36,6 +35,7 @@ from formapp.definitions.model import (
     Rule,
     text,
 )
+from formapp.definitions.printable import unprintable_p
 from formapp.domain import kommuner
 from formapp.domain.personnummer import PersonnummerError, parse_personnummer
 from formapp.i18n import _lp
@@ -228,10 +228,12 @@ def _clean_personnummer(field: Field, raw: object, values: Mapping[str, object],
 def _clean_text(field: Field, raw: object, values: Mapping[str, object], today: date) -> object:
     if not isinstance(raw, str):
         raise _Invalid(_lp("Skriv en text."))
-    # Control characters are never typed; NUL cannot even be stored in PostgreSQL text.
-    if any(unicodedata.category(char) == "Cc" and not char.isspace() for char in raw):
-        raise _Invalid(_lp("Texten innehåller tecken som inte går att spara."))
     value = " ".join(raw.split())  # a name typed on a tablet often carries stray blanks
+    # Every text answer is printed in the sealed PDF: what no font draws, control characters
+    # (NUL can not even be stored in PostgreSQL) and bidi controls are refused here, by name.
+    unprintable = unprintable_p(value)
+    if unprintable is not None:
+        raise _Invalid(unprintable)
     if field.max_length is not None and len(value) > field.max_length:
         raise _Invalid(_lp("Högst %(max)d tecken.", max=field.max_length))
     return value

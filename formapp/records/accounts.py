@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from formapp.definitions.printable import unprintable_o
 from formapp.domain.passwords import is_common
 from formapp.extensions import db
 from formapp.i18n import _lo
@@ -77,6 +78,8 @@ def save_user(forbund: Forbund | None, data: UserInput, user: User | None = None
     full_name = " ".join(data.full_name.split())
     if not full_name:
         raise RuleViolation("full_name", _lo("Ange användarens namn."))
+    if (unprintable := unprintable_o(full_name)) is not None:  # signs every PDF they make
+        raise RuleViolation("full_name", unprintable)
     if user is None and not data.password:
         raise RuleViolation("password", _lo("Ange ett lösenord för den nya användaren."))
     if data.password:

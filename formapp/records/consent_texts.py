@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from formapp.definitions import consent_templates as templates
 from formapp.definitions import consent_texts as builtin
+from formapp.definitions.printable import unprintable_in_consent_text
 from formapp.documents.consent import FK_TEXT, FORMAPP_TEXT, ConsentText
 from formapp.extensions import db
 from formapp.i18n import _lo, registry
@@ -197,6 +198,9 @@ def publish_text(forbund: Forbund, raw: bytes, *, by: User | None) -> ConsentTex
         probe = builtin.parse_text(raw, version="new")
     except builtin.ConsentTextError as exc:
         raise _bad_file(str(exc).removeprefix("new: ")) from exc
+    # Checked before anything is kept: a character no font has would block every signature.
+    if (unprintable := unprintable_in_consent_text(probe)) is not None:
+        raise RuleViolation("file", unprintable)
     if probe.status == "unofficial":
         raise RuleViolation("file", _lo("En publicerad text ska ha status binding (svenska) "
                                         "eller official (översättning)."))

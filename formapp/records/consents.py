@@ -7,6 +7,7 @@ never commits. A file archived here is removed again if the transaction rolls ba
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 import uuid
 from datetime import UTC, date, datetime, timedelta
@@ -14,6 +15,12 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from formapp.definitions.printable import (
+    document_problem_o,
+    document_problem_p,
+    unprintable_o,
+    unprintable_p,
+)
 from formapp.documents.archive import sha256_hex
 from formapp.documents.consent import ConsentDocument, Signature
 from formapp.documents.consent_pdf import render_consent_pdf
@@ -77,6 +84,8 @@ def start_draft(insats: Insats, officer: User, *, personnummer: str, place: str,
     place = " ".join(place.split())
     if not place:
         raise RuleViolation("place", _lo("Ange orten där samtycket lämnas."))
+    if (unprintable := unprintable_o(place)) is not None:
+        raise RuleViolation("place", unprintable)
     draft = ConsentDraft(token=secrets.token_urlsafe(32), insats=insats, officer=officer,
                          personnummer=pnr.digits, place=place[:100])
     db.session.add(draft)
@@ -97,6 +106,18 @@ def draft_by_token(token: str, *, now: datetime | None = None) -> ConsentDraft |
     if (now or datetime.now(UTC)) - created > DRAFT_LIFETIME:
         return None
     return draft
+
+
+def draft_token_digest(token: str) -> str:
+    """What a consent keeps of the draft it was signed from: the token's SHA-256, never the
+    token (it opens the participant's pages)."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def consent_from_draft(token: str) -> Consent | None:
+    """The consent the draft with ``token`` became, once one is committed (else None)."""
+    return db.session.scalar(select(Consent).where(
+        Consent.draft_token_sha256 == draft_token_digest(token)))
 
 
 def discard_draft(draft: ConsentDraft) -> None:
@@ -133,7 +154,16 @@ def sign_consent(draft: ConsentDraft, *, locale: str, name: str, signature: Sign
     ``shown`` is what the signing page said it showed (``ShownTexts.versions``): a signature
     binds only to those texts, so if a new version was published meanwhile it is refused and
     the participant reads again. ``texts``: the current texts, when the caller has them.
+
+    Idempotent per draft: if a consent was already committed from this draft (a second tap on
+    "Skriv under"), that consent is returned and nothing is written. Two signatures of one
+    draft in flight together both write; the database refuses the second (the consent's
+    unique ``draft_token_sha256``, or the person or active consent the first just made), and
+    the caller rolls back and takes ``consent_from_draft``.
     """
+    signed = consent_from_draft(draft.token)
+    if signed is not None:
+        return signed
     now = now or datetime.now(UTC)
     forbund = draft.insats.forbund
     if not confirmed_read:
@@ -143,6 +173,8 @@ def sign_consent(draft: ConsentDraft, *, locale: str, name: str, signature: Sign
         raise RuleViolation("name", _lp("Skriv ditt namn."))
     if len(name) > MAX_NAME:
         raise RuleViolation("name", _lp("Namnet är för långt."))
+    if (unprintable := unprintable_p(name)) is not None:
+        raise RuleViolation("name", unprintable)
     texts = texts or shown_texts(forbund, locale)
     if texts is None:
         raise RuleViolation("locale", _lp("Språket finns inte. Välj ett annat språk."))
@@ -169,8 +201,7 @@ def sign_consent(draft: ConsentDraft, *, locale: str, name: str, signature: Sign
     try:
         digest = archive_pdf(render_consent_pdf(document), kind="consent", forbund_id=forbund.id)
     except DocumentError as exc:
-        raise RuleViolation("signature", _lp("Samtycket kunde inte skapas: %(problem)s",
-                                             problem=str(exc))) from exc
+        raise RuleViolation("", document_problem_p(exc)) from exc
     if person is None:
         person = Person(forbund_id=forbund.id, personnummer=pnr.digits, kon=pnr.kon,
                         birth_date=pnr.birth_date)
@@ -182,7 +213,8 @@ def sign_consent(draft: ConsentDraft, *, locale: str, name: str, signature: Sign
         binding_sha256=binding.sha256,
         read_version=read_text.version if read_text else None,
         read_sha256=read_text.sha256 if read_text else None, name=name, place=draft.place,
-        signed_on=now.date(), signed_at=now, pdf_sha256=digest)
+        signed_on=now.date(), signed_at=now, pdf_sha256=digest,
+        draft_token_sha256=draft_token_digest(draft.token))
     db.session.add(consent)
     db.session.delete(draft)
     db.session.flush()
@@ -228,6 +260,8 @@ def withdraw_consent(consent: Consent, *, by: User, reason: str,
     reason = " ".join(reason.split())
     if not reason:
         raise RuleViolation("reason", _lo("Ange hur och när personen återkallade samtycket."))
+    if (unprintable := unprintable_o(reason)) is not None:
+        raise RuleViolation("reason", unprintable)
     if consent.status == ConsentStatus.WITHDRAWN.value:
         raise RuleViolation("reason", _lo("Samtycket är redan återkallat."))
     person = consent.person
@@ -269,8 +303,7 @@ def withdraw_consent(consent: Consent, *, by: User, reason: str,
                           forbund_id=consent.forbund_id,
                           reason="Återkallat samtycke (GDPR art. 7.3)")
     except DocumentError as exc:
-        raise RuleViolation("reason", _lo("Kvittot kunde inte skapas: %(problem)s",
-                                          problem=str(exc))) from exc
+        raise RuleViolation("reason", document_problem_o(exc)) from exc
     consent.status = ConsentStatus.WITHDRAWN.value
     consent.withdrawn_at = now
     consent.withdrawn_by_id = by.id

@@ -291,6 +291,9 @@ class Consent(db.Model):
     withdrawal_reason: Mapped[str | None] = mapped_column(Text)
     withdrawal_pdf_sha256: Mapped[str | None] = mapped_column(
         ForeignKey("archived_document.sha256", ondelete="RESTRICT"))
+    # SHA-256 of the draft's token: a second signature of the same draft (a double tap) finds
+    # this consent instead of making another; unique, so two at once cannot both commit.
+    draft_token_sha256: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     person: Mapped[Person] = relationship()
     insats: Mapped[Insats] = relationship()

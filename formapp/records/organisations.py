@@ -8,6 +8,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
+from formapp.definitions.printable import unprintable_o
 from formapp.domain import insatser as vocab
 from formapp.domain.organisationsnummer import normalise_organisationsnummer
 from formapp.extensions import db
@@ -92,6 +93,8 @@ def save_forbund(data: ForbundInput, forbund: Forbund | None = None, *,
     name = " ".join(data.name.split())
     if not name:
         raise RuleViolation("name", _lo("Ange förbundets namn."))
+    if (unprintable := unprintable_o(name)) is not None:  # printed on every PDF
+        raise RuleViolation("name", unprintable)
     clash = db.session.scalar(select(Forbund).where(func.lower(Forbund.name) == name.lower()))
     if clash is not None and clash is not forbund:
         raise RuleViolation("name", _lo("Det finns redan ett förbund med namnet %(name)s.",
@@ -142,6 +145,8 @@ def _check_insats(forbund: Forbund, data: InsatsInput, insats: Insats | None) ->
     name = " ".join(data.name.split())
     if not name:
         raise RuleViolation("name", _lo("Ange insatsens namn."))
+    if (unprintable := unprintable_o(name)) is not None:  # printed on every PDF
+        raise RuleViolation("name", unprintable)
     clash = db.session.scalar(select(Insats).where(
         Insats.forbund_id == forbund.id, func.lower(Insats.name) == name.lower()))
     if clash is not None and clash is not insats:

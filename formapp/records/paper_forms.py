@@ -7,10 +7,10 @@ from collections.abc import Mapping
 from datetime import date, datetime
 
 from formapp.definitions import Checked, FormDefinition, check
+from formapp.definitions.printable import document_problem_o
 from formapp.documents.errors import DocumentError
 from formapp.documents.form_pdf import render_form_pdf
 from formapp.domain.personnummer import Personnummer
-from formapp.i18n import _lo
 from formapp.records.consents import archive_pdf
 from formapp.records.errors import InvalidAnswers, RuleViolation
 from formapp.records.form_values import to_json
@@ -41,8 +41,7 @@ def seal_form(definition: FormDefinition, values: Mapping[str, object], *,
         return archive_pdf(pdf, kind=f"fk{definition.id}", forbund_id=insats.forbund_id,
                            reason=reason)
     except DocumentError as exc:
-        raise RuleViolation("", _lo("Blanketten kunde inte skapas: %(problem)s",
-                                    problem=str(exc))) from exc
+        raise RuleViolation("", document_problem_o(exc)) from exc
 
 
 def form_record(form: str, document_id: str, insats: Insats, pnr: Personnummer,

@@ -31,6 +31,7 @@ from sqlalchemy import select
 
 from formapp.definitions import FormDefinition, check, load_form
 from formapp.definitions.model import NO, YES
+from formapp.definitions.printable import document_problem_o, unprintable_o
 from formapp.documents.errors import DocumentError
 from formapp.documents.receipt_pdf import ReceiptDocument, render_receipt_pdf
 from formapp.domain.personnummer import Personnummer
@@ -332,6 +333,8 @@ def import_rows(plan: ImportPlan, insats: Insats, *, by: User | None, reason: st
     reason = " ".join(reason.split())
     if not reason:
         raise RuleViolation("reason", _lo("Ange varför deltagarna importeras."))
+    if (unprintable := unprintable_o(reason)) is not None:  # printed on the sealed receipt
+        raise RuleViolation("reason", unprintable)
     if insats.is_volyminsats:
         raise RuleViolation("", _lo("I en volyminsats registreras bara antal deltagare."))
     if plan.errors and not valid_only:
@@ -439,5 +442,4 @@ def _receipt(plan: ImportPlan, insats: Insats, by: User | None, reason: str,
         return archive_pdf(render_receipt_pdf(receipt), kind="import",
                            forbund_id=insats.forbund_id, reason="Import av deltagare")
     except DocumentError as exc:
-        raise RuleViolation("", _lo("Kvittot kunde inte skapas: %(problem)s",
-                                    problem=str(exc))) from exc
+        raise RuleViolation("", document_problem_o(exc)) from exc

@@ -14,6 +14,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
+from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
 from formapp.clock import today
@@ -21,10 +22,11 @@ from formapp.documents.errors import DocumentError
 from formapp.domain.personnummer import parse_personnummer
 from formapp.evidence import evidence
 from formapp.extensions import db
-from formapp.i18n import _o, participant_page, registry, set_participant_locale
+from formapp.i18n import _lp, _o, participant_page, registry, set_participant_locale
 from formapp.records.access import can_register_participants
 from formapp.records.consent_texts import available_locales, forbund_texts, text_version
 from formapp.records.consents import (
+    consent_from_draft,
     discard_draft,
     draft_by_token,
     sign_consent,
@@ -113,6 +115,10 @@ def language(token: str) -> str:
 @login_required
 @participant_page
 def read(token: str, locale: str) -> str | Response | tuple[str, int]:
+    if request.method == "POST":
+        signed = _signed_in_hand(token)
+        if signed is not None:  # a second tap once the first has committed: the same answer
+            return _signed(signed)
     draft = _draft_in_hand(token)
     published = forbund_texts(draft.insats.forbund)
     if locale not in registry() or locale not in published.locales():
@@ -136,10 +142,20 @@ def read(token: str, locale: str) -> str | Response | tuple[str, int]:
             if texts_changed:
                 form.confirmed.data = False
                 form.signature.data = ""
+        except IntegrityError:
+            # Two taps in flight together: the database let the first commit and refused this
+            # one. Its PDF goes with the rollback; the participant gets the first one's answer.
+            db.session.rollback()
+            winner = consent_from_draft(token)
+            if winner is not None:
+                return _signed(winner)
+            # Another draft of the same person committed first: signing again will tell.
+            show_violation(form, RuleViolation("", _lp(
+                "Samtycket kunde inte sparas eftersom något ändrades samtidigt. Skriv under "
+                "igen.")))
         else:
             db.session.commit()
-            mark_signed(consent.id)
-            return redirect(url_for("consent.done"))
+            return _signed(consent)
     elif request.method == "GET":
         # Back after the officer unlocked the tablet: what the participant had written.
         kept = kept_progress(draft, locale)
@@ -167,6 +183,21 @@ def pause(token: str, locale: str) -> Response:
     lock_draft(draft)
     db.session.commit()
     return redirect(url_for("consent.hand_back"))
+
+
+def _signed_in_hand(token: str) -> Consent | None:
+    """The consent this tablet's hand-over already made from the draft ``token``, if any."""
+    state = handover_state()
+    consent = consent_from_draft(token)
+    if state is None or consent is None or consent.officer_id != current_user.id:
+        return None
+    return consent if token == state.get("token") or consent.id == state.get("consent") \
+        else None
+
+
+def _signed(consent: Consent) -> Response:
+    mark_signed(consent.id)
+    return redirect(url_for("consent.done"))
 
 
 @bp.route("/deltagare/klart")

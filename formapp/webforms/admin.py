@@ -19,6 +19,7 @@ from formapp.domain import insatser as vocab
 from formapp.i18n import _lo
 from formapp.records.accounts import ROLE_LABELS
 from formapp.records.models import Role
+from formapp.webforms.validators import PRINTABLE
 
 DATE_MESSAGE = _lo("Ange datumet som ÅÅÅÅ-MM-DD, till exempel 2026-01-31.")
 
@@ -50,7 +51,7 @@ class PasswordChangeForm(FlaskForm):
 class ForbundForm(FlaskForm):
     name = StringField(_lo("Namn"), validators=[
         InputRequired(_lo("Ange förbundets namn.")),
-        Length(max=200, message=_lo("Namnet får vara högst %(max)d tecken."))])
+        Length(max=200, message=_lo("Namnet får vara högst %(max)d tecken.")), PRINTABLE])
     organisationsnummer = StringField(_lo("Organisationsnummer"), validators=[Optional()],
                                       description=_lo("Tio siffror, till exempel 222000-1234."))
     kommun_text = TextAreaField(_lo("Medlemmar"), validators=[Optional(), Length(max=2000)],
@@ -74,7 +75,7 @@ def _choices(items: tuple[vocab.Choice, ...]) -> list[tuple[str, object]]:
 class InsatsForm(FlaskForm):
     name = StringField(_lo("Namn"), validators=[
         InputRequired(_lo("Ange insatsens namn.")),
-        Length(max=200, message=_lo("Namnet får vara högst %(max)d tecken."))])
+        Length(max=200, message=_lo("Namnet får vara högst %(max)d tecken.")), PRINTABLE])
     description = TextAreaField(_lo("Beskrivning"), validators=[Optional(), Length(max=5000)])
     start_date = SwedishDateField(_lo("Startdatum"), validators=[
         InputRequired(_lo("Ange insatsens startdatum."))])
@@ -105,7 +106,7 @@ class InsatsForm(FlaskForm):
 
 class UserForm(FlaskForm):
     full_name = StringField(_lo("Namn"), validators=[
-        InputRequired(_lo("Ange användarens namn.")), Length(max=200)])
+        InputRequired(_lo("Ange användarens namn.")), Length(max=200), PRINTABLE])
     email = EmailField(_lo("E-post"), validators=[
         InputRequired(_lo("Ange användarens e-postadress.")), Length(max=254)])
     password = PasswordField(_lo("Lösenord"), validators=[Optional(), Length(max=200)],

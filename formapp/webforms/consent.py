@@ -16,6 +16,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length
 
 from formapp.i18n import _lo, _lp
+from formapp.webforms.validators import PRINTABLE, PRINTABLE_FOR_PARTICIPANT
 
 
 class ConsentStartForm(FlaskForm):
@@ -29,14 +30,15 @@ class ConsentStartForm(FlaskForm):
         _lo("Personnummer (12 siffror)"), validators=[Length(max=20)],
         description=_lo("ÅÅÅÅMMDD-NNNN. Samordningsnummer går också bra."),
         render_kw={"inputmode": "numeric", "autocomplete": "off", "class": "ltr"})
-    place = StringField(_lo("Ort"), validators=[Length(max=100)],
+    place = StringField(_lo("Ort"), validators=[Length(max=100), PRINTABLE],
                         description=_lo("Orten där samtycket lämnas; skrivs i rutan Ort och "
                                         "datum."))
 
 
 class SignForm(FlaskForm):
     confirmed = BooleanField(_lp("Jag har läst texten och samtycker."))
-    name = StringField(_lp("Ditt namn (namnförtydligande)"), validators=[Length(max=200)],
+    name = StringField(_lp("Ditt namn (namnförtydligande)"),
+                       validators=[Length(max=200), PRINTABLE_FOR_PARTICIPANT],
                        render_kw={"autocomplete": "off"})
     signature = HiddenField()
     texts = HiddenField()  # the text versions the page showed (ShownTexts.versions)
@@ -57,7 +59,7 @@ class PausedForm(FlaskForm):
 class WithdrawForm(FlaskForm):
     reason = TextAreaField(_lo("Varför återkallas samtycket?"), validators=[
         InputRequired(_lo("Ange hur och när personen återkallade samtycket.")),
-        Length(max=1000)])
+        Length(max=1000), PRINTABLE])
 
 
 class PublishTextForm(FlaskForm):

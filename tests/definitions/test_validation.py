@@ -343,3 +343,21 @@ def test_random_answers_never_raise(form_id: str) -> None:
 def test_wrong_kommun_gives_one_message_not_two(f9448: FormDefinition) -> None:
     assert errors_9448(f9448, kommun="0000", stadsdel="Järva") == {
         "kommun": ["Välj en av Sveriges kommuner."]}
+
+
+@pytest.mark.parametrize("name, named", [
+    ("Anna 漢字", "U+6F22 (漢)"), ("Anna 😀", "U+1F600 (😀)"),
+    ("Anna \u202eAndersson", "U+202E"), ("Anna\u2066 Andersson", "U+2066"),
+    ("Anna\x07", "U+0007"), ("Te\x00st", "U+0000"),
+])
+def test_a_text_answer_the_pdf_can_not_print_is_refused_naming_it(
+        f9448: FormDefinition, f9449: FormDefinition, name: str, named: str) -> None:
+    for errors in (errors_9448(f9448, namn=name), errors_9449(f9449, namn=name)):
+        assert list(errors) == ["namn"] and named in errors["namn"][0]
+        assert "skrivas ut i PDF:en" in errors["namn"][0]
+
+
+def test_text_answers_in_the_scripts_of_the_texts_are_kept(f9448: FormDefinition) -> None:
+    for name in ("Åsa Öberg-Lindqvist", "محمد علي", "می\u200cخواهم", "ሰላም", "สมชาย",
+                 "Škoda Ćirić", "Олена"):
+        assert check(f9448, inreg(namn=name), today=TODAY, context=CONTEXT_9448).ok, name

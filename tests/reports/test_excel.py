@@ -199,3 +199,15 @@ def test_report_workbook(world: World) -> None:
     assert values["Avslutade deltagare"][0] == 8  # Alla
     assert values["Avslutade deltagare"][1] == 1  # 100 %, a real percentage
     assert "–" in values["Arbetar eller studerar – före"]  # 2 < 5: hidden
+
+
+def test_an_import_reason_the_receipt_can_not_print_is_refused(world: World) -> None:
+    plan = read(export(world, year=2024, insats_id=world.insats_a1.id, identity=True,
+                       full=True), world)
+    before = db.session.query(Registration).count()
+    with pytest.raises(RuleViolation) as refused:
+        import_rows(plan, world.insats_a2, by=None, reason="flytt \u202efrån Excel",
+                    valid_only=False)
+    assert refused.value.field == "reason" and "U+202E" in str(refused.value.message)
+    db.session.rollback()
+    assert db.session.query(Registration).count() == before

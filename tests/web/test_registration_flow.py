@@ -356,8 +356,10 @@ def test_a_failing_pdf_leaves_no_partial_record(app: Flask, monkeypatch) -> None
 
     monkeypatch.setattr(paper_forms, "render_form_pdf", broken)
     response = submit(browser, f"/samtycken/{consent.id}/inregistrering", ANSWERS_9448)
-    assert response.status_code == 422 and "the font is missing" in response.get_data(
-        as_text=True)
+    page = response.get_data(as_text=True)
+    # The officer's language, never the exception's English text (that goes to the log).
+    assert response.status_code == 422 and "PDF:en kunde inte skapas" in page
+    assert "the font is missing" not in page
     assert count(Registration) == 0 and count(ArchivedDocument) == documents
     assert db.session.get(Consent, consent.id).status == "active"
 

@@ -1,0 +1,59 @@
+"""Which characters of a text the PDFs can not print: the question every input check asks
+before a name, a place or a text is kept for a sealed document.
+
+A character prints when a configured font (``fonts.FONT_FILES``, regular and bold) has a glyph
+for it, or when it is one of the few invisible characters the shaping needs and handles
+without a glyph (joiners in Persian and Indic words, soft hyphen, zero-width space). Refused:
+
+- control characters (C0, DEL, C1): no glyph; NUL can not even be stored in PostgreSQL;
+- the bidi controls (U+202A–U+202E, U+2066–U+2069, U+200E, U+200F, U+061C) and every other
+  invisible format character: they print nothing yet reorder or hide what does (U+202E shows
+  "Anna" as "annA"), so a sealed document would not show what was typed. They are refused,
+  not removed: removing would change a name without the person seeing it, and a refusal at
+  the field shows that something invisible was there.
+
+Language-free: the messages are made by the callers, in their user's language.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
+
+from formapp.documents.fonts import load_fonts
+
+BIDI_CONTROLS = frozenset([0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F),
+                           *range(0x2066, 0x206A)])
+# Invisible characters with a job in ordinary text; the shaping handles them without a glyph.
+_INVISIBLE_ALLOWED = frozenset([0x00AD, 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF])
+
+
+def unprintable_characters(text: str) -> list[str]:
+    """The characters of ``text`` the PDFs can not print, each once, in order of appearance."""
+    return [char for char in dict.fromkeys(text) if not printable(char)]
+
+
+@lru_cache(maxsize=8192)
+def printable(char: str) -> bool:
+    """Whether the PDFs print ``char`` (cached per character: the fonts never change)."""
+    codepoint = ord(char)
+    if codepoint in _INVISIBLE_ALLOWED:
+        return True
+    if codepoint in BIDI_CONTROLS or is_invisible(char):
+        return False
+    fonts = load_fonts()
+    return all(fonts.first_with(codepoint, "latin", bold) is not None for bold in (False, True))
+
+
+def is_invisible(char: str) -> bool:
+    """A control or format character: shows nothing, so a message names it by code only."""
+    return unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp") and \
+        ord(char) not in _INVISIBLE_ALLOWED
+
+
+def character_label(char: str) -> str:
+    """How a message names ``char``: ``U+1F600 (😀)``, or ``U+202E`` for an invisible one
+    (shown, it would reorder or hide the message itself)."""
+    code = f"U+{ord(char):04X}"
+    return code if is_invisible(char) or unicodedata.category(char)[0] == "M" else \
+        f"{code} ({char})"
