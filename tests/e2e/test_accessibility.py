@@ -27,6 +27,7 @@ from formapp.extensions import db
 from formapp.records.models import Consent, Person, Registration
 from tests.e2e.conftest import Site, shot
 from tests.e2e.journey import (
+    draw_with_finger,
     draw_with_mouse,
     fill_9448,
     fill_9449,
@@ -138,6 +139,12 @@ def test_no_serious_violation_on_any_page(site: Site, tablet: BrowserContext) ->
         page.click("#sign-submit")  # nothing filled in: the messages in the browser
         expect(page.locator("#signature-client-error")).to_be_visible()
         audit.here("read-errors", locale)
+        page.check("#confirmed")
+        page.fill("#name", "Testperson Exempelsson")
+        draw_with_finger(page)
+        page.click("#sign-submit")  # the certification step: what will be sealed
+        expect(page.locator("#certify")).to_be_visible()
+        audit.here("certify", locale)
     sign(page)
     audit.pages({"thanks": "/deltagare/klart", "hand-back": "/deltagare/tillbaka"})
     audit.submitted("hand-back-errors", "/deltagare/tillbaka")
