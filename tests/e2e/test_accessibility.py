@@ -145,6 +145,8 @@ def test_no_serious_violation_on_any_page(site: Site, tablet: BrowserContext) ->
         page.click("#sign-submit")  # the certification step: what will be sealed
         expect(page.locator("#certify")).to_be_visible()
         audit.here("certify", locale)
+        page.click("#certify-change")  # "Ändra": back to the form, as it was
+        expect(page.locator("#sign-submit")).to_be_visible()
     sign(page)
     audit.pages({"thanks": "/deltagare/klart", "hand-back": "/deltagare/tillbaka"})
     audit.submitted("hand-back-errors", "/deltagare/tillbaka")
