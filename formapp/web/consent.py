@@ -20,6 +20,7 @@ from formapp.documents.errors import DocumentError
 from formapp.evidence import evidence
 from formapp.extensions import db
 from formapp.i18n import _o, participant_page, registry, set_participant_locale
+from formapp.records import withdrawal
 from formapp.records.access import can_register_participants
 from formapp.records.consent_texts import available_locales, forbund_texts, text_version
 from formapp.records.consents import (
@@ -27,7 +28,6 @@ from formapp.records.consents import (
     draft_by_token,
     sign_consent,
     start_draft,
-    withdraw_consent,
 )
 from formapp.records.errors import RuleViolation
 from formapp.records.models import Consent, ConsentDraft, Insats
@@ -197,7 +197,8 @@ def withdraw(consent_id: str) -> str | Response | tuple[str, int]:
     form = WithdrawForm()
     if form.validate_on_submit():
         try:
-            withdraw_consent(consent, by=current_user, reason=form.reason.data or "")
+            withdrawal.withdraw(consent, by=current_user, reason=form.reason.data or "",
+                                today=today())
         except RuleViolation as violation:
             show_violation(form, violation)
         else:
