@@ -8,7 +8,7 @@ the second line, for a path that forgets to ask (issue 17). What they refuse:
 - an update that changes a registration's answers or their sealed PDF while its consent is
   withdrawn, except the one ending a withdrawal makes: an open registration ended as reason 6
   *Medgivande återtaget*, no after-measurement, the FK 9448 part untouched;
-- a support row (offentlig försörjning) added to or changed on such a registration;
+- a support row (offentlig försörjning) added to such a registration;
 - a withdrawn consent made active or used again (a withdrawal cannot be undone).
 
 Deleting stays allowed (end reason 8 and retention remove data). The encrypted columns
@@ -108,7 +108,7 @@ def _postgresql() -> tuple[str, ...]:
         "WHERE r.id = NEW.registration_id) = 'withdrawn' THEN "
         f"RAISE EXCEPTION '{MESSAGE}' USING ERRCODE = 'check_violation'; END IF; "
         "RETURN NEW; END $$ LANGUAGE plpgsql",
-        "CREATE TRIGGER registration_support_consent_gate BEFORE INSERT OR UPDATE ON "
+        "CREATE TRIGGER registration_support_consent_gate BEFORE INSERT ON "
         "registration_support FOR EACH ROW EXECUTE FUNCTION registration_support_consent_gate()",
         "CREATE OR REPLACE FUNCTION consent_withdrawal_final() RETURNS trigger AS $$ "
         "BEGIN IF OLD.status = 'withdrawn' AND NEW.status IS DISTINCT FROM 'withdrawn' THEN "

@@ -15,6 +15,7 @@ from openpyxl import Workbook, load_workbook
 from formapp.extensions import db
 from formapp.records.errors import RuleViolation
 from formapp.records.models import Consent, Registration
+from formapp.reports import sheet_limits
 from formapp.reports.catalog import build_report
 from formapp.reports.export import ExportRequest, write_export
 from formapp.reports.filters import Filters
@@ -357,3 +358,12 @@ def test_declared_unpacked_sizes_rows_and_cells_are_counted(world: World) -> Non
     lying = _rewritten(plain, lambda xml, sheet: sheet.write(
         xml.replace(b'ref="A1:AD3"', b'ref="A1:AD1"')))
     assert read(lying, world).rows == 2
+
+
+def test_the_streamed_count_is_exact_across_chunk_boundaries(monkeypatch) -> None:
+    data = sheet_of(*[valid_row() for _ in range(300)])
+    monkeypatch.setattr(sheet_limits, "CHUNK", 997)  # every element cut somewhere
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert sheet_limits.check_sheet(archive, "xl/worksheets/sheet1.xml", 1000) == 301
+        with pytest.raises(sheet_limits.LimitExceeded):
+            sheet_limits.check_sheet(archive, "xl/worksheets/sheet1.xml", 299)

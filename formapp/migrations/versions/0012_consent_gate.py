@@ -91,7 +91,7 @@ def _postgresql():
         "WHERE r.id = NEW.registration_id) = 'withdrawn' THEN "
         f"RAISE EXCEPTION '{MESSAGE}' USING ERRCODE = 'check_violation'; END IF; "
         "RETURN NEW; END $$ LANGUAGE plpgsql",
-        "CREATE TRIGGER registration_support_consent_gate BEFORE INSERT OR UPDATE ON "
+        "CREATE TRIGGER registration_support_consent_gate BEFORE INSERT ON "
         "registration_support FOR EACH ROW EXECUTE FUNCTION registration_support_consent_gate()",
         "CREATE OR REPLACE FUNCTION consent_withdrawal_final() RETURNS trigger AS $$ "
         "BEGIN IF OLD.status = 'withdrawn' AND NEW.status IS DISTINCT FROM 'withdrawn' THEN "
