@@ -420,6 +420,12 @@ def import_rows(plan: ImportPlan, insats: Insats, *, by: User | None, reason: st
     rows = [row for row in plan.valid if not _already_present(row, stored, {})]
     present = plan.already_present + len(plan.valid) - len(rows)
     if not rows:
+        # Nothing written, but the file's rows were read and compared: say so in the trail.
+        log_event(actor=by, action="import_excel", subject=f"insats:{insats.id}", why=reason,
+                  forbund_id=insats.forbund_id,
+                  details={"file_sha256": plan.file_sha256, "imported": 0,
+                           "skipped_rows": plan.invalid_rows, "already_present": present,
+                           "receipt_sha256": None, "registration_ids": [], "fields": []})
         return ImportResult(0, plan.invalid_rows, None, present)
     receipt = _receipt(plan, insats, by, reason, now, len(rows), present)
     people = _people(insats.forbund_id, plan)
