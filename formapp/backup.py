@@ -157,18 +157,29 @@ def restore(source: Path) -> Summary:
         if db.session.execute(select(sa.func.count()).select_from(table)).scalar():
             raise BackupError(f"the database is not empty (table {table.name}): restore only "
                               "into a new database")
+    # The database's consent gate refuses a registration on a withdrawn consent: those
+    # consents come in as used and are withdrawn again once every row is in.
+    withdrawn: list[str] = []
     for table in db.metadata.sorted_tables:
         path = source / "db" / f"{table.name}.jsonl"
         batch: list[dict[str, Any]] = []
         with path.open(encoding="utf-8") as handle:
             for line in handle:
                 raw = json.loads(line)
-                batch.append({c.name: _decode(c, raw.get(c.name)) for c in table.columns})
+                row = {c.name: _decode(c, raw.get(c.name)) for c in table.columns}
+                if table.name == "consent" and row["status"] == "withdrawn":
+                    withdrawn.append(row["id"])
+                    row["status"] = "used"
+                batch.append(row)
                 if len(batch) >= 1000:
                     db.session.execute(_raw_insert(table), batch)
                     batch = []
         if batch:
             db.session.execute(_raw_insert(table), batch)
+    consent = db.metadata.tables["consent"]
+    for start in range(0, len(withdrawn), 500):
+        db.session.execute(consent.update().where(consent.c.id.in_(withdrawn[start:start + 500]))
+                           .values(status="withdrawn"))
     _reset_sequences()
     _restore_secrets(source, manifest.get("secrets", []))
     archive = evidence().archive

@@ -11,7 +11,9 @@ from flask import Flask
 from formapp.cli import cli
 from formapp.extensions import db
 from formapp.records.audit import log_event
+from formapp.records.models import Registration
 from tests.conftest import make_app
+from tests.web.registration_helpers import PNR_KVINNA, register_one
 from tests.web.test_consent_flow import hand_back, officer, read_url, sign, start
 from tests.world import build_world
 
@@ -28,6 +30,9 @@ def test_backup_and_restore_round_trip(app: Flask, database_url: str, tmp_path: 
     consent_url = hand_back(browser)
     browser.get(consent_url)
     browser.post(f"{consent_url}/aterkalla", {"reason": "Ringde och återkallade."})
+    # A registration its withdrawal ended (reason 6): rows the consent gate guards.
+    registration = db.session.get(Registration, register_one(app, world, PNR_KVINNA))
+    browser.post(f"/samtycken/{registration.consent_id}/aterkalla", {"reason": "Återkallat."})
     log_event(actor=world.users["samverkansadmin"], action="test", subject="backup")
     db.session.commit()
     runner = app.test_cli_runner()
@@ -37,7 +42,8 @@ def test_backup_and_restore_round_trip(app: Flask, database_url: str, tmp_path: 
     assert runner.invoke(cli, ["backup", "--out", str(out)]).exit_code != 0  # never overwrite
     before = _table_rows()
     pdfs = sorted(p.name for p in (out / "archive").rglob("*.pdf"))
-    assert len(pdfs) == 2  # the consent and the withdrawal receipt
+    # Two consents, two withdrawal receipts, the FK 9448 and the FK 9449 of the ending.
+    assert len(pdfs) == 6
 
     # A new data directory and an empty database (SQLite: a new file; PostgreSQL: emptied).
     if database_url.startswith("sqlite"):

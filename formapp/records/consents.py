@@ -46,6 +46,10 @@ from formapp.records.models import (
 
 DRAFT_LIFETIME = timedelta(hours=12)
 MAX_NAME = 200
+# What a signature and a withdrawal write, by name (the audit entry lists these, no values).
+SIGNED_FIELDS = ("consent", "person.name")
+WITHDRAWN_FIELDS = ("status", "withdrawn_at", "withdrawn_by", "withdrawal_reason",
+                    "withdrawal_pdf_sha256")
 
 
 def find_person(forbund_id: int, personnummer: str) -> Person | None:
@@ -218,10 +222,14 @@ def sign_consent(draft: ConsentDraft, *, locale: str, name: str, signature: Sign
     db.session.add(consent)
     db.session.delete(draft)
     db.session.flush()
+    # The texts signed by their version ids (issue 17): what the person agreed to, by name.
     log_event(actor=draft.officer, action="consent.signed", subject=f"consent:{consent_id}",
               why="Samtycke FK 9443 lämnat på surfplattan", forbund_id=forbund.id,
-              personnummer=pnr.digits, details={"insats_id": draft.insats_id, "locale": locale,
-                                                "pdf_sha256": digest})
+              personnummer=pnr.digits, details={
+                  "insats_id": draft.insats_id, "locale": locale, "pdf_sha256": digest,
+                  "binding_version": binding.version,
+                  "read_version": read_text.version if read_text else None,
+                  "fields": SIGNED_FIELDS})
     return consent
 
 
@@ -253,10 +261,8 @@ def archive_pdf(pdf: bytes, *, kind: str, forbund_id: int, reason: str | None = 
     return digest
 
 
-def withdraw_consent(consent: Consent, *, by: User, reason: str,
-                     now: datetime | None = None) -> Consent:
-    """GDPR art. 7.3: the consent ends; its history and proof stay, with a sealed receipt."""
-    now = now or datetime.now(UTC)
+def withdrawal_reason(consent: Consent, reason: str) -> str:
+    """The officer's account of the withdrawal, checked (before anything is written)."""
     reason = " ".join(reason.split())
     if not reason:
         raise RuleViolation("reason", _lo("Ange hur och när personen återkallade samtycket."))
@@ -264,6 +270,16 @@ def withdraw_consent(consent: Consent, *, by: User, reason: str,
         raise RuleViolation("reason", unprintable)
     if consent.status == ConsentStatus.WITHDRAWN.value:
         raise RuleViolation("reason", _lo("Samtycket är redan återkallat."))
+    return reason
+
+
+def withdraw_consent(consent: Consent, *, by: User, reason: str,
+                     now: datetime | None = None) -> Consent:
+    """GDPR art. 7.3: the consent ends; its history and proof stay, with a sealed receipt.
+
+    Only the consent: ``records.withdrawal.withdraw`` also ends its open registration."""
+    now = now or datetime.now(UTC)
+    reason = withdrawal_reason(consent, reason)
     person = consent.person
     pnr = f"{person.personnummer[:8]}-{person.personnummer[8:]}"
     receipt_id = str(uuid.uuid4())
@@ -312,5 +328,6 @@ def withdraw_consent(consent: Consent, *, by: User, reason: str,
     db.session.flush()
     log_event(actor=by, action="consent.withdrawn", subject=f"consent:{consent.id}", why=reason,
               forbund_id=consent.forbund_id, personnummer=person.personnummer,
-              details={"receipt_pdf_sha256": digest})
+              details={"receipt_pdf_sha256": digest, "insats_id": consent.insats_id,
+                       "fields": WITHDRAWN_FIELDS})
     return consent

@@ -23,8 +23,9 @@ from formapp.domain.personnummer import Personnummer
 from formapp.evidence import evidence, remove_after_commit
 from formapp.extensions import db
 from formapp.i18n import _lo
+from formapp.records.change_log import changed_fields, registration_changed
 from formapp.records.consents import withdraw_consent
-from formapp.records.errors import RuleViolation
+from formapp.records.errors import InvalidAnswers, RuleViolation
 from formapp.records.form_values import apply_block, clear_block, to_json
 from formapp.records.models import (
     ArchivedDocument,
@@ -35,9 +36,11 @@ from formapp.records.models import (
     User,
 )
 from formapp.records.paper_forms import checked_answers, form_record, seal_form
+from formapp.records.periods import overlap_message, overlapping
 
 FORM = "9449"
 REASON_FIELD = "avslutningsanledning"
+WITHDRAWN = "6"  # Medgivande återtaget: the only ending once the consent is withdrawn
 
 
 def definition() -> FormDefinition:
@@ -65,8 +68,15 @@ def check_deregistration(registration: Registration, answers: Mapping[str, objec
     """The 9449 answers checked for ``registration`` (raises ``InvalidAnswers``)."""
     if not registration.is_active:
         raise RuleViolation("", _lo("Deltagaren är redan utregistrerad."))
-    return checked_answers(definition(), answers, registration.person.personnummer,
-                           today=today, context=form_context(registration))
+    checked = checked_answers(definition(), answers, registration.person.personnummer,
+                              today=today, context=form_context(registration))
+    if registration.consent.status == ConsentStatus.WITHDRAWN.value and \
+            str(checked.values[REASON_FIELD]) != WITHDRAWN:
+        # No personal data without consent: not the after-measurement of another reason.
+        raise RuleViolation(REASON_FIELD, _lo(
+            "Samtycket är återkallat: registreringen kan bara avslutas med anledning 6 "
+            "Medgivande återtaget, utan uppgifter om situationen efter insatsen."))
+    return checked
 
 
 def deregister(registration: Registration, answers: Mapping[str, object], *, by: User,
@@ -79,9 +89,27 @@ def deregister(registration: Registration, answers: Mapping[str, object], *, by:
     checked = check_deregistration(registration, answers, today=today)
     _refuse_removal(checked)
     _seal_and_apply(registration, checked, by=by, now=now, reason="Utregistrering FK 9449")
-    registration.ended_at = now
-    registration.ended_by_id = by.id
-    db.session.flush()
+    return registration
+
+
+def end_on_withdrawal(registration: Registration, *, by: User, reason: str, today: date,
+                      now: datetime | None = None) -> Registration:
+    """The consent of this open registration is being withdrawn: FK 9449 with end reason 6,
+    ended today (not before its start), no after-measurement; ``reason`` is the officer's
+    account of the withdrawal, for its receipt. Sealed and flushed with the withdrawal."""
+    now = now or datetime.now(UTC)
+    end = max(today, registration.start_date)
+    try:
+        checked = check_deregistration(registration, {
+            "namn": registration.name, "avslutningsdatum": end.isoformat(),
+            REASON_FIELD: WITHDRAWN}, today=end)
+    except InvalidAnswers as refused:
+        raise RuleViolation("reason", _lo(
+            "Registreringen kunde inte avslutas med anledning 6: %(problem)s",
+            problem="; ".join(str(m) for ms in refused.errors.values() for m in ms))) from None
+    _seal_and_apply(registration, checked, by=by, now=now,
+                    reason="Utregistrering FK 9449: samtycket återkallat",
+                    withdrawal_reason=reason)
     return registration
 
 
@@ -107,6 +135,13 @@ def correct_deregistration(registration: Registration, answers: Mapping[str, obj
     _refuse_removal(checked)
     if to_json(checked.values) == registration.end_answers:
         raise RuleViolation("", _lo("Inget är ändrat."))
+    end = checked.values["avslutningsdatum"]
+    assert isinstance(end, date)
+    other = overlapping(registration.person, registration.insats, registration.start_date,
+                        end, exclude=registration)
+    if other is not None:
+        raise InvalidAnswers({"avslutningsdatum": [overlap_message(other.start_date,
+                                                                   other.end_date)]})
     assert registration.end_document_id is not None and registration.end_pdf_sha256 is not None
     registration.revisions.append(RegistrationRevision(
         form=FORM, previous_answers=registration.end_answers,
@@ -114,7 +149,6 @@ def correct_deregistration(registration: Registration, answers: Mapping[str, obj
         previous_pdf_sha256=registration.end_pdf_sha256, changed_at=now, changed_by_id=by.id))
     _seal_and_apply(registration, checked, by=by, now=now, reason="Rättelse FK 9449",
                     corrects_document_id=registration.end_document_id)
-    db.session.flush()
     return registration
 
 
@@ -126,10 +160,13 @@ def _refuse_removal(checked: Checked) -> None:
 
 
 def _seal_and_apply(registration: Registration, checked: Checked, *, by: User, now: datetime,
-                    reason: str, corrects_document_id: str | None = None) -> None:
+                    reason: str, corrects_document_id: str | None = None,
+                    withdrawal_reason: str | None = None) -> None:
     """Seal the FK 9449 PDF of ``checked`` and put its answers on the registration; end
-    reason 6 withdraws the consent."""
+    reason 6 withdraws the consent (``withdrawal_reason``: the officer's words for it). The
+    audit entry names the fields written (a rättelse: those changed)."""
     values = checked.values
+    before = registration.end_answers
     end_reason = values[REASON_FIELD]
     pnr = values["personnummer"]
     assert isinstance(pnr, Personnummer)
@@ -149,13 +186,24 @@ def _seal_and_apply(registration: Registration, checked: Checked, *, by: User, n
     registration.end_document_id = document_id
     registration.end_pdf_sha256 = digest
     registration.updated_at = now
+    if corrects_document_id is None:
+        registration.ended_at = now
+        registration.ended_by_id = by.id
     if checked.asked.get("arbetar_efter"):
         apply_block(registration, values, measurement="efter")
     else:
         clear_block(registration, measurement="efter")
+    # The ending first, then the withdrawal: the database's consent gate
+    # (records.consent_gate) sees the registration written while its consent still held.
+    db.session.flush()
+    registration_changed(
+        registration, actor=by,
+        action="registration.end_corrected" if corrects_document_id else "registration.ended",
+        why=reason, fields=changed_fields(before, registration.end_answers),
+        end_reason=str(end_reason), document_id=document_id, pdf_sha256=digest)
     if effect_of(end_reason) == "withdraw_consent" and \
             registration.consent.status != ConsentStatus.WITHDRAWN.value:
-        withdraw_consent(registration.consent, by=by, now=now, reason=(
+        withdraw_consent(registration.consent, by=by, now=now, reason=withdrawal_reason or (
             f"FK 9449 avslutningsanledning {end_reason} Medgivande återtaget, "
             f"avslutningsdatum {end.isoformat()}."))
 
@@ -184,6 +232,11 @@ def erase_registration(registration: Registration, *, by: User,
     person it names stay; a row without personal data says that a removal happened."""
     now = now or datetime.now(UTC)
     plan = erasure_plan(registration)
+    registration_changed(
+        registration, actor=by, action="registration.erased",
+        why="Felregistrering (avslutningsanledning 8): registreringen tas bort",
+        fields={*registration.answers, *(registration.end_answers or {})},
+        documents_removed=list(plan.documents), revisions_removed=plan.revisions)
     erasure = RegistrationErasure(
         forbund_id=registration.forbund_id, insats_id=registration.insats_id,
         consent_id=registration.consent_id, documents_removed=len(plan.documents),

@@ -15,6 +15,7 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
+    Table,
     Text,
     UniqueConstraint,
     event,
@@ -25,6 +26,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from formapp.extensions import db
 from formapp.protection.columns import EncryptedJSON, EncryptedText
 from formapp.protection.lookup import personnummer_hash
+from formapp.records.consent_gate import gate_ddl
 
 
 def utcnow() -> datetime:
@@ -624,6 +626,16 @@ AUDIT_APPEND_ONLY_DDL: dict[str, tuple[str, ...]] = {
 def _audit_append_only(target: object, connection: Connection, **_: object) -> None:
     for statement in AUDIT_APPEND_ONLY_DDL.get(connection.dialect.name, ()):
         connection.exec_driver_sql(statement)
+
+
+# The consent gate in the database (``records.consent_gate``): created with each table.
+def _consent_gate(target: Table, connection: Connection, **_: object) -> None:
+    for statement in gate_ddl(connection.dialect.name).get(target.name, ()):
+        connection.exec_driver_sql(statement)
+
+
+for _gated in (Consent.__table__, Registration.__table__, RegistrationSupport.__table__):
+    event.listen(_gated, "after_create", _consent_gate)
 
 
 class LoginFailure(db.Model):

@@ -19,6 +19,7 @@ from formapp.definitions import FormDefinition, load_form
 from formapp.domain.personnummer import Personnummer, PersonnummerError, parse_personnummer
 from formapp.extensions import db
 from formapp.i18n import _lo
+from formapp.records.change_log import changed_fields, registration_changed
 from formapp.records.consents import active_consent, find_person
 from formapp.records.errors import InvalidAnswers, RuleViolation
 from formapp.records.form_values import apply_block, to_json
@@ -32,6 +33,7 @@ from formapp.records.models import (
     User,
 )
 from formapp.records.paper_forms import checked_answers, form_record, seal_form
+from formapp.records.periods import overlap_message, overlapping
 
 FORM = "9448"
 
@@ -115,6 +117,8 @@ def register_participant(consent: Consent, answers: Mapping[str, object], *, off
                               context=context)
     pnr = checked.values["personnummer"]
     assert isinstance(pnr, Personnummer)
+    _refuse_overlap(registration=None, person=person, insats=insats, values=checked.values,
+                    end=None)
     document_id = str(uuid.uuid4())
     record = form_record(FORM, document_id, insats, pnr, officer, checked.values, now,
                          consent_document_id=consent.id)
@@ -130,7 +134,20 @@ def register_participant(consent: Consent, answers: Mapping[str, object], *, off
     consent.used_at = now
     db.session.add(registration)
     db.session.flush()
+    registration_changed(registration, actor=officer, action="registration.registered",
+                         why="Inregistrering FK 9448", fields=registration.answers,
+                         document_id=document_id, pdf_sha256=digest)
     return registration
+
+
+def _refuse_overlap(*, registration: Registration | None, person: Person, insats: Insats,
+                    values: Mapping[str, object], end: date | None) -> None:
+    start = values["startdatum"]
+    assert isinstance(start, date)
+    other = overlapping(person, insats, start, end, exclude=registration)
+    if other is not None:
+        raise InvalidAnswers({"startdatum": [overlap_message(other.start_date,
+                                                             other.end_date)]})
 
 
 def correct_registration(registration: Registration, answers: Mapping[str, object], *,
@@ -156,6 +173,9 @@ def correct_registration(registration: Registration, answers: Mapping[str, objec
             end=registration.end_date.isoformat())]})
     pnr = checked.values["personnummer"]
     assert isinstance(pnr, Personnummer)
+    _refuse_overlap(registration=registration, person=registration.person, insats=insats,
+                    values=checked.values, end=registration.end_date)
+    fields = changed_fields(registration.answers, to_json(checked.values))
     document_id = str(uuid.uuid4())
     record = form_record(FORM, document_id, insats, pnr, by, checked.values, now,
                          consent_document_id=registration.consent_id,
@@ -172,6 +192,9 @@ def correct_registration(registration: Registration, answers: Mapping[str, objec
     registration.pdf_sha256 = digest
     registration.updated_at = now
     db.session.flush()
+    registration_changed(registration, actor=by, action="registration.corrected",
+                         why="Rättelse FK 9448", fields=fields, document_id=document_id,
+                         pdf_sha256=digest)
     return registration
 
 

@@ -96,4 +96,5 @@ def import_excel_command(file: Path, insats_id: int, valid_only: bool, reason: s
         sys.exit(1)
     db.session.commit()
     click.echo(f"imported {result.imported} participations; {result.skipped} rows with errors "
-               "not imported")
+               f"not imported; {result.already_present} rows already present (same person, "
+               "insats and start date) skipped")

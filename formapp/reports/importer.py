@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import hashlib
 import io
+import time
 import uuid
 import zipfile
+import zlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -27,7 +29,7 @@ from typing import Any
 
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from formapp.definitions import FormDefinition, check, load_form
 from formapp.definitions.model import NO, YES
@@ -39,13 +41,16 @@ from formapp.extensions import db
 from formapp.i18n import _lo
 from formapp.protection.lookup import personnummer_hashes
 from formapp.records.audit import log_event
+from formapp.records.change_log import id_ranges
 from formapp.records.consents import archive_pdf
 from formapp.records.errors import RuleViolation
 from formapp.records.form_values import apply_block, clear_block, to_json
 from formapp.records.models import Consent, Insats, Person, Registration, User
+from formapp.records.periods import overlap_message, overlaps
 from formapp.reports.sheet import IMPORT_COLUMNS, KON, SUPPORT_SEPARATOR, options
+from formapp.reports.sheet_limits import LimitExceeded, check_declared_sizes, check_sheet
 
-MAX_UNPACKED = 200 * 1024 * 1024  # a zip that unpacks to more is a bomb, not a sheet
+MAX_SECONDS = 20  # reading and checking the rows; a worker is stopped at 30 s
 REMOVES = "8"  # Felregistrering: such a registration must not exist
 
 
@@ -78,6 +83,9 @@ class ImportPlan:
     rows: int = 0
     valid: list[ValidRow] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+    # Rows whose participation (person, insats, startdatum) is in formapp already, or
+    # earlier in the file: skipped, never stored twice (a file imported again: all of them).
+    already_present: int = 0
 
     @property
     def invalid_rows(self) -> int:
@@ -87,8 +95,9 @@ class ImportPlan:
 @dataclass(frozen=True)
 class ImportResult:
     imported: int
-    skipped: int
+    skipped: int  # rows with errors
     receipt_sha256: str | None
+    already_present: int = 0  # rows skipped: the participation is in formapp already
 
 
 HEADERS = {column.header: column for column in IMPORT_COLUMNS}
@@ -98,31 +107,53 @@ REQUIRED = [c.header for c in IMPORT_COLUMNS if c.field] + ["Insats"]
 
 # --- the file --------------------------------------------------------------------------------
 
-def _open(data: bytes, max_bytes: int) -> Any:
+def _open(data: bytes, max_bytes: int, max_rows: int) -> Any:
+    """The workbook, once the file has passed every limit (``sheet_limits``) unparsed."""
     if len(data) > max_bytes:
         raise SheetRefused(_lo("Filen är för stor (högst %(mb)d MB).",
                                mb=max_bytes // (1024 * 1024)))
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise SheetRefused(_lo("Filen är inte en Excel-fil (.xlsx)."))
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        names = set(archive.namelist())
-        if "xl/workbook.xml" not in names:
-            raise SheetRefused(_lo("Filen är inte en Excel-fil (.xlsx)."))
-        if any(name.lower().endswith("vbaproject.bin") for name in names):
-            raise SheetRefused(_lo("Filen innehåller makron. Spara den som en vanlig "
-                                   "Excel-arbetsbok (.xlsx) utan makron."))
-        if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED:
-            raise SheetRefused(_lo("Filen är för stor när den packas upp."))
     try:
-        return load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
+            if "xl/workbook.xml" not in names:
+                raise SheetRefused(_lo("Filen är inte en Excel-fil (.xlsx)."))
+            if any(name.lower().endswith("vbaproject.bin") for name in names):
+                raise SheetRefused(_lo("Filen innehåller makron. Spara den som en vanlig "
+                                       "Excel-arbetsbok (.xlsx) utan makron."))
+            check_declared_sizes(archive, max_rows)
+            book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+            if not book.worksheets:
+                raise SheetRefused(_lo("Filen är tom."))
+            # Only the first sheet is read; openpyxl knows which file in the zip it is.
+            path = getattr(book.worksheets[0], "_worksheet_path", None)
+            for name in [path] if path in names else sorted(
+                    n for n in names if n.startswith("xl/worksheets/")
+                    and n.endswith(".xml")):
+                check_sheet(archive, name, max_rows)
+    except LimitExceeded as exc:
+        raise SheetRefused(exc.message) from exc
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError,
+            zlib.error) as exc:
         raise SheetRefused(_lo("Filen kunde inte läsas som Excel: %(problem)s",
                                problem=str(exc)[:200])) from exc
+    return book
 
 
-def _rows(book: Any, max_rows: int) -> Iterator[tuple[int, tuple[Any, ...]]]:
+def _rows(book: Any, max_rows: int, deadline: float) -> Iterator[tuple[int, tuple[Any, ...]]]:
     sheet = book.worksheets[0]
+    # Read to the sheet's real end: a <dimension> smaller than the data would make openpyxl
+    # stop early and leave rows out unsaid; its size was checked in _open.
+    sheet.reset_dimensions()
     for number, cells in enumerate(sheet.iter_rows(), start=1):
+        # Blank rows count too: skipping them first let a sheet of blank rows run for ever.
+        if number > max_rows + 1:
+            raise SheetRefused(_lo("Filen har fler än %(max)d rader.", max=max_rows))
+        if number % 256 == 0 and time.monotonic() > deadline:
+            raise SheetRefused(_lo(
+                "Filen tog för lång tid att läsa (mer än %(seconds)d sekunder). Dela upp den "
+                "i mindre filer.", seconds=MAX_SECONDS))
         for cell in cells:
             if getattr(cell, "data_type", None) == "f":
                 raise SheetRefused(_lo(
@@ -131,8 +162,6 @@ def _rows(book: Any, max_rows: int) -> Iterator[tuple[int, tuple[Any, ...]]]:
         values = tuple(getattr(cell, "value", None) for cell in cells)
         if number > 1 and all(v is None or str(v).strip() == "" for v in values):
             continue
-        if number > max_rows + 1:
-            raise SheetRefused(_lo("Filen har fler än %(max)d rader.", max=max_rows))
         yield number, values
 
 
@@ -234,9 +263,10 @@ def read_sheet(data: bytes, insats: Insats, *, today: date, max_bytes: int, max_
                ) -> ImportPlan:
     """Check the file and every row; nothing is stored."""
     plan = ImportPlan(hashlib.sha256(data).hexdigest())
-    book = _open(data, max_bytes)
+    deadline = time.monotonic() + MAX_SECONDS
+    book = _open(data, max_bytes, max_rows)
     try:
-        rows = _rows(book, max_rows)
+        rows = _rows(book, max_rows, deadline)
         first = next(rows, None)
         if first is None:
             raise SheetRefused(_lo("Filen är tom."))
@@ -244,8 +274,8 @@ def read_sheet(data: bytes, insats: Insats, *, today: date, max_bytes: int, max_
         start_form, end_form = load_form("9448"), load_form("9449")
         start_context = {"samverkansorganisation": insats.forbund.name, "insats": insats.name,
                          "insats_start": insats.start_date, "insats_slut": insats.end_date}
-        active = _active_personnummer(insats)
-        seen_active: dict[str, int] = {}
+        stored = _periods(insats)
+        in_file: dict[str, list[Period]] = {}
         insats_names: set[str] = set()
         for number, values in rows:
             plan.rows += 1
@@ -254,11 +284,16 @@ def read_sheet(data: bytes, insats: Insats, *, today: date, max_bytes: int, max_
             row = _check_row(number, cells, start_form, end_form, start_context, today, plan)
             if row is None:
                 continue
-            errors = _store_rules(number, row, cells, active, seen_active, insats_names)
+            errors = _store_rules(number, row, cells, insats_names)
+            if not errors and _already_present(row, stored, in_file):
+                plan.already_present += 1
+                continue
+            errors += _overlaps(number, row, stored, in_file)
             if errors:
                 plan.errors += errors
             else:
                 plan.valid.append(row)
+                in_file.setdefault(_digits(row), []).append(_period(row, number))
     finally:
         book.close()
     return plan
@@ -290,8 +325,8 @@ def _check_row(number: int, cells: Mapping[str, object], start_form: FormDefinit
     return ValidRow(number, start.values, end_values, asked_after)
 
 
-def _store_rules(number: int, row: ValidRow, cells: Mapping[str, object], active: set[str],
-                 seen_active: dict[str, int], insats_names: set[str]) -> list[RowError]:
+def _store_rules(number: int, row: ValidRow, cells: Mapping[str, object],
+                 insats_names: set[str]) -> list[RowError]:
     errors = []
     pnr = row.start["personnummer"]
     assert isinstance(pnr, Personnummer)
@@ -304,23 +339,64 @@ def _store_rules(number: int, row: ValidRow, cells: Mapping[str, object], active
     if len(insats_names) > 1:
         errors.append(RowError(number, "Insats", str(_lo(
             "Alla rader ska gälla samma insats; importera en insats i taget."))))
-    if row.end is None:
-        if pnr.digits in active:
-            errors.append(RowError(number, "Personnummer", str(_lo(
-                "Personen är redan inregistrerad i insatsen."))))
-        elif pnr.digits in seen_active:
-            errors.append(RowError(number, "Personnummer", str(_lo(
-                "Personen är inregistrerad utan slut även på rad %(row)d.",
-                row=seen_active[pnr.digits]))))
-        else:
-            seen_active[pnr.digits] = number
     return errors
 
 
-def _active_personnummer(insats: Insats) -> set[str]:
-    return set(db.session.scalars(
-        select(Person.personnummer).join(Registration, Registration.person_id == Person.id)
-        .where(Registration.insats_id == insats.id, Registration.end_date.is_(None))))
+# --- one participation per person, insats and period --------------------------------------
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date | None  # None: still open
+    row: int | None = None  # the file's row; None for one stored in formapp
+
+
+def _digits(row: ValidRow) -> str:
+    pnr = row.start["personnummer"]
+    assert isinstance(pnr, Personnummer)
+    return pnr.digits
+
+
+def _period(row: ValidRow, number: int | None = None) -> Period:
+    start = row.start["startdatum"]
+    end = row.end["avslutningsdatum"] if row.end is not None else None
+    assert isinstance(start, date) and (end is None or isinstance(end, date))
+    return Period(start, end, number)
+
+
+def _periods(insats: Insats) -> dict[str, list[Period]]:
+    """Every participation in the insats, ended or not, by personnummer."""
+    found: dict[str, list[Period]] = {}
+    for digits, start, end in db.session.execute(
+            select(Person.personnummer, Registration.start_date, Registration.end_date)
+            .join(Registration, Registration.person_id == Person.id)
+            .where(Registration.insats_id == insats.id)):
+        found.setdefault(digits, []).append(Period(start, end))
+    return found
+
+
+def _already_present(row: ValidRow, stored: Mapping[str, list[Period]],
+                     in_file: Mapping[str, list[Period]]) -> bool:
+    """The identity of a participation is person, insats and startdatum."""
+    start = _period(row).start
+    digits = _digits(row)
+    return any(p.start == start for p in (*stored.get(digits, ()), *in_file.get(digits, ())))
+
+
+def _overlaps(number: int, row: ValidRow, stored: Mapping[str, list[Period]],
+              in_file: Mapping[str, list[Period]]) -> list[RowError]:
+    mine = _period(row)
+    digits = _digits(row)
+    for other in (*stored.get(digits, ()), *in_file.get(digits, ())):
+        if not overlaps(mine.start, mine.end, other.start, other.end):
+            continue
+        if other.row is None:
+            message = overlap_message(other.start, other.end)
+        else:
+            message = _lo("Perioden överlappar rad %(row)d för samma person. Perioder i "
+                          "samma insats får inte överlappa.", row=other.row)
+        return [RowError(number, FIELD_HEADER["startdatum"], str(message))]
+    return []
 
 
 # --- storing ----------------------------------------------------------------------------------
@@ -341,20 +417,51 @@ def import_rows(plan: ImportPlan, insats: Insats, *, by: User | None, reason: st
         raise RuleViolation("", _lo(
             "%(count)d rader har fel: inget importeras. Rätta filen, eller välj att bara "
             "importera de giltiga raderna.", count=plan.invalid_rows))
-    if not plan.valid:
-        return ImportResult(0, plan.invalid_rows, None)
-    receipt = _receipt(plan, insats, by, reason, now)
+    _lock_insats(insats)
+    # Read again under the lock: an import of the same file committed meanwhile counts.
+    stored = _periods(insats)
+    rows = [row for row in plan.valid if not _already_present(row, stored, {})]
+    present = plan.already_present + len(plan.valid) - len(rows)
+    if not rows:
+        # Nothing written, but the file's rows were read and compared: say so in the trail.
+        log_event(actor=by, action="import_excel", subject=f"insats:{insats.id}", why=reason,
+                  forbund_id=insats.forbund_id,
+                  details={"file_sha256": plan.file_sha256, "imported": 0,
+                           "skipped_rows": plan.invalid_rows, "already_present": present,
+                           "receipt_sha256": None, "registration_ids": [], "fields": []})
+        return ImportResult(0, plan.invalid_rows, None, present)
+    receipt = _receipt(plan, insats, by, reason, now, len(rows), present)
     people = _people(insats.forbund_id, plan)
-    for index, row in enumerate(plan.valid, start=1):
-        _store(row, insats, people, receipt, by, now)
+    stored_rows = []
+    for index, row in enumerate(rows, start=1):
+        stored_rows.append(_store(row, insats, people, receipt, by, now))
         if index % 500 == 0:
             db.session.flush()
     db.session.flush()
+    # Withdrawn (end reason 6) once its registration is written, as in life: the database's
+    # consent gate refuses a registration on a consent already withdrawn.
+    for registration in stored_rows:
+        if registration.end_reason == "6":
+            registration.consent.status = "withdrawn"
+            registration.consent.withdrawn_at = now
+    db.session.flush()
     log_event(actor=by, action="import_excel", subject=f"insats:{insats.id}", why=reason,
               forbund_id=insats.forbund_id,
-              details={"file_sha256": plan.file_sha256, "imported": len(plan.valid),
-                       "skipped_rows": plan.invalid_rows, "receipt_sha256": receipt})
-    return ImportResult(len(plan.valid), plan.invalid_rows, receipt)
+              details={"file_sha256": plan.file_sha256, "imported": len(rows),
+                       "skipped_rows": plan.invalid_rows, "already_present": present,
+                       "receipt_sha256": receipt,
+                       "registration_ids": id_ranges(r.id for r in stored_rows),
+                       "fields": sorted({name for r in stored_rows for name in r.answers}
+                                        | {name for r in stored_rows
+                                           for name in (r.end_answers or {})})})
+    return ImportResult(len(rows), plan.invalid_rows, receipt, present)
+
+
+def _lock_insats(insats: Insats) -> None:
+    """One import into an insats at a time (PostgreSQL; SQLite writes one at a time)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SELECT pg_advisory_xact_lock(9448, :insats)"),
+                           {"insats": insats.id})
 
 
 def _people(forbund_id: int, plan: ImportPlan) -> dict[str, Person]:
@@ -371,7 +478,7 @@ def _people(forbund_id: int, plan: ImportPlan) -> dict[str, Person]:
 
 
 def _store(row: ValidRow, insats: Insats, people: dict[str, Person], receipt: str,
-           by: User | None, now: datetime) -> None:
+           by: User | None, now: datetime) -> Registration:
     values = row.start
     pnr = values["personnummer"]
     start = values["startdatum"]
@@ -388,8 +495,7 @@ def _store(row: ValidRow, insats: Insats, people: dict[str, Person], receipt: st
         id=str(uuid.uuid4()), forbund_id=insats.forbund_id, insats=insats, person=person,
         officer_id=by.id if by else None, locale="sv", binding_version="import",
         binding_sha256=receipt, name=str(values["namn"]), place="Import", signed_on=start,
-        signed_at=now, pdf_sha256=receipt, status="withdrawn" if withdrawn else "used",
-        used_at=now, withdrawn_at=now if withdrawn else None,
+        signed_at=now, pdf_sha256=receipt, status="used", used_at=now,
         withdrawal_reason="Import: avslutsanledning 6 Medgivande återtaget" if withdrawn
         else None, withdrawal_pdf_sha256=receipt if withdrawn else None)
     registration = Registration(
@@ -413,28 +519,31 @@ def _store(row: ValidRow, insats: Insats, people: dict[str, Person], receipt: st
         else:
             clear_block(registration, measurement="efter")
     db.session.add(registration)
+    return registration
 
 
 def _receipt(plan: ImportPlan, insats: Insats, by: User | None, reason: str,
-             now: datetime) -> str:
+             now: datetime, imported: int, present: int) -> str:
     document_id = str(uuid.uuid4())
     who = by.full_name if by else "formapp import-excel"
     record = {"kind": "import", "document_id": document_id, "file_sha256": plan.file_sha256,
               "insats": {"id": insats.id, "name": insats.name}, "rows": plan.rows,
-              "imported": len(plan.valid), "skipped_rows": plan.invalid_rows,
-              "imported_by": who, "reason": reason, "imported_at": now.isoformat()}
+              "imported": imported, "skipped_rows": plan.invalid_rows,
+              "already_present": present, "imported_by": who, "reason": reason,
+              "imported_at": now.isoformat()}
     receipt = ReceiptDocument(
         document_id=document_id, title="Import av deltagare från Excel",
         paragraphs=(
-            f"{len(plan.valid)} deltaganden i insatsen {insats.name} har importerats från en "
+            f"{imported} deltaganden i insatsen {insats.name} har importerats från en "
             "Excel-fil från förbundets tidigare uppföljning.",
             "Samtyckena till registreringen lämnades i det tidigare systemet (på papper, FK "
             "9443) och förvaras av förbundet; de importerade samtyckena och registreringarna "
             "hänvisar till detta kvitto.",
         ),
         facts=(("Insats", insats.name), ("Filens SHA-256", plan.file_sha256),
-               ("Rader i filen", str(plan.rows)), ("Importerade", str(len(plan.valid))),
+               ("Rader i filen", str(plan.rows)), ("Importerade", str(imported)),
                ("Rader med fel (inte importerade)", str(plan.invalid_rows)),
+               ("Fanns redan (hoppades över)", str(present)),
                ("Importerat av", who), ("Varför", reason),
                ("Tidpunkt", now.strftime("%Y-%m-%d %H:%M UTC"))),
         forbund=insats.forbund.name, record=record, created=now)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from itertools import islice
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select, text, update
 
 from formapp.documents.receipt_pdf import ReceiptDocument, render_receipt_pdf
 from formapp.extensions import db
@@ -147,6 +147,7 @@ def _insert_chunk(forbund_id: int, chunk: list[Participation], document: str, no
     person_id = _next_id(Person)
     registration_id = _next_id(Registration)
     people, consents, registrations, supports = [], [], [], []
+    withdrawn_ids: list[str] = []
     for offset, p in enumerate(chunk):
         pid, rid = person_id + offset, registration_id + offset
         personnummer = p.personnummer or _next_personnummer(p, serials)
@@ -157,13 +158,15 @@ def _insert_chunk(forbund_id: int, chunk: list[Participation], document: str, no
                        "personnummer_hmac": personnummer_hash(personnummer)})
         consent_id = str(uuid.uuid4())
         withdrawn = p.end_reason == "6"
+        if withdrawn:
+            withdrawn_ids.append(consent_id)
         consents.append({
             "id": consent_id, "forbund_id": forbund_id, "insats_id": p.insats_id,
             "person_id": pid, "officer_id": None, "locale": "sv",
             "binding_version": "synthetic", "binding_sha256": document, "read_version": None,
             "read_sha256": None, "name": p.name, "place": "–", "signed_on": p.start_date,
             "signed_at": now, "pdf_sha256": document,
-            "status": "withdrawn" if withdrawn else "used", "used_at": now,
+            "status": "used", "used_at": now,
             "withdrawn_at": now if withdrawn else None, "withdrawn_by_id": None,
             "withdrawal_reason": None, "withdrawal_pdf_sha256": None})
         registrations.append(_registration(forbund_id, p, pid, consent_id, document, now)
@@ -176,6 +179,11 @@ def _insert_chunk(forbund_id: int, chunk: list[Participation], document: str, no
                         (RegistrationSupport, supports)):
         if rows:
             db.session.execute(model.__table__.insert(), rows)
+    # Withdrawn after the registration is written, as in life: the database's consent gate
+    # (records.consent_gate) refuses a registration on a consent already withdrawn.
+    if withdrawn_ids:
+        db.session.execute(update(Consent).where(Consent.id.in_(withdrawn_ids))
+                           .values(status="withdrawn"))
     _sync_sequence(Person)
     _sync_sequence(Registration)
 

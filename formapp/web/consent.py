@@ -23,6 +23,7 @@ from formapp.domain.personnummer import parse_personnummer
 from formapp.evidence import evidence
 from formapp.extensions import db
 from formapp.i18n import _lp, _o, participant_page, registry, set_participant_locale
+from formapp.records import withdrawal
 from formapp.records.access import can_register_participants
 from formapp.records.consent_texts import available_locales, forbund_texts, text_version
 from formapp.records.consents import (
@@ -31,7 +32,6 @@ from formapp.records.consents import (
     draft_by_token,
     sign_consent,
     start_draft,
-    withdraw_consent,
 )
 from formapp.records.errors import RuleViolation
 from formapp.records.handover_locks import (
@@ -324,7 +324,8 @@ def withdraw(consent_id: str) -> str | Response | tuple[str, int]:
     form = WithdrawForm()
     if form.validate_on_submit():
         try:
-            withdraw_consent(consent, by=current_user, reason=form.reason.data or "")
+            withdrawal.withdraw(consent, by=current_user, reason=form.reason.data or "",
+                                today=today())
         except RuleViolation as violation:
             show_violation(form, violation)
         else:

@@ -11,8 +11,8 @@ from werkzeug.wrappers import Response
 from formapp.clock import today
 from formapp.extensions import db
 from formapp.i18n import _o
+from formapp.records import withdrawal
 from formapp.records.access import can_manage_users
-from formapp.records.consents import withdraw_consent
 from formapp.records.errors import RuleViolation
 from formapp.records.models import Consent, Forbund, Person
 from formapp.records.subject_access import collect, find_person_by_personnummer, registerutdrag
@@ -103,7 +103,8 @@ def withdraw(person_id: int, consent_id: str) -> Response:
     form = PersonWithdrawForm()
     if form.validate_on_submit():
         try:
-            withdraw_consent(consent, by=current_user, reason=form.reason.data or "")
+            withdrawal.withdraw(consent, by=current_user, reason=form.reason.data or "",
+                                today=today())
         except RuleViolation as violation:
             db.session.rollback()
             flash(str(violation.message), "error")

@@ -139,11 +139,13 @@ def show(registration_id: int) -> str:
     registration = registration_for_officer(registration_id)
     registration_viewed(registration, "registration.viewed", "Visade registreringen")
     from_9449, reason_label = None, ""
-    if registration.end_answers is not None:
-        definition_9449 = deregistrations.definition()
-        from_9449 = answer_rows(definition_9449, registration.end_answers)
+    definition_9449 = deregistrations.definition()
+    if registration.end_reason is not None:
+        # Also for one ended by migration 0012 (a withdrawal before it): no FK 9449 answers.
         reason_label = answer_text(definition_9449.field(deregistrations.REASON_FIELD),
                                    registration.end_reason)
+    if registration.end_answers is not None:
+        from_9449 = answer_rows(definition_9449, registration.end_answers)
     return render_template(
         "registration/show.html", registration=registration, reason_label=reason_label,
         answers=answer_rows(store.definition(), registration.answers), end_answers=from_9449,

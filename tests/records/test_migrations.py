@@ -10,7 +10,12 @@ from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
 from formapp.extensions import db
+from formapp.records.consent_gate import TRIGGER_NAMES
+from formapp.records.consents import withdraw_consent
+from formapp.records.models import Registration
 from tests.conftest import make_app
+from tests.web.registration_helpers import register_one
+from tests.world import build_world
 
 
 def test_upgrade_from_empty_matches_the_models(database_url: str, tmp_path: Path) -> None:
@@ -32,4 +37,64 @@ def test_upgrade_from_empty_matches_the_models(database_url: str, tmp_path: Path
         db.drop_all()
         with db.engine.begin() as conn:
             conn.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
+        db.engine.dispose()
+
+
+def _gate_triggers() -> dict[str, str]:
+    """The consent gate's triggers (and PostgreSQL functions) as the database has them."""
+    with db.engine.connect() as conn:
+        if db.engine.dialect.name == "sqlite":
+            rows = conn.execute(sa.text(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")).all()
+        else:
+            # Only this test's schema: other test runs share the server.
+            rows = conn.execute(sa.text(
+                "SELECT t.tgname, pg_get_triggerdef(t.oid) FROM pg_trigger t"
+                " JOIN pg_class c ON c.oid = t.tgrelid"
+                " WHERE NOT t.tgisinternal AND c.relnamespace = current_schema()::regnamespace"
+                " UNION ALL SELECT 'function ' || proname, prosrc FROM pg_proc"
+                " WHERE pronamespace = current_schema()::regnamespace")).all()
+    return {name: sql for name, sql in rows if "gate" in name or "withdrawal_final" in name}
+
+
+def _empty() -> None:
+    db.session.remove()
+    db.drop_all()
+    with db.engine.begin() as conn:
+        conn.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
+        if db.engine.dialect.name == "postgresql":
+            for name in ("registration_consent_gate", "registration_support_consent_gate",
+                         "consent_withdrawal_final"):
+                conn.execute(sa.text(f"DROP FUNCTION IF EXISTS {name}() CASCADE"))
+
+
+def test_the_consent_gate_comes_with_the_migrations(database_url: str, tmp_path: Path) -> None:
+    """Migration 0012 makes the same triggers as a new database (``create_all``), they are
+    still there at head (a later batch migration of ``registration`` on SQLite would drop
+    them), and it ends registrations a withdrawal left open before it, as reason 6."""
+    app = make_app(database_url, tmp_path / "data")
+    with app.app_context():
+        _empty()
+        db.create_all()
+        created = _gate_triggers()
+        assert set(TRIGGER_NAMES[db.engine.dialect.name]) <= set(created)
+        _empty()
+        upgrade()
+        assert _gate_triggers() == created
+        world = build_world()
+        registration_id = register_one(app, world)
+        registration = db.session.get(Registration, registration_id)
+        withdraw_consent(registration.consent, by=world.users["deltagaransvarig"],
+                         reason="Innan återkallelsen avslutade registreringen.")
+        db.session.commit()
+        withdrawn_on = registration.consent.withdrawn_at.date()
+        db.session.remove()
+        downgrade(revision="0012-1")
+        assert _gate_triggers() == {}
+        upgrade()
+        registration = db.session.get(Registration, registration_id)
+        assert registration.end_reason == "6" and registration.end_date == withdrawn_on
+        assert registration.arbetar_efter is None and registration.ended_at is not None
+        db.session.remove()
+        _empty()
         db.engine.dispose()

@@ -117,11 +117,13 @@ def test_import_page_checks_and_imports(app: Flask, world: World) -> None:
         "insats_id": str(world.insats_a1.id), "mode": "alla", "reason": "flytt",
         "file": (io.BytesIO(b"not a sheet"), "x.xlsx")}, content_type="multipart/form-data")
     assert bad.status_code == 422 and "inte en Excel-fil" in bad.get_data(as_text=True)
-    # Into A1 again: the open ones are not in the sheet (closed only), so all rows pass.
+    # Into A1 again: every row is a participation A1 has already (the same person, insats
+    # and startdatum), so each is skipped and counted, none stored twice (issue 17).
     done = officer.post("/rapporter/import", {
         "insats_id": str(world.insats_a1.id), "mode": "alla", "reason": "flytt",
         "file": (io.BytesIO(sheet), "avslutade.xlsx")}, content_type="multipart/form-data")
     assert done.status_code == 200, done.get_data(as_text=True)
-    assert "7 deltaganden importerades" in done.get_data(as_text=True)
+    page = done.get_data(as_text=True)
+    assert "0 deltaganden importerades" in page and "7 rader fanns redan i formapp" in page
     assert db.session.scalar(select(AuditEntry).where(
         AuditEntry.action == "import_excel")) is not None

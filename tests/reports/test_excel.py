@@ -4,6 +4,7 @@ and files that must be refused whole or row by row."""
 from __future__ import annotations
 
 import io
+import time
 import zipfile
 from datetime import date, datetime
 
@@ -14,14 +15,16 @@ from openpyxl import Workbook, load_workbook
 from formapp.extensions import db
 from formapp.records.errors import RuleViolation
 from formapp.records.models import Consent, Registration
+from formapp.reports import sheet_limits
 from formapp.reports.catalog import build_report
 from formapp.reports.export import ExportRequest, write_export
 from formapp.reports.filters import Filters
 from formapp.reports.importer import ImportPlan, SheetRefused, import_rows, read_sheet
 from formapp.reports.sheet import IMPORT_COLUMNS, SUMMARY
 from formapp.reports.workbook import report_workbook
+from formapp.webclient import Browser
 from tests.reports.dataset import build_dataset
-from tests.world import World, build_world
+from tests.world import PASSWORD, World, build_world
 
 TODAY = date(2026, 1, 15)
 
@@ -211,3 +214,168 @@ def test_an_import_reason_the_receipt_can_not_print_is_refused(world: World) -> 
     assert refused.value.field == "reason" and "U+202E" in str(refused.value.message)
     db.session.rollback()
     assert db.session.query(Registration).count() == before
+
+
+# --- issue 17: never twice, never overlapping, and hard limits before parsing ----------------
+
+def test_a_file_imported_again_is_skipped_row_by_row_never_duplicated(world: World) -> None:
+    data = sheet_of(valid_row(), valid_row(Personnummer="19850101-0006"))
+    first = import_rows(read(data, world), world.insats_a2, by=None, reason="flytt",
+                        valid_only=False)
+    db.session.commit()
+    assert (first.imported, first.already_present) == (2, 0)
+    count = db.session.query(Registration).count()
+    again = read(data, world)
+    assert again.valid == [] and again.errors == [] and again.already_present == 2
+    result = import_rows(again, world.insats_a2, by=None, reason="flytt", valid_only=False)
+    db.session.commit()
+    assert (result.imported, result.already_present, result.receipt_sha256) == (0, 2, None)
+    assert db.session.query(Registration).count() == count
+    # A row present once more in the same file, and a plan read before another import
+    # committed it: skipped as well.
+    twice = sheet_of(valid_row(Personnummer="19850101-0022"),
+                     valid_row(Personnummer="19850101-0022"))
+    plan, stale = read(twice, world), read(twice, world)
+    assert (len(plan.valid), plan.already_present) == (1, 1)
+    assert import_rows(plan, world.insats_a2, by=None, reason="flytt",
+                       valid_only=False).imported == 1
+    db.session.commit()
+    late = import_rows(stale, world.insats_a2, by=None, reason="flytt", valid_only=False)
+    assert (late.imported, late.already_present) == (0, 2)
+    assert db.session.query(Registration).count() == count + 1
+
+
+def test_the_import_page_says_how_many_rows_were_already_present(app: Flask,
+                                                                 world: World) -> None:
+    browser = Browser(app.test_client())
+    browser.login(world.email("deltagaransvarig"), PASSWORD)
+    data = sheet_of(valid_row())
+    form = {"insats_id": str(world.insats_a1.id), "mode": "alla", "reason": "flytt"}
+    for expected in ("1 deltaganden importerades", "1 rader fanns redan i formapp"):
+        browser.get("/rapporter/import")
+        page = browser.post("/rapporter/import", {
+            **form, "file": (io.BytesIO(data), "deltagare.xlsx")}).get_data(as_text=True)
+        assert expected in page, page[-3000:]
+
+
+def test_overlapping_periods_of_one_person_in_one_insats_are_refused(world: World) -> None:
+    data = sheet_of(
+        valid_row(),  # 2024-03-01 – 2024-09-01
+        valid_row(Inskrivningsdatum=date(2024, 8, 1), Utskrivningsdatum=date(2024, 12, 1)),
+        valid_row(Inskrivningsdatum=date(2024, 10, 1), Utskrivningsdatum=None,
+                  Avslutsanledning=None, **{"Offentlig försörjning efter": None,
+                                            "Aktivt arbetssökande efter": None,
+                                            "Arbetar efter": None, "Studerar efter": None}),
+    )
+    plan = read(data, world)
+    assert [(e.row, e.column) for e in plan.errors] == [(3, "Inskrivningsdatum")]
+    assert "rad 2" in plan.errors[0].message
+    assert len(plan.valid) == 2  # the first and the open one from 2024-10-01
+    import_rows(plan, world.insats_a2, by=None, reason="flytt", valid_only=True)
+    db.session.commit()
+    # Against what is stored now: the open one runs on, the first ends 2024-09-01.
+    later = read(sheet_of(valid_row(Inskrivningsdatum=date(2025, 1, 1),
+                                    Utskrivningsdatum=date(2025, 2, 1)),
+                          valid_row(Inskrivningsdatum=date(2024, 2, 1),
+                                    Utskrivningsdatum=date(2024, 3, 1))), world)
+    assert [(e.row, e.column) for e in plan.errors + later.errors][1:] == [
+        (2, "Inskrivningsdatum"), (3, "Inskrivningsdatum")]
+    assert "pågår" in later.errors[0].message and "2024-09-01" in later.errors[1].message
+
+
+def _rewritten(data: bytes, sheet_xml) -> bytes:
+    """``data`` with its sheet's XML written anew by ``sheet_xml(xml, stream)``, straight with
+    zipfile (streamed: a few hundred KB on disk, however much it unpacks to)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(
+            out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename != "xl/worksheets/sheet1.xml":
+                target.writestr(info, content)
+                continue
+            entry = zipfile.ZipInfo(info.filename)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            with target.open(entry, "w", force_zip64=True) as sheet:
+                sheet_xml(content, sheet)
+    return out.getvalue()
+
+
+def _bomb(blank_rows_mb: int, *, dimension: str = "A1:AD1") -> bytes:
+    """A valid header row, then blank rows until the sheet unpacks to ``blank_rows_mb`` MB."""
+    def write(xml: bytes, sheet) -> None:
+        head, _, rest = xml.partition(b"<sheetData>")
+        header_row = rest[:rest.index(b"</row>") + len(b"</row>")]
+        head = head.replace(b'<dimension ref="A1:AD2"/>', f'<dimension ref="{dimension}"/>'
+                            .encode())
+        sheet.write(head + b"<sheetData>" + header_row)
+        blank = b"<row/>" * (1024 * 1024 // 6)
+        for _ in range(blank_rows_mb):
+            sheet.write(blank)
+        sheet.write(b"</sheetData></worksheet>")
+
+    return _rewritten(sheet_of(valid_row()), write)
+
+
+def test_a_sheet_that_unpacks_to_blank_rows_is_refused_before_parsing(world: World) -> None:
+    """600 KB that unpacks to 195 MB of blank rows (issue 17, point 9): refused with the
+    real limits, whatever the sheet's <dimension> says (here: one row, a lie)."""
+    data = _bomb(195)
+    assert len(data) < 1_000_000
+    started = time.perf_counter()
+    with pytest.raises(SheetRefused) as refused:
+        read_sheet(data, world.insats_a2, today=TODAY, max_bytes=20 * 1024 * 1024,
+                   max_rows=50_000)
+    elapsed = time.perf_counter() - started
+    print(f"\nblank-row bomb: {len(data) // 1024} KB packed, refused in {elapsed:.3f} s")
+    assert "fler än 50000 rader" in str(refused.value.message)
+    assert "tomma rader räknas med" in str(refused.value.message)
+
+
+@pytest.mark.parametrize(("dimension", "words"), [
+    ("A1:AD90000", "fler än 1000 rader"),
+    ("A1:ZZ2", "fler än 200 celler"),
+])
+def test_a_sheet_that_says_it_is_too_large_is_refused_unread(world: World, dimension: str,
+                                                            words: str) -> None:
+    with pytest.raises(SheetRefused, match=words):
+        read(_bomb(0, dimension=dimension), world)
+
+
+def test_declared_unpacked_sizes_rows_and_cells_are_counted(world: World) -> None:
+    # Declared sizes past the budget for the row cap: refused from the zip's directory.
+    with pytest.raises(SheetRefused, match="för stor när den packas upp"):
+        read_sheet(_bomb(24), world.insats_a2, today=TODAY, max_bytes=5_000_000,
+                   max_rows=1000)
+    # A row number that jumps ahead counts every row it skips.
+    header = [c.header for c in IMPORT_COLUMNS]
+    book = Workbook()
+    book.active.append(header)
+    book.active.cell(row=5000, column=1, value="19900101-0009")
+    out = io.BytesIO()
+    book.save(out)
+    with pytest.raises(SheetRefused, match="fler än 1000 rader"):
+        read(out.getvalue(), world)
+    # Too many cells on one row, even blank ones.
+    wide = Workbook()
+    wide.active.append(header + [None] * 10)
+    for column in range(1, 300):
+        wide.active.cell(row=2, column=column).number_format = "0.00"
+    out = io.BytesIO()
+    wide.save(out)
+    with pytest.raises(SheetRefused, match="fler än 200 celler"):
+        read(out.getvalue(), world)
+    # And a dimension smaller than the data no longer hides rows: all are read.
+    plain = sheet_of(valid_row(), valid_row(Personnummer="19850101-0006"))
+    lying = _rewritten(plain, lambda xml, sheet: sheet.write(
+        xml.replace(b'ref="A1:AD3"', b'ref="A1:AD1"')))
+    assert read(lying, world).rows == 2
+
+
+def test_the_streamed_count_is_exact_across_chunk_boundaries(monkeypatch) -> None:
+    data = sheet_of(*[valid_row() for _ in range(300)])
+    monkeypatch.setattr(sheet_limits, "CHUNK", 997)  # every element cut somewhere
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert sheet_limits.check_sheet(archive, "xl/worksheets/sheet1.xml", 1000) == 301
+        with pytest.raises(sheet_limits.LimitExceeded):
+            sheet_limits.check_sheet(archive, "xl/worksheets/sheet1.xml", 299)
