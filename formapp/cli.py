@@ -29,7 +29,7 @@ from formapp.extensions import db
 from formapp.i18n.cli import i18n_command
 from formapp.protection.cli import rotate_key_command
 from formapp.records.accounts import UserInput, grant_role, save_user
-from formapp.records.audit import verify_chain
+from formapp.records.audit import checkpoint, verify_chain
 from formapp.records.errors import RuleViolation
 from formapp.records.models import Forbund, Role
 from formapp.records.retention import dispose, plan_retention
@@ -215,13 +215,22 @@ def audit_group() -> None:
 @audit_group.command("verify")
 @with_appcontext
 def audit_verify_command() -> None:
-    """Recompute the chain: exit 0 only if no entry was changed, removed or inserted."""
+    """Recompute the chain against its head and its sealed checkpoints: exit 0 only if no
+    entry was changed, removed or inserted; then seal a new checkpoint."""
     report = verify_chain()
     for problem in report.problems:
         click.echo(f"FAIL {problem}")
-    click.echo(f"{report.entries} entries, {len(report.problems)} problems.")
+    click.echo(f"{report.entries} entries, {report.checkpoints} checkpoints, "
+               f"{len(report.problems)} problems.")
     if not report.ok:
+        click.echo("No checkpoint written: the chain has problems.")
         sys.exit(1)
+    try:
+        written = checkpoint(report)
+    except DocumentError as exc:
+        raise click.ClickException(f"checkpoint not written: {exc}") from exc
+    if written is not None:
+        click.echo(f"Sealed checkpoint: {written}")
 
 
 @cli.group("bench", invoke_without_command=True)
