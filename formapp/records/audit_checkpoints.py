@@ -24,6 +24,7 @@ from formapp.documents.errors import DocumentError
 from formapp.documents.seal import Sealer
 from formapp.documents.signed_json import OpenedJson, open_json, sign_json
 from formapp.evidence import evidence
+from formapp.private_files import private_dir
 
 DIRECTORY = "audit-checkpoints"
 FORMAT = "formapp audit checkpoint 1"
@@ -66,7 +67,7 @@ def write(head: Head, reason: str, *, sealer: Sealer | None = None, folder: Path
     data = sign_json({"format": FORMAT, "entries": head.entries, "last_id": head.last_id,
                       "last_hash": head.last_hash, "written_at": now.isoformat(),
                       "reason": reason}, sealer or evidence().sealer)
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    private_dir(folder)
     target = folder / name
     fd, temp_name = tempfile.mkstemp(dir=folder, prefix=".incoming-")  # 0600
     temp = Path(temp_name)
