@@ -7,12 +7,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from formapp.documents.archive import sha256_hex
 from formapp.evidence import evidence
 from formapp.extensions import db
+from formapp.maintenance import clear_incoming, purge_drafts
 from formapp.records.consent_proof import binding_problems, sealed_record
 from formapp.records.consent_texts import verify_published
 from formapp.records.models import ArchivedDocument, Consent
@@ -101,10 +103,28 @@ def _binding_findings(consents: Iterable[tuple[Consent, str]], digest: str,
     return findings
 
 
+def maintain(min_age_seconds: float = 600) -> list[Finding]:
+    """Clear what crashes and abandoned tablets left (``formapp.maintenance``), committed,
+    and say what with counts."""
+    findings = recover_staged(min_age_seconds)
+    staged = len(findings)
+    leftovers = clear_incoming(min_age_seconds)
+    drafts = purge_drafts()
+    db.session.commit()
+    findings.append(Finding("archive", True, f"staging: {staged} finished; half-written "
+                                             f"files: {leftovers.completed} completed, "
+                                             f"{leftovers.removed} removed"))
+    findings.append(Finding("consent drafts", True,
+                            f"{drafts} abandoned consent draft{'' if drafts == 1 else 's'} "
+                            f"purged (older than "
+                            f"{current_app.config['FORMAPP_DRAFT_PURGE_HOURS']} hours)"))
+    return findings
+
+
 def verify_all(*, recover_older_than: float = 600) -> list[Finding]:
     """Every archived record against its file, and every file against the records."""
     archive = evidence().archive
-    findings = recover_staged(recover_older_than)
+    findings = maintain(recover_older_than)
     records = {r.sha256: r for r in db.session.scalars(select(ArchivedDocument))}
     bound = _consents_by_document()
     for digest, record in sorted(records.items()):

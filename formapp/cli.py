@@ -13,7 +13,7 @@ from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy import select
 
 from formapp.app import create_app
-from formapp.archive_check import verify_all, verify_files
+from formapp.archive_check import maintain, verify_all, verify_files
 from formapp.backup import BackupError, backup, restore
 from formapp.bench.environment import machine
 from formapp.bench.load import MAX_SECONDS, run_load
@@ -151,6 +151,17 @@ def verify_command(files: tuple[Path, ...], check_all: bool) -> None:
     click.echo(f"{len(findings) - failed} OK, {failed} failed.")
     if failed:
         sys.exit(1)
+
+
+@cli.command("maintenance")
+@click.option("--min-age", "min_age", default=600, show_default=True,
+              help="Leave files younger than this many seconds (a transaction may be running).")
+@with_appcontext
+def maintenance_command(min_age: int) -> None:
+    """Finish or remove what crashes left in the archive and purge abandoned consent drafts
+    (FORMAPP_DRAFT_PURGE_HOURS). Safe to run at any time, e.g. hourly from cron."""
+    for finding in maintain(min_age):
+        click.echo(f"{finding.subject}: {finding.message}")
 
 
 @cli.command("backup")

@@ -102,6 +102,9 @@ def load_config(env: Mapping[str, str] | None = None, overrides: Mapping[str, An
         "FORMAPP_DEMO_ALLOWED": not production,
         # Years proof of a consent is kept after it stopped being needed (formapp retention).
         "FORMAPP_RETENTION_YEARS": _int_env(env, "FORMAPP_RETENTION_YEARS", 10),
+        # Unsigned consent drafts (they hold a personnummer) are purged after this long by
+        # `formapp maintenance` and `formapp verify --all` (formapp.maintenance).
+        "FORMAPP_DRAFT_PURGE_HOURS": _int_env(env, "FORMAPP_DRAFT_PURGE_HOURS", 24),
         # The seal (README: Production). Empty in development: a demo seal is generated.
         "FORMAPP_SEAL_PKCS12": env.get("FORMAPP_SEAL_PKCS12") or None,
         "FORMAPP_SEAL_PASSWORD": env.get("FORMAPP_SEAL_PASSWORD") or None,
