@@ -34,6 +34,7 @@ from flask import current_app
 from sqlalchemy import event, func, select, text
 from sqlalchemy.orm import Session
 
+from formapp.documents.errors import DocumentError
 from formapp.evidence import evidence
 from formapp.extensions import db
 from formapp.protection.chain_key import chain_mac, current_key_id, has_key
@@ -110,10 +111,15 @@ def log_event(*, actor: User | None, action: str, subject: str, why: str = "",
     session.info[_HEAD_PENDING] = (_head_path(), entry.id, entry.hash)
     day = entry.at.date()
     if checkpoints.due_today(day):
+        try:
+            sealer = evidence().sealer
+        except DocumentError as exc:  # no seal: the entry still counts, the checkpoint waits
+            current_app.logger.error("audit checkpoint not sealed: %s", exc)
+            return entry
         # The lock is held: the count is the chain's up to this entry, whoever commits next.
         count = db.session.scalar(select(func.count(AuditEntry.id))) or 0
-        session.info[_DAILY_PENDING] = (Head(count, entry.id, entry.hash), day,
-                                        evidence().sealer, checkpoints.directory())
+        session.info[_DAILY_PENDING] = (Head(count, entry.id, entry.hash), day, sealer,
+                                        checkpoints.directory())
     return entry
 
 

@@ -83,16 +83,16 @@ def binding_problems(consent: Consent, data: bytes) -> list[str]:
     return problems
 
 
-def check_consent_pdf(consent: Consent) -> tuple[SealCheck | None, bytes | None]:
+def check_consent_pdf(consent: Consent) -> SealCheck | None:
     """The consent's archived PDF checked: seal intact and trusted, and bound to this row.
-    (None, None) when the archive does not have it."""
+    None when the archive does not have it."""
     tools = evidence()
     try:
         data = tools.archive.read(consent.pdf_sha256)
     except DocumentError:
-        return None, None
+        return None
     check = tools.check(data)
     problems = binding_problems(consent, data)
     if problems:
         check = dataclasses.replace(check, ok=False, problems=(*check.problems, *problems))
-    return check, data
+    return check

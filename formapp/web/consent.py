@@ -171,7 +171,7 @@ def receipt(consent_id: str) -> str:
 
 def _render_receipt(consent: Consent, withdraw_form: WithdrawForm) -> str:
     # The seal, and that the PDF is this consent's own (its sealed record names this row).
-    check, _ = check_consent_pdf(consent)
+    check = check_consent_pdf(consent)
     if check is None or not check.ok:
         current_app.logger.error("consent %s: %s", consent.id,
                                  "; ".join(check.problems) if check else "PDF missing")
@@ -185,7 +185,7 @@ def _render_receipt(consent: Consent, withdraw_form: WithdrawForm) -> str:
 @login_required
 def pdf(consent_id: str) -> Response:
     consent = _viewable_consent(consent_id)
-    check, _ = check_consent_pdf(consent)
+    check = check_consent_pdf(consent)
     if check is None or not check.ok:  # never another consent's PDF: the page says why
         return redirect(url_for("consent.receipt", consent_id=consent.id))
     consent_viewed(consent, "consent.pdf", "Öppnade samtyckets PDF")
