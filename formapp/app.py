@@ -13,6 +13,7 @@ from formapp.config import load_config
 from formapp.definitions.consent_texts import verify_builtin
 from formapp.extensions import csrf, db, login_manager, migrate
 from formapp.i18n import configure_i18n
+from formapp.private_files import DIR_MODE, private_dir, private_sqlite_file
 from formapp.protection.current import configure_keyring
 from formapp.records import models  # noqa: F401  (registers the tables on the metadata)
 from formapp.web import register_web
@@ -49,7 +50,9 @@ def _verify_consent_texts() -> None:
 
 
 def _configure_data_dir(app: Flask) -> None:
-    app.config["FORMAPP_DATA_DIR"].mkdir(parents=True, exist_ok=True)
+    # Personal data and keys live here: the owner's alone (also a folder made before).
+    private_dir(app.config["FORMAPP_DATA_DIR"]).chmod(DIR_MODE)
+    private_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
 
 
 def _configure_extensions(app: Flask) -> None:

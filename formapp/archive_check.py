@@ -7,13 +7,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from formapp.documents.archive import sha256_hex
 from formapp.evidence import evidence
 from formapp.extensions import db
+from formapp.maintenance import clear_incoming, purge_drafts
+from formapp.records.consent_proof import binding_problems, sealed_record
 from formapp.records.consent_texts import verify_published
-from formapp.records.models import ArchivedDocument
+from formapp.records.models import ArchivedDocument, Consent
 
 
 @dataclass(frozen=True)
@@ -70,11 +74,59 @@ def recover_staged(min_age_seconds: float = 600) -> list[Finding]:
     return findings
 
 
+def _consents_by_document() -> dict[str, list[tuple[Consent, str]]]:
+    """Per archived PDF, the consents that name it: as their proof, or as the receipt of
+    their withdrawal."""
+    bound: dict[str, list[tuple[Consent, str]]] = {}
+    for consent in db.session.scalars(select(Consent).options(joinedload(Consent.person))):
+        bound.setdefault(consent.pdf_sha256, []).append((consent, "consent"))
+        if consent.withdrawal_pdf_sha256:
+            bound.setdefault(consent.withdrawal_pdf_sha256, []).append((consent, "withdrawal"))
+    return bound
+
+
+def _binding_findings(consents: Iterable[tuple[Consent, str]], digest: str,
+                      data: bytes) -> list[Finding]:
+    """Each consent naming this PDF must be the one its sealed record names."""
+    findings = []
+    for consent, role in consents:
+        if role == "consent":
+            problems = binding_problems(consent, data)
+        else:
+            record = sealed_record(data) or {}
+            problems = [] if record.get("consent_document_id") == consent.id else [
+                f"the withdrawal receipt {digest} is about consent "
+                f"{record.get('consent_document_id')}, not this one"]
+        if problems:
+            findings.append(Finding(f"consent {consent.id}", False,
+                                    f"its {role} PDF {digest}: " + "; ".join(problems)))
+    return findings
+
+
+def maintain(min_age_seconds: float = 600) -> list[Finding]:
+    """Clear what crashes and abandoned tablets left (``formapp.maintenance``), committed,
+    and say what with counts."""
+    findings = recover_staged(min_age_seconds)
+    staged = len(findings)
+    leftovers = clear_incoming(min_age_seconds)
+    drafts = purge_drafts()
+    db.session.commit()
+    findings.append(Finding("archive", True, f"staging: {staged} finished; half-written "
+                                             f"files: {leftovers.completed} completed, "
+                                             f"{leftovers.removed} removed"))
+    findings.append(Finding("consent drafts", True,
+                            f"{drafts} abandoned consent draft{'' if drafts == 1 else 's'} "
+                            f"purged (older than "
+                            f"{current_app.config['FORMAPP_DRAFT_PURGE_HOURS']} hours)"))
+    return findings
+
+
 def verify_all(*, recover_older_than: float = 600) -> list[Finding]:
     """Every archived record against its file, and every file against the records."""
     archive = evidence().archive
-    findings = recover_staged(recover_older_than)
+    findings = maintain(recover_older_than)
     records = {r.sha256: r for r in db.session.scalars(select(ArchivedDocument))}
+    bound = _consents_by_document()
     for digest, record in sorted(records.items()):
         if not archive.exists(digest):
             findings.append(Finding(digest, False, f"orphan record: the {record.kind} PDF is "
@@ -86,6 +138,7 @@ def verify_all(*, recover_older_than: float = 600) -> list[Finding]:
                                                    "SHA-256 it is stored under"))
             continue
         findings.append(_check_bytes(str(archive.path_for(digest)), data, record))
+        findings += _binding_findings(bound.get(digest, ()), digest, data)
     for digest in archive.digests():
         if digest not in records:
             findings.append(Finding(str(archive.path_for(digest)), False,

@@ -21,19 +21,24 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy import select, text
 
+from formapp.config import ConfigError
 from formapp.evidence import EXTENSION_KEY, evidence
 from formapp.extensions import db
+from formapp.private_files import FILE_MODE, open_private, private_dir, write_private
 from formapp.protection.columns import stored_type
-from formapp.protection.current import CHECK_TABLE, forget_keyring
+from formapp.protection.current import CHECK_TABLE, check_key_rows, forget_keyring, keyring
 from formapp.protection.keyring import KEY_FILE
 from formapp.records.audit import record_head
+from formapp.records.audit_checkpoints import DIRECTORY
 from formapp.records.models import ArchivedDocument
 
 FORMAT = 1
-# Development secrets live in the data directory; without them a restored archive's seals
-# and keyed hashes can not be checked, nor its personal data decrypted. Production keeps them
-# in configuration instead.
-SECRET_FILES = ("secret_key", KEY_FILE, "keys/ca.pem", "keys/seal.pem", "keys/seal-key.pem")
+# Development secrets live in the data directory: the seal's certificates and key (without
+# them a restored archive's seals can not be checked) travel with the backup. The data keys
+# never do: a backup holds ciphertext, and whoever has the backup must not also have what
+# opens it. Keep <data dir>/data_keys (or, in production, FORMAPP_DATA_KEYS and
+# FORMAPP_LOOKUP_KEYS) apart, and put them in place before restoring.
+SECRET_FILES = ("secret_key", "keys/ca.pem", "keys/seal.pem", "keys/seal-key.pem")
 
 
 class BackupError(RuntimeError):
@@ -93,7 +98,7 @@ def _revision() -> str | None:
 def backup(out: Path) -> Summary:
     if out.exists() and any(out.iterdir()):
         raise BackupError(f"{out} is not empty: a backup goes into a new directory")
-    (out / "db").mkdir(parents=True, exist_ok=True)
+    private_dir(out / "db")
     rows: dict[str, int] = {}
     with db.engine.connect() as conn:
         if conn.dialect.name == "postgresql":
@@ -104,7 +109,7 @@ def backup(out: Path) -> Summary:
             for table in db.metadata.sorted_tables:
                 path = out / "db" / f"{table.name}.jsonl"
                 count = 0
-                with path.open("w", encoding="utf-8") as handle:
+                with open_private(path) as handle:
                     for row in conn.execute(_raw_select(table)).mappings():
                         handle.write(json.dumps({k: _encode(v) for k, v in row.items()},
                                                 ensure_ascii=False) + "\n")
@@ -120,21 +125,36 @@ def backup(out: Path) -> Summary:
             raise BackupError(f"the archive lacks {digest}, which the database names: run "
                               "`formapp verify --all` first")
         target = out / "archive" / source.relative_to(archive.root)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(target.parent)
         shutil.copy2(source, target)
+    checkpoints = _copy_checkpoints(archive.root / DIRECTORY, out / DIRECTORY)
     data_dir = Path(current_app.config["FORMAPP_DATA_DIR"])
     secrets = [name for name in SECRET_FILES if (data_dir / name).exists()]
     for name in secrets:
-        (out / "secrets" / name).parent.mkdir(parents=True, exist_ok=True)
+        private_dir((out / "secrets" / name).parent)
         shutil.copy2(data_dir / name, out / "secrets" / name)
+        (out / "secrets" / name).chmod(FILE_MODE)
     manifest = {
         "format": FORMAT, "created": datetime.now().astimezone().isoformat(),
         "alembic_revision": revision, "rows": rows, "archive_files": len(digests),
-        "secrets": secrets,
+        "audit_checkpoints": checkpoints, "secrets": secrets,
         "sha256": {f"db/{p.name}": _sha256(p) for p in sorted((out / "db").iterdir())},
     }
-    (out / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+    write_private(out / "manifest.json", json.dumps(manifest, indent=2))
     return Summary(rows, len(digests))
+
+
+def _copy_checkpoints(source: Path, target: Path) -> int:
+    """The audit trail's sealed checkpoints (they are what shows, after a restore, that no
+    entry was cut or rewritten)."""
+    if not source.exists():
+        return 0
+    names = sorted(p.name for p in source.glob("*.p7m"))
+    if names:
+        private_dir(target)
+    for name in names:
+        shutil.copy2(source / name, target / name)
+    return len(names)
 
 
 def restore(source: Path) -> Summary:
@@ -148,6 +168,7 @@ def restore(source: Path) -> Summary:
     for name, digest in manifest["sha256"].items():
         if _sha256(source / name) != digest:
             raise BackupError(f"{name} in the backup is damaged (its SHA-256 differs)")
+    _check_keys(source)
     if manifest["alembic_revision"] != _revision():
         raise BackupError(f"the backup is at schema {manifest['alembic_revision']}, this "
                           f"database at {_revision()}: run `formapp db upgrade` to match first")
@@ -190,6 +211,7 @@ def restore(source: Path) -> Summary:
         if archive.store(data) != path.stem:
             raise BackupError(f"{path.name} in the backup is damaged")
         files += 1
+    _copy_checkpoints(source / DIRECTORY, archive.root / DIRECTORY)
     db.session.commit()
     record_head()  # the chain is checked against it again from now on
     return Summary(manifest["rows"], files)
@@ -204,11 +226,28 @@ def _restore_secrets(source: Path, names: list[str]) -> None:
                           "directory")
     for name in names:
         target = data_dir / name
-        target.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(target.parent)
         target.unlink(missing_ok=True)
         shutil.copy2(source / "secrets" / name, target)
     current_app.extensions.pop(EXTENSION_KEY, None)
     forget_keyring()
+
+
+def _check_keys(source: Path) -> None:
+    """The backup brings no data keys: the configured ones must be those its data was
+    written with (checked before anything is restored)."""
+    rows = []
+    with (source / "db" / f"{CHECK_TABLE}.jsonl").open(encoding="utf-8") as handle:
+        for line in handle:
+            raw = json.loads(line)
+            rows.append((raw["kind"], raw["key_id"], raw["check_value"]))
+    try:
+        check_key_rows(keyring(), rows)
+    except ConfigError as exc:
+        raise BackupError(f"{exc}. A backup never holds the data keys: put the old "
+                          f"installation's {KEY_FILE} in the data directory (development) or "
+                          "set FORMAPP_DATA_KEYS and FORMAPP_LOOKUP_KEYS, then restore "
+                          "again into an empty database") from exc
 
 
 def _reset_sequences() -> None:

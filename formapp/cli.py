@@ -13,7 +13,7 @@ from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy import select
 
 from formapp.app import create_app
-from formapp.archive_check import verify_all, verify_files
+from formapp.archive_check import maintain, verify_all, verify_files
 from formapp.backup import BackupError, backup, restore
 from formapp.bench.environment import machine
 from formapp.bench.load import MAX_SECONDS, run_load
@@ -30,7 +30,7 @@ from formapp.extensions import db
 from formapp.i18n.cli import i18n_command
 from formapp.protection.cli import rotate_key_command
 from formapp.records.accounts import UserInput, grant_role, save_user
-from formapp.records.audit import verify_chain
+from formapp.records.audit import checkpoint, verify_chain
 from formapp.records.errors import RuleViolation
 from formapp.records.models import Forbund, Role
 from formapp.records.retention import dispose, plan_retention
@@ -159,6 +159,17 @@ def verify_command(files: tuple[Path, ...], check_all: bool) -> None:
         sys.exit(1)
 
 
+@cli.command("maintenance")
+@click.option("--min-age", "min_age", default=600, show_default=True,
+              help="Leave files younger than this many seconds (a transaction may be running).")
+@with_appcontext
+def maintenance_command(min_age: int) -> None:
+    """Finish or remove what crashes left in the archive and purge abandoned consent drafts
+    (FORMAPP_DRAFT_PURGE_HOURS). Safe to run at any time, e.g. hourly from cron."""
+    for finding in maintain(min_age):
+        click.echo(f"{finding.subject}: {finding.message}")
+
+
 @cli.command("backup")
 @click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="A new, empty directory.")
@@ -221,13 +232,22 @@ def audit_group() -> None:
 @audit_group.command("verify")
 @with_appcontext
 def audit_verify_command() -> None:
-    """Recompute the chain: exit 0 only if no entry was changed, removed or inserted."""
+    """Recompute the chain against its head and its sealed checkpoints: exit 0 only if no
+    entry was changed, removed or inserted; then seal a new checkpoint."""
     report = verify_chain()
     for problem in report.problems:
         click.echo(f"FAIL {problem}")
-    click.echo(f"{report.entries} entries, {len(report.problems)} problems.")
+    click.echo(f"{report.entries} entries, {report.checkpoints} checkpoints, "
+               f"{len(report.problems)} problems.")
     if not report.ok:
+        click.echo("No checkpoint written: the chain has problems.")
         sys.exit(1)
+    try:
+        written = checkpoint(report)
+    except DocumentError as exc:
+        raise click.ClickException(f"checkpoint not written: {exc}") from exc
+    if written is not None:
+        click.echo(f"Sealed checkpoint: {written}")
 
 
 @cli.group("bench", invoke_without_command=True)

@@ -14,6 +14,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from formapp.private_files import private_dir
+
 ENVIRONMENTS = ("development", "production", "testing")
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -26,7 +28,7 @@ def _read_or_create_secret(path: Path) -> str:
     """A random secret kept in the data directory, created on first use (development only)."""
     if path.exists():
         return path.read_text(encoding="ascii").strip()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)
     value = secrets.token_urlsafe(48)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w", encoding="ascii") as handle:
@@ -108,6 +110,9 @@ def load_config(env: Mapping[str, str] | None = None, overrides: Mapping[str, An
         "FORMAPP_DEMO_ALLOWED": not production,
         # Years proof of a consent is kept after it stopped being needed (formapp retention).
         "FORMAPP_RETENTION_YEARS": _int_env(env, "FORMAPP_RETENTION_YEARS", 10),
+        # Unsigned consent drafts (they hold a personnummer) are purged after this long by
+        # `formapp maintenance` and `formapp verify --all` (formapp.maintenance).
+        "FORMAPP_DRAFT_PURGE_HOURS": _int_env(env, "FORMAPP_DRAFT_PURGE_HOURS", 24),
         # The seal (README: Production). Empty in development: a demo seal is generated.
         "FORMAPP_SEAL_PKCS12": env.get("FORMAPP_SEAL_PKCS12") or None,
         "FORMAPP_SEAL_PASSWORD": env.get("FORMAPP_SEAL_PASSWORD") or None,

@@ -8,10 +8,12 @@ pytest process gets its own PostgreSQL schema, so parallel runs on one server do
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -19,6 +21,7 @@ import sqlalchemy as sa
 from flask import Flask
 
 from formapp.app import create_app
+from formapp.documents.signing_keys import create_dev_seal
 from formapp.extensions import db
 from formapp.webclient import Browser
 
@@ -67,7 +70,18 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'test.sqlite3'}"
 
 
+@cache
+def _dev_seal() -> Path:
+    """One demo seal per test process: its two RSA keys take up to a second to generate, and
+    the audit trail's first append of a day seals a checkpoint with it."""
+    directory = Path(tempfile.mkdtemp(prefix="formapp-test-seal-")) / "keys"
+    create_dev_seal(directory)
+    return directory
+
+
 def make_app(database_url: str, data_dir: Path, **overrides: object) -> Flask:
+    if not (Path(data_dir) / "keys").exists():
+        shutil.copytree(_dev_seal(), Path(data_dir) / "keys")
     return create_app({
         "TESTING": True,
         "FORMAPP_ENV": "testing",

@@ -3,6 +3,7 @@ every PDF, and both verifications pass afterwards."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -10,6 +11,7 @@ from flask import Flask
 
 from formapp.cli import cli
 from formapp.extensions import db
+from formapp.protection.current import check_keys
 from formapp.records.audit import log_event
 from formapp.records.models import Registration
 from tests.conftest import make_app
@@ -35,6 +37,7 @@ def test_backup_and_restore_round_trip(app: Flask, database_url: str, tmp_path: 
     browser.post(f"/samtycken/{registration.consent_id}/aterkalla", {"reason": "Återkallat."})
     log_event(actor=world.users["samverkansadmin"], action="test", subject="backup")
     db.session.commit()
+    check_keys()  # what every start does: the keys' check values are in the database
     runner = app.test_cli_runner()
     out = tmp_path / "backup"
     result = runner.invoke(cli, ["backup", "--out", str(out)])
@@ -56,6 +59,20 @@ def test_backup_and_restore_round_trip(app: Flask, database_url: str, tmp_path: 
             else:
                 db.session.execute(table.delete())
         db.session.commit()
+    # The backup holds no data keys: without the old installation's, nothing is restored.
+    keyless = make_app(target_url, tmp_path / "keyless-data")
+    with keyless.app_context():
+        db.create_all()
+        result = keyless.test_cli_runner().invoke(cli, ["restore", str(out)])
+        assert result.exit_code != 0 and "data_keys" in result.output, result.output
+        assert db.session.execute(sa.select(sa.func.count()).select_from(
+            db.metadata.tables["forbund"])).scalar() == 0
+        db.session.remove()
+        db.engine.dispose()
+    assert not (out / "secrets" / "data_keys").exists()
+    (tmp_path / "restored-data").mkdir()
+    shutil.copy2(Path(app.config["FORMAPP_DATA_DIR"]) / "data_keys",
+                 tmp_path / "restored-data" / "data_keys")  # kept apart, put back by hand
     restored = make_app(target_url, tmp_path / "restored-data")
     with restored.app_context():
         db.create_all()

@@ -45,6 +45,8 @@ CHILD = textwrap.dedent("""
         Archive.stage = stage_then_die
     elif fault == "after_commit":
         Archive.promote = die
+    elif fault == "before_link":  # the sealed PDF written in full, not yet in staging
+        os.link = die
     app = make_app(url, Path(data_dir), SECRET_KEY=secret)
     with app.app_context():
         draft = draft_by_token(token)
@@ -63,7 +65,8 @@ def count(model: type) -> int:
 
 
 @pytest.mark.parametrize("fault, committed", [
-    ("before_stage", False), ("after_stage", False), ("after_commit", True), ("none", True)])
+    ("before_stage", False), ("before_link", False), ("after_stage", False),
+    ("after_commit", True), ("none", True)])
 def test_a_kill_during_sealing_and_archiving(app: Flask, database_url: str, fault: str,
                                              committed: bool) -> None:
     world = build_world()
@@ -83,6 +86,7 @@ def test_a_kill_during_sealing_and_archiving(app: Flask, database_url: str, faul
     assert count(ArchivedDocument) == (1 if committed else 0)
     archive = evidence().archive
     assert list(archive.staged()) == []  # nothing left half-done
+    assert [p.name for p in archive.root.rglob(".incoming-*")] == []
     files = list(archive.digests())
     if committed:
         consent = db.session.scalar(select(Consent))

@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from formapp.documents.errors import DocumentError
+from formapp.private_files import private_dir
 
 
 def sha256_hex(data: bytes) -> str:
@@ -58,7 +59,7 @@ class Archive:
         staged = self.staged_path(digest)
         target = self.path_for(digest)
         if staged.exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
+            private_dir(target.parent)
             with contextlib.suppress(FileExistsError):
                 os.link(staged, target)
             staged.unlink(missing_ok=True)
@@ -76,14 +77,14 @@ class Archive:
     def _write_once(target: Path, data: bytes) -> None:
         if target.exists():
             return
-        target.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(target.parent)
         fd, temp_name = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
         try:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
                 handle.flush()
                 os.fsync(handle.fileno())
-            os.chmod(temp_name, 0o444)
+            os.chmod(temp_name, 0o400)  # write-once, and the owner's alone
             with contextlib.suppress(FileExistsError):  # never overwrite a stored file
                 os.link(temp_name, target)
         finally:

@@ -163,6 +163,17 @@ class Sealer:
         except (SigningError, OSError) as exc:
             raise DocumentError(f"sealing failed: {exc}") from exc
 
+    def sign_data(self, payload: bytes) -> bytes:
+        """``payload`` inside a CMS SignedData signed with the seal key (DER): for small
+        documents that are not PDFs (the audit trail's checkpoints)."""
+        try:
+            signed = asyncio.run(self._signer.async_sign_general_data(
+                cms.ContentInfo({"content_type": "data", "content": payload}), "sha256",
+                detached=False, timestamper=self._timestamper))
+        except (SigningError, OSError) as exc:
+            raise DocumentError(f"sealing failed: {exc}") from exc
+        return signed.dump()
+
     def _cms(self, digest: bytes, now: datetime) -> bytes:
         if self._timestamper is None and isinstance(self._signer, _TemplateSigner):
             der = self._signer.fill(digest, "sha256")

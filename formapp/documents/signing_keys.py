@@ -7,7 +7,6 @@ roots from a PEM file.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -21,6 +20,7 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from formapp.documents.errors import DocumentError
+from formapp.private_files import private_dir, write_private
 
 # RSA, not ECDSA: an ECDSA seal makes pyHanko raise the PDF to 2.0, which PDF/A-3 forbids.
 KEY_BITS = 3072
@@ -54,9 +54,7 @@ class SealMaterial:
 
 
 def _write_private(path: Path, data: bytes) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
+    write_private(path, data, exclusive=True)
 
 
 def _name(common_name: str, organisation: str) -> x509.Name:
@@ -69,7 +67,7 @@ def _name(common_name: str, organisation: str) -> x509.Name:
 
 def create_dev_seal(directory: Path, organisation: str = "formapp demo") -> None:
     """A demo CA (20 years) and a seal certificate (10 years) signed by it, PEM files."""
-    directory.mkdir(parents=True, exist_ok=True)
+    private_dir(directory)
     now = datetime.now(UTC) - timedelta(minutes=5)
     ca_key = rsa.generate_private_key(public_exponent=65537, key_size=KEY_BITS)
     ca_name = _name("formapp demo CA – inte för riktiga samtycken", organisation)
@@ -103,8 +101,8 @@ def create_dev_seal(directory: Path, organisation: str = "formapp demo") -> None
                        critical=False)
         .sign(ca_key, hashes.SHA256())
     )
-    (directory / "ca.pem").write_bytes(ca_cert.public_bytes(serialization.Encoding.PEM))
-    (directory / "seal.pem").write_bytes(seal_cert.public_bytes(serialization.Encoding.PEM))
+    write_private(directory / "ca.pem", ca_cert.public_bytes(serialization.Encoding.PEM))
+    write_private(directory / "seal.pem", seal_cert.public_bytes(serialization.Encoding.PEM))
     _write_private(directory / "seal-key.pem", seal_key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption()))

@@ -68,5 +68,5 @@ def rotate_key_command(new_data_key: bool, new_lookup_key: bool, batch: int) -> 
     old_lookup = [k for k in ring.lookup_keys if k != report.lookup_key_id]
     if old_lookup:
         click.echo(f"Older lookup keys ({', '.join(old_lookup)}) still find audit entries "
-                   "written under them (the trail is never rewritten): keep them listed "
-                   "for that.")
+                   "written under them and check their MACs (the trail is never "
+                   "rewritten): keep them listed for that.")

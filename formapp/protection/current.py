@@ -9,6 +9,7 @@ name.
 from __future__ import annotations
 
 import hmac
+from collections.abc import Iterable
 
 import sqlalchemy as sa
 from flask import Flask, current_app
@@ -61,6 +62,17 @@ def check_keys() -> None:
         db.session.rollback()
         current_app.logger.warning("database unreachable: data keys not checked at start")
         return
+    check_key_rows(ring, rows)
+    try:
+        record_current_keys(db.session, ring)
+        db.session.commit()
+    except sa.exc.IntegrityError:
+        db.session.rollback()  # another worker starting at the same time wrote it
+
+
+def check_key_rows(ring: Keyring, rows: Iterable[tuple[str, str, str]]) -> None:
+    """``data_key_check`` rows (kind, key id, value) against ``ring``: ConfigError naming the
+    first key that is missing or wrong (also a backup's rows, before it is restored)."""
     for kind, key_id, value in rows:
         if kind == "data":
             if key_id not in ring.data_keys:
@@ -78,11 +90,6 @@ def check_keys() -> None:
             if not hmac.compare_digest(value, _lookup_check(ring, key_id)):
                 raise ConfigError(f"{LOOKUP_VARIABLE}: key {key_id!r} is not the key the "
                                   "database's lookup hashes were made with")
-    try:
-        record_current_keys(db.session, ring)
-        db.session.commit()
-    except sa.exc.IntegrityError:
-        db.session.rollback()  # another worker starting at the same time wrote it
 
 
 def record_current_keys(session: object, ring: Keyring) -> None:

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from formapp.config import ConfigError
+from formapp.private_files import private_dir
 
 KEY_FILE = "data_keys"
 DATA_VARIABLE = "FORMAPP_DATA_KEYS"
@@ -117,7 +118,7 @@ def read_key_file(path: Path) -> dict[str, str]:
 
 def write_key_file(path: Path, values: Mapping[str, str]) -> None:
     """Replace the key file atomically, readable by the owner only."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)
     temp = path.with_name(path.name + ".tmp")
     temp.unlink(missing_ok=True)
     fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

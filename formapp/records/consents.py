@@ -32,6 +32,7 @@ from formapp.extensions import db
 from formapp.i18n import _lo, _lp
 from formapp.protection.lookup import personnummer_hashes
 from formapp.records.audit import log_event
+from formapp.records.consent_proof import person_key as proof_person_key
 from formapp.records.consent_texts import ShownTexts, forbund_texts, shown_texts
 from formapp.records.errors import RuleViolation
 from formapp.records.models import (
@@ -132,10 +133,14 @@ def discard_draft(draft: ConsentDraft) -> None:
 def _consent_record(consent_id: str, draft: ConsentDraft, binding_version: str,
                     read_version: str | None, locale: str, name: str, signed_at: datetime,
                     pnr: str) -> dict[str, object]:
-    """What the PDF embeds as record.json: the consent as data, self-contained."""
+    """What the PDF embeds as record.json: the consent as data, self-contained, with the ids
+    that bind it to its row (``consent_proof``)."""
     return {
         "form": "FK 9443 (002.F.001)",
         "document_id": consent_id,
+        "consent_id": consent_id,
+        "forbund_id": draft.insats.forbund_id,
+        "person_key": proof_person_key(pnr.replace("-", "")),
         "forbund": draft.insats.forbund.name,
         "insats": {"id": draft.insats.id, "name": draft.insats.name},
         "personnummer": pnr,

@@ -585,8 +585,9 @@ class SubmissionToken(db.Model):
 
 class AuditEntry(db.Model):
     """One thing done with personal data or rights: who, when, what, why. Append-only and
-    hash-chained: each entry's hash covers its content and the previous entry's hash, so a
-    changed, removed or inserted entry breaks the chain (``records.audit.verify_chain``)."""
+    chained: each entry's HMAC covers its content and the previous entry's hash, so a
+    changed, removed or inserted entry breaks the chain (``records.audit.verify_chain``), and
+    sealed checkpoints outside the database catch entries cut off or deleted."""
 
     __tablename__ = "audit_entry"
 
@@ -601,7 +602,11 @@ class AuditEntry(db.Model):
     person_key: Mapped[str | None] = mapped_column(String(64), index=True)  # keyed hash of pnr
     details: Mapped[str] = mapped_column(Text, default="{}")  # canonical JSON
     prev_hash: Mapped[str] = mapped_column(String(64))
-    hash: Mapped[str] = mapped_column(String(64), unique=True)
+    hash: Mapped[str] = mapped_column(String(64), unique=True)  # HMAC, or SHA-256 (see key_id)
+    # The lookup key the entry's HMAC was made under (``protection.chain_key``); NULL only for
+    # entries written before the trail was keyed (plain SHA-256, sealed by the keyed entry
+    # that follows them).
+    key_id: Mapped[str | None] = mapped_column(String(32))
 
 
 # The audit trail refuses UPDATE and DELETE in the database itself; the hash chain catches

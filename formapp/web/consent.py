@@ -18,13 +18,12 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
 from formapp.clock import today
-from formapp.documents.errors import DocumentError
 from formapp.domain.personnummer import parse_personnummer
-from formapp.evidence import evidence
 from formapp.extensions import db
 from formapp.i18n import _lp, _o, participant_page, registry, set_participant_locale
 from formapp.records import withdrawal
 from formapp.records.access import can_register_participants
+from formapp.records.consent_proof import check_consent_pdf
 from formapp.records.consent_texts import available_locales, forbund_texts, text_version
 from formapp.records.consents import (
     consent_from_draft,
@@ -298,11 +297,11 @@ def receipt(consent_id: str) -> str:
 
 
 def _render_receipt(consent: Consent, withdraw_form: WithdrawForm) -> str:
-    try:
-        check = evidence().check(evidence().archive.read(consent.pdf_sha256))
-    except DocumentError as exc:
-        check = None
-        current_app.logger.error("consent %s: %s", consent.id, exc)
+    # The seal, and that the PDF is this consent's own (its sealed record names this row).
+    check = check_consent_pdf(consent)
+    if check is None or not check.ok:
+        current_app.logger.error("consent %s: %s", consent.id,
+                                 "; ".join(check.problems) if check else "PDF missing")
     texts = {"binding": text_version(consent.binding_version),
              "read": text_version(consent.read_version) if consent.read_version else None}
     return render_template("consent/receipt.html", consent=consent, check=check, texts=texts,
@@ -313,6 +312,9 @@ def _render_receipt(consent: Consent, withdraw_form: WithdrawForm) -> str:
 @login_required
 def pdf(consent_id: str) -> Response:
     consent = _viewable_consent(consent_id)
+    check = check_consent_pdf(consent)
+    if check is None or not check.ok:  # never another consent's PDF: the page says why
+        return redirect(url_for("consent.receipt", consent_id=consent.id))
     consent_viewed(consent, "consent.pdf", "Öppnade samtyckets PDF")
     return pdf_response(consent.pdf_sha256, f"FK9443-samtycke-{consent.id}.pdf")
 
