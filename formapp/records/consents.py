@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -24,6 +26,7 @@ from formapp.evidence import evidence, track_new_file
 from formapp.extensions import db
 from formapp.i18n import _lo, _lp
 from formapp.protection.lookup import personnummer_hashes
+from formapp.readaloud import evidence as read_aloud_evidence
 from formapp.records.audit import log_event
 from formapp.records.consent_texts import ShownTexts, shown_texts
 from formapp.records.errors import RuleViolation
@@ -123,12 +126,15 @@ def _consent_record(consent_id: str, draft: ConsentDraft, binding_version: str,
 
 def sign_consent(draft: ConsentDraft, *, locale: str, name: str, signature: Signature,
                  confirmed_read: bool, shown: str | None = None,
-                 texts: ShownTexts | None = None, now: datetime | None = None) -> Consent:
+                 texts: ShownTexts | None = None, now: datetime | None = None,
+                 read_aloud: Sequence[Mapping[str, Any]] = ()) -> Consent:
     """The participant has read and signed: seal the PDF, archive it, record the consent.
 
     ``shown`` is what the signing page said it showed (``ShownTexts.versions``): a signature
     binds only to those texts, so if a new version was published meanwhile it is refused and
     the participant reads again. ``texts``: the current texts, when the caller has them.
+    ``read_aloud``: what the participant listened to, already checked
+    (``records.read_aloud.checked_evidence``); sealed in the record and stated on the PDF.
     """
     now = now or datetime.now(UTC)
     forbund = draft.insats.forbund
@@ -159,9 +165,11 @@ def sign_consent(draft: ConsentDraft, *, locale: str, name: str, signature: Sign
         personnummer=pnr.formatted, name=name, place=draft.place, signed_on=now.date(),
         signature=signature, officer=draft.officer.full_name, insats=draft.insats.name,
         forbund=forbund.name, created=now,
-        record=_consent_record(consent_id, draft, binding.version,
-                               read_text.version if read_text else None, locale, name, now,
-                               pnr.formatted))
+        record={**_consent_record(consent_id, draft, binding.version,
+                                  read_text.version if read_text else None, locale, name, now,
+                                  pnr.formatted),
+                "read_aloud": [dict(entry) for entry in read_aloud]},
+        extra={read_aloud_evidence.LABEL: read_aloud_evidence.describe(read_aloud)})
     try:
         digest = archive_pdf(render_consent_pdf(document), kind="consent", forbund_id=forbund.id)
     except DocumentError as exc:

@@ -9,6 +9,7 @@ from wtforms import (
     HiddenField,
     PasswordField,
     RadioField,
+    SelectField,
     StringField,
     SubmitField,
     TextAreaField,
@@ -40,6 +41,7 @@ class SignForm(FlaskForm):
                        render_kw={"autocomplete": "off"})
     signature = HiddenField()
     texts = HiddenField()  # the text versions the page showed (ShownTexts.versions)
+    read_aloud = HiddenField()  # what was played aloud, filled by js/read-aloud.js
 
 
 class HandBackForm(FlaskForm):
@@ -63,3 +65,13 @@ class WithdrawForm(FlaskForm):
 class PublishTextForm(FlaskForm):
     file = FileField(_lo("Textfil (TOML, samma format som forms/9443/texts)"), validators=[
         FileRequired(_lo("Välj filen med den nya texten."))])
+
+
+class RecordingForm(FlaskForm):
+    """A recording of one current text version read aloud (issue 19)."""
+
+    text = SelectField(_lo("Textversion som läses upp"), validate_choice=False, id="audio-text",
+                       validators=[InputRequired(_lo("Välj textversionen som inspelningen "
+                                                     "läser."))])
+    file = FileField(_lo("Inspelning (MP3, M4A, OGG, FLAC eller WAV)"), id="audio-file",
+                     validators=[FileRequired(_lo("Välj ljudfilen med inspelningen."))])
