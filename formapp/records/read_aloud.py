@@ -24,6 +24,7 @@ from formapp.i18n import _lo, _lp
 from formapp.readaloud import machine
 from formapp.readaloud.media import NotAudio, inspect_audio
 from formapp.readaloud.sections import reading_sections
+from formapp.records.audit import log_event
 from formapp.records.consent_texts import ForbundTexts, forbund_texts
 from formapp.records.errors import RuleViolation
 from formapp.records.models import ConsentAudio, Forbund, User
@@ -126,6 +127,10 @@ def upload_recording(forbund: Forbund, choice: str, raw: bytes, *, by: User | No
                        uploaded_by_id=by.id if by else None)
     db.session.add(row)
     db.session.flush()
+    log_event(actor=by, action="consent_audio.uploaded", subject=f"consent_audio:{row.id}",
+              why="Inspelning av samtyckestext laddad upp", forbund_id=forbund.id,
+              details={"text_version": text.version, "text_sha256": text.sha256,
+                       "audio_sha256": digest, "seconds": audio.seconds})
     return row
 
 

@@ -20,7 +20,6 @@ from formapp.webforms.consent import PublishTextForm, RecordingForm
 
 bp = Blueprint("consent_texts", __name__)
 MAX_TEXT_BYTES = 200 * 1024
-MAX_AUDIO_BYTES = 40 * 1024 * 1024  # FORMAPP_AUDIO_MAX_BYTES: a few minutes of WAV
 
 
 @bp.route("/forbund/<int:forbund_id>/samtyckestexter", methods=["GET", "POST"])
@@ -70,7 +69,7 @@ def upload_audio(forbund_id: int) -> str | Response | tuple[str, int]:
     """A recording of one text version read aloud, e.g. by an interpreter (issue 19)."""
     forbund = get_or_404(Forbund, forbund_id)
     require(can_edit_forbund(current_user, forbund, today()))
-    limit = current_app.config.get("FORMAPP_AUDIO_MAX_BYTES", MAX_AUDIO_BYTES)
+    limit = current_app.config["FORMAPP_AUDIO_MAX_BYTES"]
     # Room over the limit, so a file just too big gets the message at its field, not a 413.
     request.max_content_length = limit + 1024 * 1024
     form = RecordingForm()

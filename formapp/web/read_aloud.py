@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, abort, current_app, request, send_file, url_for
-from flask_login import login_required
+from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from formapp.documents.consent import ConsentText
@@ -84,7 +84,9 @@ def machine_section(version: str, section: int) -> Response:
 @login_required
 def recording(audio_id: int) -> Response:
     row = db.session.get(ConsentAudio, audio_id)
-    if row is None:
+    # A recording is the förbund's (an interpreter's voice): its own users only.
+    if row is None or (row.forbund_id != current_user.forbund_id
+                       and not current_user.is_system_admin):
         abort(404)
     response = Response(row.content, mimetype=row.media_type)
     response.set_etag(row.audio_sha256)

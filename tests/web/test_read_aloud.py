@@ -22,7 +22,7 @@ from formapp.definitions.consent_texts import latest_builtin
 from formapp.evidence import evidence
 from formapp.extensions import db
 from formapp.readaloud.sections import reading_sections
-from formapp.records.models import Consent, ConsentAudio
+from formapp.records.models import AuditEntry, Consent, ConsentAudio
 from formapp.webclient import Browser, shown_texts
 from tests.web.test_consent_flow import officer, read_url, signature_json, start
 from tests.world import PASSWORD, World, build_world
@@ -135,6 +135,11 @@ def test_a_recording_is_bound_to_its_text_version(app: Flask) -> None:
     assert f"/upplasning/inspelning/{row.id}" in page and 'data-source="recorded"' in page
     played = taker.get(f"/upplasning/inspelning/{row.id}")
     assert played.data == raw and played.mimetype == "audio/wav"
+    other = Browser(app.test_client())
+    other.login(world.email("other_forbund_admin"), PASSWORD)
+    assert other.get(f"/upplasning/inspelning/{row.id}").status_code == 404
+    assert db.session.scalar(select(AuditEntry.action).where(
+        AuditEntry.subject == f"consent_audio:{row.id}")) == "consent_audio.uploaded"
 
 
 def test_a_recording_for_another_text_or_not_audio_is_refused(app: Flask) -> None:
