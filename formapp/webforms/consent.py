@@ -74,4 +74,5 @@ class RecordingForm(FlaskForm):
                        validators=[InputRequired(_lo("Välj textversionen som inspelningen "
                                                      "läser."))])
     file = FileField(_lo("Inspelning (MP3, M4A, OGG, FLAC eller WAV)"), id="audio-file",
-                     validators=[FileRequired(_lo("Välj ljudfilen med inspelningen."))])
+                     validators=[FileRequired(_lo("Välj ljudfilen med inspelningen."))],
+                     render_kw={"accept": "audio/*,.mp3,.m4a,.ogg,.flac,.wav"})

@@ -85,7 +85,7 @@ def test_a_section_is_read_aloud_and_the_evidence_sealed(site: Site, tablet: Bro
     section = page.locator("article.consent-text").first.locator('[data-read-section="1"]')
     section.locator(".read-aloud-section").tap()
     expect(section).to_have_class("consent-section is-reading")
-    expect(section.locator(".read-aloud-section")).to_have_attribute("aria-pressed", "true")
+    expect(section.locator(".read-aloud-section")).to_have_attribute("data-playing", "true")
     wait_until_played(page, 0.5)
     expect(page.locator("#read-aloud-evidence")).not_to_have_value("")
     shot(page, f"read-aloud-{locale}-playing")
@@ -96,7 +96,7 @@ def test_a_section_is_read_aloud_and_the_evidence_sealed(site: Site, tablet: Bro
     assert serious(page) == []
 
     section.locator(".read-aloud-section").tap()  # pause
-    expect(section.locator(".read-aloud-section")).to_have_attribute("aria-pressed", "false")
+    expect(section.locator(".read-aloud-section")).to_have_attribute("data-playing", "false")
     paused_at = audio_time(page)
     assert paused_at > 0.5
     reported = json.loads(page.input_value("#read-aloud-evidence"))
@@ -127,7 +127,7 @@ def test_read_all_goes_from_section_to_section(site: Site, tablet: BrowserContex
     page.locator("[data-read-all]").tap()
     title = page.locator("article.consent-text").first.locator('[data-read-section="0"]')
     expect(title).to_have_class("consent-section is-reading")
-    expect(page.locator("[data-read-all]")).to_have_attribute("aria-pressed", "true")
+    expect(page.locator("[data-read-all]")).to_have_attribute("data-playing", "true")
     # The title is short: "read all" moves on to the first section by itself.
     first = page.locator("article.consent-text").first.locator('[data-read-section="1"]')
     expect(first).to_have_class("consent-section is-reading", timeout=60000)

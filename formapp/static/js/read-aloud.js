@@ -32,9 +32,9 @@
 
   const setButton = (button, playing, idleLabel) => {
     if (!button) return;
-    button.setAttribute("aria-pressed", playing ? "true" : "false");
+    // The label says what a press does ("Pausa" while playing), so no aria-pressed.
+    button.dataset.playing = playing ? "true" : "false";
     button.querySelector("[data-label]").textContent = playing ? labels.pause : idleLabel;
-    button.querySelector(".read-aloud-icon").textContent = playing ? "❚❚" : "▶";
   };
 
   const refresh = () => {
