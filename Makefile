@@ -3,8 +3,9 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 # Fonts for every script of the 19 languages, the sRGB profile for PDF/A, pdftoppm/pdfsig for
-# looking at PDFs, ICU (and a compiler) for PyICU's Thai line breaking.
-DEB_RUN  := fonts-noto-core icc-profiles-free poppler-utils libicu-dev pkg-config g++
+# looking at PDFs, ICU (and a compiler) for PyICU's Thai line breaking, espeak-ng for the
+# machine reading of consent texts (read aloud, offline).
+DEB_RUN  := fonts-noto-core icc-profiles-free poppler-utils libicu-dev pkg-config g++ espeak-ng
 # Chromium drives the browser tests; Playwright never downloads its own. Pango (and HarfBuzz's
 # subsetter) for WeasyPrint, the consent_peer case of `formapp bench`.
 DEB_TEST := $(DEB_RUN) chromium libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0

@@ -29,6 +29,7 @@ from formapp.evidence import evidence
 from formapp.extensions import db
 from formapp.i18n.cli import i18n_command
 from formapp.protection.cli import rotate_key_command
+from formapp.readaloud.cli import audio_command
 from formapp.records.accounts import UserInput, grant_role, save_user
 from formapp.records.audit import checkpoint, verify_chain
 from formapp.records.errors import RuleViolation
@@ -110,6 +111,7 @@ cli.add_command(i18n_command)
 cli.add_command(export_excel_command)
 cli.add_command(import_excel_command)
 cli.add_command(rotate_key_command)
+cli.add_command(audio_command)
 
 
 @cli.command("sample-pdf")

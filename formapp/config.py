@@ -102,6 +102,9 @@ def load_config(env: Mapping[str, str] | None = None, overrides: Mapping[str, An
         "FORMAPP_SUPPRESS_BELOW": _int_env(env, "FORMAPP_SUPPRESS_BELOW", 5),
         "FORMAPP_IMPORT_MAX_BYTES": _int_env(env, "FORMAPP_IMPORT_MAX_BYTES", 20 * 1024 * 1024),
         "FORMAPP_IMPORT_MAX_ROWS": _int_env(env, "FORMAPP_IMPORT_MAX_ROWS", 50_000),
+        # Read aloud (issue 19): largest recording accepted; where machine readings are cached.
+        "FORMAPP_AUDIO_MAX_BYTES": _int_env(env, "FORMAPP_AUDIO_MAX_BYTES", 40 * 1024 * 1024),
+        "FORMAPP_AUDIO_CACHE_DIR": env.get("FORMAPP_AUDIO_CACHE_DIR") or None,
         "BABEL_DEFAULT_LOCALE": "sv",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Stockholm",
         "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "translations"),

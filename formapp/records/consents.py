@@ -10,7 +10,9 @@ from __future__ import annotations
 import hashlib
 import secrets
 import uuid
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -31,6 +33,7 @@ from formapp.evidence import evidence, track_new_file
 from formapp.extensions import db
 from formapp.i18n import _lo, _lp
 from formapp.protection.lookup import personnummer_hashes
+from formapp.readaloud import evidence as read_aloud_evidence
 from formapp.records.audit import log_event
 from formapp.records.consent_proof import person_key as proof_person_key
 from formapp.records.consent_texts import ShownTexts, forbund_texts, shown_texts
@@ -157,7 +160,8 @@ def _consent_record(consent_id: str, draft: ConsentDraft, binding_version: str,
 
 def sign_consent(draft: ConsentDraft, *, locale: str, name: str, signature: Signature,
                  confirmed_read: bool, shown: str | None = None,
-                 texts: ShownTexts | None = None, now: datetime | None = None) -> Consent:
+                 texts: ShownTexts | None = None, now: datetime | None = None,
+                 read_aloud: Sequence[Mapping[str, Any]] = ()) -> Consent:
     """The participant has read and signed: seal the PDF, archive it, record the consent.
 
     ``shown`` is what the signing page said it showed (``ShownTexts.versions``): a signature
@@ -169,6 +173,9 @@ def sign_consent(draft: ConsentDraft, *, locale: str, name: str, signature: Sign
     draft in flight together both write; the database refuses the second (the consent's
     unique ``draft_token_sha256``, or the person or active consent the first just made), and
     the caller rolls back and takes ``consent_from_draft``.
+
+    ``read_aloud``: what the participant listened to, already checked
+    (``records.read_aloud.checked_evidence``); sealed in the record and stated on the PDF.
     """
     signed = consent_from_draft(draft.token)
     if signed is not None:
@@ -204,9 +211,11 @@ def sign_consent(draft: ConsentDraft, *, locale: str, name: str, signature: Sign
         personnummer=pnr.formatted, name=name, place=draft.place, signed_on=now.date(),
         signature=signature, officer=draft.officer.full_name, insats=draft.insats.name,
         forbund=forbund.name, created=now,
-        record=_consent_record(consent_id, draft, binding.version,
-                               read_text.version if read_text else None, locale, name, now,
-                               pnr.formatted))
+        record={**_consent_record(consent_id, draft, binding.version,
+                                  read_text.version if read_text else None, locale, name, now,
+                                  pnr.formatted),
+                "read_aloud": [dict(entry) for entry in read_aloud]},
+        extra={read_aloud_evidence.LABEL: read_aloud_evidence.describe(read_aloud)})
     try:
         digest = archive_pdf(render_consent_pdf(document), kind="consent", forbund_id=forbund.id)
     except DocumentError as exc:

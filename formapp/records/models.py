@@ -11,9 +11,11 @@ from sqlalchemy import (
     Connection,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Table,
     Text,
@@ -322,6 +324,32 @@ class ConsentTextVersion(db.Model):
     published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id",
                                                                    ondelete="SET NULL"))
+
+
+class ConsentAudio(db.Model):
+    """A recording of a consent text version read aloud (e.g. by an interpreter), uploaded
+    by the förbund: bound to the exact version by its id and SHA-256. Never changed; a newer
+    upload for the same version is the one participants hear (issue 19)."""
+
+    __tablename__ = "consent_audio"
+    __table_args__ = (
+        UniqueConstraint("forbund_id", "text_version", "audio_sha256"),
+        Index("ix_consent_audio_text", "forbund_id", "text_version"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    forbund_id: Mapped[int] = mapped_column(ForeignKey("forbund.id", ondelete="RESTRICT"))
+    locale: Mapped[str] = mapped_column(String(16))
+    text_version: Mapped[str] = mapped_column(String(64))  # built-in or ConsentTextVersion id
+    text_sha256: Mapped[str] = mapped_column(String(64))
+    audio_sha256: Mapped[str] = mapped_column(String(64))
+    media_type: Mapped[str] = mapped_column(String(32))
+    seconds: Mapped[float] = mapped_column(Float)
+    size: Mapped[int] = mapped_column(Integer)
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id",
+                                                                  ondelete="SET NULL"))
 
 
 # --- FK 9448 / 9449: registrations ------------------------------------------------------------

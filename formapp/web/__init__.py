@@ -30,6 +30,7 @@ from formapp.web import (
     language,
     participants,
     people,
+    read_aloud,
     registration,
     reports,
     users,
@@ -43,7 +44,7 @@ from formapp.web.wtforms_i18n import configure_wtforms_i18n
 
 BLUEPRINTS = (auth.bp, home.bp, forbund.bp, insatser.bp, users.bp, consent.bp, language.bp,
               fonts.bp, consent_texts.bp, reports.bp, registration.bp, deregistration.bp,
-              participants.bp, counts.bp, people.bp, audit.bp)
+              participants.bp, counts.bp, people.bp, audit.bp, read_aloud.bp)
 
 
 def register_web(app: Flask) -> None:

@@ -49,6 +49,7 @@ from formapp.records.signatures import parse_signature
 from formapp.web.downloads import pdf_response
 from formapp.web.guards import get_or_404, require, show_violation
 from formapp.web.handover import end_handover, handover_state, mark_signed, start_handover
+from formapp.web.read_aloud import read_aloud_evidence
 from formapp.web.session import current_login_session, finish_login_session
 from formapp.web.view_audit import consent_viewed
 from formapp.webforms.consent import (
@@ -133,9 +134,11 @@ def read(token: str, locale: str) -> str | Response | tuple[str, int]:
         texts_changed = (form.texts.data or "") != texts.versions
         try:
             signature = parse_signature(form.signature.data or "")
+            heard = read_aloud_evidence(form.read_aloud.data or "", draft.insats.forbund,
+                                        texts, shown=form.texts.data or "")
             consent = sign_consent(draft, locale=locale, name=form.name.data or "",
                                    signature=signature, confirmed_read=form.confirmed.data,
-                                   shown=form.texts.data or "", texts=texts)
+                                   shown=form.texts.data or "", texts=texts, read_aloud=heard)
         except RuleViolation as violation:
             show_violation(form, violation)
             if texts_changed:

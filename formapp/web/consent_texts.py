@@ -21,8 +21,10 @@ from formapp.records.consent_texts import (
 )
 from formapp.records.errors import RuleViolation
 from formapp.records.models import Forbund
+from formapp.records.read_aloud import needs_recording, reading_for, upload_recording
 from formapp.web.guards import get_or_404, require, show_violation
-from formapp.webforms.consent import ChooseTextForm, PublishTextForm
+from formapp.web.read_aloud import audio_cache
+from formapp.webforms.consent import ChooseTextForm, PublishTextForm, RecordingForm
 
 bp = Blueprint("consent_texts", __name__)
 MAX_TEXT_BYTES = 200 * 1024
@@ -89,9 +91,22 @@ def index(forbund_id: int) -> str | Response | tuple[str, int]:
                                                                                      form)
         if done is not None:
             return done
+    return _page(forbund, form, choose, RecordingForm(formdata=None), may_publish)
+
+
+def _page(forbund: Forbund, form: PublishTextForm, choose: ChooseTextForm,
+          audio_form: RecordingForm, may_publish: bool) -> str | tuple[str, int]:
     texts = forbund_texts(forbund)
     locales = registry()
-    rows = [(locales.get(locale), locale, texts.current(locale)) for locale in texts.locales()]
+    rows = []
+    for locale in texts.locales():
+        text = texts.current(locale)
+        rows.append((locales.get(locale), locale, text,
+                     reading_for(forbund, text, audio_cache()), needs_recording(locale)))
+    audio_form.text.choices = [
+        (f"{text.version}:{text.sha256}",
+         f"{info.name_sv if info else locale} – {text.version}")
+        for info, locale, text, _, _ in rows]
     lacking = [locales.get(locale) for locale in texts.lacking(
         [info.id for info in locales.locales if info.id != "sv"])]
     history = version_history(forbund)
@@ -99,8 +114,36 @@ def index(forbund_id: int) -> str | Response | tuple[str, int]:
     order += sorted(set(history) - set(order))
     history_rows = [(locales.get(locale), locale, history[locale])
                     for locale in order if locale in history]
-    status = 422 if form.errors or choose.errors or choose.form_errors else 200
+    status = 422 if (form.errors or choose.errors or choose.form_errors
+                     or audio_form.errors) else 200
     return render_template("consent_texts/index.html", forbund=forbund, rows=rows, form=form,
-                           choose=choose, binding=texts.binding(), lacking=lacking,
-                           history=history_rows, text_names=TEXT_NAMES,
+                           choose=choose, audio_form=audio_form, binding=texts.binding(),
+                           lacking=lacking, history=history_rows, text_names=TEXT_NAMES,
                            may_publish=may_publish), status
+
+
+@bp.route("/forbund/<int:forbund_id>/samtyckestexter/upplasning", methods=["POST"])
+@login_required
+def upload_audio(forbund_id: int) -> str | Response | tuple[str, int]:
+    """A recording of one text version read aloud, e.g. by an interpreter (issue 19)."""
+    forbund = get_or_404(Forbund, forbund_id)
+    # A recording is part of what the participant is given: published as a text is.
+    require(can_publish_consent_texts(current_user, forbund, today()))
+    limit = current_app.config["FORMAPP_AUDIO_MAX_BYTES"]
+    form = RecordingForm()
+    if form.validate_on_submit():
+        try:
+            row = upload_recording(forbund, form.text.data or "",
+                                   form.file.data.read(limit + 1), by=current_user,
+                                   max_bytes=limit)
+        except RuleViolation as violation:
+            show_violation(form, violation)
+        else:
+            db.session.commit()
+            flash(_o("Inspelningen av %(version)s är sparad. Deltagare som läser den "
+                     "versionen hör den i stället för maskinuppläsningen.",
+                     version=row.text_version), "success")
+            return redirect(url_for("consent_texts.index", forbund_id=forbund.id))
+    choose = ChooseTextForm(prefix="choose", formdata=None, data={"text": forbund.consent_text})
+    choose.text.choices = [(key, name) for key, name in TEXT_NAMES.items()]
+    return _page(forbund, PublishTextForm(formdata=None), choose, form, True)

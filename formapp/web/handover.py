@@ -15,8 +15,9 @@ HANDOVER_KEY = "handover"
 # Endpoints a participant may reach during the hand-over.
 PARTICIPANT_ENDPOINTS = frozenset({
     "consent.language", "consent.read", "consent.pause", "consent.done", "consent.hand_back",
-    "static",
-    "fonts.stylesheet", "fonts.font", "home.health",
+    "static", "fonts.stylesheet", "fonts.font", "home.health",
+    # the audio of the text they read (read aloud)
+    "read_aloud.machine_section", "read_aloud.recording",
 })
 
 

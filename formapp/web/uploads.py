@@ -15,17 +15,20 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from formapp.i18n import _o
 from formapp.web.errors import MESSAGES
 
-# Routes whose body may be larger than the default, and the setting that says how large.
-LARGER_BODIES = {"reports.import_excel": "FORMAPP_IMPORT_MAX_BYTES"}
 MIB = 1024 * 1024
+# Routes whose body may be larger than the default: the setting that says how large, and room
+# over it so that a file just too big reaches its form and gets the message at its field.
+LARGER_BODIES = {"reports.import_excel": ("FORMAPP_IMPORT_MAX_BYTES", 0),
+                 "consent_texts.upload_audio": ("FORMAPP_AUDIO_MAX_BYTES", MIB)}
 
 
 class UploadLimitRequest(FlaskRequest):
     @property
     def max_content_length(self) -> int | None:
-        setting = LARGER_BODIES.get(self.endpoint or "")
-        if self._max_content_length is None and setting and current_app:
-            return int(current_app.config[setting])
+        larger = LARGER_BODIES.get(self.endpoint or "")
+        if self._max_content_length is None and larger and current_app:
+            setting, room = larger
+            return int(current_app.config[setting]) + room
         return FlaskRequest.max_content_length.fget(self)
 
     @max_content_length.setter

@@ -9,6 +9,7 @@ from wtforms import (
     HiddenField,
     PasswordField,
     RadioField,
+    SelectField,
     StringField,
     SubmitField,
     TextAreaField,
@@ -42,6 +43,7 @@ class SignForm(FlaskForm):
                        render_kw={"autocomplete": "off"})
     signature = HiddenField()
     texts = HiddenField()  # the text versions the page showed (ShownTexts.versions)
+    read_aloud = HiddenField()  # what was played aloud, filled by js/read-aloud.js
 
 
 class HandBackForm(FlaskForm):
@@ -72,3 +74,14 @@ class ChooseTextForm(FlaskForm):
 
     text = RadioField(_lo("Samtyckestext"), validate_choice=False, validators=[
         InputRequired(_lo("Välj en av samtyckestexterna."))])
+
+
+class RecordingForm(FlaskForm):
+    """A recording of one current text version read aloud (issue 19)."""
+
+    text = SelectField(_lo("Textversion som läses upp"), validate_choice=False, id="audio-text",
+                       validators=[InputRequired(_lo("Välj textversionen som inspelningen "
+                                                     "läser."))])
+    file = FileField(_lo("Inspelning (MP3, M4A, OGG, FLAC eller WAV)"), id="audio-file",
+                     validators=[FileRequired(_lo("Välj ljudfilen med inspelningen."))],
+                     render_kw={"accept": "audio/*,.mp3,.m4a,.ogg,.flac,.wav"})

@@ -105,6 +105,13 @@ TABLE: tuple[Row, ...] = (
     # Publishing: only the förbund's own samverkansadministratör (no file: refused at the field).
     Row("consent_texts.index", "POST", lambda w: f"/forbund/{w.forbund_a.id}/samtyckestexter",
         only(422, "samverkansadmin")),
+    Row("consent_texts.upload_audio", "POST",
+        lambda w: f"/forbund/{w.forbund_a.id}/samtyckestexter/upplasning",
+        only(422, "samverkansadmin")),  # no file: refused with a message
+    # Read aloud: the texts' audio, for any logged-in user (the tablet is the officer's).
+    Row("read_aloud.machine_section", "GET", lambda w: "/upplasning/9443-sv-2026-1/0.wav",
+        every(200)),
+    Row("read_aloud.recording", "GET", lambda w: "/upplasning/inspelning/999999", every(404)),
     # The audit search: every förbund for the system administrator, their own for the others.
     Row("audit.search", "GET", lambda w: "/granskningslogg",
         only(200, "system_admin", "samverkansadmin", "other_forbund_admin")),
