@@ -31,7 +31,7 @@ from babel.messages.pofile import read_po, write_po
 
 from formapp.config import PROJECT_ROOT
 from formapp.definitions import consent_templates, message_ids
-from formapp.i18n import glossary
+from formapp.i18n import glossary, review
 from formapp.i18n.domains import KEYWORDS, OFFICER_DOMAIN, PARTICIPANT_DOMAIN
 from formapp.i18n.registry import Registry, load_registry
 
@@ -275,12 +275,15 @@ class CheckReport:
     formapp_pending: list[str] = field(default_factory=list)
     # locale -> where a glossary term is rendered otherwise than its glossary says
     glossary: dict[str, list[str]] = field(default_factory=dict)
+    # locale -> review status counts of its participant catalog (machine/reviewed/official)
+    review: dict[str, review.ReviewCounts] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
         return all(c.ok for c in self.catalogs) and not self.consent_missing \
             and not self.consent_mismatch and not self.formapp_problems \
-            and not any(self.glossary.values())
+            and not any(self.glossary.values()) \
+            and not any(r.problems for r in self.review.values())
 
 
 def _short(msgid: object) -> str:
@@ -365,7 +368,9 @@ def check(config: I18nConfig, registry: Registry, templates: dict[str, Catalog],
     problems, pending = _check_formapp_text(config.forms, registry)
     return CheckReport(catalogs=reports, consent_missing=missing, consent_mismatch=mismatch,
                        formapp_problems=problems, formapp_pending=pending,
-                       glossary=check_glossary(config, registry, translations))
+                       glossary=check_glossary(config, registry, translations),
+                       review=review.participant_counts(translations or config.translations,
+                                                        registry.translated_ids))
 
 
 def check_glossary(config: I18nConfig, registry: Registry,
