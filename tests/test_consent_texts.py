@@ -103,8 +103,23 @@ FORBIDDEN: dict[str, str] = {
 NON_WESTERN_DIGITS = re.compile(r"[\u0660-\u0669\u06F0-\u06F9\u1369-\u137C\u0E50-\u0E59]")
 
 
+def _fk_files() -> dict[str, list[Path]]:
+    """Every published FK 9443 file per locale, oldest first (forms/9443/published.toml): a
+    correction is a new file (ku-2.toml), the signed-with one stays."""
+    manifest = tomllib.loads((TEXTS_DIR.parent / "published.toml").read_text(encoding="utf-8"))
+    files: dict[str, list[Path]] = {}
+    for entry in manifest["version"]:
+        if entry.get("text", "fk-9443") == "fk-9443":
+            files.setdefault(entry["locale"], []).append(TEXTS_DIR.parent / entry["file"])
+    return files
+
+
+FK_FILES = _fk_files()
+
+
 def load(locale: str) -> dict:
-    with (TEXTS_DIR / f"{locale}.toml").open("rb") as fh:
+    """The newest published version of ``locale`` (what a participant reads)."""
+    with FK_FILES[locale][-1].open("rb") as fh:
         return tomllib.load(fh)
 
 
@@ -136,8 +151,21 @@ def script_share(text: str, script: str) -> float:
 
 
 def test_all_locales_present_and_nothing_else():
-    found = {p.stem for p in TEXTS_DIR.glob("*.toml")}
-    assert found == set(LOCALES)
+    assert set(FK_FILES) == set(LOCALES)
+    published = {p.name for files in FK_FILES.values() for p in files}
+    assert {p.name for p in TEXTS_DIR.glob("*.toml")} == published
+    assert {f"{locale}.toml" for locale in LOCALES} <= published
+
+
+@pytest.mark.parametrize("locale", sorted(LOCALES))
+def test_every_version_has_the_same_structure_and_locale(locale):
+    first, *later = FK_FILES[locale]
+    old = tomllib.loads(first.read_text(encoding="utf-8"))
+    for path in later:
+        doc = tomllib.loads(path.read_text(encoding="utf-8"))
+        assert doc["locale"] == locale and set(doc) == set(old)
+        assert [len(s["paragraphs"]) for s in doc["sections"]] == \
+            [len(s["paragraphs"]) for s in old["sections"]]
 
 
 @pytest.fixture(scope="module")

@@ -31,6 +31,7 @@ from babel.messages.pofile import read_po, write_po
 
 from formapp.config import PROJECT_ROOT
 from formapp.definitions import consent_templates, message_ids
+from formapp.i18n import glossary, review
 from formapp.i18n.domains import KEYWORDS, OFFICER_DOMAIN, PARTICIPANT_DOMAIN
 from formapp.i18n.registry import Registry, load_registry
 
@@ -272,11 +273,17 @@ class CheckReport:
     # a locale without one is only pending: it is not offered with that text until it has one.
     formapp_problems: list[str] = field(default_factory=list)
     formapp_pending: list[str] = field(default_factory=list)
+    # locale -> where a glossary term is rendered otherwise than its glossary says
+    glossary: dict[str, list[str]] = field(default_factory=dict)
+    # locale -> review status counts of its participant catalog (machine/reviewed/official)
+    review: dict[str, review.ReviewCounts] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
         return all(c.ok for c in self.catalogs) and not self.consent_missing \
-            and not self.consent_mismatch and not self.formapp_problems
+            and not self.consent_mismatch and not self.formapp_problems \
+            and not any(self.glossary.values()) \
+            and not any(r.problems for r in self.review.values())
 
 
 def _short(msgid: object) -> str:
@@ -360,7 +367,39 @@ def check(config: I18nConfig, registry: Registry, templates: dict[str, Catalog],
     missing, mismatch = _check_consent_texts(config.forms / CONSENT_TEXTS, registry)
     problems, pending = _check_formapp_text(config.forms, registry)
     return CheckReport(catalogs=reports, consent_missing=missing, consent_mismatch=mismatch,
-                       formapp_problems=problems, formapp_pending=pending)
+                       formapp_problems=problems, formapp_pending=pending,
+                       glossary=check_glossary(config, registry, translations),
+                       review=review.participant_counts(translations or config.translations,
+                                                        registry.translated_ids))
+
+
+def check_glossary(config: I18nConfig, registry: Registry,
+                   translations: Path | None = None) -> dict[str, list[str]]:
+    """Per translated locale: every catalog entry and consent text paragraph whose Swedish has
+    a glossary term and whose translation renders it otherwise (``formapp.i18n.glossary``)."""
+    directory = translations or config.translations
+    if not (directory / glossary.SOURCE_FILE).exists():
+        return {}  # a catalog directory without a glossary (a translator's scratch copy)
+    try:
+        terms = glossary.load_terms(directory)
+    except glossary.GlossaryError as exc:
+        return {"sv": [str(exc)]}
+    out: dict[str, list[str]] = {}
+    for locale in registry.translated_ids:
+        try:
+            renderings = glossary.load_glossary(directory, locale, terms)
+        except glossary.GlossaryError as exc:
+            out[locale] = [str(exc)]
+            continue
+        pairs: list[glossary.Pair] = []
+        for domain in DOMAINS:
+            path = config.po_path(locale, domain, translations)
+            if locale in config.locales_for(domain, registry) and path.exists():
+                pairs += glossary.catalog_pairs(read_catalog(path, locale), path.name)
+        pairs += glossary.builtin_consent_pairs(config.forms, locale)
+        pairs += glossary.formapp_text_pairs(config.forms, locale)
+        out[locale] = glossary.check_pairs(terms, renderings, pairs)
+    return out
 
 
 def _check_formapp_text(forms: Path, registry: Registry) -> tuple[list[str], list[str]]:

@@ -87,8 +87,22 @@ def check_command(translations: Path | None, details: bool) -> None:
         # Not an error: such a language is not offered with formapp's text until translated.
         click.echo("note formapp-samtycke not yet translated (not offered with it): "
                    + ", ".join(report.formapp_pending))
+    for locale, problems in report.glossary.items():
+        mark = "FAIL" if problems else "ok  "
+        click.echo(f"{mark} glossary  {locale:6} "
+                   f"{f'{len(problems)} term(s) rendered otherwise' if problems else 'OK'}")
+        if details:
+            for problem in problems:
+                click.echo(f"       {problem}")
+    for locale, counts in report.review.items():
+        click.echo(f"{'FAIL' if counts.problems else 'ok  '} review    {locale:6} "
+                   f"{counts.summary()}")
+        for problem in counts.problems:
+            click.echo(f"       {problem}")
     if not report.ok:
         failing = sorted({i.locale for i in report.catalogs if not i.ok}
+                         | {locale for locale, problems in report.glossary.items() if problems}
+                         | {locale for locale, counts in report.review.items() if counts.problems}
                          | set(report.consent_missing)
                          | {p.split(".toml")[0] for p in report.formapp_problems})
         raise click.ClickException(f"translations incomplete: {', '.join(failing) or 'see above'}")
