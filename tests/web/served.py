@@ -26,9 +26,12 @@ def served(app: Flask, access_log: Path) -> Iterator[str]:
     """``app`` on a free loopback port (its base URL), every request line in ``access_log``."""
     logger = logging.getLogger("werkzeug")
     handler = logging.FileHandler(access_log, encoding="utf-8")
-    level = logger.level
+    level, disabled = logger.level, logger.disabled
     logger.addHandler(handler)
     logger.setLevel(logging.INFO)
+    # Alembic's logging.config.fileConfig (a migration test run in this process) disables
+    # every logger it does not name, werkzeug's among them: this log must be written.
+    logger.disabled = False
     server = make_server("127.0.0.1", 0, app, threaded=False)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -40,6 +43,7 @@ def served(app: Flask, access_log: Path) -> Iterator[str]:
         server.server_close()
         logger.removeHandler(handler)
         logger.setLevel(level)
+        logger.disabled = disabled
         handler.close()
 
 
