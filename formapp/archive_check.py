@@ -17,7 +17,15 @@ from formapp.extensions import db
 from formapp.maintenance import clear_incoming, purge_drafts
 from formapp.records.consent_proof import binding_problems, sealed_record
 from formapp.records.consent_texts import verify_published
-from formapp.records.models import ArchivedDocument, Consent
+from formapp.records.models import ArchivedDocument, Consent, ConsentKind
+
+# Consents that no document of their own proves (issue 17): reported, never passed.
+WITHOUT_PROOF = {
+    ConsentKind.UNPROVEN.value: "imported without evidence of consent (an Excel import before "
+                                "issue 17 made it up): no signed FK 9443 and no paper scan "
+                                "proves it, only the import's receipt for the whole file",
+    ConsentKind.SYNTHETIC.value: "synthetic (bench or test data): no person, no consent",
+}
 
 
 @dataclass(frozen=True)
@@ -90,7 +98,9 @@ def _binding_findings(consents: Iterable[tuple[Consent, str]], digest: str,
     """Each consent naming this PDF must be the one its sealed record names."""
     findings = []
     for consent, role in consents:
-        if role == "consent":
+        if role == "consent" and consent.kind in WITHOUT_PROOF:
+            problems = [WITHOUT_PROOF[consent.kind]]
+        elif role == "consent":
             problems = binding_problems(consent, data)
         else:
             record = sealed_record(data) or {}

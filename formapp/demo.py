@@ -96,8 +96,9 @@ def load_demo(today: date) -> bool:
                 grant_role(user, role, valid_from=today, valid_until=None, insats=insats,
                            granted_by=None, today=today)
     db.session.flush()
-    load_report_demo(forbund, insatser, today)  # participations for every report (issue 7)
     users = {u.email: u for u in demo_users()}
+    # Participations for every report (issue 7), each on a consent signed in formapp.
+    load_report_demo(forbund, insatser, today, users["deltagare@demo.formapp.example"])
     # A few participants through the real FK 9443/9448/9449 store (sealed PDFs, history).
     load_demo_participants(insatser, users["deltagare@demo.formapp.example"],
                            users["insats@demo.formapp.example"], today)

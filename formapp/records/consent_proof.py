@@ -77,6 +77,8 @@ def binding_problems(consent: Consent, data: bytes) -> list[str]:
     if isinstance(insats, dict) and insats.get("id") != consent.insats_id:
         problems.append(f"the PDF is for insats {insats.get('id')}, the consent for insats "
                         f"{consent.insats_id}")
+    if consent.scan_sha256 is not None and record.get("scan_sha256") != consent.scan_sha256:
+        problems.append("the PDF is not the paper scan the consent names")
     person = _person_matches(record, consent.person)
     if person:
         problems.append(f"the PDF does not belong to the consent's person: {person}")

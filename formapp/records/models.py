@@ -180,6 +180,15 @@ class Grant(db.Model):
         return self.revoked_at is None and self.valid_from <= day <= self.valid_until
 
 
+class ConsentKind(enum.StrEnum):
+    """Where a consent's proof comes from."""
+
+    SIGNED = "signed"  # signed in formapp: the sealed FK 9443 formapp wrote
+    PAPER = "paper"  # a scanned signed paper FK 9443, sealed as-is, attested by the officer
+    UNPROVEN = "unproven"  # made up by an Excel import before issue 17: no proof at all
+    SYNTHETIC = "synthetic"  # bulk rows of the bench: no person, no proof
+
+
 class ConsentStatus(enum.StrEnum):
     ACTIVE = "active"  # signed, not yet used by a registration
     USED = "used"  # a registration with personal data rests on it
@@ -298,6 +307,11 @@ class Consent(db.Model):
     # SHA-256 of the draft's token: a second signature of the same draft (a double tap) finds
     # this consent instead of making another; unique, so two at once cannot both commit.
     draft_token_sha256: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # ConsentKind; for a paper consent ``officer`` attested it and ``scan_sha256`` is the
+    # scanned PDF as it came (the archived, sealed file ``pdf_sha256`` starts with those bytes).
+    kind: Mapped[str] = mapped_column(String(16), default=ConsentKind.SIGNED.value,
+                                      server_default=ConsentKind.SIGNED.value)
+    scan_sha256: Mapped[str | None] = mapped_column(String(64))
 
     person: Mapped[Person] = relationship()
     insats: Mapped[Insats] = relationship()
@@ -578,6 +592,27 @@ class AnonymousCount(db.Model):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id",
                                                                  ondelete="SET NULL"))
+
+
+class ImportBatch(db.Model):
+    """One Excel import into an insats: the file by its SHA-256 (imported once per insats),
+    its sealed receipt and how many rows went which way."""
+
+    __tablename__ = "import_batch"
+    __table_args__ = (UniqueConstraint("insats_id", "file_sha256"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    forbund_id: Mapped[int] = mapped_column(ForeignKey("forbund.id", ondelete="RESTRICT"))
+    insats_id: Mapped[int] = mapped_column(ForeignKey("insats.id", ondelete="RESTRICT"))
+    file_sha256: Mapped[str] = mapped_column(String(64))
+    receipt_sha256: Mapped[str | None] = mapped_column(
+        ForeignKey("archived_document.sha256", ondelete="RESTRICT"))
+    with_consent: Mapped[int] = mapped_column(Integer)  # on a consent already in formapp
+    with_paper: Mapped[int] = mapped_column(Integer)  # on a scanned paper FK 9443
+    anonymous: Mapped[int] = mapped_column(Integer)  # counted only (year and kön)
+    imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    imported_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id",
+                                                                  ondelete="SET NULL"))
 
 
 class VolumeCount(db.Model):

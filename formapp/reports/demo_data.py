@@ -1,7 +1,10 @@
 """Demo participations for the reports: open and closed, several insatser, both kön, ages on
 both sides of 30, every end reason that stays stored, anonymous and volume counts.
 
-Synthetic rows (``reports.synthetic``), deterministic (a fixed seed), dated up to ``today``.
+Deterministic (a fixed seed), dated up to ``today``. Every participation goes through the real
+store: a consent signed and sealed (FK 9443), FK 9448 and, when closed, FK 9449 or a
+withdrawal: no consent is made up, even in the demo (issue 17), so every page of the demo
+shows a document that ``formapp verify --all`` accepts.
 """
 
 from __future__ import annotations
@@ -9,16 +12,17 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
+from formapp.documents.consent import Signature, SignatureStroke
 from formapp.domain import insatser as vocab
 from formapp.extensions import db
-from formapp.records.models import AnonymousCount, Forbund, Insats, VolumeCount
-from formapp.reports.synthetic import (
-    Participation,
-    Work,
-    insert_participations,
-    placeholder_document,
-)
+from formapp.records.consents import sign_consent, start_draft
+from formapp.records.deregistrations import deregister
+from formapp.records.models import AnonymousCount, Forbund, Insats, User, VolumeCount
+from formapp.records.registrations import register_participant
+from formapp.records.withdrawal import withdraw
+from formapp.reports.synthetic import Participation, Work, make_personnummer
 
+PARTICIPATIONS = 36  # each one is three sealed PDFs: enough for every report, quick to load
 KOMMUNER = ("0680", "0662", "0665", "0682", "0684")
 PUBLIC = ("sjukpenning", "aktivitetsersattning", "sjukersattning", "a_kassa", "aktivitetsstod",
           "forsorjningsstod", "annan")
@@ -28,6 +32,8 @@ DURATIONS = ("upp_till_1", "upp_till_2", "upp_till_3", "upp_till_5", "mer_an_9",
              "ej_tillampligt")
 END_REASONS = ("1", "1", "1", "2", "2", "2", "3", "4", "5", "6", "7", "9")
 WORK_TYPES = ("inte_subventionerat", "subventionerat", "eget_foretag")
+SIGNATURE = Signature((SignatureStroke(((0.1, 0.5), (0.4, 0.7), (0.7, 0.4), (0.9, 0.6))),),
+                      aspect=3.0)
 
 
 def _supports(rng: random.Random, duration: str) -> tuple[str, ...]:
@@ -74,16 +80,57 @@ def _participation(rng: random.Random, insats: Insats, today: date, index: int
         name=f"Demo Deltagare {index + 1}")
 
 
-def load_report_demo(forbund: Forbund, insatser: list[Insats], today: date) -> int:
+def _block(p: Participation, suffix: str) -> dict[str, object]:
+    supports = p.supports_fore if suffix == "_fore" else p.supports_efter
+    aktivt = p.aktivt_fore if suffix == "_fore" else p.aktivt_efter
+    work = p.work_fore if suffix == "_fore" else p.work_efter
+    answers: dict[str, object] = {
+        f"forsorjning{suffix}": list(supports) or ["ingen"],
+        f"aktivt_arbetssokande{suffix}": "ja" if aktivt else "nej",
+        f"arbetar{suffix}": "ja" if work.arbete else "nej",
+        f"studerar{suffix}": "ja" if work.studier else "nej"}
+    if work.arbete:
+        answers[f"arbete_procent{suffix}"] = work.arbete
+        answers[f"arbete_typ{suffix}"] = work.typ
+    if work.studier:
+        answers[f"studie_procent{suffix}"] = work.studier
+    return answers
+
+
+def _store(p: Participation, insats: Insats, officer: User, today: date, serial: int) -> None:
+    """One participation through the store, as the pages make it."""
+    pnr = make_personnummer(p.birth_date, p.kon, serial)
+    draft = start_draft(insats, officer, personnummer=pnr, place="Demokommunen", today=today)
+    consent = sign_consent(draft, locale="sv", name=p.name, signature=SIGNATURE,
+                           confirmed_read=True)
+    registration = register_participant(consent, {
+        "namn": p.name, "startdatum": p.start_date.isoformat(), "kommun": p.kommun,
+        "utbildning": p.utbildning, "forsorjning_tid": p.forsorjning_tid,
+        **_block(p, "_fore")}, officer=officer, today=today)
+    if p.end_date is None or p.end_reason is None:
+        return
+    if p.end_reason == "6":
+        withdraw(consent, by=officer, reason="Deltagaren återkallade samtycket (demo).",
+                 today=today)
+        return
+    end: dict[str, object] = {"namn": p.name, "avslutningsdatum": p.end_date.isoformat(),
+                              "avslutningsanledning": p.end_reason}
+    if p.end_reason != "7":  # 7: utan mätning
+        end |= _block(p, "_efter")
+    deregister(registration, end, by=officer, today=today)
+
+
+def load_report_demo(forbund: Forbund, insatser: list[Insats], today: date,
+                     officer: User) -> int:
     """Participations, anonymous and volume counts for the demo förbund; how many
     participations."""
     rng = random.Random(9448)
     individual = [i for i in insatser if i.kind == vocab.INDIVIDINRIKTAD
-                  and not i.is_volyminsats and i.start_date <= today]
+                  and not i.is_volyminsats and i.runs_on(today)]
     rows = [_participation(rng, individual[n % len(individual)], today, n)
-            for n in range(160)] if individual else []
-    document = placeholder_document(forbund.id, forbund.name)
-    count = insert_participations(forbund.id, rows, document)
+            for n in range(PARTICIPATIONS)] if individual else []
+    for serial, row in enumerate(rows, start=100):
+        _store(row, db.session.get(Insats, row.insats_id), officer, today, serial)
     for insats in individual:
         for year in {insats.start_date.year, today.year}:
             if insats.start_date.year <= year <= today.year:
@@ -94,4 +141,4 @@ def load_report_demo(forbund: Forbund, insatser: list[Insats], today: date) -> i
         if insats.is_volyminsats and insats.start_date <= today:
             db.session.add(VolumeCount(insats_id=insats.id, year=today.year, count=137))
     db.session.flush()
-    return count
+    return len(rows)

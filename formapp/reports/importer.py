@@ -9,9 +9,15 @@ insats, the same insats on every row, kön as the personnummer says). Errors com
 column. :func:`import_rows` then stores the valid rows: all of them only when no row has an
 error, or, when the user chose so, the valid ones.
 
-Imported registrations rest on consents given on paper in the earlier system: one sealed
-receipt per import says so, names the file by its SHA-256 and who imported it and why, and is
-the document the imported consents and registrations point at.
+No consent is ever made up (issue 17). A row with identity is stored with its personnummer
+and name only on evidence of consent: an active consent already signed in formapp for that
+person and insats (used, as FK 9448 uses it), or a scanned signed paper FK 9443 given with the
+row (``import_scans``), sealed and archived as "samtycke på papper, intygat av <officer>"
+(``records.paper_consents``). Every other row, and every row with skyddad identitet or whose
+consent was withdrawn (end reason 6), is counted as an anonymous participation (year and kön,
+as the anonymous registration counts them) and nothing personal is stored. One sealed receipt
+per import says how many rows went which way; the imported registrations point at it, and
+``ImportBatch`` keeps the file's SHA-256 so the same file is never counted twice.
 """
 
 from __future__ import annotations
@@ -22,7 +28,7 @@ import time
 import uuid
 import zipfile
 import zlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
@@ -45,13 +51,27 @@ from formapp.records.change_log import id_ranges
 from formapp.records.consents import archive_pdf
 from formapp.records.errors import RuleViolation
 from formapp.records.form_values import apply_block, clear_block, to_json
-from formapp.records.models import Consent, Insats, Person, Registration, User
+from formapp.records.models import (
+    AnonymousCount,
+    Consent,
+    ConsentStatus,
+    ImportBatch,
+    Insats,
+    Person,
+    Registration,
+    User,
+)
+from formapp.records.paper_consents import attest_paper_consent
 from formapp.records.periods import overlap_message, overlaps
+from formapp.reports import import_scans
+from formapp.reports.import_scans import Scan, ScanNameError
 from formapp.reports.sheet import IMPORT_COLUMNS, KON, SUPPORT_SEPARATOR, options
 from formapp.reports.sheet_limits import LimitExceeded, check_declared_sizes, check_sheet
 
 MAX_SECONDS = 20  # reading and checking the rows; a worker is stopped at 30 s
 REMOVES = "8"  # Felregistrering: such a registration must not exist
+WITHDRAWN = "6"  # Medgivande återtaget: no personal data is written after a withdrawal
+SKYDDAD = "Skyddad identitet"  # ja/nej; optional (a formapp export has no such person)
 
 
 class SheetRefused(ValueError):
@@ -75,6 +95,17 @@ class ValidRow:
     start: Mapping[str, object]  # cleaned FK 9448 values
     end: Mapping[str, object] | None  # cleaned FK 9449 values, None while active
     end_asked_after: bool = False
+    skyddad: bool = False  # skyddad identitet: always anonymous, personnummer may be blank
+    kon: str = ""  # from the personnummer, or the Kön column without one
+
+    @property
+    def pnr(self) -> Personnummer | None:
+        value = self.start.get("personnummer")
+        return value if isinstance(value, Personnummer) else None
+
+    @property
+    def withdrawn(self) -> bool:
+        return self.end is not None and str(self.end.get("avslutningsanledning")) == WITHDRAWN
 
 
 @dataclass
@@ -86,6 +117,10 @@ class ImportPlan:
     # Rows whose participation (person, insats, startdatum) is in formapp already, or
     # earlier in the file: skipped, never stored twice (a file imported again: all of them).
     already_present: int = 0
+    # Scanned paper consents by row (``import_scans``), checked; only rows they may prove.
+    scans: dict[int, Scan] = field(default_factory=dict)
+    # Rows whose person has an active consent in formapp for the insats (when read).
+    with_consent: set[int] = field(default_factory=set)
 
     @property
     def invalid_rows(self) -> int:
@@ -94,15 +129,19 @@ class ImportPlan:
 
 @dataclass(frozen=True)
 class ImportResult:
-    imported: int
+    imported: int  # every row stored, whichever way
     skipped: int  # rows with errors
     receipt_sha256: str | None
     already_present: int = 0  # rows skipped: the participation is in formapp already
+    with_consent: int = 0  # with personal data, on a consent already signed in formapp
+    with_paper: int = 0  # with personal data, on a scanned paper FK 9443
+    anonymous: int = 0  # counted only (year and kön): no personnummer, no name
 
 
-HEADERS = {column.header: column for column in IMPORT_COLUMNS}
+HEADERS = {column.header: column for column in IMPORT_COLUMNS} | {SKYDDAD: None}
 FIELD_HEADER = {column.field: column.header for column in IMPORT_COLUMNS if column.field}
 REQUIRED = [c.header for c in IMPORT_COLUMNS if c.field] + ["Insats"]
+IDENTITY_HEADERS = ("Personnummer", "Namn")
 
 
 # --- the file --------------------------------------------------------------------------------
@@ -259,10 +298,11 @@ def _has_end(cells: Mapping[str, object]) -> bool:
     return any(_text(cells.get(header)) for header in ends)
 
 
-def read_sheet(data: bytes, insats: Insats, *, today: date, max_bytes: int, max_rows: int
-               ) -> ImportPlan:
-    """Check the file and every row; nothing is stored."""
+def read_sheet(data: bytes, insats: Insats, *, today: date, max_bytes: int, max_rows: int,
+               scans: Iterable[Scan] = ()) -> ImportPlan:
+    """Check the file, every row and every scan; nothing is stored."""
     plan = ImportPlan(hashlib.sha256(data).hexdigest())
+    row_digits: dict[int, str | None] = {}
     deadline = time.monotonic() + MAX_SECONDS
     book = _open(data, max_bytes, max_rows)
     try:
@@ -281,29 +321,81 @@ def read_sheet(data: bytes, insats: Insats, *, today: date, max_bytes: int, max_
             plan.rows += 1
             cells = {name: values[index] if index < len(values) else None
                      for name, index in header.items()}
+            row_digits[number] = "".join(
+                c for c in _text(cells.get("Personnummer")) or "" if c.isdigit()) or None
             row = _check_row(number, cells, start_form, end_form, start_context, today, plan)
             if row is None:
                 continue
             errors = _store_rules(number, row, cells, insats_names)
-            if not errors and _already_present(row, stored, in_file):
-                plan.already_present += 1
-                continue
-            errors += _overlaps(number, row, stored, in_file)
+            if row.pnr is not None:
+                if not errors and _already_present(row, stored, in_file):
+                    plan.already_present += 1
+                    continue
+                errors += _overlaps(number, row, stored, in_file)
             if errors:
                 plan.errors += errors
             else:
                 plan.valid.append(row)
-                in_file.setdefault(_digits(row), []).append(_period(row, number))
+                if row.pnr is not None:
+                    in_file.setdefault(_digits(row), []).append(_period(row, number))
     finally:
         book.close()
+    _evidence(plan, insats, scans, row_digits)
     return plan
+
+
+def _evidence(plan: ImportPlan, insats: Insats, scans: Iterable[Scan],
+              row_digits: Mapping[int, str | None]) -> None:
+    """Which valid rows have a consent in formapp already, and the scans checked and matched
+    to their rows; a scan that can not prove its row is an error of that row."""
+    try:
+        matched = import_scans.match(scans, row_digits)
+    except ScanNameError as exc:
+        raise SheetRefused(exc.message) from exc
+    active = _active_consents(insats, _people(insats.forbund_id, plan))
+    valid = {row.row: row for row in plan.valid}
+    for row in plan.valid:
+        if row.pnr is not None and not row.skyddad and row.pnr.digits in active:
+            plan.with_consent.add(row.row)
+    for number, scan in sorted(matched.items()):
+        row = valid.get(number)
+        if row is None:
+            continue  # the row has errors already; it is not imported
+        problem = import_scans.problem(scan)
+        if problem is None and row.skyddad:
+            problem = str(_lo("Raden har skyddad identitet: den importeras utan "
+                              "personuppgifter. Ta bort skanningen."))
+        elif problem is None and row.withdrawn:
+            problem = str(_lo("Avslutsanledning 6: samtycket är återkallat, så raden "
+                              "importeras utan personuppgifter. Ta bort skanningen."))
+        elif problem is None and number in plan.with_consent:
+            problem = str(_lo("Personen har redan ett samtycke i formapp för insatsen; det "
+                              "används. Ta bort skanningen."))
+        if problem is None:
+            plan.scans[number] = scan
+        else:
+            plan.errors.append(RowError(number, import_scans.COLUMN, problem))
+    if plan.errors:
+        bad = {error.row for error in plan.errors}
+        plan.valid = [row for row in plan.valid if row.row not in bad]
+
+
+def _skyddad(number: int, cells: Mapping[str, object]) -> tuple[bool, list[RowError]]:
+    text = (_text(cells.get(SKYDDAD)) or "nej").lower()
+    if text in ("ja", "nej"):
+        return text == "ja", []
+    return False, [RowError(number, SKYDDAD, str(_lo("Skriv ja eller nej.")))]
 
 
 def _check_row(number: int, cells: Mapping[str, object], start_form: FormDefinition,
                end_form: FormDefinition, start_context: Mapping[str, object], today: date,
                plan: ImportPlan) -> ValidRow | None:
+    skyddad, errors = _skyddad(number, cells)
     start = check(start_form, _answers(start_form, cells), today=today, context=start_context)
-    errors = _errors(number, start.errors)
+    # With skyddad identitet, personnummer and name may be left out: nothing of them is kept.
+    unnamed = skyddad and not _text(cells.get("Personnummer"))
+    errors += [e for e in _errors(number, start.errors)
+               if not (unnamed and e.column in IDENTITY_HEADERS)]
     end_values = None
     asked_after = False
     if _has_end(cells):
@@ -319,19 +411,28 @@ def _check_row(number: int, cells: Mapping[str, object], start_form: FormDefinit
         if _raw("avslutningsanledning", cells.get("Avslutsanledning")) == REMOVES:
             errors.append(RowError(number, "Avslutsanledning", str(_lo(
                 "Felregistrering importeras inte: en sådan registrering ska tas bort."))))
+    pnr = start.values.get("personnummer")
+    kon = pnr.kon if isinstance(pnr, Personnummer) else _kon(cells.get("Kön"))
+    if not kon and not errors:
+        errors.append(RowError(number, "Kön", str(_lo(
+            "Ange kön (kvinna eller man) när personnumret lämnas tomt."))))
     if errors:
         plan.errors += errors
         return None
-    return ValidRow(number, start.values, end_values, asked_after)
+    return ValidRow(number, start.values, end_values, asked_after, skyddad, kon or "")
+
+
+def _kon(value: object) -> str | None:
+    text = (_text(value) or "").lower()
+    return next((code for code, label in KON.items() if text in (code, label.lower())), None)
 
 
 def _store_rules(number: int, row: ValidRow, cells: Mapping[str, object],
                  insats_names: set[str]) -> list[RowError]:
     errors = []
-    pnr = row.start["personnummer"]
-    assert isinstance(pnr, Personnummer)
+    pnr = row.pnr
     kon = _text(cells.get("Kön"))
-    if kon and kon.lower() not in (pnr.kon, KON[pnr.kon].lower()):
+    if pnr is not None and kon and kon.lower() not in (pnr.kon, KON[pnr.kon].lower()):
         errors.append(RowError(number, "Kön", str(_lo(
             "Kön stämmer inte med personnumret (%(kon)s).", kon=KON[pnr.kon]))))
     name = _text(cells.get("Insats")) or ""
@@ -401,6 +502,19 @@ def _overlaps(number: int, row: ValidRow, stored: Mapping[str, list[Period]],
 
 # --- storing ----------------------------------------------------------------------------------
 
+@dataclass
+class _Routes:
+    """Where each row to store goes (see the module doc)."""
+
+    with_consent: list[tuple[ValidRow, Consent]] = field(default_factory=list)
+    with_paper: list[tuple[ValidRow, Scan]] = field(default_factory=list)
+    anonymous: list[ValidRow] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return len(self.with_consent) + len(self.with_paper) + len(self.anonymous)
+
+
 def import_rows(plan: ImportPlan, insats: Insats, *, by: User | None, reason: str,
                 valid_only: bool, now: datetime | None = None) -> ImportResult:
     """Store the plan's valid rows (flush only; the caller commits). Refused when some row
@@ -417,10 +531,17 @@ def import_rows(plan: ImportPlan, insats: Insats, *, by: User | None, reason: st
         raise RuleViolation("", _lo(
             "%(count)d rader har fel: inget importeras. Rätta filen, eller välj att bara "
             "importera de giltiga raderna.", count=plan.invalid_rows))
+    if plan.scans and by is None:
+        raise RuleViolation("", _lo("Ett samtycke på papper intygas av en handläggare: ange "
+                                    "vem som importerar."))
     _lock_insats(insats)
     # Read again under the lock: an import of the same file committed meanwhile counts.
     stored = _periods(insats)
-    rows = [row for row in plan.valid if not _already_present(row, stored, {})]
+    if _imported_before(insats, plan.file_sha256):
+        rows: list[ValidRow] = []  # the anonymous rows of a file imported before, too
+    else:
+        rows = [row for row in plan.valid
+                if row.pnr is None or not _already_present(row, stored, {})]
     present = plan.already_present + len(plan.valid) - len(rows)
     if not rows:
         # Nothing written, but the file's rows were read and compared: say so in the trail.
@@ -430,31 +551,105 @@ def import_rows(plan: ImportPlan, insats: Insats, *, by: User | None, reason: st
                            "skipped_rows": plan.invalid_rows, "already_present": present,
                            "receipt_sha256": None, "registration_ids": [], "fields": []})
         return ImportResult(0, plan.invalid_rows, None, present)
-    receipt = _receipt(plan, insats, by, reason, now, len(rows), present)
     people = _people(insats.forbund_id, plan)
-    stored_rows = []
-    for index, row in enumerate(rows, start=1):
-        stored_rows.append(_store(row, insats, people, receipt, by, now))
+    routes = _route(rows, plan, insats, people)
+    receipt = _receipt(plan, insats, by, reason, now, routes, present)
+    stored_rows, paper_ids = [], []
+    for index, (row, consent) in enumerate(routes.with_consent, start=1):
+        stored_rows.append(_store(row, insats, people, consent, receipt, by, now))
         if index % 500 == 0:
             db.session.flush()
+    for row, scan in routes.with_paper:
+        assert by is not None and row.pnr is not None
+        person = _person(row, insats, people, now)
+        consent = attest_paper_consent(
+            insats, person, name=str(row.start["namn"]), scan=scan.data, officer=by, now=now,
+            source={"import_file_sha256": plan.file_sha256, "row": row.row,
+                    "scan_filename": scan.filename})
+        paper_ids.append(consent.id)
+        stored_rows.append(_store(row, insats, people, consent, receipt, by, now))
     db.session.flush()
-    # Withdrawn (end reason 6) once its registration is written, as in life: the database's
-    # consent gate refuses a registration on a consent already withdrawn.
-    for registration in stored_rows:
-        if registration.end_reason == "6":
-            registration.consent.status = "withdrawn"
-            registration.consent.withdrawn_at = now
+    _count_anonymous(insats, routes.anonymous, by, now)
+    db.session.add(ImportBatch(
+        forbund_id=insats.forbund_id, insats_id=insats.id, file_sha256=plan.file_sha256,
+        receipt_sha256=receipt, with_consent=len(routes.with_consent),
+        with_paper=len(routes.with_paper), anonymous=len(routes.anonymous), imported_at=now,
+        imported_by_id=by.id if by else None))
     db.session.flush()
     log_event(actor=by, action="import_excel", subject=f"insats:{insats.id}", why=reason,
               forbund_id=insats.forbund_id,
-              details={"file_sha256": plan.file_sha256, "imported": len(rows),
+              details={"file_sha256": plan.file_sha256, "imported": routes.total,
+                       "with_consent": len(routes.with_consent),
+                       "with_paper": len(routes.with_paper),
+                       "anonymous": len(routes.anonymous),
                        "skipped_rows": plan.invalid_rows, "already_present": present,
                        "receipt_sha256": receipt,
                        "registration_ids": id_ranges(r.id for r in stored_rows),
+                       "paper_consent_ids": paper_ids,
+                       "used_consent_ids": [c.id for _, c in routes.with_consent],
                        "fields": sorted({name for r in stored_rows for name in r.answers}
                                         | {name for r in stored_rows
                                            for name in (r.end_answers or {})})})
-    return ImportResult(len(rows), plan.invalid_rows, receipt, present)
+    return ImportResult(routes.total, plan.invalid_rows, receipt, present,
+                        with_consent=len(routes.with_consent),
+                        with_paper=len(routes.with_paper), anonymous=len(routes.anonymous))
+
+
+def _imported_before(insats: Insats, file_sha256: str) -> bool:
+    return db.session.scalar(select(ImportBatch.id).where(
+        ImportBatch.insats_id == insats.id, ImportBatch.file_sha256 == file_sha256)) is not None
+
+
+def _route(rows: list[ValidRow], plan: ImportPlan, insats: Insats,
+           people: Mapping[str, Person]) -> _Routes:
+    """Personal data only on evidence of consent; everything else is counted anonymously."""
+    active = _active_consents(insats, people)
+    routes = _Routes()
+    for row in rows:
+        pnr = row.pnr
+        if row.skyddad or row.withdrawn or pnr is None:
+            routes.anonymous.append(row)
+        elif (consent := active.pop(pnr.digits, None)) is not None:
+            routes.with_consent.append((row, consent))  # one consent, one registration
+        elif (scan := plan.scans.get(row.row)) is not None:
+            routes.with_paper.append((row, scan))
+        else:
+            routes.anonymous.append(row)
+    return routes
+
+
+def _active_consents(insats: Insats, people: Mapping[str, Person]) -> dict[str, Consent]:
+    """The active (not yet used) consent for the insats of each person, by personnummer."""
+    by_id = {person.id: digits for digits, person in people.items()}
+    found: dict[str, Consent] = {}
+    ids = sorted(by_id)
+    for offset in range(0, len(ids), 1000):
+        for consent in db.session.scalars(select(Consent).where(
+                Consent.insats_id == insats.id,
+                Consent.status == ConsentStatus.ACTIVE.value,
+                Consent.person_id.in_(ids[offset:offset + 1000]))):
+            found[by_id[consent.person_id]] = consent
+    return found
+
+
+def _count_anonymous(insats: Insats, rows: list[ValidRow], by: User | None,
+                     now: datetime) -> None:
+    """Added to the anonymous counts per inregistreringsår and kön, as the anonymous
+    registration counts them (``records.counts``)."""
+    added: dict[tuple[int, str], int] = {}
+    for row in rows:
+        start = row.start["startdatum"]
+        assert isinstance(start, date)
+        added[(start.year, row.kon)] = added.get((start.year, row.kon), 0) + 1
+    for (year, kon), number in sorted(added.items()):
+        count = db.session.scalar(select(AnonymousCount).where(
+            AnonymousCount.insats_id == insats.id, AnonymousCount.year == year,
+            AnonymousCount.kon == kon).with_for_update())
+        if count is None:
+            count = AnonymousCount(insats_id=insats.id, year=year, kon=kon, count=0)
+            db.session.add(count)
+        count.count += number
+        count.updated_at, count.updated_by_id = now, by.id if by else None
 
 
 def _lock_insats(insats: Insats) -> None:
@@ -466,7 +661,7 @@ def _lock_insats(insats: Insats) -> None:
 
 def _people(forbund_id: int, plan: ImportPlan) -> dict[str, Person]:
     # Found by keyed hash (the personnummer is encrypted), under every configured lookup key.
-    digits = {row.start["personnummer"].digits for row in plan.valid}  # type: ignore[union-attr]
+    digits = {row.pnr.digits for row in plan.valid if row.pnr is not None and not row.skyddad}
     wanted = sorted({h for d in digits for h in personnummer_hashes(d)})
     found: dict[str, Person] = {}
     for offset in range(0, len(wanted), 1000):
@@ -477,27 +672,27 @@ def _people(forbund_id: int, plan: ImportPlan) -> dict[str, Person]:
     return found
 
 
-def _store(row: ValidRow, insats: Insats, people: dict[str, Person], receipt: str,
-           by: User | None, now: datetime) -> Registration:
-    values = row.start
-    pnr = values["personnummer"]
-    start = values["startdatum"]
-    assert isinstance(pnr, Personnummer) and isinstance(start, date)
+def _person(row: ValidRow, insats: Insats, people: dict[str, Person], now: datetime) -> Person:
+    pnr = row.pnr
+    assert pnr is not None
     person = people.get(pnr.digits)
     if person is None:
         person = Person(forbund_id=insats.forbund_id, personnummer=pnr.digits, kon=pnr.kon,
-                        birth_date=pnr.birth_date, name=str(values["namn"]), created_at=now)
+                        birth_date=pnr.birth_date, name=str(row.start["namn"]), created_at=now)
         people[pnr.digits] = person
         db.session.add(person)
-    reason = str(row.end["avslutningsanledning"]) if row.end else None
-    withdrawn = reason == "6"
-    consent = Consent(
-        id=str(uuid.uuid4()), forbund_id=insats.forbund_id, insats=insats, person=person,
-        officer_id=by.id if by else None, locale="sv", binding_version="import",
-        binding_sha256=receipt, name=str(values["namn"]), place="Import", signed_on=start,
-        signed_at=now, pdf_sha256=receipt, status="used", used_at=now,
-        withdrawal_reason="Import: avslutsanledning 6 Medgivande återtaget" if withdrawn
-        else None, withdrawal_pdf_sha256=receipt if withdrawn else None)
+    return person
+
+
+def _store(row: ValidRow, insats: Insats, people: dict[str, Person], consent: Consent,
+           receipt: str, by: User | None, now: datetime) -> Registration:
+    """The row's registration on ``consent`` (active until now; used from now on)."""
+    values = row.start
+    pnr = row.pnr
+    start = values["startdatum"]
+    assert pnr is not None and isinstance(start, date)
+    person = _person(row, insats, people, now)
+    consent.status, consent.used_at = ConsentStatus.USED.value, now
     registration = Registration(
         forbund_id=insats.forbund_id, insats=insats, person=person, consent=consent,
         officer_id=by.id if by else None, document_id=str(uuid.uuid4()), pdf_sha256=receipt,
@@ -509,7 +704,8 @@ def _store(row: ValidRow, insats: Insats, people: dict[str, Person], receipt: st
     if row.end is not None:
         end = row.end["avslutningsdatum"]
         assert isinstance(end, date)
-        registration.end_date, registration.end_reason = end, reason
+        registration.end_date = end
+        registration.end_reason = str(row.end["avslutningsanledning"])
         registration.end_answers = to_json(row.end)
         registration.end_document_id = str(uuid.uuid4())
         registration.end_pdf_sha256, registration.ended_at = receipt, now
@@ -523,25 +719,33 @@ def _store(row: ValidRow, insats: Insats, people: dict[str, Person], receipt: st
 
 
 def _receipt(plan: ImportPlan, insats: Insats, by: User | None, reason: str,
-             now: datetime, imported: int, present: int) -> str:
+             now: datetime, routes: _Routes, present: int) -> str:
     document_id = str(uuid.uuid4())
     who = by.full_name if by else "formapp import-excel"
+    counts = {"with_consent": len(routes.with_consent), "with_paper": len(routes.with_paper),
+              "anonymous": len(routes.anonymous)}
     record = {"kind": "import", "document_id": document_id, "file_sha256": plan.file_sha256,
               "insats": {"id": insats.id, "name": insats.name}, "rows": plan.rows,
-              "imported": imported, "skipped_rows": plan.invalid_rows,
+              "imported": routes.total, **counts, "skipped_rows": plan.invalid_rows,
               "already_present": present, "imported_by": who, "reason": reason,
+              "paper_scans_sha256": sorted(import_scans_sha256(routes)),
               "imported_at": now.isoformat()}
     receipt = ReceiptDocument(
         document_id=document_id, title="Import av deltagare från Excel",
         paragraphs=(
-            f"{imported} deltaganden i insatsen {insats.name} har importerats från en "
+            f"{routes.total} deltaganden i insatsen {insats.name} har importerats från en "
             "Excel-fil från förbundets tidigare uppföljning.",
-            "Samtyckena till registreringen lämnades i det tidigare systemet (på papper, FK "
-            "9443) och förvaras av förbundet; de importerade samtyckena och registreringarna "
-            "hänvisar till detta kvitto.",
+            "Personuppgifter har bara sparats för rader med bevis om samtycke: ett samtycke "
+            "som redan fanns i formapp för personen och insatsen, eller en inskannad, "
+            "underskriven FK 9443 på papper som har förseglats och arkiverats för sig. Övriga "
+            "rader, och alla med skyddad identitet eller återkallat samtycke, har räknats som "
+            "anonyma deltaganden (år och kön) utan personnummer eller namn.",
         ),
         facts=(("Insats", insats.name), ("Filens SHA-256", plan.file_sha256),
-               ("Rader i filen", str(plan.rows)), ("Importerade", str(imported)),
+               ("Rader i filen", str(plan.rows)), ("Importerade", str(routes.total)),
+               ("– med samtycke i formapp", str(counts["with_consent"])),
+               ("– med samtycke på papper", str(counts["with_paper"])),
+               ("– anonyma (utan personuppgifter)", str(counts["anonymous"])),
                ("Rader med fel (inte importerade)", str(plan.invalid_rows)),
                ("Fanns redan (hoppades över)", str(present)),
                ("Importerat av", who), ("Varför", reason),
@@ -552,3 +756,7 @@ def _receipt(plan: ImportPlan, insats: Insats, by: User | None, reason: str,
                            forbund_id=insats.forbund_id, reason="Import av deltagare")
     except DocumentError as exc:
         raise RuleViolation("", document_problem_o(exc)) from exc
+
+
+def import_scans_sha256(routes: _Routes) -> list[str]:
+    return [hashlib.sha256(scan.data).hexdigest() for _, scan in routes.with_paper]

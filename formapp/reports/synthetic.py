@@ -164,6 +164,7 @@ def _insert_chunk(forbund_id: int, chunk: list[Participation], document: str, no
             "id": consent_id, "forbund_id": forbund_id, "insats_id": p.insats_id,
             "person_id": pid, "officer_id": None, "locale": "sv",
             "binding_version": "synthetic", "binding_sha256": document, "read_version": None,
+            "kind": "synthetic",
             "read_sha256": None, "name": p.name, "place": "–", "signed_on": p.start_date,
             "signed_at": now, "pdf_sha256": document,
             "status": "used", "used_at": now,

@@ -43,7 +43,7 @@ from formapp.records.handover_locks import (
 from formapp.records.login_sessions import HANDBACK_FAILURES, count_handback_failure
 from formapp.records.login_throttle import is_locked as is_login_locked
 from formapp.records.login_throttle import record_failure
-from formapp.records.models import Consent, ConsentDraft, Insats
+from formapp.records.models import Consent, ConsentDraft, ConsentKind, Insats
 from formapp.records.passwords import verify_password
 from formapp.records.signatures import parse_signature
 from formapp.web.downloads import pdf_response
@@ -300,12 +300,18 @@ def receipt(consent_id: str) -> str:
 
 
 def _render_receipt(consent: Consent, withdraw_form: WithdrawForm) -> str:
+    if consent.kind in (ConsentKind.UNPROVEN.value, ConsentKind.SYNTHETIC.value):
+        # No document of its own to check: the page says so instead (issue 17).
+        return render_template("consent/receipt.html", consent=consent, check=None,
+                               texts={"binding": None, "read": None},
+                               withdraw_form=withdraw_form)
     # The seal, and that the PDF is this consent's own (its sealed record names this row).
     check = check_consent_pdf(consent)
     if check is None or not check.ok:
         current_app.logger.error("consent %s: %s", consent.id,
                                  "; ".join(check.problems) if check else "PDF missing")
-    texts = {"binding": text_version(consent.binding_version),
+    signed = consent.kind == ConsentKind.SIGNED.value  # a paper one's text is on the paper
+    texts = {"binding": text_version(consent.binding_version) if signed else None,
              "read": text_version(consent.read_version) if consent.read_version else None}
     return render_template("consent/receipt.html", consent=consent, check=check, texts=texts,
                            withdraw_form=withdraw_form)

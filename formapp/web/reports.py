@@ -37,6 +37,7 @@ from formapp.reports import charts
 from formapp.reports.catalog import REPORTS, build_report, report_spec
 from formapp.reports.export import ExportRequest, write_export
 from formapp.reports.filters import KONS, PRIORITY_CODES, Filters
+from formapp.reports.import_scans import Scan
 from formapp.reports.importer import SheetRefused, import_rows, read_sheet
 from formapp.reports.labels import KON_LABELS
 from formapp.reports.model import Report
@@ -205,6 +206,12 @@ def _import_form(insatser: list[Insats]) -> ImportForm:
     return form
 
 
+def _scans(form: ImportForm) -> list[Scan]:
+    """The scanned paper consents sent with the file (an empty input sends one nameless)."""
+    return [Scan(upload.filename, upload.read()) for upload in form.scans.data or []
+            if upload and upload.filename]
+
+
 @bp.route("/import", methods=["GET", "POST"])
 @login_required
 def import_excel() -> str | tuple[str, int]:
@@ -221,7 +228,8 @@ def import_excel() -> str | tuple[str, int]:
         try:
             plan = read_sheet(form.file.data.read(), insats, today=day,
                               max_bytes=current_app.config["FORMAPP_IMPORT_MAX_BYTES"],
-                              max_rows=current_app.config["FORMAPP_IMPORT_MAX_ROWS"])
+                              max_rows=current_app.config["FORMAPP_IMPORT_MAX_ROWS"],
+                              scans=_scans(form))
             result = import_rows(plan, insats, by=current_user, reason=form.reason.data or "",
                                  valid_only=form.mode.data == "giltiga")
             db.session.commit()

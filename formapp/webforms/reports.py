@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired
+from flask_wtf.file import FileField, FileRequired, MultipleFileField
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, Regexp
 
@@ -29,6 +29,15 @@ class ImportForm(FlaskForm):
         FileRequired(_lo("Välj en Excel-fil."))],
         description=_lo("En deltagarexport från formapp med personnummer och alla "
                         "blankettens uppgifter."))
+    # One input taking many files: no packing step (a zip would need its own limits on
+    # unpacked size), and each file is checked and reported on its own.
+    scans = MultipleFileField(_lo("Underskrivna samtycken på papper (FK 9443), skannade som "
+                                  "PDF"), description=_lo(
+        "Frivilligt. En PDF per rad, med radnumret i Excel (till exempel 12.pdf) eller "
+        "personnumret som filnamn. Bara rader med ett sådant samtycke, eller med ett samtycke "
+        "som redan finns i formapp, importeras med personnummer och namn; övriga rader räknas "
+        "som anonyma deltaganden (år och kön)."),
+        render_kw={"accept": "application/pdf,.pdf"})
     mode = RadioField(_lo("Om någon rad har fel"), choices=[
         ("alla", _lo("Importera ingenting")),
         ("giltiga", _lo("Importera de giltiga raderna"))], default="alla",

@@ -98,3 +98,34 @@ def test_the_consent_gate_comes_with_the_migrations(database_url: str, tmp_path:
         db.session.remove()
         _empty()
         db.engine.dispose()
+
+
+def test_consents_an_old_import_made_up_are_marked_unproven(database_url: str,
+                                                            tmp_path: Path) -> None:
+    """Migration 0018 (issue 17): a consent the Excel import made up (binding version
+    'import') is marked 'unproven', a signed one stays 'signed', and the gate's triggers on
+    consent survive the new columns."""
+    app = make_app(database_url, tmp_path / "data")
+    with app.app_context():
+        _empty()
+        upgrade()
+        triggers = _gate_triggers()
+        world = build_world()
+        registration = db.session.get(Registration, register_one(app, world))
+        made_up = registration.consent_id
+        db.session.remove()
+        downgrade(revision="0016")
+        with db.engine.begin() as conn:
+            conn.execute(sa.text("UPDATE consent SET binding_version = 'import' WHERE id = :id"),
+                         {"id": made_up})
+            signed = conn.execute(sa.text("SELECT count(*) FROM consent WHERE id <> :id"),
+                                  {"id": made_up}).scalar()
+        upgrade()
+        with db.engine.connect() as conn:
+            kinds = dict(conn.execute(sa.text("SELECT kind, count(*) FROM consent GROUP BY kind")
+                                      ).all())
+        assert kinds == ({"unproven": 1, "signed": signed} if signed else {"unproven": 1})
+        assert _gate_triggers() == triggers
+        db.session.remove()
+        _empty()
+        db.engine.dispose()

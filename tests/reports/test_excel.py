@@ -11,6 +11,7 @@ from datetime import date, datetime
 import pytest
 from flask import Flask
 from openpyxl import Workbook, load_workbook
+from reportlab.pdfgen import canvas
 
 from formapp.extensions import db
 from formapp.records.errors import RuleViolation
@@ -19,6 +20,7 @@ from formapp.reports import sheet_limits
 from formapp.reports.catalog import build_report
 from formapp.reports.export import ExportRequest, write_export
 from formapp.reports.filters import Filters
+from formapp.reports.import_scans import Scan
 from formapp.reports.importer import ImportPlan, SheetRefused, import_rows, read_sheet
 from formapp.reports.sheet import IMPORT_COLUMNS, SUMMARY
 from formapp.reports.workbook import report_workbook
@@ -46,9 +48,13 @@ def rows(data: bytes) -> list[tuple]:
     return list(load_workbook(io.BytesIO(data)).worksheets[0].iter_rows(values_only=True))
 
 
-def read(data: bytes, world: World, insats_attr: str = "insats_a2") -> ImportPlan:
+def read(data: bytes, world: World, insats_attr: str = "insats_a2",
+         scanned: tuple[int, ...] = ()) -> ImportPlan:
+    """The plan of ``data``; ``scanned``: the rows given a scanned paper consent (FK 9443),
+    without which a row keeps no personal data (issue 17)."""
     return read_sheet(data, getattr(world, insats_attr), today=TODAY, max_bytes=5_000_000,
-                      max_rows=1000)
+                      max_rows=1000,
+                      scans=[Scan(f"{row}.pdf", scanned_consent()) for row in scanned])
 
 
 def test_export_has_the_fields_of_the_decision_and_no_identity(world: World) -> None:
@@ -79,23 +85,40 @@ def test_export_filters_by_insats_and_year(world: World) -> None:
 
 def test_export_import_export_gives_the_same_sheet(world: World) -> None:
     first = export(world, year=2024, insats_id=world.insats_a1.id, identity=True, full=True)
-    plan = read(first, world)
+    body = rows(first)
+    reason = list(body[0]).index("Avslutsanledning")
+    withdrawn = [n for n, r in enumerate(body[1:], start=2) if str(r[reason]).startswith("6")]
+    assert len(withdrawn) == 1  # #5 ended with reason 6: its consent is withdrawn
+    # Each row's signed paper FK 9443, scanned; the withdrawn one keeps no personal data.
+    scans = [Scan(f"{n}.pdf", scanned_consent()) for n in range(2, len(body) + 1)
+             if n not in withdrawn]
+    plan = read_sheet(first, world.insats_a2, today=TODAY, max_bytes=5_000_000,
+                      max_rows=1000, scans=scans)
     assert plan.errors == [] and plan.rows == 7 and len(plan.valid) == 7
     result = import_rows(plan, world.insats_a2, by=world.users["deltagaransvarig"],
                          reason="flytt från Excel", valid_only=False)
     db.session.commit()
-    assert result.imported == 7
+    assert (result.imported, result.with_paper, result.anonymous) == (7, 6, 1)
     again = export(world, year=2024, insats_id=world.insats_a2.id, identity=True, full=True)
-    before, after = rows(first), rows(again)
+    before, after = body, rows(again)
     insats = list(before[0]).index("Insats")
-    strip = [tuple(v for i, v in enumerate(r) if i != insats) for r in before]
-    # A2 had #12 already; the imported seven are the same rows under another insats name.
+    strip = [tuple(v for i, v in enumerate(r) if i != insats)
+             for n, r in enumerate(before, start=1) if n not in withdrawn]
+    # A2 had #12 already; the imported six are the same rows under another insats name.
     imported = [tuple(v for i, v in enumerate(r) if i != insats) for r in after]
     assert all(row in imported for row in strip)
-    assert len(after) == len(before) + 1
-    withdrawn = db.session.query(Consent).filter_by(
-        insats_id=world.insats_a2.id, status="withdrawn").count()
-    assert withdrawn == 1  # #5 ended with reason 6
+    assert len(after) == len(before)
+    assert db.session.query(Consent).filter_by(insats_id=world.insats_a2.id,
+                                               kind="paper").count() == 6
+
+
+def scanned_consent() -> bytes:
+    """A one-page PDF standing in for a scanned, signed paper FK 9443."""
+    out = io.BytesIO()
+    page = canvas.Canvas(out)
+    page.drawString(72, 720, "FK 9443, underskriven")
+    page.save()
+    return out.getvalue()
 
 
 def sheet_bytes(header: list[str], *body: list[object], formula: str | None = None) -> bytes:
@@ -141,7 +164,7 @@ def test_row_errors_name_row_and_column(world: World) -> None:
             "Avslutsanledning": "8 Felregistrering"}),
         valid_row(Personnummer="19850101-0048", Utskrivningsdatum=date(2023, 1, 1)),
     )
-    plan = read(data, world)
+    plan = read(data, world, scanned=(2,))
     assert plan.rows == 5 and len(plan.valid) == 1
     where = {(e.row, e.column) for e in plan.errors}
     assert (3, "Personnummer") in where and (3, "Kommunkod") in where
@@ -152,7 +175,8 @@ def test_row_errors_name_row_and_column(world: World) -> None:
     with pytest.raises(RuleViolation):  # all or nothing: nothing
         import_rows(plan, world.insats_a2, by=None, reason="flytt", valid_only=False)
     before = db.session.query(Registration).count()
-    result = import_rows(plan, world.insats_a2, by=None, reason="flytt", valid_only=True)
+    result = import_rows(plan, world.insats_a2, by=world.users["deltagaransvarig"],
+                         reason="flytt", valid_only=True)
     db.session.commit()
     assert (result.imported, result.skipped) == (1, 4)
     assert db.session.query(Registration).count() == before + 1
@@ -219,15 +243,16 @@ def test_an_import_reason_the_receipt_can_not_print_is_refused(world: World) -> 
 # --- issue 17: never twice, never overlapping, and hard limits before parsing ----------------
 
 def test_a_file_imported_again_is_skipped_row_by_row_never_duplicated(world: World) -> None:
+    officer = world.users["deltagaransvarig"]
     data = sheet_of(valid_row(), valid_row(Personnummer="19850101-0006"))
-    first = import_rows(read(data, world), world.insats_a2, by=None, reason="flytt",
-                        valid_only=False)
+    first = import_rows(read(data, world, scanned=(2, 3)), world.insats_a2, by=officer,
+                        reason="flytt", valid_only=False)
     db.session.commit()
     assert (first.imported, first.already_present) == (2, 0)
     count = db.session.query(Registration).count()
-    again = read(data, world)
+    again = read(data, world, scanned=(2, 3))
     assert again.valid == [] and again.errors == [] and again.already_present == 2
-    result = import_rows(again, world.insats_a2, by=None, reason="flytt", valid_only=False)
+    result = import_rows(again, world.insats_a2, by=officer, reason="flytt", valid_only=False)
     db.session.commit()
     assert (result.imported, result.already_present, result.receipt_sha256) == (0, 2, None)
     assert db.session.query(Registration).count() == count
@@ -235,12 +260,12 @@ def test_a_file_imported_again_is_skipped_row_by_row_never_duplicated(world: Wor
     # committed it: skipped as well.
     twice = sheet_of(valid_row(Personnummer="19850101-0022"),
                      valid_row(Personnummer="19850101-0022"))
-    plan, stale = read(twice, world), read(twice, world)
+    plan, stale = read(twice, world, scanned=(2,)), read(twice, world, scanned=(2,))
     assert (len(plan.valid), plan.already_present) == (1, 1)
-    assert import_rows(plan, world.insats_a2, by=None, reason="flytt",
+    assert import_rows(plan, world.insats_a2, by=officer, reason="flytt",
                        valid_only=False).imported == 1
     db.session.commit()
-    late = import_rows(stale, world.insats_a2, by=None, reason="flytt", valid_only=False)
+    late = import_rows(stale, world.insats_a2, by=officer, reason="flytt", valid_only=False)
     assert (late.imported, late.already_present) == (0, 2)
     assert db.session.query(Registration).count() == count + 1
 
@@ -267,11 +292,12 @@ def test_overlapping_periods_of_one_person_in_one_insats_are_refused(world: Worl
                                             "Aktivt arbetssökande efter": None,
                                             "Arbetar efter": None, "Studerar efter": None}),
     )
-    plan = read(data, world)
+    plan = read(data, world, scanned=(2, 4))
     assert [(e.row, e.column) for e in plan.errors] == [(3, "Inskrivningsdatum")]
     assert "rad 2" in plan.errors[0].message
     assert len(plan.valid) == 2  # the first and the open one from 2024-10-01
-    import_rows(plan, world.insats_a2, by=None, reason="flytt", valid_only=True)
+    import_rows(plan, world.insats_a2, by=world.users["deltagaransvarig"], reason="flytt",
+                valid_only=True)
     db.session.commit()
     # Against what is stored now: the open one runs on, the first ends 2024-09-01.
     later = read(sheet_of(valid_row(Inskrivningsdatum=date(2025, 1, 1),
