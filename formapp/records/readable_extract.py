@@ -32,7 +32,7 @@ def _status(code: str) -> str:
         ConsentStatus.USED.value: _p("Används för ditt deltagande i insatsen"),
         ConsentStatus.WITHDRAWN.value: _p("Återkallat"),
         ConsentStatus.SUPERSEDED.value: _p("Ersatt av ett nyare samtycke"),
-    }.get(code, _p("Okänt"))
+    }.get(code, "–")
 
 
 def _kon(code: str) -> str:
@@ -132,7 +132,7 @@ def _log_section(entries: Sequence[Mapping[str, Any]]) -> ReceiptSection:
                   for e in entries)
     return ReceiptSection(_p("Händelser i loggen"), paragraphs=(
         _p("Varje gång någon har sökt fram, visat eller ändrat dina uppgifter sparas det i en "
-           "logg."),), facts=facts or ((_p("Inga"), "–"),))
+           "logg."),), facts=facts or (("–", "–"),))
 
 
 def readable_part(data: Mapping[str, Any], locale: str, *, erased: Sequence[tuple[str, str]],
