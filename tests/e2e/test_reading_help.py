@@ -90,6 +90,7 @@ def test_text_size_progress_and_touch_targets(site: Site, tablet: BrowserContext
     check_page(page, site, "sv", 0, "language")  # each participant starts in Swedish
 
     page.locator(f"a.language-choice[href$='/{locale}']").tap()
+    page.wait_for_url(f"**/{locale}")
     page.wait_for_load_state()
     expect(page.locator("html")).to_have_attribute("dir", "rtl" if locale == "ar" else "ltr")
     check_page(page, site, locale, 0, "read")
@@ -113,7 +114,8 @@ def test_text_size_progress_and_touch_targets(site: Site, tablet: BrowserContext
     expect(page.locator("html")).to_have_class(re.compile(r"\btext-size-3\b"))
     expect(page.locator(".text-size button").nth(2)).to_have_attribute("aria-pressed", "true")
     page.locator(f"a.language-choice[href$='/{locale}']").tap()
-    page.wait_for_load_state()
+    page.wait_for_url(f"**/{locale}")
+    expect(page.locator("html")).to_have_class(re.compile(r"\btext-size-3\b"))
     assert text_px(page) == pytest.approx(largest, rel=0.02)
 
     # The step moves on as the participant does: confirm, then sign.
@@ -129,7 +131,7 @@ def test_text_size_progress_and_touch_targets(site: Site, tablet: BrowserContext
     # The next participant starts at normal size.
     page.goto(f"{base}/deltagare/tillbaka")
     hand_back(page)
-    login(page, base, world.email("deltagaransvarig"))
+    page.wait_for_url("**/samtycken/*")
     start_consent(page, base, world.insats_a1.id, "19121212-1212")
     expect(page.locator(".text-size button").nth(0)).to_have_attribute("aria-pressed", "true")
     assert text_px(page) < largest
