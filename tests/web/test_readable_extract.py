@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 import subprocess
 from collections import Counter
 from datetime import date
 
 import pikepdf
+import pytest
 from flask import Flask
 from flask_babel import force_locale
 from sqlalchemy import select
@@ -119,15 +121,13 @@ def test_registerutdrag_in_swedish_and_arabic(app: Flask) -> None:
     assert "Svenska" in page and "العربية" in page and "arabiska" in page  # read in: Arabic
 
 
-def _dump(app: Flask, locale: str, path: str) -> None:  # pragma: no cover - a look, not a test
-    person, world = _person_with_answers(app, locale)
+
+@pytest.mark.skipif(not os.environ.get("FORMAPP_DUMP_EXTRACT"),
+                    reason="to look at: FORMAPP_DUMP_EXTRACT=out.pdf [FORMAPP_DUMP_LOCALE=ar]")
+def test_write_an_extract_to_look_at(app: Flask) -> None:
+    """Writes a registerutdrag to a file (``pdftoppm -png -r 60 out.pdf page``)."""
+    person, world = _person_with_answers(app, os.environ.get("FORMAPP_DUMP_LOCALE", "ar"))
     extract = registerutdrag(person, by=world.users["samverkansadmin"], why="Begärt per brev")
     db.session.commit()
-    with open(path, "wb") as out:
+    with open(os.environ["FORMAPP_DUMP_EXTRACT"], "wb") as out:
         out.write(evidence().archive.read(extract.pdf_sha256))
-
-
-def test_dump_for_a_look(app: Flask) -> None:
-    import os
-    if path := os.environ.get("FORMAPP_DUMP_EXTRACT"):
-        _dump(app, os.environ.get("FORMAPP_DUMP_LOCALE", "ar"), path)
