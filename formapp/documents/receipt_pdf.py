@@ -1,9 +1,10 @@
 """A generic sealed receipt: a title, paragraphs and a table of facts, as PDF/A-3b.
 
 Used for what formapp confirms to a participant or keeps as proof of an act that is not a form:
-a consent withdrawal now, the registerutdrag of GDPR art. 15 later. The caller writes the words;
-this module only lays them out (any script, the body in ``locale``'s direction) and embeds the
-record as ``record.json``. Sealing is the caller's next step (``documents.seal``).
+a consent withdrawal, the registerutdrag of GDPR art. 15 (which adds ``parts``: the same
+facts in Swedish and in the person's language, each in its own direction). The caller writes
+the words; this module only lays them out (any script, the body in ``locale``'s direction)
+and embeds the record as ``record.json``. Sealing is the caller's next step (``documents.seal``).
 """
 
 from __future__ import annotations
@@ -30,6 +31,30 @@ from formapp.documents.pdfa import PdfMetadata, record_attachment
 
 BODY = 9.5
 TITLE = 15.0
+ANSWER = 8.5
+
+
+@dataclass(frozen=True)
+class ReceiptSection:
+    """A heading, then its paragraphs, (label, value) rows and (question, answer) pairs. A
+    question is printed over its answer at full width: long questions stay whole and read in
+    order (also for a text extractor), where a table column would split them."""
+
+    heading: str
+    paragraphs: tuple[str, ...] = ()
+    facts: tuple[tuple[str, str], ...] = ()
+    answers: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class ReceiptPart:
+    """A part of a receipt in one language (``locale`` sets its direction): a title, an
+    introduction and its sections."""
+
+    locale: str
+    title: str
+    paragraphs: tuple[str, ...] = ()
+    sections: tuple[ReceiptSection, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -45,6 +70,7 @@ class ReceiptDocument:
     record: Mapping[str, Any]  # embedded as record.json
     created: datetime | None = None
     locale: str = "sv"  # base direction / language of the body
+    parts: tuple[ReceiptPart, ...] = ()  # after the facts, each in its own language
 
     def __post_init__(self) -> None:
         for name in ("document_id", "title", "forbund"):
@@ -61,6 +87,8 @@ def layout_receipt(doc: ReceiptDocument, fonts: FontSet) -> tuple[list[Item], De
         items.append(b.text(paragraph, loc, BODY, space_before=6))
     if doc.facts:
         items += label_value_rows(b, doc.facts, locale=loc, space_before=14)
+    for part in doc.parts:
+        items += _part_items(b, part)
     created = (doc.created or datetime.now(UTC)).astimezone(UTC)
     items.append(b.text(f"Dokument-id {doc.document_id} · skapat "
                         f"{created.strftime('%Y-%m-%d %H:%M UTC')}", "sv", 7.5,
@@ -72,6 +100,24 @@ def layout_receipt(doc: ReceiptDocument, fonts: FontSet) -> tuple[list[Item], De
         page_at_top=False,
     )
     return items, deco
+
+
+def _part_items(b: Builder, part: ReceiptPart) -> list[Item]:
+    loc = part.locale
+    items: list[Item] = [b.text(part.title, loc, TITLE - 2, bold=True, space_before=20,
+                                keep_with_next=True)]
+    items += [b.text(paragraph, loc, BODY, space_before=6) for paragraph in part.paragraphs]
+    for section in part.sections:
+        items.append(b.text(section.heading, loc, BODY + 1.5, bold=True, space_before=14,
+                            keep_with_next=True))
+        items += [b.text(paragraph, loc, BODY, space_before=4) for paragraph in section.paragraphs]
+        if section.facts:
+            items += label_value_rows(b, section.facts, locale=loc, space_before=4)
+        for question, answer in section.answers:
+            items.append(b.text(question, loc, ANSWER, bold=True, space_before=5,
+                                keep_with_next=True))
+            items.append(b.text(answer, loc, ANSWER, space_before=1))
+    return items
 
 
 def render_receipt_pdf(doc: ReceiptDocument, fonts: FontSet | None = None, *,

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from formapp.documents.receipt_pdf import ReceiptDocument, render_receipt_pdf
 from formapp.domain.personnummer import PersonnummerError, parse_personnummer
 from formapp.extensions import db
-from formapp.i18n import _lo
+from formapp.i18n import _lo, registry
 from formapp.protection.lookup import audit_keys
 from formapp.records.audit import log_event
 from formapp.records.consents import archive_pdf, find_person
@@ -28,11 +28,13 @@ from formapp.records.models import (
     AuditEntry,
     Consent,
     Forbund,
+    Insats,
     Person,
     Registration,
     RegistrationErasure,
     User,
 )
+from formapp.records.readable_extract import SOURCE, readable_part
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,11 @@ def collect(person: Person) -> dict[str, Any]:
     }
 
 
+def _insats_name(insats_id: int) -> str:
+    insats = db.session.get(Insats, insats_id)
+    return insats.name if insats is not None else "–"
+
+
 def registerutdrag(person: Person, *, by: User, why: str,
                    now: datetime | None = None) -> Extract:
     """Art. 15: the extract as JSON and a sealed PDF; flushes, never commits."""
@@ -105,27 +112,20 @@ def registerutdrag(person: Person, *, by: User, why: str,
     data["registerutdrag"] = {"dokument_id": document_id, "skapat": now.isoformat(),
                               "av": by.full_name}
     json_bytes = json.dumps(data, ensure_ascii=False, indent=2, default=str).encode("utf-8")
-    facts: list[tuple[str, str]] = [("Personnummer", data["personnummer"]),
-                                    ("Namn", data["namn"] or "–")]
-    for c in data["samtycken"]:
-        facts.append((f"Samtycke {c['lämnat']}", f"{c['insats']}: {c['status']}; "
-                                                  f"PDF {c['pdf_sha256']}"))
-    for r in data["registreringar"]:
-        end = f", avslutad {r['avslutningsdatum']} ({r['avslutningsanledning']})" \
-            if r["avslutningsdatum"] else ", pågår"
-        facts.append((f"Deltagande från {r['startdatum']}", f"{r['insats']}{end}; "
-                                                            f"{len(r['rättelser'])} rättelser"))
-    facts.append(("Loggade händelser", str(len(data["loggade_händelser"]))))
+    # In plain Swedish, then in the language the person last consented in (the JSON keeps
+    # the codes, for machines).
+    erased = [(_insats_name(e["insats_id"]), e["borttagen"])
+              for e in data["borttagna_felregistreringar"]]
+    locales = [SOURCE]
+    if data["samtycken"] and (last := data["samtycken"][-1]["läst_på"]) in registry() \
+            and last != SOURCE:
+        locales.append(last)
     receipt = ReceiptDocument(
         document_id=document_id, title="Registerutdrag (GDPR artikel 15)",
-        paragraphs=(
-            f"Detta är allt {data['samverkansorganisation']} har registrerat i formapp om "
-            f"personen med personnummer {data['personnummer']}, den "
-            f"{now.date().isoformat()}.",
-            "Alla uppgifter i sin helhet, med varje svar och varje loggad händelse, finns i "
-            "den bifogade filen record.json.",
-        ),
-        facts=tuple(facts), forbund=data["samverkansorganisation"], record=data, created=now)
+        paragraphs=(), facts=(), forbund=data["samverkansorganisation"], record=data,
+        created=now,
+        parts=tuple(readable_part(data, locale, erased=erased, created=now)
+                    for locale in locales))
     digest = archive_pdf(render_receipt_pdf(receipt), kind="registerutdrag",
                          forbund_id=person.forbund_id,
                          reason="Registerutdrag enligt GDPR artikel 15")

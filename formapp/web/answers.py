@@ -5,40 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from formapp.definitions import Field, FormDefinition, text
-from formapp.definitions.model import NO, YES, YES_NO
-from formapp.domain import kommuner
+from formapp.definitions import FormDefinition, text
+from formapp.definitions.answers import SKIP, answer_rows, answer_text
 from formapp.records.models import Registration, RegistrationRevision
 
-SKIP = frozenset({"personnummer", "mattillfalle"})
-
-
-def answer_text(spec: Field, value: object) -> str:
-    if value is None or value == "" or value == []:
-        return "–"
-    if spec.type == "kommun" and kommuner.is_kommun(value):
-        return kommuner.kommun(str(value)).name
-    if spec.type == "yes-no":
-        return str(text(YES_NO.get(YES if value == YES else NO).label))
-    if spec.type == "percent":
-        return f"{value} %"
-    if spec.options is not None:
-        codes = value if isinstance(value, list | tuple) else [value]
-        labels = []
-        for code in codes:
-            try:
-                labels.append(str(text(spec.options.get(str(code)).label)))
-            except KeyError:
-                labels.append(str(code))
-        return ", ".join(labels)
-    return str(value)
-
-
-def answer_rows(definition: FormDefinition, stored: Mapping[str, object]) -> list[tuple[str, str]]:
-    """(question, answer) in form order, for the questions that were answered."""
-    return [(str(text(spec.label)), answer_text(spec, stored[name]))
-            for name, spec in definition.fields.items()
-            if name in stored and name not in SKIP]
+__all__ = ["SKIP", "Change", "answer_rows", "answer_text", "revision_changes"]
 
 
 @dataclass(frozen=True)
