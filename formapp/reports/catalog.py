@@ -97,7 +97,8 @@ def end_reason_report(filters: Filters, threshold: int) -> tuple[list[Table], in
 def age_report(filters: Filters, threshold: int) -> tuple[list[Table], int]:
     counts = queries.by_kon(filters, queries.age_group())
     grid = _kon_grid("alder", _lo("Kön och ålder vid start"), list(AGE_LABELS.items()), counts,
-                     note=_lo("Deltagare som deltagit någon gång under perioden."))
+                     note=_lo("Deltagare som deltagit någon gång under perioden. Okänd ålder: "
+                              "samordningsnummer utan fullständigt födelsedatum."))
     return _built([grid], threshold)
 
 
@@ -151,9 +152,10 @@ OUTCOME_GROUPS: tuple[tuple[str, object], ...] = (
     ("under_30", YOUNG_LABELS["under_30"]), ("30_plus", YOUNG_LABELS["30_plus"]))
 
 
-def _in_group(group: str, kon: str, is_young: bool) -> bool:
-    return (group == "alla" or group == kon or (group == "under_30" and is_young)
-            or (group == "30_plus" and not is_young))
+def _in_group(group: str, kon: str, is_young: bool | None) -> bool:
+    """An unknown age (``None``) counts in "alla" and its kön, in neither age group."""
+    return (group == "alla" or group == kon or (group == "under_30" and is_young is True)
+            or (group == "30_plus" and is_young is False))
 
 
 def _group_sums(filters: Filters) -> dict[str, dict[str, int]]:

@@ -50,7 +50,7 @@ from formapp.reports.filters import (
     year_range,
 )
 
-AGE_GROUPS = ("under_30", "30_44", "45_59", "60_plus")
+AGE_GROUPS = ("under_30", "30_44", "45_59", "60_plus", "okand")
 WORK_TYPES = ("inte_subventionerat", "subventionerat", "eget_foretag")
 NO_MEASUREMENT = ("6", "7")  # end reasons without an after-measurement
 
@@ -62,13 +62,16 @@ def _age_below(years: int) -> ColumnElement[bool]:
 
 
 def age_group() -> ColumnElement[str]:
-    return case((_age_below(30), literal_column("'under_30'")),
+    # No age (a samordningsnummer without a full birth date) is its own group, not the last.
+    return case((Registration.age_at_start.is_(None), literal_column("'okand'")),
+                (_age_below(30), literal_column("'under_30'")),
                 (_age_below(45), literal_column("'30_44'")),
                 (_age_below(60), literal_column("'45_59'")),
                 else_=literal_column("'60_plus'"))
 
 
 def young() -> ColumnElement[bool]:
+    """Under 30 at start; NULL when the age is unknown (in neither age group)."""
     return _age_below(30)
 
 
@@ -195,14 +198,15 @@ def _outcome_columns() -> dict[str, ColumnElement[int]]:
 OUTCOME_MEASURES = tuple(_outcome_columns())
 
 
-def outcomes(filters: Filters) -> dict[tuple[str, bool], dict[str, int]]:
-    """(kön, under 30) -> every outcome measure, for participations ended in the year."""
+def outcomes(filters: Filters) -> dict[tuple[str, bool | None], dict[str, int]]:
+    """(kön, under 30 or None when the age is unknown) -> every outcome measure, for
+    participations ended in the year."""
     columns = _outcome_columns()
     query = _base(filters, Registration.kon, young(), *columns.values()).where(
         ended_in(filters.year)).group_by(Registration.kon, young())
-    result: dict[tuple[str, bool], dict[str, int]] = {}
+    result: dict[tuple[str, bool | None], dict[str, int]] = {}
     for row in _rows(query):
-        result[(row[0], bool(row[1]))] = {name: int(value or 0)
+        result[(row[0], None if row[1] is None else bool(row[1]))] = {name: int(value or 0)
                                           for name, value in zip(columns, row[2:], strict=True)}
     return result
 

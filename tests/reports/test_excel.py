@@ -111,7 +111,7 @@ def sheet_bytes(header: list[str], *body: list[object], formula: str | None = No
 def valid_row(**changes: object) -> dict[str, object]:
     row: dict[str, object] = {c.header: None for c in IMPORT_COLUMNS}
     row.update({
-        "Personnummer": "19900101-0009", "Namn": "Ny Person", "Insats": "Gamla insatsen",
+        "Personnummer": "19900101-0108", "Namn": "Ny Person", "Insats": "Gamla insatsen",
         "Kön": "Kvinna", "Kommunkod": "0680", "Inskrivningsdatum": date(2024, 3, 1),
         "Utskrivningsdatum": date(2024, 9, 1),
         "Tid i offentlig försörjning före inskrivning": "Upp till 1 år",
@@ -132,8 +132,8 @@ def sheet_of(*dict_rows: dict[str, object]) -> bytes:
 def test_row_errors_name_row_and_column(world: World) -> None:
     data = sheet_of(
         valid_row(),
-        valid_row(Personnummer="19900101-0001", Kommunkod="9999"),  # Luhn; no such kommun
-        valid_row(Personnummer="19850101-0006", **{"Arbetar före": "Ja"}),  # % and typ missing
+        valid_row(Personnummer="19900101-0109", Kommunkod="9999"),  # Luhn; no such kommun
+        valid_row(Personnummer="19850101-0105", **{"Arbetar före": "Ja"}),  # % and typ missing
         valid_row(Personnummer="19850101-0022", **{
             "Avslutsanledning": "8 Felregistrering"}),
         valid_row(Personnummer="19850101-0048", Utskrivningsdatum=date(2023, 1, 1)),
@@ -157,7 +157,7 @@ def test_row_errors_name_row_and_column(world: World) -> None:
 
 def test_kon_must_match_the_personnummer_and_one_insats_per_file(world: World) -> None:
     plan = read(sheet_of(valid_row(Kön="Man"),
-                         valid_row(Personnummer="19850101-0006", Insats="Annan")), world)
+                         valid_row(Personnummer="19850101-0105", Insats="Annan")), world)
     assert {(e.row, e.column) for e in plan.errors} == {(2, "Kön"), (3, "Insats")}
 
 

@@ -67,7 +67,7 @@ def test_kon_and_age(world: World) -> None:
     # During 2024: #1–#9, #11 (open since 2023), #12; not #10 (ended 2023).
     assert grid(table, ("kvinna", "man", "totalt")) == {
         "under_30": (2, 2, 4), "30_44": (2, 1, 3), "45_59": (1, 2, 3), "60_plus": (1, 0, 1),
-        "totalt": (6, 5, 11)}
+        "okand": (0, 0, 0), "totalt": (6, 5, 11)}
     assert round(table.value("under_30", "andel"), 2) == round(400 / 11, 2)
 
 
