@@ -13,6 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from formapp.clock import today
 from formapp.domain import insatser as vocab
 from formapp.extensions import db
+from formapp.localtime import local_text, utc_iso
 from formapp.records.access import can_view_reports, roles_on
 from formapp.records.accounts import ROLE_LABELS
 from formapp.records.models import Forbund, Role
@@ -57,6 +58,8 @@ def register_web(app: Flask) -> None:
         app.register_blueprint(blueprint)
     app.jinja_env.globals.update(ROLE_LABELS=ROLE_LABELS, Role=Role, vocab=vocab,
                                   get_locale=get_locale)
+    # Every time a person reads is Swedish time: {{ moment|local_time }}.
+    app.jinja_env.filters.update(local_time=local_text, utc_iso=utc_iso)
     app.context_processor(_page_context)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
