@@ -3,14 +3,19 @@ user, action and dates, a page at a time, sees whether the chain holds, and is l
 
 from __future__ import annotations
 
+import ast
 from datetime import timedelta
+from pathlib import Path
 
 from flask import Flask
+
+import formapp
 from sqlalchemy import select
 
 from formapp.clock import today
 from formapp.extensions import db
 from formapp.records.audit import log_event, person_key
+from formapp.records.audit_events import EVENT_LABELS, event_label
 from formapp.records.models import AuditEntry
 from formapp.webclient import Browser
 from tests.web.registration_helpers import PNR_MAN, take_consent
@@ -21,7 +26,7 @@ ROW = '<td class="ltr when">'
 
 def shown(action: str) -> str:
     """An entry of ``action`` in the result table (not the option of the action filter)."""
-    return f'<td class="ltr">{action}</td>'
+    return f"<td>{event_label(action)}<br>"
 
 
 def admin(app: Flask, world: World, who: str = "samverkansadmin") -> Browser:
@@ -125,3 +130,48 @@ def test_searching_is_itself_audited_with_the_person_it_named(app: Flask) -> Non
     assert entry.forbund_id == world.forbund_a.id
     assert entry.person_key == person_key("191212121212")
     assert "191212" not in entry.details and '"actor": "del"' in entry.details
+
+
+def test_events_are_named_in_words_in_the_filter_and_the_table(app: Flask) -> None:
+    world = _world_with_entries(app)
+    browser = admin(app, world)
+    html = page(browser)
+    assert '<option value="consent.signed">Samtycke undertecknat</option>' in html
+    assert "<td>Samtycke undertecknat<br>" in html
+    assert ">consent.signed<" not in html  # the code only as the option's value
+    english = browser.get("/granskningslogg?lang=en").get_data(as_text=True)
+    assert "<td>Consent signed<br>" in english
+
+
+def _written_event_codes() -> set[str]:
+    """Every event code formapp's code writes: the string constants given as ``action`` to
+    log_event and its wrappers (the functions with an ``action`` parameter that pass it on)."""
+    root = Path(formapp.__file__).parent
+    trees = [ast.parse(path.read_text(encoding="utf-8")) for path in root.rglob("*.py")]
+    wrappers = {"log_event"}
+    for tree in trees:
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef) and "action" in [a.arg for a in node.args.args
+                                                                  + node.args.kwonlyargs]:
+                wrappers.add(node.name)
+    wrappers.discard("__init__")
+    codes: set[str] = set()
+    for tree in trees:
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            name = getattr(node.func, "id", getattr(node.func, "attr", ""))
+            if name not in wrappers:
+                continue
+            given = [k.value for k in node.keywords if k.arg == "action"]
+            given += node.args[1:2] if name != "log_event" else []
+            for expression in given:
+                codes |= {c.value for c in ast.walk(expression)
+                          if isinstance(c, ast.Constant) and isinstance(c.value, str)}
+    return codes
+
+
+def test_every_event_code_the_code_writes_has_a_label() -> None:
+    codes = _written_event_codes()
+    assert {"consent.signed", "registration.viewed", "consent.pdf", "keys.rotated"} <= codes
+    assert codes - EVENT_LABELS.keys() == set()
