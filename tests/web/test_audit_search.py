@@ -8,10 +8,9 @@ from datetime import timedelta
 from pathlib import Path
 
 from flask import Flask
-
-import formapp
 from sqlalchemy import select
 
+import formapp
 from formapp.clock import today
 from formapp.extensions import db
 from formapp.records.audit import log_event, person_key
