@@ -27,7 +27,8 @@ def test_backup_and_restore_round_trip(app: Flask, database_url: str, tmp_path: 
     sign(browser, read_url(start(browser, world), "ar"))
     consent_url = hand_back(browser)
     browser.get(consent_url)
-    browser.post(f"{consent_url}/aterkalla", {"reason": "Ringde och återkallade."})
+    browser.post(f"{consent_url}/aterkalla", {"reason": "Ringde och återkallade.",
+                                              "bekraftat": "1"})
     log_event(actor=world.users["samverkansadmin"], action="test", subject="backup")
     db.session.commit()
     runner = app.test_cli_runner()

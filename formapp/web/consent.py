@@ -45,6 +45,7 @@ from formapp.records.login_throttle import record_failure
 from formapp.records.models import Consent, ConsentDraft, Insats
 from formapp.records.passwords import verify_password
 from formapp.records.signatures import parse_signature
+from formapp.web.confirm import confirmation_page, confirmed
 from formapp.web.downloads import pdf_response
 from formapp.web.guards import get_or_404, require, show_violation
 from formapp.web.handover import end_handover, handover_state, mark_signed, start_handover
@@ -291,6 +292,18 @@ def pdf(consent_id: str) -> Response:
 def withdraw(consent_id: str) -> str | Response | tuple[str, int]:
     consent = _viewable_consent(consent_id)
     form = WithdrawForm()
+    # Asked only when withdrawing can go ahead: a missing reason is told at the field first.
+    if form.validate_on_submit() and (form.reason.data or "").strip() and not confirmed() \
+            and consent.status != "withdrawn":
+        return confirmation_page(
+            title=_o("Återkalla samtycket?"),
+            message=_o("Samtycket från %(name)s för %(insats)s återkallas. Inga fler "
+                       "personuppgifter registreras med stöd av det, och det går inte att ångra.",
+                       name=consent.name, insats=consent.insats.name),
+            confirm_label=_o("Ja, återkalla samtycket"),
+            action=url_for("consent.withdraw", consent_id=consent.id),
+            cancel_url=url_for("consent.receipt", consent_id=consent.id),
+            carry={"reason": form.reason.data or ""})
     if form.validate_on_submit():
         try:
             withdraw_consent(consent, by=current_user, reason=form.reason.data or "")

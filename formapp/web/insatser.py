@@ -25,6 +25,7 @@ from formapp.records.consents import consents_for_insats
 from formapp.records.errors import RuleViolation
 from formapp.records.models import Grant, Insats, Role, User
 from formapp.records.organisations import InsatsInput, save_insats
+from formapp.web.confirm import confirmation_page, confirmed
 from formapp.web.guards import get_or_404, require, show_violation
 from formapp.web.view_audit import consents_listed
 from formapp.webforms.admin import AssignForm, ConfirmForm, InsatsForm
@@ -157,12 +158,21 @@ def assign(insats_id: int) -> str | Response:
 
 @bp.route("/<int:insats_id>/deltagaransvariga/<int:grant_id>/remove", methods=["POST"])
 @login_required
-def unassign(insats_id: int, grant_id: int) -> Response:
+def unassign(insats_id: int, grant_id: int) -> Response | str:
     insats = get_or_404(Insats, insats_id)
     require(can_edit_insatser(current_user, insats.forbund_id, today()))
     grant = get_or_404(Grant, grant_id)
     if grant.insats_id != insats.id:
         abort(404)
+    if ConfirmForm().validate_on_submit() and not confirmed():
+        return confirmation_page(
+            title=_o("Ta bort deltagaransvarig?"),
+            message=_o("%(name)s är inte längre deltagaransvarig för %(insats)s och kan inte "
+                       "registrera deltagare där. Behörigheten kan läggas till igen.",
+                       name=grant.user.full_name, insats=insats.name),
+            confirm_label=_o("Ja, ta bort"),
+            action=url_for("insatser.unassign", insats_id=insats.id, grant_id=grant.id),
+            cancel_url=url_for("insatser.show", insats_id=insats.id))
     if ConfirmForm().validate_on_submit():
         revoke_grant(grant, by=current_user)
         db.session.commit()

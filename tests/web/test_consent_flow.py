@@ -270,8 +270,16 @@ def test_withdrawal_keeps_the_history_and_seals_a_receipt(app: Flask) -> None:
     refused = browser.post(f"/samtycken/{consent.id}/aterkalla", {"reason": " "})
     assert refused.status_code == 422
     assert "Ange hur och när" in refused.get_data(as_text=True)
+    # Nothing happens before the confirmation step: the page asks, the reason carried along.
+    asked = browser.post(f"/samtycken/{consent.id}/aterkalla",
+                         {"reason": "Sa det vid besök 2026-11-20."})
+    asked_page = asked.get_data(as_text=True)
+    assert asked.status_code == 200 and "Ja, återkalla samtycket" in asked_page
+    assert 'name="reason" value="Sa det vid besök 2026-11-20."' in asked_page
+    db.session.expire_all()
+    assert db.session.get(Consent, consent.id).status != "withdrawn"
     response = browser.post(f"/samtycken/{consent.id}/aterkalla",
-                            {"reason": "Sa det vid besök 2026-11-20."})
+                            {"reason": "Sa det vid besök 2026-11-20.", "bekraftat": "1"})
     assert response.status_code == 302
     db.session.expire_all()
     consent = db.session.get(Consent, consent.id)
@@ -317,7 +325,7 @@ def test_signing_viewing_and_withdrawing_are_audited(app: Flask) -> None:
     receipt_url = hand_back(browser)
     browser.get(receipt_url)
     browser.get(f"{receipt_url}/pdf")
-    browser.post(f"{receipt_url}/aterkalla", {"reason": "Återkallat muntligt."})
+    browser.post(f"{receipt_url}/aterkalla", {"reason": "Återkallat muntligt.", "bekraftat": "1"})
     db.session.expire_all()
     entries = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
     assert [e.action for e in entries] == ["consent.signed", "consent.viewed", "consent.pdf",

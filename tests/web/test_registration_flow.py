@@ -115,7 +115,8 @@ def test_a_withdrawn_or_foreign_consent_opens_no_form(app: Flask) -> None:
     consent = take_consent(app, world)
     browser = officer(app, world)
     browser.get(f"/samtycken/{consent.id}")
-    browser.post(f"/samtycken/{consent.id}/aterkalla", {"reason": "Muntligt i dag."})
+    browser.post(f"/samtycken/{consent.id}/aterkalla", {"reason": "Muntligt i dag.",
+                                                        "bekraftat": "1"})
     response = browser.get(f"/samtycken/{consent.id}/inregistrering")
     assert response.status_code == 302
     other = Browser(app.test_client())
