@@ -142,12 +142,13 @@ def revoke(grant_id: int) -> Response | str:
         # Nobody locks themselves out; another administrator (or the system admin) can.
         flash(_o("Du kan inte ta bort din egen behörighet som samverkansadministratör."), "error")
     elif ConfirmForm().validate_on_submit() and not confirmed():
+        where = f" ({grant.insats.name})" if grant.insats else ""
         return confirmation_page(
             title=_o("Ta bort behörigheten?"),
             message=_o("%(name)s förlorar behörigheten %(role)s%(insats)s och loggas ut. "
                        "Behörigheten kan läggas till igen.", name=grant.user.full_name,
                        role=ROLE_LABELS[Role(grant.role)],
-                       insats=f" ({grant.insats.name})" if grant.insats else ""),
+                       insats=where),
             confirm_label=_o("Ja, ta bort behörigheten"),
             action=url_for("users.revoke", grant_id=grant.id),
             cancel_url=url_for("users.edit", user_id=grant.user_id))
