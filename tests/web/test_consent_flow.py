@@ -143,7 +143,7 @@ def test_skyddad_identitet_stores_nothing_personal(app: Flask) -> None:
     browser = officer(app, world)
     response = start(browser, world, skyddad="ja")
     assert response.status_code == 302
-    assert response.headers["Location"] == f"/insatser/{world.insats_a1.id}"
+    assert response.headers["Location"] == f"/insatser/{world.insats_a1.id}/anonyma"
     assert count(ConsentDraft) == 0 and count(Person) == 0 and count(Consent) == 0
     assert "anonymt" in browser.get(response.headers["Location"]).get_data(as_text=True)
 
