@@ -27,6 +27,7 @@ EVENT_LABELS = {
     "deregistration.correction_opened": _lo("Öppnade rättelse av utregistreringen (FK 9449)"),
     "deregistration.pdf": _lo("Öppnade utregistreringens PDF"),
     "participants.searched": _lo("Sökte deltagare"),
+    "participants.listed": _lo("Visade insatsens deltagarlista"),
     # Persons and their rights
     "person.viewed": _lo("Visade en persons uppgifter"),
     "gdpr.registerutdrag": _lo("Registerutdrag skapat"),

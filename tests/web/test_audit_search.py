@@ -165,9 +165,19 @@ def _written_event_codes() -> set[str]:
             given = [k.value for k in node.keywords if k.arg == "action"]
             given += node.args[1:2] if name != "log_event" else []
             for expression in given:
-                codes |= {c.value for c in ast.walk(expression)
-                          if isinstance(c, ast.Constant) and isinstance(c.value, str)}
+                codes |= _strings(expression)
     return codes
+
+
+def _strings(expression: ast.expr) -> set[str]:
+    """The string constants of ``expression`` (``"a" if x else "b"``), not those inside a call
+    (``url_for("users.revoke")`` is a form's target, not an event)."""
+    if isinstance(expression, ast.Constant) and isinstance(expression.value, str):
+        return {expression.value}
+    if isinstance(expression, ast.Call):
+        return set()
+    return {s for child in ast.iter_child_nodes(expression) if isinstance(child, ast.expr)
+            for s in _strings(child)}
 
 
 def test_every_event_code_the_code_writes_has_a_label() -> None:
