@@ -23,11 +23,11 @@ from formapp.records.access import (
 from formapp.records.accounts import grant_role, revoke_grant
 from formapp.records.consents import consents_for_insats
 from formapp.records.errors import RuleViolation
+from formapp.records.insats_participants import participant_page
 from formapp.records.models import Grant, Insats, Role, User
 from formapp.records.organisations import InsatsInput, save_insats
 from formapp.web.confirm import confirmation_page, confirmed
 from formapp.web.guards import get_or_404, require, show_violation
-from formapp.records.insats_participants import participant_page
 from formapp.web.view_audit import consents_listed, registrations_listed
 from formapp.webforms.admin import AssignForm, ConfirmForm, InsatsForm
 
