@@ -37,6 +37,7 @@ from formapp.web import (
 )
 from formapp.web.errors import configure_errors
 from formapp.web.handover import configure_handover
+from formapp.web.languages import language_label
 from formapp.web.security import configure_security
 from formapp.web.session import configure_session
 from formapp.web.uploads import configure_uploads
@@ -60,6 +61,7 @@ def register_web(app: Flask) -> None:
                                   get_locale=get_locale)
     # Every time a person reads is Swedish time: {{ moment|local_time }}.
     app.jinja_env.filters.update(local_time=local_text, utc_iso=utc_iso)
+    app.jinja_env.globals.update(language_label=language_label)
     app.context_processor(_page_context)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
