@@ -143,10 +143,19 @@ class SupportCounts:
     any_public: dict[str, int]  # measurement -> participations with some public support
 
 
+def measured_endings(year: int | None) -> ColumnElement[bool]:
+    """THE definition of "before and directly after" in every report (support and work or
+    study alike): participations ended in the year with an after-measurement, i.e. every end
+    reason but 6 and 7. Before and after are counted over the same people, so a change between
+    them is a change in the people's situation, not in who is counted; reasons 6 and 7 have no
+    after-measurement, so they can not be among them."""
+    return and_(ended_in(year), Registration.end_reason.not_in(NO_MEASUREMENT))
+
+
 def supports(filters: Filters, public_kinds: Iterable[str]) -> SupportCounts:
     # Grouped by the choices themselves (the support rows as bits, a few dozen combinations);
     # each kind's count is then the sum over the combinations that hold it.
-    measured = and_(ended_in(filters.year), Registration.end_reason.not_in(NO_MEASUREMENT))
+    measured = measured_endings(filters.year)
     fore, efter = Registration.forsorjning_fore_bits, Registration.forsorjning_efter_bits
     query = _base(filters, fore, efter, func.count()).where(measured).group_by(fore, efter)
     public = support_bits(public_kinds)
@@ -200,10 +209,10 @@ OUTCOME_MEASURES = tuple(_outcome_columns())
 
 def outcomes(filters: Filters) -> dict[tuple[str, bool | None], dict[str, int]]:
     """(kön, under 30 or None when the age is unknown) -> every outcome measure, for
-    participations ended in the year."""
+    participations ended in the year with an after-measurement (``measured_endings``)."""
     columns = _outcome_columns()
     query = _base(filters, Registration.kon, young(), *columns.values()).where(
-        ended_in(filters.year)).group_by(Registration.kon, young())
+        measured_endings(filters.year)).group_by(Registration.kon, young())
     result: dict[tuple[str, bool | None], dict[str, int]] = {}
     for row in _rows(query):
         result[(row[0], None if row[1] is None else bool(row[1]))] = {name: int(value or 0)

@@ -196,6 +196,6 @@ def test_report_workbook(world: World) -> None:
     sheet = book.worksheets[1]
     assert sheet.freeze_panes == "B2"
     values = {r[0]: r[1:] for r in sheet.iter_rows(values_only=True)}
-    assert values["Avslutade deltagare"][0] == 8  # Alla
-    assert values["Avslutade deltagare"][1] == 1  # 100 %, a real percentage
+    assert values["Avslutade deltagare med mätning efter"][0] == 6  # Alla
+    assert values["Avslutade deltagare med mätning efter"][1] == 1  # 100 %, a real percentage
     assert "–" in values["Arbetar eller studerar – före"]  # 2 < 5: hidden
