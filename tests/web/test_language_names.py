@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Flask
 
+from tests.web.registration_helpers import take_consent
 from tests.web.test_consent_flow import hand_back, officer, read_url, sign, start
 from tests.world import build_world
 
@@ -20,3 +21,15 @@ def test_the_receipt_names_the_reading_language_in_swedish_and_in_itself(app: Fl
     assert f"arabiska ({OWN})" in page
     english = browser.get(f"{receipt_url}?lang=en").get_data(as_text=True)
     assert f"Arabic ({OWN})" in english
+
+
+def test_the_question_language_menu_marks_each_name_with_its_direction(app: Flask) -> None:
+    world = build_world()
+    consent = take_consent(app, world)
+    page = officer(app, world).get(f"/samtycken/{consent.id}/inregistrering").get_data(
+        as_text=True)
+    for locale in ("ar", "fa", "fa_AF", "ckb"):
+        tag = page[page.index(f'<option value="{locale}"'):]
+        tag = tag[:tag.index(">")]
+        assert 'dir="rtl"' in tag, tag
+    assert 'dir="ltr"' in page[page.index('<option value="ti"'):][:60]
