@@ -1,8 +1,9 @@
 """Demo participants: a few clearly fake people with consents, registrations and counts, made
 with the real store functions (so the demo shows sealed PDFs, Sök deltagare and history).
 
-Personnummer are test numbers (1912-era birth dates, never a living person); every name ends
-in "(demo)".
+Personnummer are test numbers (1912-era birth dates, never a living person; födelsenummer never
+000); one is a samordningsnummer whose birth month is unknown (00), so its age shows "okänd".
+Every name ends in "(demo)".
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ DEMO_PEOPLE = (
     DemoPerson("19130313-1005", "Alva Exempelsson (demo)", 0, ended_reason="2"),
     DemoPerson("19140414-1010", "Bo Provsson (demo)", 0, registered=False),
     DemoPerson("19150515-1009", "Cilla Testsson (demo)", 1),
+    DemoPerson("19160077-2063", "Dana Samordningsson (demo)", 1),  # born 1916, month unknown
 )
 
 

@@ -31,10 +31,12 @@ def test_backup_and_restore_round_trip(app: Flask, database_url: str, tmp_path: 
     sign(browser, read_url(start(browser, world), "ar"))
     consent_url = hand_back(browser)
     browser.get(consent_url)
-    browser.post(f"{consent_url}/aterkalla", {"reason": "Ringde och återkallade."})
+    browser.post(f"{consent_url}/aterkalla", {"reason": "Ringde och återkallade.",
+                                              "bekraftat": "1"})
     # A registration its withdrawal ended (reason 6): rows the consent gate guards.
     registration = db.session.get(Registration, register_one(app, world, PNR_KVINNA))
-    browser.post(f"/samtycken/{registration.consent_id}/aterkalla", {"reason": "Återkallat."})
+    browser.post(f"/samtycken/{registration.consent_id}/aterkalla", {"reason": "Återkallat.",
+                                                                      "bekraftat": "1"})
     log_event(actor=world.users["samverkansadmin"], action="test", subject="backup")
     db.session.commit()
     check_keys()  # what every start does: the keys' check values are in the database

@@ -157,7 +157,7 @@ def peer_document(name: str, place: str) -> ConsentDocument:
     document_id = "00000000-0000-4000-8000-000000000000"
     return ConsentDocument(
         document_id=document_id, binding_text=binding, read_text=None,
-        personnummer="19000101-0008", name=name, place=place, signed_on=date.today(),
+        personnummer="19000101-0107", name=name, place=place, signed_on=date.today(),
         signature=parse_signature(SIGNATURE), officer="Deltagaransvarig Demo",
         insats="Bench-insats", forbund="Samordningsförbundet Demo", created=now,
         record={"form": "FK 9443 (002.F.001)", "document_id": document_id,

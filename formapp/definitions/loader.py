@@ -44,7 +44,8 @@ FORM_IDS: tuple[str, ...] = ("9448", "9449")
 ENV_FORMS_DIR = "FORMAPP_FORMS_DIR"
 
 # Keys a field may carry beyond the common ones, by type.
-_COMMON_FIELD_KEYS = {"name", "type", "label", "paper_label", "help", "required", "when"}
+_COMMON_FIELD_KEYS = {"name", "type", "label", "paper_label", "help", "paper_help", "required",
+                      "when"}
 _TYPE_KEYS: dict[str, set[str]] = {
     "personnummer": set(),
     "text": {"max_length"},
@@ -317,6 +318,7 @@ def _read_option_lists(owner: _Table, draft: _Draft) -> None:
                 help=option_table.text("help", required=False) or "",
                 public_support=option_table.get("public_support", bool),
                 effect=effect,
+                paper_help=option_table.get("paper_help", str, "") or "",
             ))
             option_table.close()
         list_table.close()
@@ -433,6 +435,7 @@ def _add_field(table: _Table, draft: _Draft, context_names: set[str], section: s
         section=section,
         paper_label=table.text("paper_label", required=False) or label,
         help=help_texts,
+        paper_help=table.strings("paper_help", required=False),
         options=options,
         required=table.get("required", bool, True),
         when=when,

@@ -63,6 +63,9 @@ class Option:
     help: str = ""
     public_support: bool | None = None
     effect: Effect | None = None
+    # The paper's own help where formapp shows words of its own (the paper's name SUS): kept
+    # word for word as the record of the form, never shown.
+    paper_help: str = ""
 
 
 @dataclass(frozen=True)
@@ -120,6 +123,7 @@ class Field:
     paper_label: str
     help: tuple[str, ...] = ()
     options: OptionList | None = None
+    paper_help: tuple[str, ...] = ()  # as Option.paper_help
     required: bool = True
     when: tuple[Condition, ...] = ()
     min_value: int | None = None

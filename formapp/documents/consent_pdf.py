@@ -30,6 +30,7 @@ from formapp.documents.page import Builder as _Builder
 from formapp.documents.pdfa import PdfMetadata, record_attachment
 from formapp.documents.pdftext import draw_block
 from formapp.documents.textlayout import Align, TextBlock
+from formapp.localtime import local_text
 
 FORM_ID = "FK9443 (002.F.001) Fastställt av Försäkringskassan"
 AUTHORITY = "Försäkringskassan"
@@ -160,7 +161,7 @@ def _details(b: _Builder, doc: ConsentDocument, created: datetime) -> BoxItem:
         ("Samordningsförbund", doc.forbund),
         ("Deltagaransvarig", doc.officer),
         ("Dokument-id", doc.document_id),
-        ("Skapat", created.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")),
+        ("Skapat", local_text(created, zone=True)),  # Swedish time; the record keeps UTC
         *doc.extra.items(),
     ]
     label_w = 110.0

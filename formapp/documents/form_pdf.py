@@ -52,6 +52,7 @@ from formapp.documents.pdfa import PdfMetadata, record_attachment
 from formapp.documents.pdftext import draw_block
 from formapp.documents.textlayout import TextBlock
 from formapp.domain import kommuner
+from formapp.localtime import local_text
 
 AUTHORITY = "Försäkringskassan"
 NOT_ASKED = "Ej aktuellt"
@@ -490,7 +491,7 @@ def _details(b: Builder, definition: FormDefinition, context: Mapping[str, Any],
         rows.append((label, value.isoformat() if isinstance(value, date) else str(value)))
     rows += [
         ("Dokument-id", document_id),
-        ("Skapat", created.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")),
+        ("Skapat", local_text(created, zone=True)),  # Swedish time; the record keeps UTC
     ]
     heading = b.text("Registrerat i formapp", "sv", 8, bold=True, space_before=14,
                      color=GREY, keep_with_next=True)

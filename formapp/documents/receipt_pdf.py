@@ -28,6 +28,7 @@ from formapp.documents.page import (
     render_pdf,
 )
 from formapp.documents.pdfa import PdfMetadata, record_attachment
+from formapp.localtime import local_text
 
 BODY = 9.5
 TITLE = 15.0
@@ -89,9 +90,8 @@ def layout_receipt(doc: ReceiptDocument, fonts: FontSet) -> tuple[list[Item], De
         items += label_value_rows(b, doc.facts, locale=loc, space_before=14)
     for part in doc.parts:
         items += _part_items(b, part)
-    created = (doc.created or datetime.now(UTC)).astimezone(UTC)
-    items.append(b.text(f"Dokument-id {doc.document_id} · skapat "
-                        f"{created.strftime('%Y-%m-%d %H:%M UTC')}", "sv", 7.5,
+    created = local_text(doc.created or datetime.now(UTC), zone=True)
+    items.append(b.text(f"Dokument-id {doc.document_id} · skapat {created}", "sv", 7.5,
                         space_before=12, color=GREY))
     deco = Decoration(
         header=f"formapp · {doc.forbund}",

@@ -1,8 +1,15 @@
-"""Swedish personnummer and samordningsnummer, as FK 9448/9449 ask for them: 12 digits.
+"""Swedish personnummer and samordningsnummer, as people type them.
 
-Accepted: ``YYYYMMDDNNNN``, ``YYYYMMDD-NNNN`` or ``YYYYMMDD+NNNN`` (surrounding blanks ignored).
-The 10-digit form is refused: the paper forms say "Personnummer (12 siffror)" and the century
-cannot be known for certain from ten digits.
+Accepted, after normalising (see :func:`normalise`): ``YYYYMMDDNNNN`` or ``YYMMDDNNNN``, with an
+optional ``-`` or ``+`` before the last four. Ten digits get their century by Skatteverket's rule:
+``-`` (or nothing) for someone under 100 this year, ``+`` from the year they turn 100. Digits in
+Arabic-Indic, Persian or full-width form, blanks anywhere and a pasted en dash are normalised;
+:attr:`Personnummer.formatted` is the 12-digit form to show back.
+
+Samordningsnummer carry the day of birth plus 60. When the birth date is not fully known,
+Skatteverket writes the unknown month as 00 and the unknown day as 00 (+ 60 = 60): such numbers
+are valid, with ``birth_date`` ``None`` and the age known only when the known part decides it.
+Födelsenummer (digits 9–11 of 12) 000 is never issued.
 
 The check digit is *not* revealed in the error message: a typo is far more often in one of the
 other nine digits, and an officer told "the last digit should be 3" would turn a mistyped number
@@ -11,7 +18,9 @@ into a valid but wrong one.
 
 from __future__ import annotations
 
+import calendar
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
@@ -20,10 +29,17 @@ from formapp.i18n import _lp
 
 Kon = Literal["kvinna", "man"]
 
-# [0-9], not \d: \d also matches Arabic-Indic and other scripts' digits.
-_SHAPE = re.compile(r"^([0-9]{8})[-+]?([0-9]{4})$")
+# [0-9], not \d: \d also matches other scripts' digits (normalised to ASCII first).
+_SHAPE = re.compile(r"^([0-9]{6}|[0-9]{8})([-+]?)([0-9]{4})$")
 # Samordningsnummer: the day of birth plus 60.
 SAMORDNING_OFFSET = 60
+# What a pasted or typed separator may look like: hyphen-minus, hyphen, non-breaking hyphen,
+# figure dash, en dash, em dash, minus sign, full-width hyphen; and the full-width plus.
+_DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2212\ufe63\uff0d"
+_PLUSES = "+\uff0b\ufe62"
+# Digit blocks typed on Arabic, Persian and East Asian keyboards, mapped to ASCII.
+_DIGIT_ZEROS = (0x0660, 0x06F0, 0xFF10)
+_DIGITS = {zero + n: str(n) for zero in _DIGIT_ZEROS for n in range(10)}
 
 
 class PersonnummerError(ValueError):
@@ -43,12 +59,13 @@ class Personnummer:
     """A validated personnummer or samordningsnummer.
 
     ``digits`` is the 12-digit canonical form; ``birth_date`` is the real date (day - 60 for a
-    samordningsnummer); ``kon`` is the legal sex as registered (folkbokföring), from the
-    second-to-last digit.
+    samordningsnummer), ``None`` when the number says the month or day is unknown (then
+    ``birth_year``, ``birth_month`` and ``birth_day`` hold what is known); ``kon`` is the legal
+    sex as registered (folkbokföring), from the second-to-last digit.
     """
 
     digits: str
-    birth_date: date
+    birth_date: date | None
     kon: Kon
     is_samordningsnummer: bool
 
@@ -57,11 +74,40 @@ class Personnummer:
         """``YYYYMMDD-NNNN``, the form's own way of writing it."""
         return f"{self.digits[:8]}-{self.digits[8:]}"
 
-    def age_on(self, on: date) -> int:
+    @property
+    def birth_year(self) -> int:
+        return int(self.digits[:4])
+
+    @property
+    def birth_month(self) -> int | None:
+        return int(self.digits[4:6]) or None
+
+    @property
+    def birth_day(self) -> int | None:
+        day = int(self.digits[6:8])
+        day -= SAMORDNING_OFFSET if self.is_samordningsnummer else 0
+        return day or None
+
+    def earliest_birth(self) -> date:
+        """The first day the person can have been born."""
+        return date(self.birth_year, self.birth_month or 1, self.birth_day or 1)
+
+    def latest_birth(self) -> date:
+        """The last day the person can have been born."""
+        month = self.birth_month or 12
+        return date(self.birth_year, month,
+                    self.birth_day or calendar.monthrange(self.birth_year, month)[1])
+
+    def age_on(self, on: date) -> int | None:
         """Age in whole years on ``on`` (a person born 29 February turns a year older on
-        1 March in common years)."""
-        born = self.birth_date
-        return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+        1 March in common years); ``None`` ("okänd") when an incomplete birth date leaves it
+        open."""
+        oldest, youngest = _age(self.earliest_birth(), on), _age(self.latest_birth(), on)
+        return oldest if oldest == youngest else None
+
+
+def _age(born: date, on: date) -> int:
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
 
 def luhn_ok(digits: str) -> bool:
@@ -73,53 +119,89 @@ def luhn_ok(digits: str) -> bool:
     return total % 10 == 0
 
 
+def normalise(raw: str) -> str:
+    """``raw`` as typed or pasted, reduced to ASCII digits and at most one ``-``/``+``:
+    blanks and invisible marks (a pasted right-to-left mark) removed, other scripts' digits
+    and dashes mapped. Anything else is left for the parser to refuse."""
+    out = []
+    for char in raw:
+        if char.isspace() or unicodedata.category(char) == "Cf":
+            continue
+        if char in _DASHES:
+            out.append("-")
+        elif char in _PLUSES:
+            out.append("+")
+        else:
+            out.append(_DIGITS.get(ord(char), char))
+    return "".join(out)
+
+
+def _century(short_year: int, separator: str, today: date) -> int:
+    """The full year of a 10-digit number: ``-`` under 100 years old this year, ``+`` from
+    the year the person turns 100 (Skatteverket's rule)."""
+    year = today.year - (today.year - short_year) % 100
+    return year - 100 if separator == "+" else year
+
+
 def parse_personnummer(raw: str, *, today: date | None = None) -> Personnummer:
     """Parse and validate ``raw``; raise :class:`PersonnummerError` saying what is wrong.
 
-    ``today`` (default: the machine's date) decides what "in the future" means; callers with a
-    clock (``formapp.clock.today``) should pass it.
+    ``today`` (default: the machine's date) decides what "in the future" means and the
+    century of a 10-digit number; callers with a clock (``formapp.clock.today``) pass it.
     """
-    text = raw.strip() if isinstance(raw, str) else ""
+    day_now = today or date.today()
+    text = normalise(raw) if isinstance(raw, str) else ""
     if not text:
         raise PersonnummerError(_lp("Ange personnumret med 12 siffror (ÅÅÅÅMMDD-NNNN)."))
     match = _SHAPE.match(text)
     if match is None:
-        core = text.replace("-", "").replace("+", "").replace(" ", "")
+        core = text.replace("-", "").replace("+", "")
         if not core.isdigit() or not core.isascii():
             raise PersonnummerError(_lp(
                 "Personnumret får bara innehålla siffror, med ett bindestreck eller plustecken "
                 "före de fyra sista (ÅÅÅÅMMDD-NNNN)."))
-        if len(core) == 10:
-            raise PersonnummerError(_lp(
-                "Personnumret ska skrivas med 12 siffror, med århundradet först (ÅÅÅÅMMDD-NNNN). "
-                "Du har skrivit 10."))
-        if len(core) == 12:
+        if len(core) in (10, 12):
             raise PersonnummerError(_lp(
                 "Bindestrecket eller plustecknet ska stå före de fyra sista siffrorna "
                 "(ÅÅÅÅMMDD-NNNN)."))
         raise PersonnummerError(_lp(
-            "Personnumret ska ha 12 siffror (ÅÅÅÅMMDD-NNNN), men har %(count)d.",
-            count=len(core)))
-    digits = match.group(1) + match.group(2)
+            "Personnumret ska ha 12 siffror (ÅÅÅÅMMDD-NNNN) eller 10 (ÅÅMMDD-NNNN), men har "
+            "%(count)d.", count=len(core)))
+    date_part, separator, last_four = match.groups()
+    if len(date_part) == 6:
+        date_part = f"{_century(int(date_part[:2]), separator, day_now)}{date_part[2:]}"
+    digits = date_part + last_four
     year, month, day = int(digits[:4]), int(digits[4:6]), int(digits[6:8])
-    is_samordning = day > SAMORDNING_OFFSET
+    is_samordning = day >= SAMORDNING_OFFSET
     real_day = day - SAMORDNING_OFFSET if is_samordning else day
-    try:
-        birth = date(year, month, real_day)
-    except ValueError:
+    written = f"{digits[:4]}-{digits[4:6]}-{digits[6:8]}"
+    if not _date_ok(year, month, real_day, incomplete_allowed=is_samordning):
         raise PersonnummerError(_lp(
-            "Personnumret innehåller inget giltigt datum: %(date)s finns inte.",
-            date=f"{digits[:4]}-{digits[4:6]}-{digits[6:8]}")) from None
-    if birth > (today or date.today()):
+            "Personnumret innehåller inget giltigt datum: %(date)s finns inte.", date=written))
+    pnr = Personnummer(digits=digits, birth_date=None, kon="man" if int(digits[10]) % 2
+                       else "kvinna", is_samordningsnummer=is_samordning)
+    if month and real_day:
+        pnr = Personnummer(digits, date(year, month, real_day), pnr.kon, is_samordning)
+    if pnr.earliest_birth() > day_now:
+        born = f"{digits[:4]}-{digits[4:6]}-{real_day:02d}"
         raise PersonnummerError(_lp(
-            "Födelsedatumet i personnumret (%(date)s) ligger i framtiden.",
-            date=birth.isoformat()))
+            "Födelsedatumet i personnumret (%(date)s) ligger i framtiden.", date=born))
+    if digits[8:11] == "000":
+        raise PersonnummerError(_lp(
+            "Personnumret kan inte ha 000 som de tre siffrorna efter födelsedatumet: sådana "
+            "nummer delas aldrig ut. Kontrollera numret."))
     # The check digit covers the 10-digit form YYMMDD-NNNC only.
     if not luhn_ok(digits[2:]):
         raise PersonnummerError(_lp(
             "Personnumrets kontrollsiffra (den sista siffran) stämmer inte. "
             "Kontrollera alla siffror."))
-    # The 9th digit of the 10-digit form (the 11th of 12): odd = man, even = kvinna.
-    kon: Kon = "man" if int(digits[10]) % 2 else "kvinna"
-    return Personnummer(digits=digits, birth_date=birth, kon=kon,
-                        is_samordningsnummer=is_samordning)
+    return pnr
+
+
+def _date_ok(year: int, month: int, day: int, *, incomplete_allowed: bool) -> bool:
+    """A real calendar date; for a samordningsnummer, month and/or day may be 00 (unknown)."""
+    if year < 1800 or month > 12 or day > 31:
+        return False
+    if not month or not day:
+        return incomplete_allowed
+    return day <= calendar.monthrange(year, month)[1]

@@ -32,6 +32,7 @@ from formapp.domain.personnummer import PersonnummerError, parse_personnummer
 from formapp.evidence import evidence, track_new_file
 from formapp.extensions import db
 from formapp.i18n import _lo, _lp
+from formapp.localtime import local, local_text
 from formapp.protection.lookup import personnummer_hashes
 from formapp.readaloud import evidence as read_aloud_evidence
 from formapp.records.audit import log_event
@@ -315,7 +316,7 @@ def withdraw_consent(consent: Consent, *, by: User, reason: str,
         title="Återkallat samtycke – FK 9443",
         paragraphs=(
             f"{consent.name} har återkallat sitt samtycke till registrering av personuppgifter "
-            f"för insatsen {consent.insats.name}. Från och med {now.date().isoformat()} "
+            f"för insatsen {consent.insats.name}. Från och med {local(now).date().isoformat()} "
             "registreras inga fler personuppgifter om personen med stöd av samtycket.",
             "Samtycket och beviset för det sparas som historik, så att det går att visa vad "
             "som gällde och när.",
@@ -325,7 +326,7 @@ def withdraw_consent(consent: Consent, *, by: User, reason: str,
                ("Samtycke lämnat", consent.signed_on.isoformat()),
                ("Samtyckets dokument-id", consent.id),
                ("Samtyckets SHA-256", consent.pdf_sha256),
-               ("Återkallat", now.strftime("%Y-%m-%d %H:%M UTC")),
+               ("Återkallat", local_text(now, zone=True)),
                ("Registrerat av", by.full_name), ("Hur och varför", reason)),
         forbund=consent.insats.forbund.name, record=record, created=now)
     try:

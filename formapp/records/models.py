@@ -212,7 +212,8 @@ class Person(db.Model):
     personnummer: Mapped[str] = mapped_column(EncryptedText("person.personnummer"))
     personnummer_hmac: Mapped[str] = mapped_column(String(64))
     kon: Mapped[str] = mapped_column(String(8))
-    birth_date: Mapped[date] = mapped_column(Date)
+    # None for a samordningsnummer whose month or day is 00 (not fully known).
+    birth_date: Mapped[date | None] = mapped_column(Date)
     name: Mapped[str] = mapped_column(EncryptedText("person.name"), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
@@ -448,7 +449,7 @@ class Registration(db.Model):
                                                               ondelete="SET NULL"))
     name: Mapped[str] = mapped_column(EncryptedText("registration.name"))  # Namn on the 9448
     start_date: Mapped[date] = mapped_column(Date)
-    age_at_start: Mapped[int] = mapped_column(Integer)
+    age_at_start: Mapped[int | None] = mapped_column(Integer)  # None: "okänd"
     kon: Mapped[str] = mapped_column(String(8))  # the person's (set with ``person``)
     kommun: Mapped[str] = mapped_column(String(4))
     stadsdel: Mapped[str | None] = mapped_column(String(100))

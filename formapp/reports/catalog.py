@@ -97,7 +97,8 @@ def end_reason_report(filters: Filters, threshold: int) -> tuple[list[Table], in
 def age_report(filters: Filters, threshold: int) -> tuple[list[Table], int]:
     counts = queries.by_kon(filters, queries.age_group())
     grid = _kon_grid("alder", _lo("Kön och ålder vid start"), list(AGE_LABELS.items()), counts,
-                     note=_lo("Deltagare som deltagit någon gång under perioden."))
+                     note=_lo("Deltagare som deltagit någon gång under perioden. Okänd ålder: "
+                              "samordningsnummer utan fullständigt födelsedatum."))
     return _built([grid], threshold)
 
 
@@ -115,10 +116,17 @@ def background_report(filters: Filters, threshold: int) -> tuple[list[Table], in
     return _built([education, support_time, _support_grid(filters)], threshold)
 
 
+# One base for every before/after table (queries.measured_endings), named the same under each.
+MEASURED_ROW = _lo("Avslutade deltagare med mätning efter")
+MEASURED_NOTE = _lo("Räknat på deltagare som avslutat insatsen under perioden med en mätning "
+                    "efter, det vill säga alla avslutsanledningar utom 6 och 7. Före och efter "
+                    "gäller samma deltagare.")
+
+
 def _support_grid(filters: Filters) -> Grid:
     public, other = support_kinds()
     counts = queries.supports(filters, [code for code, _ in public])
-    rows = [RowSpec("bas", _lo("Avslutade deltagare med mätning"), total=True)]
+    rows = [RowSpec("bas", MEASURED_ROW, total=True)]
     rows += [RowSpec(code, label) for code, label in public]
     rows.append(RowSpec("nagon_offentlig", _lo("Någon offentlig försörjning")))
     for code, label in other:
@@ -129,10 +137,8 @@ def _support_grid(filters: Filters) -> Grid:
                Column("efter", _lo("Efter")), Column("efter_andel", _lo("Efter (%)"), "percent")]
     grid = Grid("forsorjning", _lo("Offentlig försörjning direkt före och direkt efter"), rows,
                 columns, chart=ChartSpec(("fore_andel", "efter_andel"), "percent"),
-                note=_lo("Andel av deltagarna som avslutat insatsen under perioden med en "
-                         "mätning efter (inte avslutsanledning 6 eller 7). En deltagare kan ha "
-                         "flera försörjningar. Studiestöd räknas inte som offentlig "
-                         "försörjning."))
+                note=_lo("%(base)s En deltagare kan ha flera försörjningar. Studiestöd "
+                         "räknas inte som offentlig försörjning.", base=MEASURED_NOTE))
     for when in ("fore", "efter"):
         grid.percents[f"{when}_andel"] = Percent(when, base_row="bas")
         grid.set("bas", when, counts.base)
@@ -151,9 +157,10 @@ OUTCOME_GROUPS: tuple[tuple[str, object], ...] = (
     ("under_30", YOUNG_LABELS["under_30"]), ("30_plus", YOUNG_LABELS["30_plus"]))
 
 
-def _in_group(group: str, kon: str, is_young: bool) -> bool:
-    return (group == "alla" or group == kon or (group == "under_30" and is_young)
-            or (group == "30_plus" and not is_young))
+def _in_group(group: str, kon: str, is_young: bool | None) -> bool:
+    """An unknown age (``None``) counts in "alla" and its kön, in neither age group."""
+    return (group == "alla" or group == kon or (group == "under_30" and is_young is True)
+            or (group == "30_plus" and is_young is False))
 
 
 def _group_sums(filters: Filters) -> dict[str, dict[str, int]]:
@@ -173,7 +180,7 @@ def outcome_report(filters: Filters, threshold: int) -> tuple[list[Table], int]:
                 ("inte_subventionerat", _lo("Ej subventionerat arbete")),
                 ("subventionerat", _lo("Subventionerat arbete")),
                 ("eget_foretag", _lo("Eget företag")), ("studier", _lo("Studier")))
-    rows = [RowSpec("avslutade", _lo("Avslutade deltagare"), total=True)]
+    rows = [RowSpec("avslutade", MEASURED_ROW, total=True)]
     for key, label in measures:
         rows.append(RowSpec(f"{key}_fore", _lo("%(measure)s – före", measure=label)))
         rows.append(RowSpec(f"{key}_efter", _lo("%(measure)s – direkt efter", measure=label)))
@@ -184,9 +191,8 @@ def outcome_report(filters: Filters, threshold: int) -> tuple[list[Table], int]:
         columns.append(Column(f"{group}_andel", _lo("%(group)s (%%)", group=label), "percent"))
     work = Grid("arbete_studier", _lo("Arbete eller studier före och direkt efter insatsen"),
                 rows, columns, chart=ChartSpec(("alla_andel",), "percent"),
-                note=_lo("Deltagare som avslutat insatsen under perioden. Andel av de "
-                         "avslutade i respektive grupp. Samma person kan både arbeta och "
-                         "studera."))
+                note=_lo("%(base)s Andel av dem i respektive grupp. Samma person kan både "
+                         "arbeta och studera.", base=MEASURED_NOTE))
     for group, _ in OUTCOME_GROUPS:
         work.percents[f"{group}_andel"] = Percent(group, base_row="avslutade")
         work.set("avslutade", group, sums[group]["n"])

@@ -9,7 +9,9 @@ from formapp.i18n import _lo
 KON_LABELS = {"kvinna": _lo("Kvinna"), "man": _lo("Man")}
 TOTAL = _lo("Totalt")
 AGE_LABELS = {"under_30": _lo("Under 30 år"), "30_44": _lo("30–44 år"),
-              "45_59": _lo("45–59 år"), "60_plus": _lo("60 år och äldre")}
+              "45_59": _lo("45–59 år"), "60_plus": _lo("60 år och äldre"),
+              # A samordningsnummer whose birth date is not fully known (month or day 00).
+              "okand": _lo("Okänd ålder")}
 YOUNG_LABELS = {"under_30": _lo("Under 30 år"), "30_plus": _lo("30 år och äldre")}
 
 

@@ -50,7 +50,7 @@ from formapp.reports.filters import (
     year_range,
 )
 
-AGE_GROUPS = ("under_30", "30_44", "45_59", "60_plus")
+AGE_GROUPS = ("under_30", "30_44", "45_59", "60_plus", "okand")
 WORK_TYPES = ("inte_subventionerat", "subventionerat", "eget_foretag")
 NO_MEASUREMENT = ("6", "7")  # end reasons without an after-measurement
 
@@ -62,13 +62,16 @@ def _age_below(years: int) -> ColumnElement[bool]:
 
 
 def age_group() -> ColumnElement[str]:
-    return case((_age_below(30), literal_column("'under_30'")),
+    # No age (a samordningsnummer without a full birth date) is its own group, not the last.
+    return case((Registration.age_at_start.is_(None), literal_column("'okand'")),
+                (_age_below(30), literal_column("'under_30'")),
                 (_age_below(45), literal_column("'30_44'")),
                 (_age_below(60), literal_column("'45_59'")),
                 else_=literal_column("'60_plus'"))
 
 
 def young() -> ColumnElement[bool]:
+    """Under 30 at start; NULL when the age is unknown (in neither age group)."""
     return _age_below(30)
 
 
@@ -140,10 +143,19 @@ class SupportCounts:
     any_public: dict[str, int]  # measurement -> participations with some public support
 
 
+def measured_endings(year: int | None) -> ColumnElement[bool]:
+    """THE definition of "before and directly after" in every report (support and work or
+    study alike): participations ended in the year with an after-measurement, i.e. every end
+    reason but 6 and 7. Before and after are counted over the same people, so a change between
+    them is a change in the people's situation, not in who is counted; reasons 6 and 7 have no
+    after-measurement, so they can not be among them."""
+    return and_(ended_in(year), Registration.end_reason.not_in(NO_MEASUREMENT))
+
+
 def supports(filters: Filters, public_kinds: Iterable[str]) -> SupportCounts:
     # Grouped by the choices themselves (the support rows as bits, a few dozen combinations);
     # each kind's count is then the sum over the combinations that hold it.
-    measured = and_(ended_in(filters.year), Registration.end_reason.not_in(NO_MEASUREMENT))
+    measured = measured_endings(filters.year)
     fore, efter = Registration.forsorjning_fore_bits, Registration.forsorjning_efter_bits
     query = _base(filters, fore, efter, func.count()).where(measured).group_by(fore, efter)
     public = support_bits(public_kinds)
@@ -195,14 +207,15 @@ def _outcome_columns() -> dict[str, ColumnElement[int]]:
 OUTCOME_MEASURES = tuple(_outcome_columns())
 
 
-def outcomes(filters: Filters) -> dict[tuple[str, bool], dict[str, int]]:
-    """(kön, under 30) -> every outcome measure, for participations ended in the year."""
+def outcomes(filters: Filters) -> dict[tuple[str, bool | None], dict[str, int]]:
+    """(kön, under 30 or None when the age is unknown) -> every outcome measure, for
+    participations ended in the year with an after-measurement (``measured_endings``)."""
     columns = _outcome_columns()
     query = _base(filters, Registration.kon, young(), *columns.values()).where(
-        ended_in(filters.year)).group_by(Registration.kon, young())
-    result: dict[tuple[str, bool], dict[str, int]] = {}
+        measured_endings(filters.year)).group_by(Registration.kon, young())
+    result: dict[tuple[str, bool | None], dict[str, int]] = {}
     for row in _rows(query):
-        result[(row[0], bool(row[1]))] = {name: int(value or 0)
+        result[(row[0], None if row[1] is None else bool(row[1]))] = {name: int(value or 0)
                                           for name, value in zip(columns, row[2:], strict=True)}
     return result
 

@@ -140,7 +140,8 @@ def row_values(r: Mapping[str, Any], supports: Mapping[str, list[str]], *, ident
     reason, kommun, age = r["end_reason"], r["kommun"], r["age_at_start"]
     values += [
         r["insats_name"], KON.get(r["kon"], r["kon"]), kommun, _kommun_name(kommun), age,
-        "Ja" if age < 30 else "Nej", r["start_date"], r["end_date"],
+        # No age: a samordningsnummer without a full birth date.
+        "Okänd" if age is None else ("Ja" if age < 30 else "Nej"), r["start_date"], r["end_date"],
         _label("forsorjning_tid", r["forsorjning_tid"]), occupation(r, "_fore"),
         occupation(r, "_efter") if r["end_date"] else "", _reason(reason)]
     if full:

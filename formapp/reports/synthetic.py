@@ -66,9 +66,10 @@ def luhn_digit(nine: str) -> int:
 
 
 def make_personnummer(birth: date, kon: str, serial: int) -> str:
-    """A valid personnummer for ``birth`` and ``kön``; serials 0–499 give distinct ones."""
+    """A valid personnummer for ``birth`` and ``kön``; serials 0–494 give distinct ones (the
+    födelsenummer runs 010–999: 000 is never issued)."""
     third = (serial % 5) * 2 + (1 if kon == "man" else 0)  # odd second-to-last digit: man
-    stem = f"{birth:%y%m%d}{(serial // 5) % 100:02d}{third}"
+    stem = f"{birth:%y%m%d}{serial // 5 % 99 + 1:02d}{third}"
     return f"{birth.year // 100}{stem}{luhn_digit(stem)}"
 
 
@@ -131,11 +132,11 @@ def insert_participations(forbund_id: int, rows: Iterable[Participation], docume
 
 
 def _next_personnummer(p: Participation, serials: dict[tuple[date, str], int]) -> str:
-    """Distinct within one call: up to 500 people per birth date and kön."""
+    """Distinct within one call: up to 495 people per birth date and kön."""
     key = (p.birth_date, p.kon)
     serial = serials.get(key, 0)
-    if serial >= 500:
-        raise ValueError(f"more than 500 synthetic people born {p.birth_date} ({p.kon})")
+    if serial >= 495:
+        raise ValueError(f"more than 495 synthetic people born {p.birth_date} ({p.kon})")
     serials[key] = serial + 1
     return make_personnummer(p.birth_date, p.kon, serial)
 

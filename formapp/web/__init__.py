@@ -13,6 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from formapp.clock import today
 from formapp.domain import insatser as vocab
 from formapp.extensions import db
+from formapp.localtime import local_text, utc_iso
 from formapp.records.access import can_view_reports, roles_on
 from formapp.records.accounts import ROLE_LABELS
 from formapp.records.models import Forbund, Role
@@ -37,6 +38,7 @@ from formapp.web import (
 )
 from formapp.web.errors import configure_errors
 from formapp.web.handover import configure_handover
+from formapp.web.languages import language_label
 from formapp.web.security import configure_security
 from formapp.web.session import configure_session
 from formapp.web.uploads import configure_uploads
@@ -58,6 +60,9 @@ def register_web(app: Flask) -> None:
         app.register_blueprint(blueprint)
     app.jinja_env.globals.update(ROLE_LABELS=ROLE_LABELS, Role=Role, vocab=vocab,
                                   get_locale=get_locale)
+    # Every time a person reads is Swedish time: {{ moment|local_time }}.
+    app.jinja_env.filters.update(local_time=local_text, utc_iso=utc_iso)
+    app.jinja_env.globals.update(language_label=language_label)
     app.context_processor(_page_context)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -20,6 +20,7 @@ from formapp.i18n import _o
 from formapp.protection.lookup import audit_keys
 from formapp.records.access import can_manage_users
 from formapp.records.audit import log_event, verify_chain
+from formapp.records.audit_events import event_label
 from formapp.records.audit_search import AuditQuery, actions, search_audit
 from formapp.records.models import Forbund
 from formapp.web.guards import require
@@ -38,7 +39,10 @@ def _scope() -> int | None:
 
 def _form(scope: int | None) -> AuditSearchForm:
     form = AuditSearchForm()
-    form.handelse.choices = [("", _o("Alla händelser"))] + [(a, a) for a in actions(scope)]
+    # Sorted by what the officer reads, not by code.
+    labelled = sorted(((a, str(event_label(a))) for a in actions(scope)),
+                      key=lambda pair: pair[1].casefold())
+    form.handelse.choices = [("", _o("Alla händelser")), *labelled]
     if scope is None:
         form.forbund.choices = [("", _o("Alla förbund"))] + [
             (str(f.id), f.name) for f in db.session.scalars(select(Forbund)
@@ -91,7 +95,8 @@ def search() -> str | tuple[str, int]:
               why="Sökte i granskningsloggen", forbund_id=scope, personnummer=digits,
               details=_details(query, result.total, chain is not None))
     db.session.commit()
-    return render_template("audit/search.html", form=form, result=result, chain=chain)
+    return render_template("audit/search.html", form=form, result=result, chain=chain,
+                           event_label=event_label)
 
 
 def _details(query: AuditQuery, hits: int, whole_chain: bool) -> dict[str, Any]:

@@ -3,6 +3,8 @@ takes the tablet back and gets the sealed PDF."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import (
     Blueprint,
     abort,
@@ -26,9 +28,11 @@ from formapp.records.access import can_register_participants
 from formapp.records.consent_proof import check_consent_pdf
 from formapp.records.consent_texts import available_locales, forbund_texts, text_version
 from formapp.records.consents import (
+    active_consent,
     consent_from_draft,
     discard_draft,
     draft_by_token,
+    find_person,
     sign_consent,
     start_draft,
 )
@@ -46,6 +50,7 @@ from formapp.records.login_throttle import record_failure
 from formapp.records.models import Consent, ConsentDraft, ConsentKind, Insats
 from formapp.records.passwords import verify_password
 from formapp.records.signatures import parse_signature
+from formapp.web.confirm import confirmation_page, confirmed
 from formapp.web.downloads import pdf_response
 from formapp.web.guards import get_or_404, require, show_violation
 from formapp.web.handover import end_handover, handover_state, mark_signed, start_handover
@@ -70,22 +75,50 @@ def start(insats_id: int) -> str | Response:
     day = today()
     require(can_register_participants(current_user, insats, day))
     form = ConsentStartForm()
-    if form.validate_on_submit():
-        if form.skyddad_identitet.data == "ja":
-            # Nothing about the person is stored, not even what was typed.
-            flash(_o("Personer med skyddad identitet registreras anonymt. Inga "
-                     "personuppgifter har sparats."), "info")
-            return redirect(url_for("insatser.show", insats_id=insats.id))
+    existing = None  # the person's active consent, when that is what stops a new one
+    valid = form.validate_on_submit()
+    if valid and form.skyddad_identitet.data == "ja":
+        # Nothing about the person is stored, not even what was typed: on to the anonymous
+        # registration, where the participant is counted without personal data.
+        flash(_o("Personer med skyddad identitet registreras anonymt. Inga "
+                 "personuppgifter har sparats. Räkna deltagaren här."), "info")
+        return redirect(url_for("counts.anonymous", insats_id=insats.id))
+    if request.method == "POST" and form.skyddad_identitet.data != "ja":
+        valid = _all_fields_answered(form) and valid
+    if valid:
         try:
             draft = start_draft(insats, current_user, personnummer=form.personnummer.data or "",
                                 place=form.place.data or "", today=day)
         except RuleViolation as violation:
             show_violation(form, violation)
+            existing = _blocking_consent(insats, form.personnummer.data or "", day)
         else:
             db.session.commit()
             start_handover(draft.token)
             return redirect(url_for("consent.language", token=draft.token))
-    return render_template("consent/start.html", form=form, insats=insats)
+    return render_template("consent/start.html", form=form, insats=insats, existing=existing)
+
+
+def _all_fields_answered(form: ConsentStartForm) -> bool:
+    """Every empty field flagged at once (not one per submit)."""
+    missing = False
+    if not (form.personnummer.data or "").strip():
+        form.personnummer.errors = [*form.personnummer.errors,
+                                    _o("Ange personnumret (12 siffror, ÅÅÅÅMMDD-NNNN).")]
+        missing = True
+    if not (form.place.data or "").strip():
+        form.place.errors = [*form.place.errors, _o("Ange orten där samtycket lämnas.")]
+        missing = True
+    return not missing
+
+
+def _blocking_consent(insats: Insats, raw: str, day: date) -> Consent | None:
+    """The person's active consent for the insats, to link to from the refusal."""
+    try:
+        digits = parse_personnummer(raw, today=day).digits
+    except ValueError:
+        return None
+    return active_consent(find_person(insats.forbund_id, digits), insats)
 
 
 def _draft_in_hand(token: str) -> ConsentDraft:
@@ -333,6 +366,18 @@ def pdf(consent_id: str) -> Response:
 def withdraw(consent_id: str) -> str | Response | tuple[str, int]:
     consent = _viewable_consent(consent_id)
     form = WithdrawForm()
+    # Asked only when withdrawing can go ahead: a missing reason is told at the field first.
+    if form.validate_on_submit() and (form.reason.data or "").strip() and not confirmed() \
+            and consent.status != "withdrawn":
+        return confirmation_page(
+            title=_o("Återkalla samtycket?"),
+            message=_o("Samtycket från %(name)s för %(insats)s återkallas. Inga fler "
+                       "personuppgifter registreras med stöd av det, och det går inte att ångra.",
+                       name=consent.name, insats=consent.insats.name),
+            confirm_label=_o("Ja, återkalla samtycket"),
+            action=url_for("consent.withdraw", consent_id=consent.id),
+            cancel_url=url_for("consent.receipt", consent_id=consent.id),
+            carry={"reason": form.reason.data or ""})
     if form.validate_on_submit():
         try:
             withdrawal.withdraw(consent, by=current_user, reason=form.reason.data or "",

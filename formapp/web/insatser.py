@@ -23,10 +23,12 @@ from formapp.records.access import (
 from formapp.records.accounts import grant_role, revoke_grant
 from formapp.records.consents import consents_for_insats
 from formapp.records.errors import RuleViolation
+from formapp.records.insats_participants import participant_page
 from formapp.records.models import Grant, Insats, Role, User
 from formapp.records.organisations import InsatsInput, save_insats
+from formapp.web.confirm import confirmation_page, confirmed
 from formapp.web.guards import get_or_404, require, show_violation
-from formapp.web.view_audit import consents_listed
+from formapp.web.view_audit import consents_listed, registrations_listed
 from formapp.webforms.admin import AssignForm, ConfirmForm, InsatsForm
 
 bp = Blueprint("insatser", __name__, url_prefix="/insatser")
@@ -92,14 +94,22 @@ def show(insats_id: int) -> str:
     can_edit = can_edit_insatser(current_user, insats.forbund_id, day)
     assign_form = _assign_form(insats) if can_edit and not insats.is_volyminsats else None
     can_register = can_register_participants(current_user, insats, day)
-    consents = consents_for_insats(insats) if can_register else []
-    consents_listed(consents, insats_id=insats.id, forbund_id=insats.forbund_id,
-                    why="Insatsens samtycken")
+    participants = waiting = None
+    if can_register:
+        raw_page = request.args.get("sida", "1")
+        participants = participant_page(
+            insats, int(raw_page) if raw_page.isdecimal() and len(raw_page) < 7 else 1)
+        registrations_listed(participants.registrations, insats_id=insats.id,
+                             forbund_id=insats.forbund_id, page=participants.page)
+        # Consents signed but not yet used by a registration: the next step for each.
+        waiting = [c for c in consents_for_insats(insats) if c.status == "active"]
+        consents_listed(waiting, insats_id=insats.id, forbund_id=insats.forbund_id,
+                        why="Samtycken som väntar på inregistrering")
     return render_template("insatser/show.html", insats=insats, vocab=vocab, can_edit=can_edit,
                            grants=deltagaransvariga(insats), assign_form=assign_form,
                            confirm=ConfirmForm(), today=day, can_register=can_register,
                            can_volume=can_register_volume(current_user, insats, day),
-                           consents=consents)
+                           participants=participants, waiting=waiting)
 
 
 @bp.route("/<int:insats_id>/edit", methods=["GET", "POST"])
@@ -157,12 +167,21 @@ def assign(insats_id: int) -> str | Response:
 
 @bp.route("/<int:insats_id>/deltagaransvariga/<int:grant_id>/remove", methods=["POST"])
 @login_required
-def unassign(insats_id: int, grant_id: int) -> Response:
+def unassign(insats_id: int, grant_id: int) -> Response | str:
     insats = get_or_404(Insats, insats_id)
     require(can_edit_insatser(current_user, insats.forbund_id, today()))
     grant = get_or_404(Grant, grant_id)
     if grant.insats_id != insats.id:
         abort(404)
+    if ConfirmForm().validate_on_submit() and not confirmed():
+        return confirmation_page(
+            title=_o("Ta bort deltagaransvarig?"),
+            message=_o("%(name)s är inte längre deltagaransvarig för %(insats)s och kan inte "
+                       "registrera deltagare där. Behörigheten kan läggas till igen.",
+                       name=grant.user.full_name, insats=insats.name),
+            confirm_label=_o("Ja, ta bort"),
+            action=url_for("insatser.unassign", insats_id=insats.id, grant_id=grant.id),
+            cancel_url=url_for("insatser.show", insats_id=insats.id))
     if ConfirmForm().validate_on_submit():
         revoke_grant(grant, by=current_user)
         db.session.commit()

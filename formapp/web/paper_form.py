@@ -329,11 +329,13 @@ def render_paper_form(form: PaperForm, locale: LocaleInfo, *, reuse: bool = True
 
 @cache
 def _language_options(locales: Registry, chosen: str) -> Markup:
-    """The question language picker's options, one line each (every locale in its own name
-    and language), ``chosen`` selected: the same on every page with that choice."""
+    """The question language picker's options, one line each (every locale in its own name,
+    language and direction: Arabic-script names right to left), ``chosen`` selected: the same
+    on every page with that choice."""
     return Markup("\n".join(
-        Markup('      <option value="{}" lang="{}" {}>{}</option>').format(
-            option.id, option.bcp47, "selected" if option.id == chosen else "", option.name)
+        Markup('      <option value="{}" lang="{}" dir="{}" {}>{}</option>').format(
+            option.id, option.bcp47, option.direction,
+            "selected" if option.id == chosen else "", option.name)
         for option in locales.locales))
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from formapp.clock import today
+from formapp.domain.personnummer import parse_personnummer
 from formapp.extensions import db
 from formapp.i18n import _o
 from formapp.records import withdrawal
@@ -36,6 +37,7 @@ def search(forbund_id: int) -> str | Response:
     forbund = get_or_404(Forbund, forbund_id)
     _admin_of(forbund.id)
     form = PersonSearchForm()
+    not_found = None  # the number searched, in 12 digits, when nobody has it
     if form.validate_on_submit():
         try:
             person = find_person_by_personnummer(forbund, form.personnummer.data or "",
@@ -45,9 +47,10 @@ def search(forbund_id: int) -> str | Response:
         else:
             if person is not None:
                 return redirect(url_for("people.show", person_id=person.id))
-            form.personnummer.errors.append(_o("formapp har inga uppgifter om den personen i "
-                                               "förbundet."))
-    return render_template("people/search.html", forbund=forbund, form=form)
+            # Not an input error: an answer, said as one.
+            not_found = parse_personnummer(form.personnummer.data or "", today=today())
+    return render_template("people/search.html", forbund=forbund, form=form,
+                           not_found=not_found)
 
 
 def _person(person_id: int) -> Person:

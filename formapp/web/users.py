@@ -12,6 +12,7 @@ from formapp.extensions import db
 from formapp.i18n import _o
 from formapp.records.access import can_manage_users
 from formapp.records.accounts import (
+    ROLE_LABELS,
     UserInput,
     grant_role,
     renew_grant,
@@ -20,6 +21,7 @@ from formapp.records.accounts import (
 )
 from formapp.records.errors import RuleViolation
 from formapp.records.models import Forbund, Grant, Insats, Role, User
+from formapp.web.confirm import confirmation_page, confirmed
 from formapp.web.guards import get_or_404, require, show_violation
 from formapp.webforms.admin import ConfirmForm, GrantForm, UserForm
 
@@ -134,11 +136,22 @@ def _grant_of_manageable_user(grant_id: int) -> Grant:
 
 @bp.route("/grants/<int:grant_id>/revoke", methods=["POST"])
 @login_required
-def revoke(grant_id: int) -> Response:
+def revoke(grant_id: int) -> Response | str:
     grant = _grant_of_manageable_user(grant_id)
     if grant.user_id == current_user.id and grant.role == Role.SAMVERKANSADMIN:
         # Nobody locks themselves out; another administrator (or the system admin) can.
         flash(_o("Du kan inte ta bort din egen behörighet som samverkansadministratör."), "error")
+    elif ConfirmForm().validate_on_submit() and not confirmed():
+        where = f" ({grant.insats.name})" if grant.insats else ""
+        return confirmation_page(
+            title=_o("Ta bort behörigheten?"),
+            message=_o("%(name)s förlorar behörigheten %(role)s%(insats)s och loggas ut. "
+                       "Behörigheten kan läggas till igen.", name=grant.user.full_name,
+                       role=ROLE_LABELS[Role(grant.role)],
+                       insats=where),
+            confirm_label=_o("Ja, ta bort behörigheten"),
+            action=url_for("users.revoke", grant_id=grant.id),
+            cancel_url=url_for("users.edit", user_id=grant.user_id))
     elif ConfirmForm().validate_on_submit():
         revoke_grant(grant, by=current_user)  # ends the user's sessions
         db.session.commit()

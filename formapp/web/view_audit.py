@@ -59,3 +59,13 @@ def participants_listed(registrations: Iterable[Registration], *, insats_id: int
     record_view(action="participants.searched", subject=f"insats:{insats_id}",
                 why="Sök deltagare", forbund_id=forbund_id, personnummer=personnummer,
                 details={**details, "registration_ids": [r.id for r in registrations]})
+
+
+def registrations_listed(registrations: Iterable[Registration], *, insats_id: int,
+                         forbund_id: int, page: int) -> None:
+    """The insats page's participant list (names and personnummer): which participations."""
+    ids = [r.id for r in registrations]
+    if ids:
+        record_view(action="participants.listed", subject=f"insats:{insats_id}",
+                    why="Insatsens deltagarlista", forbund_id=forbund_id,
+                    details={"page": page, "registration_ids": ids})

@@ -128,7 +128,24 @@ def test_9449_option_lists_word_for_word(f9449: FormDefinition) -> None:
     assert labels(f9449, "arbete_typ_efter") == WORK_TYPES
     reasons = f9449.field("avslutningsanledning").options
     assert reasons is not None
-    assert [(o.code, o.label, o.help) for o in reasons.options] == END_REASONS
+    # The paper's words; where they name SUS formapp shows its own help (paper_help keeps them).
+    assert [(o.code, o.label, o.paper_help or o.help) for o in reasons.options] == END_REASONS
+
+
+def test_formapp_never_says_sus_in_what_it_shows_of_9449(f9449: FormDefinition) -> None:
+    reasons = f9449.field("avslutningsanledning")
+    assert reasons.options is not None
+    shown = [o.help for o in reasons.options.options] + list(reasons.help)
+    assert not [text for text in shown if "SUS" in text]
+    assert reasons.options.get("8").help.endswith("tas bort från formapp.")
+    # The paper's "Läs mer" line reads as a link and is not one: formapp names the source.
+    assert reasons.help == ("Avslutningsanledningarna förklaras i Försäkringskassans "
+                            "Användarhandledning – Finsam, kapitel 12.",)
+    assert reasons.paper_help == ("Läs mer: Användarhandledning - Finsam (kapitel 12)",)
+
+
+def test_9448_says_kommun_is_the_folkbokforingskommun(f9448: FormDefinition) -> None:
+    assert any("folkbokföringskommunen" in text for text in f9448.field("kommun").help)
 
 
 def test_9448_texts_word_for_word(f9448: FormDefinition) -> None:
@@ -229,7 +246,7 @@ def test_message_ids_cover_every_text(f9448: FormDefinition) -> None:
     msgids = [item.msgid for item in ids]
     assert len(msgids) == len(set(msgids))
     for text in (*SUPPORTS, *EDUCATION, *DURATIONS, COUNTING_RULE, "Ja", "Nej",
-                 "Medgivande återtaget", END_REASONS[7][2], f9448.rules[0].message,
+                 "Medgivande återtaget", END_REASONS[6][2], f9448.rules[0].message,
                  *(rule.message for rule in load_form("9449").rules)):
         assert text in msgids, text
     where = {item.msgid: item for item in ids}

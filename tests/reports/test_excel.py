@@ -137,7 +137,7 @@ def sheet_bytes(header: list[str], *body: list[object], formula: str | None = No
 def valid_row(**changes: object) -> dict[str, object]:
     row: dict[str, object] = {c.header: None for c in IMPORT_COLUMNS}
     row.update({
-        "Personnummer": "19900101-0009", "Namn": "Ny Person", "Insats": "Gamla insatsen",
+        "Personnummer": "19900101-0108", "Namn": "Ny Person", "Insats": "Gamla insatsen",
         "Kön": "Kvinna", "Kommunkod": "0680", "Inskrivningsdatum": date(2024, 3, 1),
         "Utskrivningsdatum": date(2024, 9, 1),
         "Tid i offentlig försörjning före inskrivning": "Upp till 1 år",
@@ -158,8 +158,8 @@ def sheet_of(*dict_rows: dict[str, object]) -> bytes:
 def test_row_errors_name_row_and_column(world: World) -> None:
     data = sheet_of(
         valid_row(),
-        valid_row(Personnummer="19900101-0001", Kommunkod="9999"),  # Luhn; no such kommun
-        valid_row(Personnummer="19850101-0006", **{"Arbetar före": "Ja"}),  # % and typ missing
+        valid_row(Personnummer="19900101-0109", Kommunkod="9999"),  # Luhn; no such kommun
+        valid_row(Personnummer="19850101-0105", **{"Arbetar före": "Ja"}),  # % and typ missing
         valid_row(Personnummer="19850101-0022", **{
             "Avslutsanledning": "8 Felregistrering"}),
         valid_row(Personnummer="19850101-0048", Utskrivningsdatum=date(2023, 1, 1)),
@@ -184,7 +184,7 @@ def test_row_errors_name_row_and_column(world: World) -> None:
 
 def test_kon_must_match_the_personnummer_and_one_insats_per_file(world: World) -> None:
     plan = read(sheet_of(valid_row(Kön="Man"),
-                         valid_row(Personnummer="19850101-0006", Insats="Annan")), world)
+                         valid_row(Personnummer="19850101-0105", Insats="Annan")), world)
     assert {(e.row, e.column) for e in plan.errors} == {(2, "Kön"), (3, "Insats")}
 
 
@@ -223,8 +223,8 @@ def test_report_workbook(world: World) -> None:
     sheet = book.worksheets[1]
     assert sheet.freeze_panes == "B2"
     values = {r[0]: r[1:] for r in sheet.iter_rows(values_only=True)}
-    assert values["Avslutade deltagare"][0] == 8  # Alla
-    assert values["Avslutade deltagare"][1] == 1  # 100 %, a real percentage
+    assert values["Avslutade deltagare med mätning efter"][0] == 6  # Alla
+    assert values["Avslutade deltagare med mätning efter"][1] == 1  # 100 %, a real percentage
     assert "–" in values["Arbetar eller studerar – före"]  # 2 < 5: hidden
 
 

@@ -67,7 +67,7 @@ def test_kon_and_age(world: World) -> None:
     # During 2024: #1–#9, #11 (open since 2023), #12; not #10 (ended 2023).
     assert grid(table, ("kvinna", "man", "totalt")) == {
         "under_30": (2, 2, 4), "30_44": (2, 1, 3), "45_59": (1, 2, 3), "60_plus": (1, 0, 1),
-        "totalt": (6, 5, 11)}
+        "okand": (0, 0, 0), "totalt": (6, 5, 11)}
     assert round(table.value("under_30", "andel"), 2) == round(400 / 11, 2)
 
 
@@ -106,8 +106,9 @@ def test_work_and_study_before_and_after(world: World) -> None:
     tables = report(world, "resultat", year=2024)
     groups = ("alla", "kvinna", "man", "under_30", "30_plus")
     work = grid(tables.table("arbete_studier"), groups)
-    # Ended 2024: K #1 #2 #5 #7 #12, M #3 #4 #6; under 30: #1 #3 #7.
-    assert work["avslutade"] == (8, 5, 3, 3, 5)
+    # Ended 2024 with an after-measurement (not reasons 6, 7: #5, #6), as the support table:
+    # K #1 #2 #7 #12, M #3 #4; under 30: #1 #3 #7.
+    assert work["avslutade"] == (6, 4, 2, 3, 3)
     assert work["arbete_studier_fore"] == (2, 1, 1, 0, 2)  # #2 works, #4 studies
     assert work["arbete_studier_efter"] == (3, 3, 0, 2, 1)  # #1, #2, #7
     assert work["inte_subventionerat_fore"] == (1, 1, 0, 0, 1)
@@ -119,7 +120,7 @@ def test_work_and_study_before_and_after(world: World) -> None:
     assert work["studier_efter"] == (2, 2, 0, 1, 1)
     assert work["arbetssokande_efter"] == (1, 0, 1, 1, 0)
     shares = grid(tables.table("arbete_studier"), ("alla_andel", "kvinna_andel", "man_andel"))
-    assert shares["arbete_studier_efter"] == (37.5, 60.0, 0.0)
+    assert shares["arbete_studier_efter"] == (50.0, 75.0, 0.0)
     extent = grid(tables.table("omfattning"), groups)
     # Before: #2 25 %, #4 50 %. After: #1 50 %, #2 100 % (150 capped), #7 100 %.
     assert extent["fore"] == (37.5, 25.0, 50.0, None, 37.5)
@@ -181,3 +182,15 @@ def test_another_forbund_sees_only_its_own(world: World) -> None:
     table = build_report("avslut", Filters(world.forbund_b.id, 2024), 1).table(
         "avslutsanledning")
     assert table.value("totalt", "totalt") == 1 and table.value("1", "man") == 1
+
+
+def test_one_definition_of_before_and_after_named_under_both_tables(world: World) -> None:
+    """Arbete eller studier före/efter and offentlig försörjning före/efter count the same
+    participations (ended in the year, with an after-measurement), and say so under each."""
+    work = report(world, "resultat", year=2024).table("arbete_studier")
+    support = report(world, "bakgrund", year=2024).table("forsorjning")
+    assert work.value("avslutade", "alla") == support.value("bas", "fore") == 6
+    base = "mätning efter, det vill säga alla avslutsanledningar utom 6 och 7"
+    assert base in str(work.note) and base in str(support.note)
+    assert str(work.rows[0].label) == str(support.rows[0].label) == (
+        "Avslutade deltagare med mätning efter")

@@ -19,7 +19,7 @@ from tests.web.test_consent_flow import hand_back, officer, read_url, sign, star
 from tests.world import World
 
 PNR_MAN = "19121212-1212"
-PNR_KVINNA = "19800101-0001"
+PNR_KVINNA = "19800101-0100"
 START = "2025-02-03"
 
 ANSWERS_9448: dict[str, object] = {

@@ -84,7 +84,7 @@ def test_every_admin_change_is_an_entry_naming_who_what_and_which_fields(app: Fl
     renewed = one("grant.renewed", f"grant:{grant.id}")
     new_grant = details(renewed)["new_grant_id"]
     assert not [e for e in entries("grant.added") if e.subject == f"grant:{new_grant}"]
-    assert admin.post(f"/grants/{new_grant}/revoke").status_code == 302
+    assert admin.post(f"/grants/{new_grant}/revoke", {"bekraftat": "1"}).status_code == 302
     assert one("grant.revoked", f"grant:{new_grant}").actor_id == admin_id
 
     # Closing the account.
@@ -102,7 +102,7 @@ def test_every_admin_change_is_an_entry_naming_who_what_and_which_fields(app: Fl
     assigned = db.session.scalar(select(Grant).where(Grant.insats_id == world.insats_a2.id))
     assert one("grant.added", f"grant:{assigned.id}").actor_id == \
         world.users["insatsansvarig"].id
-    insats.post(f"{insats_url}/deltagaransvariga/{assigned.id}/remove")
+    insats.post(f"{insats_url}/deltagaransvariga/{assigned.id}/remove", {"bekraftat": "1"})
     assert one("grant.revoked", f"grant:{assigned.id}").actor_id == \
         world.users["insatsansvarig"].id
 
@@ -161,7 +161,7 @@ def test_removing_a_permission_ends_that_users_sessions(app: Flask) -> None:
     admin = logged_in(app, world, "samverkansadmin")
     grant = world.users["rapport"].grants[0]
     admin.get(f"/users/{world.users['rapport'].id}")
-    assert admin.post(f"/grants/{grant.id}/revoke").status_code == 302
+    assert admin.post(f"/grants/{grant.id}/revoke", {"bekraftat": "1"}).status_code == 302
     response = reporter.get("/rapporter/")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
     assert admin.get("/").status_code == 200  # the administrator's own session goes on
@@ -175,7 +175,8 @@ def test_removing_an_assignment_ends_the_deltagaransvarigs_sessions(app: Flask) 
     insats = logged_in(app, world, "insatsansvarig")
     url = f"/insatser/{world.insats_a1.id}"
     insats.get(url)
-    insats.post(f"{url}/deltagaransvariga/{world.extra_assignment.id}/remove")
+    insats.post(f"{url}/deltagaransvariga/{world.extra_assignment.id}/remove",
+               {"bekraftat": "1"})
     response = extra.get("/")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
 
@@ -204,5 +205,5 @@ def test_an_administrator_removing_their_own_other_permission_stays_logged_in(
         "grant-role": "rapport", "grant-valid_from": today().isoformat()}).status_code == 302
     rapport = db.session.scalar(select(Grant).where(Grant.user_id == user.id,
                                                     Grant.role == "rapport"))
-    assert admin.post(f"/grants/{rapport.id}/revoke").status_code == 302
+    assert admin.post(f"/grants/{rapport.id}/revoke", {"bekraftat": "1"}).status_code == 302
     assert admin.get(f"/users/{user.id}").status_code == 200

@@ -192,7 +192,11 @@ def test_insatsansvarig_assigns_and_removes_a_deltagaransvarig(app: Flask) -> No
     grant = db.session.scalar(select(Grant).where(Grant.insats_id == world.insats_a2.id))
     assert grant.user_id == world.target.id and grant.revoked_at is None
     browser.get(url)
-    browser.post(f"{url}/deltagaransvariga/{grant.id}/remove")
+    asked = browser.post(f"{url}/deltagaransvariga/{grant.id}/remove")  # asks first
+    assert asked.status_code == 200 and "Ja, ta bort" in asked.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Grant, grant.id).revoked_at is None
+    browser.post(f"{url}/deltagaransvariga/{grant.id}/remove", {"bekraftat": "1"})
     db.session.expire_all()
     assert db.session.get(Grant, grant.id).revoked_at is not None
 

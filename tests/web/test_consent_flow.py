@@ -143,14 +143,14 @@ def test_skyddad_identitet_stores_nothing_personal(app: Flask) -> None:
     browser = officer(app, world)
     response = start(browser, world, skyddad="ja")
     assert response.status_code == 302
-    assert response.headers["Location"] == f"/insatser/{world.insats_a1.id}"
+    assert response.headers["Location"] == f"/insatser/{world.insats_a1.id}/anonyma"
     assert count(ConsentDraft) == 0 and count(Person) == 0 and count(Consent) == 0
     assert "anonymt" in browser.get(response.headers["Location"]).get_data(as_text=True)
 
 
 @pytest.mark.parametrize("pnr, message", [
     ("19121212-1213", "kontrollsiffra"),
-    ("1212121212", "12 siffror"),
+    ("121212-121", "12 siffror"),
     ("19121332-1212", "datum"),
     ("", "personnumret"),
 ])
@@ -270,8 +270,16 @@ def test_withdrawal_keeps_the_history_and_seals_a_receipt(app: Flask) -> None:
     refused = browser.post(f"/samtycken/{consent.id}/aterkalla", {"reason": " "})
     assert refused.status_code == 422
     assert "Ange hur och när" in refused.get_data(as_text=True)
+    # Nothing happens before the confirmation step: the page asks, the reason carried along.
+    asked = browser.post(f"/samtycken/{consent.id}/aterkalla",
+                         {"reason": "Sa det vid besök 2026-11-20."})
+    asked_page = asked.get_data(as_text=True)
+    assert asked.status_code == 200 and "Ja, återkalla samtycket" in asked_page
+    assert 'name="reason" value="Sa det vid besök 2026-11-20."' in asked_page
+    db.session.expire_all()
+    assert db.session.get(Consent, consent.id).status != "withdrawn"
     response = browser.post(f"/samtycken/{consent.id}/aterkalla",
-                            {"reason": "Sa det vid besök 2026-11-20."})
+                            {"reason": "Sa det vid besök 2026-11-20.", "bekraftat": "1"})
     assert response.status_code == 302
     db.session.expire_all()
     consent = db.session.get(Consent, consent.id)
@@ -317,7 +325,7 @@ def test_signing_viewing_and_withdrawing_are_audited(app: Flask) -> None:
     receipt_url = hand_back(browser)
     browser.get(receipt_url)
     browser.get(f"{receipt_url}/pdf")
-    browser.post(f"{receipt_url}/aterkalla", {"reason": "Återkallat muntligt."})
+    browser.post(f"{receipt_url}/aterkalla", {"reason": "Återkallat muntligt.", "bekraftat": "1"})
     db.session.expire_all()
     entries = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
     assert [e.action for e in entries] == ["consent.signed", "consent.viewed", "consent.pdf",

@@ -120,7 +120,8 @@ def test_the_question_language_picker_marks_the_chosen_language(app: Flask) -> N
     for chosen in ("ar", "sv", "fa_AF"):
         html = browser.get(f"{url}?qlang={chosen}").get_data(as_text=True)
         picker = html.split('<select name="qlang"', 1)[1].split("</select>", 1)[0]
-        options = re.findall(r'<option value="([^"]+)" lang="([^"]+)" (selected)?>', picker)
+        options = re.findall(
+            r'<option value="([^"]+)" lang="([^"]+)" dir="(?:ltr|rtl)" (selected)?>', picker)
         assert [code for code, _lang, _sel in options] == list(registry().ids)
         assert [code for code, _lang, selected in options if selected] == [chosen]
         assert (chosen, chosen.replace("_", "-"), "selected") in options

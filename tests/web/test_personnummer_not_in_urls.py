@@ -15,8 +15,8 @@ from tests.web.registration_helpers import PNR_KVINNA, register_one
 from tests.web.served import HttpBrowser, served
 from tests.world import PASSWORD, build_world
 
-DIGITS = PNR_KVINNA.replace("-", "")  # 198001010001
-FORMS_OF_THE_NUMBER = (DIGITS, PNR_KVINNA, DIGITS[2:], "800101-0001", "19800101%2D0001")
+DIGITS = PNR_KVINNA.replace("-", "")  # 198001010100
+FORMS_OF_THE_NUMBER = (DIGITS, PNR_KVINNA, DIGITS[2:], "800101-0100", "19800101%2D0100")
 
 
 def test_searches_by_personnummer_leave_no_number_in_the_access_log(

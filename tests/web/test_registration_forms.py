@@ -47,6 +47,13 @@ def ready(app: Flask) -> tuple[World, Consent, Browser, str]:
     return world, consent, officer(app, world), f"/samtycken/{consent.id}/inregistrering"
 
 
+def test_9448_says_kommun_is_the_folkbokforingskommun(ready) -> None:
+    _world, _consent, browser, url = ready
+    html = browser.get(url).get_data(as_text=True)
+    assert ('id="f-kommun-help1">Ange folkbokföringskommunen: den kommun där deltagaren är '
+            'folkbokförd.</p>') in html
+
+
 def test_9448_renders_every_option_list_of_the_paper_form(ready) -> None:
     _world, _consent, browser, url = ready
     html = browser.get(url).get_data(as_text=True)
@@ -74,7 +81,12 @@ def test_9449_renders_every_end_reason_with_its_full_explanation(app: Flask) -> 
         as_text=True)
     assert option_labels(html, "avslutningsanledning") == [(c, label)
                                                             for c, label, _h in END_REASONS]
-    assert option_helps(html, "avslutningsanledning") == [h for _c, _l, h in END_REASONS]
+    # The paper's explanations, with formapp's own words where the paper names SUS (6, 8).
+    assert option_helps(html, "avslutningsanledning") == [
+        h.replace("i SUS.", "i formapp.").replace("från SUS.", "från formapp.")
+        for _c, _l, h in END_REASONS]
+    assert "SUS" not in html.split('id="q-avslutningsanledning"')[1].split("</fieldset>")[0]
+    assert "Försäkringskassans Användarhandledning – Finsam, kapitel 12" in html
     assert [label for _c, label in option_labels(html, "forsorjning_efter")] == SUPPORTS
     assert "Förvärvsarbetar deltagaren direkt efter denna insats?" in html
 
@@ -171,7 +183,7 @@ def test_valid_edge_answers_are_accepted(ready) -> None:
 
 def test_the_personnummer_comes_from_the_consent_never_from_the_post(ready) -> None:
     _world, consent, browser, url = ready
-    response = submit(browser, url, {**ANSWERS_9448, "personnummer": "19800101-0001"})
+    response = submit(browser, url, {**ANSWERS_9448, "personnummer": "19800101-0100"})
     assert response.status_code == 302
     assert db.session.scalar(select(Registration)).person_id == consent.person_id
 

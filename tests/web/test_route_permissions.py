@@ -200,11 +200,11 @@ TABLE: tuple[Row, ...] = (
     # State-changing rows last: they act on records no role's own access depends on.
     Row("insatser.unassign", "POST",
         lambda w: f"/insatser/{w.insats_a1.id}/deltagaransvariga/{w.extra_assignment.id}/remove",
-        only(302, *INSATS_EDITORS)),
+        only(200, *INSATS_EDITORS)),  # not confirmed: the confirmation page, nothing removed
     Row("users.renew", "POST", lambda w: f"/grants/{w.target_grant.id}/renew",
         only(302, *FORBUND_ADMINS)),
     Row("users.revoke", "POST", lambda w: f"/grants/{w.target_grant.id}/revoke",
-        only(302, *FORBUND_ADMINS)),
+        only(200, *FORBUND_ADMINS)),  # not confirmed: the confirmation page, nothing removed
     # Logging out ends every session: the very last row.
     Row("auth.logout", "POST", lambda w: "/logout", every(LOGIN)),
 )

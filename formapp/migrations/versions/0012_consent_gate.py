@@ -4,7 +4,7 @@ explains what they allow). Open registrations whose consent was withdrawn before
 withdrawal did not end them then) are ended as reason 6 on the day of the withdrawal.
 
 Revision ID: 0012
-Revises: 0015
+Revises: 0017
 Create Date: 2026-12-04 19:30:00.000000
 
 """
@@ -15,7 +15,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0012'
-down_revision = '0015'
+down_revision = '0017'
 branch_labels = None
 depends_on = None
 
