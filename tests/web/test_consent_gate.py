@@ -53,7 +53,7 @@ def _withdraw_on_page(app: Flask, world: World, page: str, consent: Consent) -> 
         browser.login(world.email("samverkansadmin"), PASSWORD)
         browser.get(f"/personer/{consent.person_id}")
         url = f"/personer/{consent.person_id}/samtycken/{consent.id}/aterkalla"
-    response = browser.post(url, {"reason": "Ringde i dag och återkallade."})
+    response = browser.post(url, {"reason": "Ringde i dag och återkallade.", "bekraftat": "1"})
     assert response.status_code == 302, response.get_data(as_text=True)[:3000]
 
 
@@ -86,7 +86,8 @@ def test_a_withdrawal_that_fails_leaves_the_registration_open(app: Flask) -> Non
     registration_id = register_one(app, world)
     consent = _registration(registration_id).consent
     browser = officer(app, world)
-    refused = browser.post(f"/samtycken/{consent.id}/aterkalla", {"reason": "  "})
+    refused = browser.post(f"/samtycken/{consent.id}/aterkalla", {"reason": "  ",
+                                                                   "bekraftat": "1"})
     assert refused.status_code == 422
     registration = _registration(registration_id)
     assert registration.is_active and registration.consent.status == "used"

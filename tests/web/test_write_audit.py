@@ -79,7 +79,8 @@ def test_every_write_of_personal_data_is_an_audit_entry(app: Flask) -> None:
     other = take_consent(app, world, PNR_MAN)
     response = submit(browser, f"/samtycken/{other.id}/inregistrering", ANSWERS_9448)
     other_id = int(response.headers["Location"].rsplit("/", 1)[1])
-    browser.post(f"/samtycken/{other.id}/aterkalla", {"reason": "Återkallat i telefon."})
+    browser.post(f"/samtycken/{other.id}/aterkalla", {"reason": "Återkallat i telefon.",
+                                                      "bekraftat": "1"})
     by_withdrawal = entry("registration.ended", f"registration:{other_id}")[1]
     assert by_withdrawal["end_reason"] == "6" and "arbetar_efter" not in by_withdrawal["fields"]
     withdrawn, details = entry("consent.withdrawn", f"consent:{other.id}")
