@@ -103,7 +103,7 @@ def test_a_row_without_evidence_is_counted_anonymously_and_stores_nothing_person
     assert (result.imported, result.anonymous, result.with_consent, result.with_paper) == (
         1, 1, 0, 0)
     assert (count(Person), count(Consent), count(Registration)) == (people, consents, 0)
-    assert anonymous(world) == {(2024, "kvinna"): 1}  # 19900101-0009: kvinna, started 2024
+    assert anonymous(world) == {(2024, "kvinna"): 1}  # 19900101-0108: kvinna, started 2024
     # The same file again is not counted twice.
     again = import_rows(read(world, data), world.insats_a1, by=officer(world),
                         reason="flytt", valid_only=False)
@@ -113,7 +113,7 @@ def test_a_row_without_evidence_is_counted_anonymously_and_stores_nothing_person
 
 
 def test_a_row_of_a_person_with_a_consent_in_formapp_uses_it(world: World) -> None:
-    consent = signed_consent(world, "19900101-0009", "Ny Person")
+    consent = signed_consent(world, "19900101-0108", "Ny Person")
     consents = count(Consent)
     result = import_rows(read(world, sheet(valid_row())), world.insats_a1, by=officer(world),
                          reason="flytt", valid_only=False)
@@ -128,7 +128,7 @@ def test_a_row_of_a_person_with_a_consent_in_formapp_uses_it(world: World) -> No
 def test_a_row_with_a_paper_scan_is_sealed_archived_and_its_page_shows(
         app: Flask, world: World) -> None:
     scan = scan_pdf()
-    plan = read(world, sheet(valid_row(), valid_row(Personnummer="19850101-0006")),
+    plan = read(world, sheet(valid_row(), valid_row(Personnummer="19850101-0147")),
                 [Scan("2.pdf", scan)])
     result = import_rows(plan, world.insats_a1, by=officer(world), reason="flytt",
                          valid_only=False)
@@ -151,8 +151,8 @@ def test_a_row_with_a_paper_scan_is_sealed_archived_and_its_page_shows(
 
 
 def test_scans_that_prove_nothing_are_refused_at_their_row(world: World) -> None:
-    plan = read(world, sheet(valid_row(), valid_row(Personnummer="19850101-0006")),
-                [Scan("19900101-0009.pdf", b"not a pdf"), Scan("3.pdf", scan_pdf())])
+    plan = read(world, sheet(valid_row(), valid_row(Personnummer="19850101-0147")),
+                [Scan("19900101-0108.pdf", b"not a pdf"), Scan("3.pdf", scan_pdf())])
     assert [(e.row, e.column) for e in plan.errors] == [(2, "Samtycke (PDF)")]
     assert "ingen PDF" in plan.errors[0].message and [r.row for r in plan.valid] == [3]
     with pytest.raises(SheetRefused):
@@ -171,7 +171,7 @@ def test_skyddad_identitet_is_always_anonymous(world: World) -> None:
                                        **{"Skyddad identitet": "Ja"}),
                              valid_row(**{"Skyddad identitet": "kanske"})))
     assert [(e.row, e.column) for e in plan.errors] == [(4, "Skyddad identitet")]
-    signed_consent(world, "19900101-0009", "Ny Person")  # even with a consent in formapp
+    signed_consent(world, "19900101-0108", "Ny Person")  # even with a consent in formapp
     result = import_rows(plan, world.insats_a1, by=officer(world), reason="flytt",
                          valid_only=True)
     db.session.commit()
@@ -183,7 +183,7 @@ def test_skyddad_identitet_is_always_anonymous(world: World) -> None:
 def test_the_page_of_a_consent_an_old_import_made_up_says_so(app: Flask,
                                                              world: World) -> None:
     # What the importer wrote before issue 17 (migration 0018 marks such rows 'unproven').
-    person = Person(forbund_id=world.forbund_a.id, personnummer="199001010009", kon="kvinna",
+    person = Person(forbund_id=world.forbund_a.id, personnummer="199001010108", kon="kvinna",
                     birth_date=date(1990, 1, 1), name="Gammal Import")
     plan = read(world, sheet(valid_row()))
     import_rows(plan, world.insats_a1, by=officer(world), reason="kvitto", valid_only=False)
@@ -211,9 +211,9 @@ def test_the_import_page_and_the_cli_say_how_many_went_which_way(app: Flask, wor
     browser.get("/rapporter/import")
     page = browser.post("/rapporter/import", {
         "insats_id": str(world.insats_a1.id), "mode": "alla", "reason": "flytt",
-        "file": (io.BytesIO(sheet(valid_row(), valid_row(Personnummer="19850101-0006"))),
+        "file": (io.BytesIO(sheet(valid_row(), valid_row(Personnummer="19850101-0147"))),
                  "deltagare.xlsx"),
-        "scans": [(io.BytesIO(scan_pdf()), "198501010006.pdf")]}).get_data(as_text=True)
+        "scans": [(io.BytesIO(scan_pdf()), "198501010147.pdf")]}).get_data(as_text=True)
     for expected in ("2 deltaganden importerades", "0 med samtycke som redan fanns",
                      "1 med samtycke på papper", "1 som anonyma deltaganden"):
         assert expected in page, page[-3000:]
