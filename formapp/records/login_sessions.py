@@ -12,7 +12,7 @@ import secrets
 from datetime import UTC, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, update
 
 from formapp.extensions import db
 from formapp.records.models import LoginSession, User
@@ -21,7 +21,6 @@ from formapp.records.models import LoginSession, User
 LOGOUT = "logout"
 PASSWORD_CHANGED = "password_changed"
 HANDBACK_FAILURES = "handback_failures"
-ACCOUNT_LOCKED = "account_locked"
 
 
 def _hash(key: str) -> str:
@@ -89,7 +88,3 @@ def count_handback_failure(session: LoginSession) -> int:
     db.session.flush()
     return session.handback_failures
 
-
-def live_sessions_of(user: User) -> list[LoginSession]:
-    return list(db.session.scalars(select(LoginSession).where(
-        LoginSession.user_id == user.id, LoginSession.ended_at.is_(None))))
