@@ -122,6 +122,8 @@ def load_config(env: Mapping[str, str] | None = None, overrides: Mapping[str, An
         "FORMAPP_TRUST_ROOTS": env.get("FORMAPP_TRUST_ROOTS") or None,
         "FORMAPP_TSA_URL": env.get("FORMAPP_TSA_URL") or None,
         "FORMAPP_TIMESTAMPER": None,  # tests put pyHanko's offline timestamper here
+        # CRLs, OCSP responses and extra certificates kept offline (long_term.ValidationData).
+        "FORMAPP_REVOCATION_DIR": env.get("FORMAPP_REVOCATION_DIR") or None,
         # Personal data at rest (formapp.protection.keyring): required in production; in
         # development generated into <data dir>/data_keys when unset.
         "FORMAPP_DATA_KEYS": env.get("FORMAPP_DATA_KEYS") or None,

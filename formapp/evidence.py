@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from flask import Flask, current_app
@@ -10,6 +11,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from formapp.documents.archive import Archive
+from formapp.documents.long_term import ValidationData, load_validation_data
 from formapp.documents.seal import Sealer, SealSettings
 from formapp.documents.signing_keys import SealMaterial, load_seal
 from formapp.documents.verification import SealCheck, check_seal
@@ -24,9 +26,10 @@ class Evidence:
     material: SealMaterial
     sealer: Sealer
     archive: Archive
+    validation: ValidationData
 
-    def check(self, data: bytes) -> SealCheck:
-        return check_seal(data, self.material)
+    def check(self, data: bytes, at: datetime | None = None) -> SealCheck:
+        return check_seal(data, self.material, at=at, validation=self.validation)
 
 
 def build_evidence(app: Flask) -> Evidence:
@@ -37,9 +40,10 @@ def build_evidence(app: Flask) -> Evidence:
         pkcs12_password=config.get("FORMAPP_SEAL_PASSWORD"),
         trust_roots_path=config.get("FORMAPP_TRUST_ROOTS"),
         create_dev=config["FORMAPP_ENV"] != "production")
+    validation = load_validation_data(config.get("FORMAPP_REVOCATION_DIR"))
     sealer = Sealer(material, SealSettings(tsa_url=config.get("FORMAPP_TSA_URL")),
-                    timestamper=config.get("FORMAPP_TIMESTAMPER"))
-    return Evidence(material, sealer, Archive(data_dir / "archive"))
+                    timestamper=config.get("FORMAPP_TIMESTAMPER"), validation=validation)
+    return Evidence(material, sealer, Archive(data_dir / "archive"), validation)
 
 
 def evidence() -> Evidence:

@@ -12,6 +12,9 @@ identifier, the signing-certificate-v2 attribute, the chain): a PAdES seal witho
 differs from the last one only in the message digest and the RSA signature, both of fixed
 length. ``_TemplateSigner`` lets pyHanko build the CMS once, then fills those two fields in its
 bytes; with a timestamper (or anything else that varies) it is pyHanko all the way.
+
+With a timestamper the seal is PAdES B-T, and its validation data goes into a DSS appended
+right after it (B-LT, see ``long_term``); without one the fast path above is all there is.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from formapp.documents.errors import DocumentError
+from formapp.documents.long_term import ValidationData, embed_validation_data
 from formapp.documents.seal_slot import (
     CONTENTS_HEX_DIGITS,
     FIELD_NAME,
@@ -140,28 +144,39 @@ class Sealer:
 
     def __init__(self, material: SealMaterial, settings: SealSettings | None = None,
                  timestamper: timestamps.TimeStamper | None = None, *,
-                 cms_template: bool = True) -> None:
+                 cms_template: bool = True, validation: ValidationData | None = None) -> None:
         """``cms_template=False`` seals the plain pyHanko way (a cached key, nothing more):
-        the floor of ``formapp bench``."""
+        the floor of ``formapp bench``. ``validation``: revocation data kept offline, embedded
+        with a timestamped seal."""
         self.material = material
         self.settings = settings or SealSettings()
+        self.validation = validation or ValidationData()
         self._signer = (_TemplateSigner if cms_template else _CachedKeySigner)(material)
         if timestamper is None and self.settings.tsa_url:
             timestamper = timestamps.HTTPTimeStamper(self.settings.tsa_url)
         self._timestamper = timestamper
+
+    @property
+    def timestamper(self) -> timestamps.TimeStamper | None:
+        return self._timestamper
 
     def seal(self, pdf: bytes, *, reason: str | None = None) -> bytes:
         """``pdf`` sealed: its empty seal filled in place (a PDF formapp wrote), else an
         invisible PAdES seal appended as an incremental update."""
         slot = find_slot(pdf)
         if slot is None:
-            return self._seal_incremental(pdf, reason)
-        now = datetime.now(UTC)
-        details = signature_details(now, reason or self.settings.reason, self.settings.location)
-        try:
-            return fill_slot(pdf, slot, details, lambda digest: self._cms(digest, now))
-        except (SigningError, OSError) as exc:
-            raise DocumentError(f"sealing failed: {exc}") from exc
+            sealed = self._seal_incremental(pdf, reason)
+        else:
+            now = datetime.now(UTC)
+            details = signature_details(now, reason or self.settings.reason,
+                                        self.settings.location)
+            try:
+                sealed = fill_slot(pdf, slot, details, lambda digest: self._cms(digest, now))
+            except (SigningError, OSError) as exc:
+                raise DocumentError(f"sealing failed: {exc}") from exc
+        if self._timestamper is None:
+            return sealed
+        return embed_validation_data(sealed, self.material, self.validation)
 
     def sign_data(self, payload: bytes) -> bytes:
         """``payload`` inside a CMS SignedData signed with the seal key (DER): for small
