@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from flask import current_app
@@ -35,20 +36,48 @@ class Finding:
     message: str
 
 
-def _check_bytes(subject: str, data: bytes, record: ArchivedDocument | None) -> Finding:
-    check = evidence().check(data)
+def _record_problems(data: bytes, record: ArchivedDocument) -> list[str]:
+    """The document against its record: as sealed, or renewed with its sealed first revision
+    (the binding hash) unchanged at its start."""
+    if record.renewed_sha256 is None:
+        if record.size != len(data):
+            return [f"the database records {record.size} bytes, the file has {len(data)}"]
+        if sha256_hex(data) != record.sha256:
+            return ["the document has renewals the database does not record"]
+        return []
+    problems = []
+    if record.renewed_size != len(data) or sha256_hex(data) != record.renewed_sha256:
+        problems.append(f"the database records the renewed document as {record.renewed_size} "
+                        f"bytes with SHA-256 {record.renewed_sha256}; it is {len(data)} bytes "
+                        f"with {sha256_hex(data)}")
+    if sha256_hex(data[:record.size]) != record.sha256:
+        problems.append("the renewed document does not begin with the sealed document")
+    return problems
+
+
+def _check_bytes(subject: str, data: bytes, record: ArchivedDocument | None,
+                 at: datetime | None = None) -> Finding:
+    check = evidence().check(data, at)
     problems = list(check.problems)
     if record is None:
         problems.append("no record in the database has this SHA-256")
-    elif record.size != len(data):
-        problems.append(f"the database records {record.size} bytes, the file has {len(data)}")
+    else:
+        problems += _record_problems(data, record)
     if problems:
         return Finding(subject, False, "; ".join(problems))
-    return Finding(subject, True, f"sealed by {check.signer}, {check.signed_at}; "
-                                  f"{record.kind} {check.sha256}")
+    renewed = f", renewed {record.renewed_at:%Y-%m-%d}" if record.renewed_at else ""
+    return Finding(subject, True, f"sealed by {check.signer}, {check.signed_at}; validated "
+                                  f"as of {check.validated_at} ({check.relied_on}); "
+                                  f"{record.kind} {record.sha256}{renewed}")
 
 
-def verify_files(paths: Iterable[Path]) -> list[Finding]:
+def _record_for(data: bytes) -> ArchivedDocument | None:
+    digest = sha256_hex(data)
+    return db.session.get(ArchivedDocument, digest) or db.session.scalar(
+        select(ArchivedDocument).where(ArchivedDocument.renewed_sha256 == digest))
+
+
+def verify_files(paths: Iterable[Path], at: datetime | None = None) -> list[Finding]:
     findings = []
     for path in paths:
         try:
@@ -56,8 +85,7 @@ def verify_files(paths: Iterable[Path]) -> list[Finding]:
         except OSError as exc:
             findings.append(Finding(str(path), False, f"cannot read: {exc.strerror}"))
             continue
-        record = db.session.get(ArchivedDocument, sha256_hex(data))
-        findings.append(_check_bytes(str(path), data, record))
+        findings.append(_check_bytes(str(path), data, _record_for(data), at))
     return findings
 
 
@@ -79,6 +107,19 @@ def recover_staged(min_age_seconds: float = 600) -> list[Finding]:
             archive.discard(digest)
             findings.append(Finding(digest, True, "dropped an unfinished document: its record "
                                                   "never committed"))
+    for name, modified in list(archive.staged_tails()):
+        if now - modified < min_age_seconds:
+            continue
+        digest = name.split(".")[0]
+        record = db.session.get(ArchivedDocument, digest)
+        tail = (archive.staging / name).read_bytes()
+        if record is not None and record.renewed_sha256 == sha256_hex(
+                archive.read(digest) + tail):
+            archive.promote_tail(name)
+            findings.append(Finding(digest, True, "recovered: its renewal had committed"))
+        else:
+            archive.discard_tail(name)
+            findings.append(Finding(digest, True, "dropped an unfinished renewal"))
     return findings
 
 
@@ -131,7 +172,8 @@ def maintain(min_age_seconds: float = 600) -> list[Finding]:
     return findings
 
 
-def verify_all(*, recover_older_than: float = 600) -> list[Finding]:
+def verify_all(*, recover_older_than: float = 600,
+               at: datetime | None = None) -> list[Finding]:
     """Every archived record against its file, and every file against the records."""
     archive = evidence().archive
     findings = maintain(recover_older_than)
@@ -143,11 +185,11 @@ def verify_all(*, recover_older_than: float = 600) -> list[Finding]:
                                                    "missing from the archive"))
             continue
         data = archive.read(digest)
-        if sha256_hex(data) != digest:
+        if sha256_hex(data[:record.size]) != digest:
             findings.append(Finding(digest, False, "the archived file no longer has the "
                                                    "SHA-256 it is stored under"))
             continue
-        findings.append(_check_bytes(str(archive.path_for(digest)), data, record))
+        findings.append(_check_bytes(str(archive.path_for(digest)), data, record, at))
         findings += _binding_findings(bound.get(digest, ()), digest, data)
     for digest in archive.digests():
         if digest not in records:

@@ -120,13 +120,13 @@ def backup(out: Path) -> Summary:
                 if sa.inspect(conn).has_table("alembic_version") else None
     archive = evidence().archive
     for digest in digests:
-        source = archive.path_for(digest)
-        if not source.exists():
+        if not archive.path_for(digest).exists():
             raise BackupError(f"the archive lacks {digest}, which the database names: run "
                               "`formapp verify --all` first")
-        target = out / "archive" / source.relative_to(archive.root)
-        private_dir(target.parent)
-        shutil.copy2(source, target)
+        for source in archive.files_of(digest):  # with its renewals (long-term proof)
+            target = out / "archive" / source.relative_to(archive.root)
+            private_dir(target.parent)
+            shutil.copy2(source, target)
     checkpoints = _copy_checkpoints(archive.root / DIRECTORY, out / DIRECTORY)
     data_dir = Path(current_app.config["FORMAPP_DATA_DIR"])
     secrets = [name for name in SECRET_FILES if (data_dir / name).exists()]
@@ -211,6 +211,10 @@ def restore(source: Path) -> Summary:
         if archive.store(data) != path.stem:
             raise BackupError(f"{path.name} in the backup is damaged")
         files += 1
+    # Renewals: their hash is the whole document's, which `formapp verify --all` checks.
+    for path in sorted((source / "archive").glob("??/??/*.tail")) \
+            if (source / "archive").exists() else []:
+        archive.restore_tail(path.name, path.read_bytes())
     _copy_checkpoints(source / DIRECTORY, archive.root / DIRECTORY)
     db.session.commit()
     record_head()  # the chain is checked against it again from now on

@@ -18,6 +18,7 @@ from formapp.documents.verification import SealCheck, check_seal
 
 EXTENSION_KEY = "formapp.evidence"
 _PENDING = "formapp.pending_files"  # key in Session.info: files stored in this transaction
+_PENDING_TAILS = "formapp.pending_tails"  # key in Session.info: renewals in this transaction
 _DOOMED = "formapp.doomed_files"  # key in Session.info: files to remove once this commits
 
 
@@ -60,6 +61,11 @@ def track_new_file(session: Session, archive: Archive, digest: str) -> None:
     session.info.setdefault(_PENDING, []).append((archive, digest))
 
 
+def track_new_tail(session: Session, archive: Archive, name: str) -> None:
+    """A staged renewal ``name`` joins its document when ``session`` commits, else goes."""
+    session.info.setdefault(_PENDING_TAILS, []).append((archive, name))
+
+
 def remove_after_commit(session: Session, archive: Archive, digest: str) -> None:
     """Remove ``digest`` from ``archive`` once ``session`` commits (erasure): a rollback keeps
     the file, so its record and the file still exist together."""
@@ -70,6 +76,8 @@ def remove_after_commit(session: Session, archive: Archive, digest: str) -> None
 def _keep_files(session: Session) -> None:
     for archive, digest in session.info.pop(_PENDING, []):
         archive.promote(digest)
+    for archive, name in session.info.pop(_PENDING_TAILS, []):
+        archive.promote_tail(name)
     for archive, digest in session.info.pop(_DOOMED, []):
         archive.remove(digest)
 
@@ -78,4 +86,6 @@ def _keep_files(session: Session) -> None:
 def _drop_files(session: Session) -> None:
     for archive, digest in session.info.pop(_PENDING, []):
         archive.discard(digest)
+    for archive, name in session.info.pop(_PENDING_TAILS, []):
+        archive.discard_tail(name)
     session.info.pop(_DOOMED, None)

@@ -8,6 +8,11 @@ A document whose record is not committed yet waits in ``.staging/`` and is promo
 record commits (or discarded if it does not); after a crash, ``archive_check.recover_staged``
 finishes what the crash interrupted, so there is never a file without a record in the archive
 proper, nor a committed record without its file.
+
+A document renewed for long-term proof (``long_term``, ``records.renewal``) grows by
+incremental updates only. Its first file stays as it was sealed, under the name the database
+binds; each renewal's appended bytes are a write-once ``<digest>.<n>.tail`` beside it, and
+``read`` returns the whole document: the file and its tails in order.
 """
 
 from __future__ import annotations
@@ -91,17 +96,55 @@ class Archive:
             os.unlink(temp_name)
 
     def read(self, digest: str) -> bytes:
-        """The document; a just-committed one may still be on its way out of staging."""
+        """The document with its renewals; a just-committed one may still be on its way out of
+        staging."""
         for path in (self.path_for(digest), self.staged_path(digest)):
             with contextlib.suppress(FileNotFoundError):
-                return path.read_bytes()
+                return path.read_bytes() + b"".join(t.read_bytes() for t in self.tails(digest))
         raise DocumentError(f"document {digest} is not in the archive")
+
+    def tails(self, digest: str) -> list[Path]:
+        """The renewals appended to ``digest``, oldest first."""
+        base = self.path_for(digest)
+        found = base.parent.glob(f"{digest}.*.tail") if base.parent.exists() else ()
+        return sorted(found, key=lambda p: int(p.name.split(".")[1]))
+
+    def files_of(self, digest: str) -> list[Path]:
+        return [self.path_for(digest), *self.tails(digest)]
+
+    def stage_tail(self, digest: str, tail: bytes) -> str:
+        """Keep the bytes a renewal appends to ``digest`` in staging until its record commits
+        (``promote_tail``); returns the tail's file name."""
+        name = f"{digest}.{len(self.tails(digest)) + 1}.tail"
+        self._write_once(self.staging / name, tail)
+        return name
+
+    def promote_tail(self, name: str) -> None:
+        staged = self.staging / name
+        target = self.path_for(name.split(".")[0]).parent / name
+        if staged.exists():
+            with contextlib.suppress(FileExistsError):
+                os.link(staged, target)
+            staged.unlink(missing_ok=True)
+
+    def discard_tail(self, name: str) -> None:
+        (self.staging / name).unlink(missing_ok=True)
+
+    def staged_tails(self) -> Iterator[tuple[str, float]]:
+        if self.staging.exists():
+            for path in sorted(self.staging.glob("*.tail")):
+                yield path.name, path.stat().st_mtime
+
+    def restore_tail(self, name: str, tail: bytes) -> None:
+        self._write_once(self.path_for(name.split(".")[0]).parent / name, tail)
 
     def exists(self, digest: str) -> bool:
         return self.path_for(digest).exists()
 
     def remove(self, digest: str) -> None:
         """Only for disposal after the retention period or for an uncommitted store."""
+        for path in self.tails(digest):
+            path.unlink(missing_ok=True)
         self.path_for(digest).unlink(missing_ok=True)
 
     def digests(self) -> Iterator[str]:

@@ -234,6 +234,11 @@ class ArchivedDocument(db.Model):
                                             index=True)
     size: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Long-term proof appended (``records.renewal``): the whole document's hash and size now.
+    # ``sha256`` and ``size`` stay those of the sealed first revision, the binding.
+    renewed_sha256: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)
+    renewed_size: Mapped[int | None] = mapped_column(Integer)
+    renewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class ConsentDraft(db.Model):
