@@ -52,6 +52,12 @@ class Current:
     status: str
     data: dict[str, Any]  # the translation's TOML
     source: dict[str, Any]  # the Swedish TOML it translates
+    path: Path  # the translation's file
+
+    def first_comment(self) -> str | None:
+        """The file's opening comment line (what the text is), kept by a new version."""
+        first = self.path.read_text(encoding="utf-8").split("\n", 1)[0]
+        return first if first.startswith("#") and " corrects " not in first else None
 
     def strings(self) -> list[tuple[str, str, str]]:
         """(place, Swedish, translation) for every string, in the text's order."""
@@ -72,13 +78,15 @@ def current(forms: Path, text_id: str, locale: str) -> Current | None:
             return None
         files = {v.id: v.file for v in texts.builtin_versions(forms)}
         return Current(FK_TEXT, locale, shown.version, shown.status,
-                       _toml(files[shown.version]), _toml(files[shown.source_version]))
+                       _toml(files[shown.version]), _toml(files[shown.source_version]),
+                       files[shown.version])
     if text_id == FORMAPP_TEXT:
         template = consent_templates.translations(forms).get(locale)
         if template is None:
             return None
         return Current(FORMAPP_TEXT, locale, template.version, template.data["status"],
-                       template.data, consent_templates.swedish_template(forms).data)
+                       template.data, consent_templates.swedish_template(forms).data,
+                       consent_templates.translation_files(forms)[locale])
     raise ConsentPoError(f"unknown text {text_id!r}")
 
 
@@ -147,8 +155,8 @@ def write_draft(forms: Path, text: Current, changes: dict[str, str], note: str) 
         set_string(data, where, value)
     if text.text_id == FORMAPP_TEXT:
         data["version"] = version
-    header = [f"# {text.text_id} {version}: corrects {text.version} ({note}).",
-              f"# Base: {text.version}"]
+    header = [line for line in (text.first_comment(),) if line]
+    header += [f"# {version} corrects {text.version} ({note}).", f"# Base: {text.version}"]
     raw = dump(data, header)
     texts.parse_text(raw, version=version)  # still a well-formed text
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -162,8 +170,7 @@ def dump(data: dict[str, Any], header: list[str]) -> bytes:
         return f"{key} = {json.dumps(value, ensure_ascii=False)}"
 
     out = [*header]
-    out += [kv(k, data[k]) for k in ("text", "version", "locale", "language_name", "status",
-                                     "title", "direction") if k in data]
+    out += [kv(k, v) for k, v in data.items() if not isinstance(v, dict | list)]
     if "source" in data:
         out += ["", "[source]"] + [kv(k, v) for k, v in data["source"].items()]
     for section in data["sections"]:
