@@ -257,3 +257,63 @@ def test_formapp_text_change_publishes_as_the_next_template_translation(config,
     assert template.version == "formapp-samtycke-ku-2026-2"
     assert "Tu wê bêpere werdigirî." in template.data["sections"][6]["paragraphs"][0]
     assert consent_templates.translation_problems(config.forms) == []
+
+
+def test_officer_plurals_come_back_checked(config, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    roundtrip.export(config, "en", out)
+    assert (out / "officer.po").exists()
+    path = out / "officer.po"
+    _edit(path, 'msgstr[1] "%(num)d sealed forms (PDF) in the archive:"',
+          'msgstr[1] "%(num)d sealed forms (PDFs) in the archive:"')
+    target = config.translations / "en" / "LC_MESSAGES" / "officer.po"
+    roundtrip.import_files(config, [path], reviewer="Sam Reader", today=TODAY)
+    entry = _entry(target, ("%(num)d förseglad blankett (PDF) i arkivet:",
+                            "%(num)d förseglade blanketter (PDF) i arkivet:"))
+    assert entry.string[1] == "%(num)d sealed forms (PDFs) in the archive:"
+    assert review.status_of(entry) == "reviewed"
+
+    # a plural form that adds a placeholder is refused
+    again = tmp_path / "again"
+    roundtrip.export(config, "en", again)
+    _edit(again / "officer.po", 'msgstr[1] "%(num)d sealed forms (PDFs) in the archive:"',
+          'msgstr[1] "%(num)d sealed forms (PDFs) in %(archive)s:"')
+    with pytest.raises(roundtrip.ImportRefused) as refused:
+        roundtrip.import_files(config, [again / "officer.po"], reviewer="S", today=TODAY)
+    assert "placeholders differ" in refused.value.outcomes[0].problems[0]
+
+
+def test_an_official_string_is_not_changed_by_an_import(config, tmp_path: Path) -> None:
+    target = config.translations / "so" / "LC_MESSAGES" / "messages.po"
+    _edit(target, 'msgid "Skriv under"\nmsgstr "Saxiix"',
+          '# review: official\nmsgid "Skriv under"\nmsgstr "Saxiix"')
+    out = tmp_path / "out"
+    roundtrip.export(config, "so", out)
+    assert _entry(out / "messages.po", "Skriv under").user_comments == ["review: official"]
+    _edit(out / "messages.po", 'msgstr "Saxiix"', 'msgstr "Saxiix hadda"')
+    with pytest.raises(roundtrip.ImportRefused) as refused:
+        roundtrip.import_files(config, [out / "messages.po"], reviewer="A", today=TODAY)
+    assert refused.value.outcomes[0].problems == [
+        "messages.po: 'Skriv under': an official translation; an import does not change it"]
+
+
+def test_the_commands_export_import_and_publish(config, tmp_path: Path) -> None:
+    runner = CliRunner()
+    paths = ["--translations", str(config.translations), "--forms", str(config.forms)]
+    out = tmp_path / "out"
+    result = runner.invoke(i18n_command, ["export", "--locale", "ti", "--out", str(out), *paths])
+    assert result.exit_code == 0, result.output
+    assert f"wrote {out / 'consent-fk-9443.po'}" in result.output
+    _edit(out / "consent-fk-9443.po", 'msgstr "ፊርማ"', 'msgstr "ክታም"')
+    result = runner.invoke(i18n_command, ["import", str(out / "consent-fk-9443.po"),
+                                          "--reviewer", "Selam Tesfay", *paths])
+    assert result.exit_code == 0, result.output
+    assert "changed fk-9443 9443-ti-2026-2: labels.underskrift -> ክታም" in result.output
+    draft = config.forms / "9443" / "drafts" / "9443-ti-2026-3.toml"
+    assert draft.read_text(encoding="utf-8").startswith(
+        "# Unofficial translation of FK 9443")  # the file's own opening line is kept
+    result = runner.invoke(i18n_command, ["publish-text", str(draft),
+                                          "--forms", str(config.forms)])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == "published 9443-ti-2026-3"
+    assert latest_builtin("ti", config.forms).labels.underskrift == "ክታም"
