@@ -16,8 +16,8 @@ text's next version (never an edit of a published file).
 
 from __future__ import annotations
 
+import hashlib
 import io
-import shutil
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -32,6 +32,21 @@ from formapp.i18n import catalogs, consent_po, consent_review, glossary, review
 
 README = "README.txt"
 GLOSSARY_TBX = "glossary.tbx"
+# Each exported catalog entry carries the fingerprint of its translation at export (an
+# extracted comment, which Poedit and Weblate keep): the import then tells what the translator
+# changed from what changed in formapp meanwhile.
+_EXPORTED = "formapp-exported: "
+
+
+def _digest(strings: tuple[str, ...]) -> str:
+    return hashlib.sha256("\x00".join(strings).encode("utf-8")).hexdigest()[:16]
+
+
+def _exported_digest(message: Message) -> str | None:
+    for comment in message.auto_comments:
+        if comment.startswith(_EXPORTED):
+            return comment.removeprefix(_EXPORTED).strip()
+    return None
 
 
 class RoundTripError(RuntimeError):
@@ -57,7 +72,12 @@ def export(config: catalogs.I18nConfig, locale: str, out: Path) -> list[Path]:
     for domain in catalogs.DOMAINS:
         source = config.po_path(locale, domain)
         if locale in config.locales_for(domain, registry) and source.exists():
-            shutil.copyfile(source, out / source.name)
+            catalog = catalogs.read_catalog(source, locale)
+            for message in catalog:
+                if message.id:
+                    message.auto_comments = [*message.auto_comments,
+                                             f"{_EXPORTED}{_digest(_strings(message))}"]
+            _write_po(out / source.name, catalog)
             written.append(out / source.name)
     reviews = consent_review.load(config.translations, locale)
     for text_id in consent_po.TEXTS:
@@ -112,7 +132,8 @@ def _readme(locale: str, files: list[Path], terms: Iterable[glossary.Term],
         "official). Keep placeholders such as %(name)s and {forbund_namn} and markup such",
         "as <strong> exactly; use the glossary's terms (glossary.tbx, and the list below).",
         "An entry you are unsure of: mark it fuzzy / 'needs editing'; it is then left as",
-        "it is.",
+        "it is. Leave the '#. formapp-exported: ...' comments: they let formapp tell your",
+        "changes from changes made in formapp since this export.",
         "",
         "Files:",
         *(f"  {p.name}" for p in files),
@@ -228,11 +249,19 @@ def _analyse_catalog(config: catalogs.I18nConfig, edited: Catalog, checker: _Che
                 outcome.problems.append(f"{where}: not in formapp's catalog (its Swedish "
                                         "changed since the export?): export again")
             continue
+        exported = _exported_digest(message)
+        if exported is not None and _digest(strings) == exported:
+            continue  # the translator left it; formapp's may have changed since, and stays
         if message.fuzzy or not all(strings):
             if strings != _strings(mine):
                 outcome.skipped.append(f"{where}: left as it is (fuzzy or empty)")
             continue
         if strings == _strings(mine):
+            continue
+        if exported is not None and _digest(_strings(mine)) != exported:
+            outcome.problems.append(f"{where}: changed in formapp since the export (now "
+                                    f"{' | '.join(_strings(mine))!r}): export again and redo "
+                                    "this string")
             continue
         if review.status_of(mine) == "official":
             outcome.problems.append(f"{where}: an official translation; an import does not "

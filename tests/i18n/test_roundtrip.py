@@ -63,8 +63,12 @@ def test_export_writes_what_a_translator_needs(config, tmp_path: Path) -> None:
         ["messages.po", "consent-fk-9443.po", "consent-formapp-samtycke.po", "glossary.tbx",
          "README.txt"])
     # the catalog as it is: Swedish msgid, the translation, its review status comment
-    assert (out / "messages.po").read_bytes() == \
-        (config.translations / "ku" / "LC_MESSAGES" / "messages.po").read_bytes()
+    with (config.translations / "ku" / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+        ours = read_po(handle)
+    with (out / "messages.po").open("rb") as handle:
+        theirs = read_po(handle)
+    assert [(m.id, m.string, m.user_comments) for m in theirs] == \
+        [(m.id, m.string, m.user_comments) for m in ours]
     # FK 9443's newest Kurdish version, place by place, Swedish beside Kurdish, status machine
     with (out / "consent-fk-9443.po").open("rb") as handle:
         fk = read_po(handle)
@@ -118,6 +122,31 @@ def test_an_edited_string_comes_back_reviewed_by_the_reviewer(config, tmp_path: 
                             catalogs.extract_all(catalogs.load_config(ROOT)), config.translations)
     assert all(c.ok for c in report.catalogs if c.locale == "so")
     assert report.glossary["so"] == []
+
+
+def test_what_changed_in_formapp_since_the_export_is_kept(config, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    roundtrip.export(config, "so", out)
+    target = config.translations / "so" / "LC_MESSAGES" / "messages.po"
+    # after the export, someone fixes "Klart" in formapp; the translator edits "Skriv under"
+    _edit(target, 'msgid "Klart"\nmsgstr "Dhammaaday"', 'msgid "Klart"\nmsgstr "Waa dhammaatay"')
+    _edit(out / "messages.po", 'msgstr "Saxiix"', 'msgstr "Saxiix hadda"')
+    [outcome] = roundtrip.import_files(config, [out / "messages.po"], reviewer="Amina Yusuf",
+                                       today=TODAY)
+    assert [value for _, value in outcome.changes] == ["Saxiix hadda"]
+    assert _entry(target, "Klart").string == "Waa dhammaatay"  # not reverted by the old file
+    assert _entry(target, "Skriv under").string == "Saxiix hadda"
+
+    # had the translator changed "Klart" too, that string would conflict: refused, named
+    again = tmp_path / "again"
+    shutil.copytree(out, again)
+    _edit(again / "messages.po", 'msgid "Klart"\nmsgstr "Dhammaaday"',
+          'msgid "Klart"\nmsgstr "Dhammeeyey"')
+    with pytest.raises(roundtrip.ImportRefused) as refused:
+        roundtrip.import_files(config, [again / "messages.po"], reviewer="A", today=TODAY)
+    assert refused.value.outcomes[0].problems == [
+        "messages.po: 'Klart': changed in formapp since the export (now 'Waa dhammaatay'): "
+        "export again and redo this string"]
 
 
 def test_unchanged_and_fuzzy_entries_change_nothing(config, tmp_path: Path) -> None:
