@@ -193,15 +193,21 @@ def publish_draft(forms: Path, draft: Path, *, today: date) -> str:
     Refused when another version was published since the draft was made."""
     raw = draft.read_bytes()
     version = draft.stem
+    try:
+        texts.parse_text(raw, version=version)
+        data = tomllib.loads(raw.decode("utf-8"))
+    except texts.ConsentTextError as exc:
+        raise ConsentPoError(f"{draft.name}: {exc}") from exc
+    if _NUMBERED.match(version) is None:
+        raise ConsentPoError(f"{draft.name}: a draft is named <version>.toml, as the import "
+                             "wrote it")
     base = _BASE.search(raw.decode("utf-8"))
-    data = tomllib.loads(raw.decode("utf-8"))
     text_id, locale = data.get("text", FK_TEXT), data.get("locale", "")
     shown = current(forms, text_id, locale)
     if base is None or shown is None or shown.version != base.group(1):
         raise ConsentPoError(f"{draft.name} corrects {base.group(1) if base else '?'}, but "
                              f"{locale} shows {shown.version if shown else 'nothing'} now: "
                              "export and import again")
-    texts.parse_text(raw, version=version)
     if text_id == FK_TEXT:
         number = _NUMBERED.match(version).group(2)
         target = forms / "9443" / "texts" / f"{locale}-{number}.toml"

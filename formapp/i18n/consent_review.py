@@ -53,10 +53,14 @@ def load(translations: Path, locale: str) -> list[StringReview]:
     path = translations / locale / FILE
     if not path.exists():
         return []
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        entries = data.get("string", [])
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ValueError(f"{path}: {exc}") from exc
     return [StringReview(str(e["text"]), str(e["where"]), str(e["sha256"]), str(e["status"]),
                          str(e.get("by", "")), str(e.get("date", "")))
-            for e in data.get("string", [])]
+            for e in entries]
 
 
 def status_of(reviews: list[StringReview], text_id: str, where: str, value: str,

@@ -79,7 +79,10 @@ def export(config: catalogs.I18nConfig, locale: str, out: Path) -> list[Path]:
                                              f"{_EXPORTED}{_digest(_strings(message))}"]
             _write_po(out / source.name, catalog)
             written.append(out / source.name)
-    reviews = consent_review.load(config.translations, locale)
+    try:
+        reviews = consent_review.load(config.translations, locale)
+    except (ValueError, KeyError) as exc:
+        raise RoundTripError(f"{consent_review.FILE} of {locale}: {exc}") from exc
     for text_id in consent_po.TEXTS:
         text = consent_po.current(config.forms, text_id, locale)
         if text is None:
@@ -340,6 +343,12 @@ def import_files(config: catalogs.I18nConfig, paths: Iterable[Path], *, reviewer
         for outcome in outcomes:
             outcome.problems.append(f"{outcome.path.name}: two files for {outcome.what} "
                                     f"{outcome.locale}: import one")
+    for outcome in outcomes:
+        if outcome._text_changes:
+            try:  # read before anything is written: all files or none
+                consent_review.load(config.translations, outcome.locale)
+            except (ValueError, KeyError) as exc:
+                outcome.problems.append(f"{consent_review.FILE}: {exc}")
     if any(o.problems for o in outcomes):
         raise ImportRefused(outcomes)
     label = f"review: reviewed by {reviewer} {today.isoformat()}"
