@@ -339,6 +339,15 @@ def _compare(source: Message, message: Message, strings: tuple[str, ...],
             return
 
 
+def entry_problems(ids: tuple[str, ...], strings: tuple[str, ...]) -> list[str]:
+    """What ``check`` says of one translated entry (placeholders, formatting, markup); for a
+    translator's import, which checks each string it takes as the catalogs are checked."""
+    report = CatalogReport(domain="", locale="", path=Path())
+    source = Message(ids if len(ids) > 1 else ids[0])
+    _compare(source, Message(source.id, strings), strings, report)
+    return list(report.problems())
+
+
 def _formats(text: str, source: str) -> bool:
     """Flask-Babel formats a string with ``%`` only when it has variables: then the
     translation must survive it too."""

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
+from datetime import date
 from pathlib import Path
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from formapp.i18n import catalogs
+from formapp.i18n import catalogs, consent_po, roundtrip
 from formapp.i18n.webfonts import SUBSETS, build_webfonts, webfont_dir
 
 _translations_option = click.option(
@@ -107,6 +109,86 @@ def check_command(translations: Path | None, details: bool) -> None:
                          | {p.split(".toml")[0] for p in report.formapp_problems})
         raise click.ClickException(f"translations incomplete: {', '.join(failing) or 'see above'}")
     click.echo("all translations complete")
+
+
+def _config(translations: Path | None, forms: Path | None) -> catalogs.I18nConfig:
+    config = catalogs.load_config()
+    return dataclasses.replace(config, translations=translations or config.translations,
+                               forms=forms or config.forms)
+
+
+_forms_option = click.option(
+    "--forms", "forms", type=click.Path(file_okay=False, path_type=Path),
+    help="Form definitions directory (default: [tool.formapp.i18n] forms, i.e. forms/).")
+
+
+@i18n_command.command("export")
+@click.option("--locale", "locale", required=True, help="A translated locale, e.g. ku.")
+@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path),
+              help="Directory to write (default: ./formapp-i18n-<locale>).")
+@_translations_option
+@_forms_option
+def export_command(locale: str, out: Path | None, translations: Path | None,
+                   forms: Path | None) -> None:
+    """Write what a translator needs for LOCALE: the catalogs and both consent texts as PO
+    (Swedish source, review status per string), the glossary (TBX) and a README."""
+    directory = out or Path(f"formapp-i18n-{locale}")
+    try:
+        files = roundtrip.export(_config(translations, forms), locale, directory)
+    except roundtrip.RoundTripError as exc:
+        raise click.ClickException(str(exc)) from exc
+    for path in files:
+        click.echo(f"wrote {path}")
+
+
+@i18n_command.command("import")
+@click.argument("files", nargs=-1, required=True,
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--reviewer", required=True, help="Who reviewed the strings (their name).")
+@_translations_option
+@_forms_option
+def import_command(files: tuple[Path, ...], reviewer: str, translations: Path | None,
+                   forms: Path | None) -> None:
+    """Take back edited export files: every changed string is checked (placeholders, markup,
+    glossary) and marked reviewed by REVIEWER today; a consent text change becomes a draft of
+    the text's next version. One problem refuses all files, and nothing is written."""
+    try:
+        outcomes = roundtrip.import_files(_config(translations, forms), files,
+                                          reviewer=reviewer, today=date.today())
+    except roundtrip.ImportRefused as exc:
+        for outcome in exc.outcomes:
+            for problem in outcome.problems:
+                click.echo(f"REFUSED {problem}", err=True)
+        raise click.ClickException(str(exc)) from exc
+    except roundtrip.RoundTripError as exc:
+        raise click.ClickException(str(exc)) from exc
+    for outcome in outcomes:
+        click.echo(f"{outcome.path.name}: {outcome.what} {outcome.locale}: "
+                   f"{len(outcome.changes)} string(s) taken, marked reviewed")
+        for where, value in outcome.changes:
+            click.echo(f"  changed {where} -> {value}")
+        for note in outcome.skipped:
+            click.echo(f"  skipped {note}")
+        for path in outcome.written:
+            click.echo(f"  wrote {path}")
+        if outcome.what in consent_po.TEXTS and outcome.changes:
+            click.echo("  the consent text change is a draft: review it, then "
+                       f"`formapp i18n publish-text {outcome.written[0]}`")
+
+
+@i18n_command.command("publish-text")
+@click.argument("draft", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@_forms_option
+def publish_text_command(draft: Path, forms: Path | None) -> None:
+    """Publish a consent text draft (from `formapp i18n import`) as its language's newest
+    version: FK 9443 as a new file and manifest entry, formapp's text as its new template
+    translation. Nothing published before changes."""
+    try:
+        version = consent_po.publish_draft(_config(None, forms).forms, draft,
+                                           today=date.today())
+    except (consent_po.ConsentPoError, OSError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"published {version}")
 
 
 @i18n_command.command("fonts")

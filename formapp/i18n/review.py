@@ -49,6 +49,10 @@ def status_of(message: Message) -> str | None:
     return DEFAULT
 
 
+def is_review_comment(comment: str) -> bool:
+    return _COMMENT.match(comment) is not None
+
+
 def count(catalog: Catalog) -> ReviewCounts:
     result = ReviewCounts()
     for message in catalog:

@@ -19,14 +19,20 @@ ROOT = Path(__file__).resolve().parents[2]
 # locale -> (wrong rendering, what it reads as)
 KNOWN_ERRORS = {
     "ku": [("bi hev re biguherînin", "change them with each other (utbyta)"),
+           ("komeleya hevkariyê", "cooperation association (hevkarî is samverkan)"),
            ("piştgiriya dewletê", "state support, not wage subsidy"),
            ("bi/bê piştgirî", "with/without support (subvention)")],
     "so": [("marka laga reebo", "except (förutom = in addition to)"),
-           ("lagaa shaqeeyo", "ungrammatical")],
+           ("lagaa shaqeeyo", "ungrammatical"),
+           ("ka noqon kartaa ogolaansh", "another verb for återkalla than the consent's")],
     "fa_AF": [("معاش فعالیت", "activity salary"), ("معاش مریضی", "sickness salary")],
-    "ckb": [("چاکبوونەوە", "healing (rehabilitering)"), ("بە زۆر", "forcibly")],
+    "ckb": [("چاکبوونەوە", "healing (rehabilitering)"), ("بە زۆر", "forcibly"),
+            ("پاراستنی زانیاریی هەیە", "a stray ezafe"),
+            ("بکشێنیتەوە", "another verb for återkalla than the consent's")],
     "fa": [("نسخه‌ای از ثبت اطلاعات", "a copy of the recording of information")],
-    "ti": [("ንመስርሕ ሓላፍነት", "responsible for the process")],
+    "ti": [("ንመስርሕ ሓላፍነት", "responsible for the process"),
+           ("ማሕበር ምትሕብባር", "cooperation association (ምትሕብባር is samverkan)"),
+           ("ቁጽሪ ኣረጋግጽ።", "the familiar singular, not the polite plural used throughout")],
 }
 
 
