@@ -27,6 +27,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
+from joserfc.errors import JoseError
 from requests import RequestException
 from werkzeug.wrappers import Response
 
@@ -87,7 +88,7 @@ def callback(key: str) -> Response | tuple[str, int]:
     try:
         token = _client(idp).authorize_access_token()
         claims = _claims(idp, token)
-    except (AuthlibBaseError, RequestException, ValueError, KeyError) as error:
+    except (AuthlibBaseError, JoseError, RequestException, ValueError, KeyError) as error:
         # A wrong or reused state, a used code, an expired or forged ID token, an error
         # from the provider: nobody is logged in, and the reason goes to the log.
         reason = getattr(error, "error", None) or type(error).__name__

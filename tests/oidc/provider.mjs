@@ -43,7 +43,9 @@ const provider = new Provider(issuer, {
   }],
   pkce: { required: () => true },
   claims: {
-    openid: ['sub'],
+    // acr and amr in every ID token, as Keycloak and Entra ID send them (oidc-provider
+    // otherwise sends them only when asked for by name).
+    openid: ['sub', 'acr', 'amr', 'auth_time'],
     email: ['email', 'email_verified'],
     profile: ['name'],
     hsa: ['hsaid'],
