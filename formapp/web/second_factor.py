@@ -42,7 +42,7 @@ from formapp.records.totp import (
     use_recovery_code,
 )
 from formapp.web.guards import show_violation
-from formapp.web.login_flow import complete_login, drop_pending, login_and_redirect, pending_user
+from formapp.web.login_flow import complete_login, drop_pending, pending_user
 from formapp.webforms.admin import ConfirmForm
 from formapp.webforms.sign_in import CodeForm, EnrolForm, PinForm
 
@@ -81,10 +81,11 @@ def code() -> str | Response | tuple[str, int]:
             RECOVERY if use_recovery_code(user, form.code.data or "") else None)
         if method is not None:
             clear_failures(user.email)
-            if method == RECOVERY:
+            complete_login(user, method)
+            if method == RECOVERY:  # after the login: it starts a new session
                 flash(_o("Du loggade in med en reservkod. Du har %(n)d kvar.",
                          n=remaining_recovery_codes(user)), "info")
-            return login_and_redirect(user, method, target)
+            return redirect(target)
         record_failure(user.email, address)
         db.session.commit()
         form.code.errors.append(_o("Koden stämmer inte. Ta den som appen visar nu."))
