@@ -247,3 +247,47 @@ def test_users_are_made_from_claims_only_where_configured(site: Site) -> None:
     assert made.forbund_id == site.world.forbund_a.id and made.full_name == "Test newcomer"
     assert db.session.scalar(select(AuditEntry.action).where(
         AuditEntry.subject == f"user:{made.id}")) == "user.created_from_idp"
+
+
+def test_an_administrator_links_and_unlinks_on_the_users_page(site: Site) -> None:
+    world = site.world
+    target = world.users["deltagaransvarig"]
+    admin = site.browser()
+    admin.get("/login")
+    admin.submit("/login", {"email": world.email("samverkansadmin"), "password": PASSWORD})
+    admin.get(f"/users/{target.id}")
+    assert "Loggar in med: Endast lösenord" in admin.html
+    admin.submit("/idp", {"idp-provider": "idp", "idp-subject": "anna"})
+    assert "loggar nu in med Testregionen" in admin.html
+    assert "Organisationens inloggning (Testregionen)" in admin.html
+    # One subject, one user.
+    admin.get(f"/users/{world.users['insatsansvarig'].id}")
+    admin.submit("/idp", {"idp-provider": "idp", "idp-subject": "anna"})
+    assert admin.status == 422 and "redan kopplad till" in admin.html
+
+    officer = site.browser()
+    officer.sign_in_at_provider("anna")
+    assert _logged_in(officer)
+    admin.get(f"/users/{target.id}")
+    admin.submit("/idp/remove")
+    assert "loggar nu in med lösenord" in admin.html
+    assert not _logged_in(officer)  # unlinking ended the IdP session here
+    db.session.expire_all()
+    actions = db.session.scalars(select(AuditEntry.action).where(
+        AuditEntry.subject == f"user:{target.id}").order_by(AuditEntry.id)).all()
+    assert actions[-2:] == ["user.idp_linked", "user.idp_unlinked"]
+
+
+def test_an_idp_user_chooses_a_pin_before_the_first_hand_over(site: Site) -> None:
+    site.link("deltagaransvarig", "anna")
+    browser = site.browser()
+    browser.sign_in_at_provider("anna")
+    start = f"/insatser/{site.world.insats_a1.id}/samtycke"
+    browser.get(start)
+    assert browser.url.endswith("/konto/inloggning")
+    assert "Välj först en kod för att ta tillbaka surfplattan" in browser.html
+    assert "Engångskoder" not in browser.html  # the IdP gives the second factor
+    browser.submit("/konto/kod-for-surfplattan", {"pin": "470913"})
+    assert "Koden för surfplattan är sparad" in browser.html
+    browser.get(start)
+    assert browser.status == 200 and "Samtycke FK 9443" in browser.html

@@ -15,6 +15,8 @@ from sqlalchemy import select
 
 from formapp.config import ConfigError, load_config
 from formapp.extensions import db
+from formapp.oidc_config import OidcProvider
+from formapp.records.handback_pin import can_take_back, handback_secret_ok, set_pin
 from formapp.records.models import AuditEntry, LoginSession, RecoveryCode, User
 from formapp.webclient import Browser
 from tests.conftest import make_app, tables_of
@@ -254,3 +256,18 @@ def test_the_hand_back_asks_the_password_or_the_pin_never_the_code(strict: Flask
     assert response.status_code == 302 and "/samtycken/" in response.headers["Location"]
     assert db.session.scalar(select(AuditEntry.action).where(
         AuditEntry.action == "user.pin_set")) is not None
+
+
+def test_an_idp_users_formapp_password_never_opens_the_tablet(database_url: str,
+                                                               tmp_path: Path) -> None:
+    provider = OidcProvider(key="idp", label="Regionen", issuer="https://idp.example",
+                            client_id="formapp", client_secret="secret")
+    with tables_of(make_app(database_url, tmp_path / "data",
+                            FORMAPP_OIDC_PROVIDERS=(provider,))):
+        user = build_world().users["deltagaransvarig"]
+        user.idp_provider, user.idp_subject = "idp", "anna"
+        db.session.commit()
+        assert not can_take_back(user) and not handback_secret_ok(user, PASSWORD)
+        set_pin(user, "470913")
+        assert can_take_back(user) and handback_secret_ok(user, "470913")
+        assert not handback_secret_ok(user, PASSWORD)
