@@ -126,12 +126,15 @@ def _enrol_page(user: User, form: EnrolForm, *, during_login: bool) -> str:
 @bp.route("/konto/inloggning")
 @login_required
 def account() -> str:
-    user = current_user._get_current_object()
+    return _account_page(current_user._get_current_object(), PinForm())
+
+
+def _account_page(user: User, pin_form: PinForm) -> str:
     return render_template(
         "auth/account.html", label=sign_in_label(user), has_totp=has_totp(user),
         idp=signs_in_with_idp(user), required=needs_second_factor(user, today()),
         recovery_left=remaining_recovery_codes(user) if has_totp(user) else 0,
-        has_pin=user.handback_pin_hash is not None, pin_form=PinForm(), confirm=ConfirmForm())
+        has_pin=user.handback_pin_hash is not None, pin_form=pin_form, confirm=ConfirmForm())
 
 
 @bp.route("/konto/engangskoder", methods=["GET", "POST"])
@@ -193,8 +196,4 @@ def account_pin() -> str | Response | tuple[str, int]:
             db.session.commit()
             flash(_o("Koden för surfplattan är sparad."), "success")
             return redirect(url_for("second_factor.account"))
-    return render_template(
-        "auth/account.html", label=sign_in_label(user), has_totp=has_totp(user),
-        idp=signs_in_with_idp(user), required=needs_second_factor(user, today()),
-        recovery_left=remaining_recovery_codes(user) if has_totp(user) else 0,
-        has_pin=user.handback_pin_hash is not None, pin_form=form, confirm=ConfirmForm()), 422
+    return _account_page(user, form), 422
