@@ -12,7 +12,7 @@ DEB_TEST := $(DEB_RUN) chromium libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-sub
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint system-deps system-deps-test install install-test clean
+.PHONY: run test lint system-deps system-deps-test install install-test oidc-provider clean
 
 run: system-deps install
 	$(BIN)/formapp i18n compile
@@ -21,7 +21,7 @@ run: system-deps install
 	$(BIN)/formapp demo
 	$(BIN)/formapp run --host $(HOST) --port $(PORT)
 
-test: system-deps-test install-test
+test: system-deps-test install-test oidc-provider
 	$(BIN)/ruff check formapp tests
 	$(BIN)/formapp i18n check --no-details
 	$(BIN)/formapp i18n compile
@@ -49,8 +49,15 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
+# The OpenID provider of the sign-in tests (npm's oidc-provider, OpenID Certified), exactly as
+# locked in tests/oidc/package-lock.json; reinstalled only when the lock file changes.
+tests/oidc/node_modules/.package-lock.json: tests/oidc/package-lock.json
+	cd tests/oidc && npm ci --no-audit --no-fund
+
+oidc-provider: tests/oidc/node_modules/.package-lock.json
+
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) build *.egg-info tests/oidc/node_modules

@@ -14,6 +14,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from formapp.oidc_config import OidcConfigError, OidcProvider, oidc_providers
 from formapp.private_files import private_dir
 
 ENVIRONMENTS = ("development", "production", "testing")
@@ -44,6 +45,30 @@ def _int_env(env: Mapping[str, str], name: str, default: int) -> int:
         return int(raw)
     except ValueError as exc:
         raise ConfigError(f"{name} must be a whole number, got {raw!r}") from exc
+
+
+def _providers(env: Mapping[str, str]) -> tuple[OidcProvider, ...]:
+    try:
+        return oidc_providers(env)
+    except OidcConfigError as exc:
+        raise ConfigError(str(exc)) from exc
+
+
+def _second_factor_required(env: Mapping[str, str], environment: str) -> bool:
+    """Always in production (GDPR art. 32 for data of this kind); development asks for it
+    unless relaxed with FORMAPP_REQUIRE_SECOND_FACTOR=0; tests opt in per test."""
+    raw = (env.get("FORMAPP_REQUIRE_SECOND_FACTOR") or "").strip().lower()
+    if raw not in ("", "0", "1", "true", "false", "yes", "no"):
+        raise ConfigError(f"FORMAPP_REQUIRE_SECOND_FACTOR must be 1 or 0, got {raw!r}")
+    relaxed = raw in ("0", "false", "no")
+    if environment == "production":
+        if relaxed:
+            raise ConfigError("FORMAPP_REQUIRE_SECOND_FACTOR can not be turned off in production: "
+                              "every role that sees personal data signs in with a second factor")
+        return True
+    if environment == "testing":
+        return raw in ("1", "true", "yes")
+    return not relaxed
 
 
 def load_config(env: Mapping[str, str] | None = None, overrides: Mapping[str, Any] | None = None,
@@ -128,6 +153,10 @@ def load_config(env: Mapping[str, str] | None = None, overrides: Mapping[str, An
         # development generated into <data dir>/data_keys when unset.
         "FORMAPP_DATA_KEYS": env.get("FORMAPP_DATA_KEYS") or None,
         "FORMAPP_LOOKUP_KEYS": env.get("FORMAPP_LOOKUP_KEYS") or None,
+        # Sign-in (issue 20): the organisations' identity providers (formapp.oidc_config), and
+        # whether a role that sees personal data must sign in with a second factor.
+        "FORMAPP_OIDC_PROVIDERS": _providers(env),
+        "FORMAPP_REQUIRE_SECOND_FACTOR": _second_factor_required(env, environment),
     }
     config.update(overrides)
     config["FORMAPP_DATA_DIR"] = data_dir

@@ -21,6 +21,7 @@ from formapp.records.models import LoginSession, User
 LOGOUT = "logout"
 PASSWORD_CHANGED = "password_changed"
 HANDBACK_FAILURES = "handback_failures"
+SECOND_FACTOR_REQUIRED = "second_factor"
 
 
 def _hash(key: str) -> str:
@@ -35,11 +36,14 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def start_session(user: User, *, now: datetime | None = None) -> str:
-    """A new session for ``user``; returns the key the cookie carries (never stored)."""
+def start_session(user: User, *, method: str | None = None, id_token: str | None = None,
+                  now: datetime | None = None) -> str:
+    """A new session for ``user``, signed in to by ``method`` (with an identity provider's
+    ``id_token``); returns the key the cookie carries (never stored)."""
     now = now or datetime.now(UTC)
     key = secrets.token_urlsafe(32)
-    db.session.add(LoginSession(key_hash=_hash(key), user_id=user.id, started_at=now))
+    db.session.add(LoginSession(key_hash=_hash(key), user_id=user.id, started_at=now,
+                                method=method, id_token=id_token))
     # Sessions long over are of no further use: keep the table small.
     db.session.execute(delete(LoginSession).where(
         LoginSession.started_at < now - 2 * _lifetime()))

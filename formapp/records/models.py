@@ -107,6 +107,8 @@ class User(db.Model):
     """A person who logs in. ``forbund_id`` is empty only for system administrators."""
 
     __tablename__ = "app_user"
+    # One formapp user per subject of an identity provider.
+    __table_args__ = (Index("ix_app_user_idp", "idp_provider", "idp_subject", unique=True),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     forbund_id: Mapped[int | None] = mapped_column(ForeignKey("forbund.id", ondelete="RESTRICT"),
@@ -121,7 +123,23 @@ class User(db.Model):
     # Bumped on password change or deactivation: every older session ends.
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # How the last login was made (formapp.records.sign_in: password, totp, recovery, idp,
+    # idp_mfa).
+    last_login_method: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Linked by a samverkansadministratör to a subject of an identity provider (its key in
+    # FORMAPP_OIDC_PROVIDERS and the value of its identifying claim): then the user signs in
+    # there and never with the password.
+    idp_provider: Mapped[str | None] = mapped_column(String(40))
+    idp_subject: Mapped[str | None] = mapped_column(String(255))
+    # TOTP (RFC 6238): the shared secret (encrypted), when it was confirmed (None: enrolment
+    # begun, not finished) and the last time step used (a code counts once).
+    totp_secret: Mapped[str | None] = mapped_column(EncryptedText("app_user.totp_secret"))
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
+    # A short PIN for taking the tablet back after a hand-over (Argon2id), instead of the
+    # password; an identity-provider user has no formapp password to type.
+    handback_pin_hash: Mapped[str | None] = mapped_column(String(255))
 
     forbund: Mapped[Forbund | None] = relationship(back_populates="users")
     grants: Mapped[list[Grant]] = relationship(
@@ -745,6 +763,24 @@ class LoginSession(db.Model):
     # (an old cookie replayed would reset a count kept there).
     handback_failures: Mapped[int] = mapped_column(Integer, default=0,
                                                    server_default=text("0"))
+    # How it was signed in to (formapp.records.sign_in), and the identity provider's ID token
+    # (encrypted: it names the person), sent back to its end-session endpoint at logout.
+    method: Mapped[str | None] = mapped_column(String(16))
+    id_token: Mapped[str | None] = mapped_column(EncryptedText("login_session.id_token"))
+
+
+class RecoveryCode(db.Model):
+    """A one-time code that stands in for the TOTP code (a lost phone): shown once at
+    enrolment, kept only as its SHA-256 (80 random bits: a hash is not worth guessing)."""
+
+    __tablename__ = "recovery_code"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"),
+                                         index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class DataKeyCheck(db.Model):

@@ -29,11 +29,13 @@ from formapp.web import (
     home,
     insatser,
     language,
+    oidc,
     participants,
     people,
     read_aloud,
     registration,
     reports,
+    second_factor,
     users,
 )
 from formapp.web.errors import configure_errors
@@ -46,12 +48,14 @@ from formapp.web.wtforms_i18n import configure_wtforms_i18n
 
 BLUEPRINTS = (auth.bp, home.bp, forbund.bp, insatser.bp, users.bp, consent.bp, language.bp,
               fonts.bp, consent_texts.bp, reports.bp, registration.bp, deregistration.bp,
-              participants.bp, counts.bp, people.bp, audit.bp, read_aloud.bp)
+              participants.bp, counts.bp, people.bp, audit.bp, read_aloud.bp, oidc.bp,
+              second_factor.bp)
 
 
 def register_web(app: Flask) -> None:
     configure_security(app)
     configure_session(app)
+    oidc.configure_oidc(app)
     configure_handover(app)
     configure_errors(app)
     configure_uploads(app)

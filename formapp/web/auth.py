@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from urllib.parse import urlsplit
-
 from flask import (
     Blueprint,
     current_app,
@@ -19,29 +16,30 @@ from flask_login import current_user, login_required, login_user
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
+from formapp.clock import today
 from formapp.extensions import db
-from formapp.i18n import _o, set_officer_locale
-from formapp.i18n.selection import OFFICER_SESSION_KEY
+from formapp.i18n import _o
 from formapp.records.accounts import set_password
 from formapp.records.errors import RuleViolation
 from formapp.records.login_sessions import LOGOUT, PASSWORD_CHANGED, end_other_sessions
 from formapp.records.login_throttle import clear_failures, is_locked, record_failure
 from formapp.records.models import User
 from formapp.records.passwords import hash_password, needs_rehash, verify_password
+from formapp.records.sign_in import (
+    PASSWORD,
+    has_totp,
+    needs_second_factor,
+    provider,
+    providers,
+    signs_in_with_idp,
+)
 from formapp.web.guards import show_violation
-from formapp.web.session import SESSION_KEY, begin_login_session, finish_login_session
+from formapp.web.login_flow import begin_pending, login_and_redirect, safe_next
+from formapp.web.oidc import idp_logout_url
+from formapp.web.session import SESSION_KEY, finish_login_session
 from formapp.webforms.admin import ConfirmForm, LoginForm, PasswordChangeForm
 
 bp = Blueprint("auth", __name__)
-
-
-def _safe_next(target: str | None) -> str:
-    """Only a path on this site: an open redirect would hand the session to someone else."""
-    if target and target.startswith("/") and not target.startswith("//"):
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc:
-            return target
-    return url_for("home.index")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -58,37 +56,55 @@ def login() -> str | Response | tuple[str, int]:
                 "För många misslyckade inloggningar. Vänta %(minutes)d minuter och försök "
                 "igen, eller be administratören om hjälp.",
                 minutes=current_app.config["FORMAPP_LOGIN_LOCK_MINUTES"]))
-            return render_template("auth/login.html", form=form), 429
+            return _login_page(form), 429
         user = db.session.scalar(select(User).where(func.lower(User.email) == email))
         if verify_password(user.password_hash if user else None, form.password.data) \
                 and user is not None and user.is_active:
             clear_failures(email)
             if needs_rehash(user.password_hash):
                 user.password_hash = hash_password(form.password.data)
-            user.last_login_at = datetime.now(UTC)
             db.session.commit()
-            target = _safe_next(request.args.get("next"))
-            language = session.get(OFFICER_SESSION_KEY)
-            session.clear()  # a new session on login: nothing carried over but the language
-            if language:
-                set_officer_locale(language)
-            login_user(user)
-            begin_login_session(user)
-            db.session.commit()
-            return redirect(target)
+            return _after_password(user, form)
         record_failure(email, address)
         db.session.commit()
         form.password.errors.append(_o("Fel e-postadress eller lösenord, eller kontot är "
                                        "inte aktivt."))
-    return render_template("auth/login.html", form=form)
+    return _login_page(form)
+
+
+def _login_page(form: LoginForm) -> str:
+    return render_template("auth/login.html", form=form, providers=providers(),
+                           next_path=request.args.get("next") or "")
+
+
+def _after_password(user: User, form: LoginForm) -> str | Response:
+    """The password was right: the session, or the second factor first."""
+    target = safe_next(request.args.get("next"))
+    linked = provider(user.idp_provider) if signs_in_with_idp(user) else None
+    if linked is not None:
+        # Their organisation ends their access there; a password here must not outlive it.
+        form.password.errors.append(_o("Ditt konto loggar in med %(name)s. Använd knappen "
+                                       "för det.", name=linked.label))
+        return _login_page(form)
+    if has_totp(user):
+        begin_pending(user, target)
+        return redirect(url_for("second_factor.code"))
+    if needs_second_factor(user, today()):
+        begin_pending(user, target)
+        return redirect(url_for("second_factor.enrol"))
+    return login_and_redirect(user, PASSWORD, target)
 
 
 @bp.route("/logout", methods=["POST"])
 def logout() -> Response:
     form = ConfirmForm()
     if form.validate_on_submit():
+        # The identity provider's session too, when it has an end-session endpoint.
+        provider_logout = idp_logout_url()
         finish_login_session(LOGOUT)
         flash(_o("Du är utloggad."), "info")
+        if provider_logout:
+            return redirect(provider_logout)
     return redirect(url_for("auth.login"))
 
 

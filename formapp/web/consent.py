@@ -37,6 +37,7 @@ from formapp.records.consents import (
     start_draft,
 )
 from formapp.records.errors import RuleViolation
+from formapp.records.handback_pin import can_take_back, handback_secret_ok
 from formapp.records.handover_locks import (
     is_locked,
     keep_progress,
@@ -48,7 +49,6 @@ from formapp.records.login_sessions import HANDBACK_FAILURES, count_handback_fai
 from formapp.records.login_throttle import is_locked as is_login_locked
 from formapp.records.login_throttle import record_failure
 from formapp.records.models import Consent, ConsentDraft, ConsentKind, Insats
-from formapp.records.passwords import verify_password
 from formapp.records.signatures import parse_signature
 from formapp.web.confirm import confirmation_page, confirmed
 from formapp.web.downloads import pdf_response
@@ -74,6 +74,10 @@ def start(insats_id: int) -> str | Response:
     insats = get_or_404(Insats, insats_id)
     day = today()
     require(can_register_participants(current_user, insats, day))
+    if not can_take_back(current_user):
+        # The tablet must open again for its officer: without a password here, a PIN.
+        flash(_o("Välj först en kod för att ta tillbaka surfplattan från deltagaren."), "info")
+        return redirect(url_for("second_factor.account"))
     form = ConsentStartForm()
     existing = None  # the person's active consent, when that is what stops a new one
     valid = form.validate_on_submit()
@@ -258,6 +262,8 @@ def hand_back() -> str | Response | tuple[str, int]:
         lock_draft(draft)
         db.session.commit()
     form = HandBackForm()
+    if current_user.handback_pin_hash is not None:
+        form.password.label.text = _o("Din kod för surfplattan")
     if form.validate_on_submit():
         if _officer_password_ok(form.password.data or ""):
             end_handover()
@@ -269,7 +275,9 @@ def hand_back() -> str | Response | tuple[str, int]:
         if not current_user.is_authenticated:  # too many wrong passwords: logged out
             flash(_o("För många fel lösenord. Logga in igen."), "error")
             return redirect(url_for("auth.login"))
-        form.password.errors.append(_o("Lösenordet stämmer inte."))
+        form.password.errors.append(_o("Koden stämmer inte.")
+                                    if current_user.handback_pin_hash is not None
+                                    else _o("Lösenordet stämmer inte."))
         return render_template("consent/hand_back.html", form=form), 422
     return render_template("consent/hand_back.html", form=form)
 
@@ -280,8 +288,7 @@ def _officer_password_ok(password: str) -> bool:
     account is locked) the session ends and only a full login opens the tablet again."""
     email = current_user.email
     address = request.remote_addr or "unknown"
-    if not is_login_locked(email, address) \
-            and verify_password(current_user.password_hash, password):
+    if not is_login_locked(email, address) and handback_secret_ok(current_user, password):
         return True
     record_failure(email, address)
     login = current_login_session()

@@ -16,10 +16,17 @@ from flask_login import current_user, logout_user
 from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
+from formapp.clock import today
 from formapp.extensions import db, login_manager
 from formapp.i18n import _lo
-from formapp.records.login_sessions import end_session, live_session, start_session
+from formapp.records.login_sessions import (
+    SECOND_FACTOR_REQUIRED,
+    end_session,
+    live_session,
+    start_session,
+)
 from formapp.records.models import LoginSession, User
+from formapp.records.sign_in import SECOND_FACTOR_METHODS, needs_second_factor
 
 LAST_SEEN_KEY = "last_seen"
 SESSION_KEY = "sid"
@@ -43,9 +50,10 @@ def _load_user(session_id: str) -> User | None:
     return user
 
 
-def begin_login_session(user: User) -> None:
+def begin_login_session(user: User, method: str | None = None,
+                        id_token: str | None = None) -> None:
     """After a successful login: a new server-side session in a fresh cookie."""
-    session[SESSION_KEY] = start_session(user)
+    session[SESSION_KEY] = start_session(user, method=method, id_token=id_token)
     session.permanent = True
     session[LAST_SEEN_KEY] = time.time()
 
@@ -77,9 +85,24 @@ def _enforce_idle_timeout() -> Response | None:
     return None
 
 
+def _enforce_second_factor() -> Response | None:
+    """A session without a second factor ends once the user holds a role that requires one
+    (a permission given after the login, or a session from before the rule)."""
+    if request.endpoint in ("static", "auth.logout") or not current_user.is_authenticated:
+        return None
+    login = current_login_session()
+    if login is None or login.method in SECOND_FACTOR_METHODS \
+            or not needs_second_factor(current_user, today()):
+        return None
+    finish_login_session(SECOND_FACTOR_REQUIRED)
+    flash(_lo("Din behörighet kräver inloggning med två faktorer. Logga in igen."), "info")
+    return redirect(url_for("auth.login"))
+
+
 def configure_session(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = _lo("Logga in för att se sidan.")
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
     app.before_request(_enforce_idle_timeout)
+    app.before_request(_enforce_second_factor)

@@ -20,10 +20,14 @@ from formapp.records.accounts import (
     save_user,
 )
 from formapp.records.errors import RuleViolation
+from formapp.records.idp_links import link_user, unlink_user
 from formapp.records.models import Forbund, Grant, Insats, Role, User
+from formapp.records.sign_in import METHOD_LABELS, has_totp, provider, providers, sign_in_label
+from formapp.records.totp import reset_totp
 from formapp.web.confirm import confirmation_page, confirmed
 from formapp.web.guards import get_or_404, require, show_violation
 from formapp.webforms.admin import ConfirmForm, GrantForm, UserForm
+from formapp.webforms.sign_in import IdpLinkForm
 
 bp = Blueprint("users", __name__)
 
@@ -35,7 +39,8 @@ def index(forbund_id: int) -> str:
     require(can_manage_users(current_user, forbund.id, today()))
     users = db.session.scalars(select(User).where(User.forbund_id == forbund.id)
                                .order_by(User.full_name)).all()
-    return render_template("users/index.html", forbund=forbund, users=users, today=today())
+    return render_template("users/index.html", forbund=forbund, users=users, today=today(),
+                           sign_in_label=sign_in_label, METHOD_LABELS=METHOD_LABELS)
 
 
 @bp.route("/forbund/<int:forbund_id>/users/new", methods=["GET", "POST"])
@@ -62,10 +67,85 @@ def edit(user_id: int) -> str | Response:
     return _save(form, user.forbund, user) or _render_user(user, form)
 
 
-def _render_user(user: User, form: UserForm, grant_form: GrantForm | None = None) -> str:
+def _render_user(user: User, form: UserForm, grant_form: GrantForm | None = None,
+                 idp_form: IdpLinkForm | None = None) -> str:
     return render_template("users/edit.html", form=form, forbund=user.forbund, user=user,
                            grant_form=grant_form or _grant_form(user), confirm=ConfirmForm(),
-                           today=today())
+                           idp_form=idp_form or _idp_form(user), sign_in=sign_in_label(user),
+                           has_totp=has_totp(user), today=today())
+
+
+def _idp_form(user: User) -> IdpLinkForm | None:
+    """The providers this user may be linked to (those of their förbund or of everyone)."""
+    choices = [(p.key, p.label) for p in providers()
+               if p.forbund_id is None or p.forbund_id == user.forbund_id]
+    if not choices:
+        return None
+    form = IdpLinkForm(prefix="idp")
+    form.provider.choices = choices
+    if request.method == "GET" and user.idp_provider:
+        form.provider.data, form.subject.data = user.idp_provider, user.idp_subject
+    return form
+
+
+@bp.route("/users/<int:user_id>/idp", methods=["POST"])
+@login_required
+def link_idp(user_id: int) -> str | Response | tuple[str, int]:
+    user = get_or_404(User, user_id)
+    require(can_manage_users(current_user, user.forbund_id, today()))
+    form = _idp_form(user)
+    if form is None:
+        abort(404)
+    if form.validate_on_submit():
+        idp = provider(form.provider.data)
+        try:
+            if idp is None:
+                raise RuleViolation("provider", _o("Välj en identitetsleverantör."))
+            link_user(user, idp, form.subject.data or "", by=current_user)
+        except RuleViolation as violation:
+            show_violation(form, violation)
+        else:
+            db.session.commit()
+            if user.id == current_user.id:
+                login_user(current_user._get_current_object())
+            flash(_o("%(name)s loggar nu in med %(idp)s.", name=user.full_name,
+                     idp=idp.label), "success")
+            return redirect(url_for("users.edit", user_id=user.id))
+    return _render_user(user, UserForm(obj=user), idp_form=form), 422
+
+
+@bp.route("/users/<int:user_id>/idp/remove", methods=["POST"])
+@login_required
+def unlink_idp(user_id: int) -> Response:
+    user = get_or_404(User, user_id)
+    require(can_manage_users(current_user, user.forbund_id, today()))
+    if ConfirmForm().validate_on_submit() and user.idp_provider:
+        unlink_user(user, by=current_user)
+        db.session.commit()
+        flash(_o("%(name)s loggar nu in med lösenord.", name=user.full_name), "success")
+    return redirect(url_for("users.edit", user_id=user.id))
+
+
+@bp.route("/users/<int:user_id>/totp/reset", methods=["POST"])
+@login_required
+def reset_user_totp(user_id: int) -> str | Response:
+    user = get_or_404(User, user_id)
+    require(can_manage_users(current_user, user.forbund_id, today()))
+    if not ConfirmForm().validate_on_submit() or not has_totp(user):
+        return redirect(url_for("users.edit", user_id=user.id))
+    if not confirmed():
+        return confirmation_page(
+            title=_o("Återställa engångskoderna?"),
+            message=_o("%(name)s loggas ut, och appens koder och reservkoderna slutar gälla. "
+                       "Vid nästa inloggning kopplar %(name)s en app på nytt.",
+                       name=user.full_name),
+            confirm_label=_o("Ja, återställ"),
+            action=url_for("users.reset_user_totp", user_id=user.id),
+            cancel_url=url_for("users.edit", user_id=user.id))
+    reset_totp(user, by=current_user)
+    db.session.commit()
+    flash(_o("Engångskoderna för %(name)s är återställda.", name=user.full_name), "success")
+    return redirect(url_for("users.edit", user_id=user.id))
 
 
 def _save(form: UserForm, forbund: Forbund | None, user: User | None) -> Response | None:

@@ -126,7 +126,8 @@ def test_every_officer_target_is_44_px_on_a_portrait_tablet(site: Site,
                  f"/insatser/{a1}/inregistrering", f"/samtycken/{waiting}/inregistrering",
                  f"/registreringar/{registration_id}",
                  f"/registreringar/{registration_id}/utregistrering",
-                 f"/insatser/{a1}/deltagare", f"/insatser/{a1}/anonyma", "/account/password"):
+                 f"/insatser/{a1}/deltagare", f"/insatser/{a1}/anonyma", "/account/password",
+                 "/konto/inloggning", "/konto/engangskoder"):
         check(page, base, path, found)
     log_out(page)
 

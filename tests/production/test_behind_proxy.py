@@ -16,11 +16,13 @@ import os
 import re
 import subprocess
 import sys
+import time
 import urllib.parse
 from collections.abc import Iterator
 from html import unescape
 from pathlib import Path
 
+import pyotp
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
@@ -29,6 +31,7 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from formapp.bench.load import _free_port, gunicorn
 from formapp.documents.signing_keys import create_dev_seal
 from formapp.extensions import db
+from formapp.records.totp import begin_enrolment, confirm_enrolment
 from tests.conftest import WEBFONT_DIR, fresh_pg_schema, make_app
 from tests.web.registration_helpers import ANSWERS_9448
 from tests.world import PASSWORD, build_world
@@ -145,6 +148,11 @@ def test_production_behind_an_https_proxy(production_db: str, tmp_path: Path) ->
         world = build_world()
         db.session.commit()
         email, insats_id = world.email("deltagaransvarig"), world.insats_a1.id
+        # Production asks a second factor of a role that sees personal data (issue 20).
+        officer = world.users["deltagaransvarig"]
+        totp = pyotp.TOTP(begin_enrolment(officer))
+        assert confirm_enrolment(officer, totp.now()) is not None
+        db.session.commit()
         db.session.remove()
         db.engine.dispose()
 
@@ -156,6 +164,10 @@ def test_production_behind_an_https_proxy(production_db: str, tmp_path: Path) ->
         assert headers["strict-transport-security"].startswith("max-age=")
         status, headers, text = browser.request("POST", "/login",
                                                 {"email": email, "password": PASSWORD})
+        assert status == 302 and headers["location"].endswith("/login/kod"), text[-500:]
+        browser.request("GET", "/login/kod")
+        status, headers, text = browser.request(
+            "POST", "/login/kod", {"code": totp.at(time.time() + totp.interval)})
         assert status == 302, text[-500:]
         assert any("Secure" in c and "HttpOnly" in c for c in browser.set_cookies)
         assert browser.request("GET", "/")[0] == 200
