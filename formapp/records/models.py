@@ -62,6 +62,9 @@ class Forbund(db.Model):
     consent_text: Mapped[str] = mapped_column(String(32), default="formapp-samtycke",
                                               server_default="formapp-samtycke")
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
+    # Participants answer a few questions about the text before signing (issue 19).
+    understanding_questions: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                          server_default=text("false"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     insatser: Mapped[list[Insats]] = relationship(back_populates="forbund",
@@ -259,6 +262,10 @@ class ConsentDraft(db.Model):
     # What the participant had written when the tablet locked (language, name, signature
     # strokes), given back to the same hand-over once the officer has unlocked it.
     progress: Mapped[dict | None] = mapped_column(EncryptedJSON("consent_draft.progress"))
+    # The understanding questions answered so far (issue 19): sealed with the consent.
+    understanding: Mapped[dict | None] = mapped_column(EncryptedJSON("consent_draft.understanding"))
+    # "Tolk läser": an interpreter reads aloud, so the idle lock waits longer; sealed too.
+    interpreter: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
 
     insats: Mapped[Insats] = relationship()
     officer: Mapped[User] = relationship()

@@ -34,6 +34,7 @@ from formapp.web import (
     read_aloud,
     registration,
     reports,
+    understanding,
     users,
 )
 from formapp.web.errors import configure_errors
@@ -46,7 +47,8 @@ from formapp.web.wtforms_i18n import configure_wtforms_i18n
 
 BLUEPRINTS = (auth.bp, home.bp, forbund.bp, insatser.bp, users.bp, consent.bp, language.bp,
               fonts.bp, consent_texts.bp, reports.bp, registration.bp, deregistration.bp,
-              participants.bp, counts.bp, people.bp, audit.bp, read_aloud.bp)
+              participants.bp, counts.bp, people.bp, audit.bp, read_aloud.bp,
+              understanding.bp)
 
 
 def register_web(app: Flask) -> None:

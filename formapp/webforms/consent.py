@@ -34,6 +34,9 @@ class ConsentStartForm(FlaskForm):
     place = StringField(_lo("Ort"), validators=[Length(max=100), PRINTABLE],
                         description=_lo("Orten där samtycket lämnas; skrivs i rutan Ort och "
                                         "datum."))
+    interpreter = BooleanField(_lo("Tolk läser texten för deltagaren"),
+                               description=_lo("Surfplattan väntar längre innan den låses. "
+                                               "Det står i det förseglade samtycket."))
 
 
 class SignForm(FlaskForm):
@@ -46,6 +49,28 @@ class SignForm(FlaskForm):
     read_aloud = HiddenField()  # what was played aloud, filled by js/read-aloud.js
 
 
+class ToQuestionsForm(FlaskForm):
+    """From the reading page to the understanding questions (issue 19)."""
+
+    read_aloud = HiddenField()  # what was played aloud so far, kept for the signing page
+
+
+class AnswerForm(FlaskForm):
+    """One understanding question (choices set by the view)."""
+
+    choice = RadioField(validate_choice=False)
+
+
+class UnderstandingSettingsForm(FlaskForm):
+    """The förbund's switch for the understanding questions."""
+
+    enabled = BooleanField(_lo("Ställ förståelsefrågor innan deltagaren skriver under"),
+                           description=_lo("3–5 korta frågor om texten, på deltagarens språk "
+                                           "och upplästa. Ett fel svar visar avsnittet igen; "
+                                           "ingen nekas för ett fel svar. Svaren förseglas "
+                                           "med samtycket."))
+
+
 class HandBackForm(FlaskForm):
     password = PasswordField(_lo("Handläggarens lösenord"), validators=[
         InputRequired(_lo("Ange ditt lösenord för att ta tillbaka surfplattan."))])
@@ -54,6 +79,8 @@ class HandBackForm(FlaskForm):
 class PausedForm(FlaskForm):
     """The officer's choice when the tablet came back before the signature."""
 
+    interpreter = BooleanField(_lo("Tolk läser texten för deltagaren"),
+                               description=_lo("Surfplattan väntar längre innan den låses."))
     resume = SubmitField(_lo("Lämna tillbaka surfplattan till deltagaren"))
     discard = SubmitField(_lo("Avbryt samtycket"))
 
