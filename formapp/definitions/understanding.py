@@ -114,6 +114,11 @@ def _parse(path: Path, text_id: str) -> QuestionSet:
     return result
 
 
+def parse_file(path: Path, text_id: str) -> QuestionSet:
+    """One question file, checked on its own (``QuestionsError``)."""
+    return _parse(path, text_id)
+
+
 def _shape(qs: QuestionSet) -> list[tuple[str, int, int, int]]:
     return [(q.id, q.section, len(q.options), q.answer) for q in qs.questions]
 

@@ -39,7 +39,6 @@ from formapp.records.audit import log_event
 from formapp.records.consent_proof import person_key as proof_person_key
 from formapp.records.consent_texts import ShownTexts, forbund_texts, shown_texts
 from formapp.records.errors import RuleViolation
-from formapp.records.understanding import pdf_lines as understanding_lines
 from formapp.records.models import (
     ArchivedDocument,
     Consent,
@@ -49,6 +48,7 @@ from formapp.records.models import (
     Person,
     User,
 )
+from formapp.records.understanding import pdf_lines as understanding_lines
 
 DRAFT_LIFETIME = timedelta(hours=12)
 MAX_NAME = 200

@@ -8,11 +8,12 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from formapp.clock import today
+from formapp.definitions.understanding import questions_for
 from formapp.documents.consent import FK_TEXT, FORMAPP_TEXT
 from formapp.extensions import db
 from formapp.i18n import _lo, _o, registry
-from formapp.definitions.understanding import questions_for
 from formapp.records.access import can_edit_forbund, can_publish_consent_texts
+from formapp.records.audit import log_event
 from formapp.records.consent_texts import (
     OWN_TEXT,
     choose_text,
@@ -20,7 +21,6 @@ from formapp.records.consent_texts import (
     publish_text,
     version_history,
 )
-from formapp.records.audit import log_event
 from formapp.records.errors import RuleViolation
 from formapp.records.models import Forbund
 from formapp.records.read_aloud import needs_recording, reading_for, upload_recording

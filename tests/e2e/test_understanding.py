@@ -40,7 +40,7 @@ def use_questions(site: Site) -> None:
         with site.app.app_context():
             try:
                 _use_questions(site.world.forbund_a.id)
-            except BaseException as exc:  # noqa: BLE001 - re-raised in the test's thread
+            except BaseException as exc:  # re-raised in the test's thread
                 failed.append(exc)
 
     thread = threading.Thread(target=work)
