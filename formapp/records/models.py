@@ -369,6 +369,9 @@ class ConsentAudio(db.Model):
     seconds: Mapped[float] = mapped_column(Float)
     size: Mapped[int] = mapped_column(Integer)
     content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    # Optional: when each reading section starts, in seconds (JSON list, one per section of
+    # formapp.readaloud.sections), so the reading page marks the section being read.
+    section_starts: Mapped[str | None] = mapped_column(Text)
     uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id",
                                                                   ondelete="SET NULL"))

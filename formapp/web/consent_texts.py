@@ -171,7 +171,8 @@ def upload_audio(forbund_id: int) -> str | Response | tuple[str, int]:
         try:
             row = upload_recording(forbund, form.text.data or "",
                                    form.file.data.read(limit + 1), by=current_user,
-                                   max_bytes=limit)
+                                   max_bytes=limit,
+                                   section_starts=form.section_starts.data or "")
         except RuleViolation as violation:
             show_violation(form, violation)
         else:

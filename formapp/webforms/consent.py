@@ -112,3 +112,9 @@ class RecordingForm(FlaskForm):
     file = FileField(_lo("Inspelning (MP3, M4A, OGG, FLAC eller WAV)"), id="audio-file",
                      validators=[FileRequired(_lo("Välj ljudfilen med inspelningen."))],
                      render_kw={"accept": "audio/*,.mp3,.m4a,.ogg,.flac,.wav"})
+    section_starts = StringField(
+        _lo("När varje del börjar (valfritt)"), id="audio-starts", validators=[Length(max=2000)],
+        description=_lo("En tid per del i textens ordning: rubriken, varje avsnitt och "
+                        "samtycket, till exempel 0, 0:08, 0:31. Då markeras delen som läses. "
+                        "Utan tider markeras hela texten."),
+        render_kw={"class": "ltr", "autocomplete": "off"})

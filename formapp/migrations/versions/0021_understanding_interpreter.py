@@ -1,4 +1,4 @@
-"""understanding questions and "tolk läser" (issue 19).
+"""understanding questions, "tolk läser" and recordings' section times (issue 19).
 
 The förbund's switch for the understanding questions; on the draft, the answers given so far
 (encrypted like the rest of the draft's progress) and whether an interpreter reads.
@@ -25,9 +25,13 @@ def upgrade():
     op.add_column('consent_draft', sa.Column('understanding', sa.Text(), nullable=True))
     op.add_column('consent_draft', sa.Column('interpreter', sa.Boolean(), nullable=False,
                                              server_default=sa.text('false')))
+    # A recording's optional start time of each section, so the reading page can mark it.
+    op.add_column('consent_audio', sa.Column('section_starts', sa.Text(), nullable=True))
 
 
 def downgrade():
+    with op.batch_alter_table('consent_audio') as batch:
+        batch.drop_column('section_starts')
     with op.batch_alter_table('consent_draft') as batch:
         batch.drop_column('interpreter')
         batch.drop_column('understanding')
