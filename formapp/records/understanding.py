@@ -55,7 +55,7 @@ def answer(draft: ConsentDraft, qs: QuestionSet, question: Question, choice: int
     right = choice == question.answer
     entry["done"] = right
     state["answers"][question.id] = entry
-    draft.understanding = {**state, "read_aloud": (draft.understanding or {}).get("read_aloud")}
+    draft.understanding = {**(draft.understanding or {}), **state}
     return right
 
 
@@ -66,16 +66,19 @@ def pass_question(draft: ConsentDraft, qs: QuestionSet, question: Question) -> N
     if not entry or not entry.get("given"):
         return  # only after an answer: a question is never skipped unanswered
     state["answers"][question.id] = {**entry, "done": True, "passed": True}
-    draft.understanding = {**state, "read_aloud": (draft.understanding or {}).get("read_aloud")}
+    draft.understanding = {**(draft.understanding or {}), **state}
 
 
-def keep_read_aloud(draft: ConsentDraft, claimed: str) -> None:
+def keep_read_aloud(draft: ConsentDraft, claimed: str, locale: str) -> None:
     """What the reading page reported as played, kept for the signing page (checked there)."""
-    draft.understanding = {**(draft.understanding or {}), "read_aloud": claimed[:20_000]}
+    draft.understanding = {**(draft.understanding or {}), "read_aloud": claimed[:20_000],
+                           "read_aloud_locale": locale}
 
 
-def kept_read_aloud(draft: ConsentDraft) -> str:
-    return str((draft.understanding or {}).get("read_aloud") or "")
+def kept_read_aloud(draft: ConsentDraft, locale: str) -> str:
+    """The kept report, for the page in the same language only (another text: not heard)."""
+    kept = draft.understanding or {}
+    return str(kept.get("read_aloud") or "") if kept.get("read_aloud_locale") == locale else ""
 
 
 def evidence(draft: ConsentDraft, qs: QuestionSet | None,

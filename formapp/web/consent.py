@@ -206,7 +206,7 @@ def read(token: str, locale: str) -> str | Response | tuple[str, int]:
         form.name.data = kept.get("name", "")
         form.signature.data = kept.get("signature", "")
         # What was played before the questions (the reading page posted it on the way there).
-        form.read_aloud.data = understanding.kept_read_aloud(draft)
+        form.read_aloud.data = understanding.kept_read_aloud(draft, locale)
     status = 422 if form.errors or form.form_errors else 200
     form.texts.data = texts.versions  # what this rendering shows, whatever was posted
     return render_template("consent/read.html", draft=draft, text=texts.read,

@@ -58,7 +58,7 @@ def begin(token: str, locale: str) -> Response:
     draft, _, _ = _in_hand(token, locale)
     form = ToQuestionsForm()
     if form.validate_on_submit():
-        understanding.keep_read_aloud(draft, form.read_aloud.data or "")
+        understanding.keep_read_aloud(draft, form.read_aloud.data or "", locale)
         db.session.commit()
     return redirect(url_for("understanding.questions", token=token, locale=locale))
 

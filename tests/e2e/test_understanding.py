@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
 import threading
 
 import pikepdf
@@ -25,6 +26,7 @@ from formapp.records.models import Consent, Forbund
 from tests.e2e.conftest import Site, shot
 from tests.e2e.journey import hand_back, login, sign, start_consent
 from tests.e2e.test_accessibility import serious
+from tests.e2e.test_read_aloud import wait_until_played
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 TARGET = 44  # px, WCAG 2.5.5
@@ -93,6 +95,14 @@ def test_a_wrong_answer_shows_the_section_again_and_the_answers_are_sealed(
     page.wait_for_load_state()
     # Reading first: no signature yet, the way on is the questions.
     expect(page.locator("#signature-canvas")).to_have_count(0)
+    # Listened to a section before the questions: carried over them to the signature.
+    listened = shutil.which("espeak-ng") is not None
+    if listened:
+        section = page.locator("article.consent-text").first.locator('[data-read-section="1"]')
+        section.locator(".read-aloud-section").tap()
+        wait_until_played(page, 0.5)
+        section.locator(".read-aloud-section").tap()  # pause
+        expect(page.locator("#read-aloud-evidence")).not_to_have_value("")
     page.locator("#to-questions").tap()
     page.wait_for_url("**/fragor")
     expect(page.locator("html")).to_have_attribute("dir", "rtl" if locale == "ar" else "ltr")
@@ -156,3 +166,5 @@ def test_a_wrong_answer_shows_the_section_again_and_the_answers_are_sealed(
     assert understood["answers"][0]["question_sv"] == questions_for(
         texts.binding).questions[0].question
     assert record["read_with_interpreter"] is False
+    if listened:
+        assert [(h["source"], h["section"]) for h in record["read_aloud"]] == [("machine", 1)]

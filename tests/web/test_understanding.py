@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import shutil
 import subprocess
 
 import pikepdf
@@ -76,7 +77,15 @@ def test_questions_before_signing_sealed_with_the_answers(app: Flask) -> None:
     texts = shown_texts(world.forbund_a, "ar")
     questions = questions_for(texts.read)
     first = questions.questions[0]
-    assert first.question in browser.get(questions_url).get_data(as_text=True)
+    page = browser.get(questions_url).get_data(as_text=True)
+    assert first.question in page
+    # The question read aloud (espeak-ng, Arabic voice), from the tablet's own page.
+    if shutil.which("espeak-ng"):
+        audio_url = re.search(r'data-play-src="([^"]+)"', page).group(1)
+        assert audio_url == f"/upplasning/fraga/{texts.read.version}/{first.id}.wav"
+        audio = browser.get(audio_url)
+        assert audio.status_code == 200 and audio.mimetype == "audio/wav"
+        assert audio.get_data()[:4] == b"RIFF"
     assert _answer(browser, questions_url, None).status_code == 422  # no choice: asked again
     wrong = 1 - first.answer
     response = _answer(browser, questions_url, wrong)
