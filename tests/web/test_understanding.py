@@ -12,6 +12,7 @@ import shutil
 import subprocess
 
 import pikepdf
+import pytest
 from flask import Flask
 from sqlalchemy import select
 
@@ -20,6 +21,7 @@ from formapp.evidence import evidence
 from formapp.extensions import db
 from formapp.records.consent_texts import shown_texts
 from formapp.records.models import AuditEntry, Consent, Forbund
+from tests.i18n.test_participant_pages import LOCALES, untranslated
 from tests.web.test_consent_flow import hand_back, officer, read_url, sign, start
 from tests.web.test_formapp_text_pages import admin, use_formapp_text
 from tests.world import World, build_world
@@ -176,3 +178,25 @@ def test_only_the_forbunds_publisher_switches_the_questions(app: Flask) -> None:
     db.session.expire_all()
     assert not db.session.get(Forbund, world.forbund_a.id).understanding_questions
     assert admin(app, world).get(url).status_code == 200
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_the_questions_page_speaks_every_language(app: Flask, locale: str) -> None:
+    """Every locale: the questions and the page's own words in the participant's language,
+    also after a wrong answer, when the section is shown again."""
+    world = build_world()
+    switch_on(app, world)
+    browser = officer(app, world)
+    url = read_url(start(browser, world), locale)
+    browser.get(url)
+    questions_url = browser.post(f"{url}/till-fragorna", {"read_aloud": ""}) \
+        .headers["Location"]
+    texts = shown_texts(world.forbund_a, locale)
+    first = questions_for(texts.read).questions[0]
+    asked = browser.get(questions_url).get_data(as_text=True)
+    _answer(browser, questions_url, 1 - first.answer)
+    again = browser.get(questions_url).get_data(as_text=True)
+    assert first.question in asked and 'id="answer-section"' in again
+    left = {name: sorted(untranslated(html, locale))
+            for name, html in {"asked": asked, "again": again}.items()}
+    assert not any(left.values()), left
