@@ -109,6 +109,9 @@ def load_config(env: Mapping[str, str] | None = None, overrides: Mapping[str, An
         "FORMAPP_LOGIN_LOCK_MINUTES": _int_env(env, "FORMAPP_LOGIN_LOCK_MINUTES", 15),
         # A handed-over tablet left alone this long locks (the officer's password opens it).
         "FORMAPP_HANDOVER_IDLE_SECONDS": _int_env(env, "FORMAPP_HANDOVER_IDLE_SECONDS", 180),
+        # The same while an interpreter reads the text aloud ("tolk läser", issue 19).
+        "FORMAPP_INTERPRETER_IDLE_SECONDS": _int_env(env, "FORMAPP_INTERPRETER_IDLE_SECONDS",
+                                                     900),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": production,

@@ -92,6 +92,8 @@ def parse_text(raw: bytes, *, version: str, expected_sha256: str | None = None) 
             text_id=str(data.get("text", FK_TEXT)),
             source_version=_source(data, "version"), source_sha256=_source(data, "sha256"),
             issuer=str(data.get("issuer", "")),
+            template_version=_table(data, "template", "version"),
+            template_sha256=_table(data, "template", "sha256"),
         )
     except (KeyError, TypeError, AttributeError) as exc:
         raise ConsentTextError(f"{version}: incomplete text ({exc!r})") from exc
@@ -121,6 +123,13 @@ def _source(data: dict, key: str) -> str | None:
         raise TypeError("[source] has only version and sha256")
     value = source.get(key)
     return str(value) if value else None
+
+
+def _table(data: dict, table: str, key: str) -> str | None:
+    """``[table] key`` of a text file when it is a string (the template's id and hash)."""
+    found = data.get(table)
+    value = found.get(key) if isinstance(found, dict) else None
+    return value if isinstance(value, str) and value else None
 
 
 def builtin_versions(forms_dir: Path | None = None) -> tuple[PublishedVersion, ...]:

@@ -56,6 +56,9 @@ class ConsentText:
     source_version: str | None = None
     source_sha256: str | None = None
     issuer: str = ""  # who issued the text (the förbund for its own); "" for FK 9443
+    # A filled-in text's template (id, SHA-256): what the understanding questions bind to.
+    template_version: str | None = None
+    template_sha256: str | None = None
 
     @property
     def is_fk(self) -> bool:
@@ -116,6 +119,9 @@ class ConsentDocument:
     created: datetime | None = None  # PDF creation time; default now
     sample: bool = False  # a fake document: banner and watermark say so
     extra: Mapping[str, str] = field(default_factory=dict)  # more "label: value" lines
+    # More lines in a given language: (label, value, locale), e.g. the understanding answers
+    # in the participant's language beside the Swedish ones.
+    extra_lines: tuple[tuple[str, str, str], ...] = ()
 
     def __post_init__(self) -> None:
         if self.binding_text.status != "binding" or self.binding_text.locale != "sv":

@@ -164,10 +164,11 @@ def _details(b: _Builder, doc: ConsentDocument, created: datetime) -> BoxItem:
         ("Skapat", local_text(created, zone=True)),  # Swedish time; the record keeps UTC
         *doc.extra.items(),
     ]
+    lines = [(label, value, "sv") for label, value in rows] + list(doc.extra_lines)
     label_w = 110.0
     laid = [(b.block(label, "sv", 8, bold=True, width=label_w - 6),
-             b.block(value or "–", "sv", 8, width=b.width - label_w))
-            for label, value in rows]
+             b.block(value or "–", locale, 8, width=b.width - label_w))
+            for label, value, locale in lines]
     heights = [max(lab.height, val.height) + 2 for lab, val in laid]
 
     def draw(canvas: Canvas, x: float, y_top: float, width: float) -> None:

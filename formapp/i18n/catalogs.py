@@ -30,7 +30,8 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
 from formapp.config import PROJECT_ROOT
-from formapp.definitions import consent_templates, message_ids
+from formapp.definitions import consent_templates, message_ids, understanding
+from formapp.documents.consent import FORMAPP_TEXT
 from formapp.i18n import glossary, review
 from formapp.i18n.domains import KEYWORDS, OFFICER_DOMAIN, PARTICIPANT_DOMAIN
 from formapp.i18n.registry import Registry, load_registry
@@ -407,6 +408,7 @@ def check_glossary(config: I18nConfig, registry: Registry,
                 pairs += glossary.catalog_pairs(read_catalog(path, locale), path.name)
         pairs += glossary.builtin_consent_pairs(config.forms, locale)
         pairs += glossary.formapp_text_pairs(config.forms, locale)
+        pairs += glossary.question_pairs(config.forms, locale)
         out[locale] = glossary.check_pairs(terms, renderings, pairs)
     return out
 
@@ -416,6 +418,7 @@ def _check_formapp_text(forms: Path, registry: Registry) -> tuple[list[str], lis
     its direction, and a translation of the current Swedish template (same sections,
     paragraphs and placeholders). Locales without one are pending."""
     problems = consent_templates.translation_problems(forms)
+    problems += _check_questions(forms)
     files = consent_templates.translation_files(forms)
     for locale, path in files.items():
         info = registry.get(locale)
@@ -432,6 +435,16 @@ def _check_formapp_text(forms: Path, registry: Registry) -> tuple[list[str], lis
                             f"{info.direction!r}")
     pending = [info.id for info in registry.locales if info.id != "sv" and info.id not in files]
     return problems, pending
+
+
+def _check_questions(forms: Path) -> list[str]:
+    """The understanding questions (issue 19): each bound to the current template in its
+    language, the same questions as the Swedish file, sections that exist."""
+    templates = {"sv": consent_templates.swedish_template(forms),
+                 **consent_templates.translations(forms)}
+    bound = {locale: (t.version, t.sha256, len(t.data["sections"]) + 1)
+             for locale, t in templates.items()}
+    return understanding.question_problems(forms, {FORMAPP_TEXT: bound})
 
 
 def _check_consent_texts(directory: Path, registry: Registry) -> tuple[list[str], list[str]]:

@@ -30,7 +30,7 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 
-from formapp.definitions import consent_templates
+from formapp.definitions import consent_templates, understanding
 from formapp.definitions.consent_texts import ConsentText, latest_builtin
 
 SOURCE_FILE = "glossary.toml"
@@ -181,6 +181,25 @@ def formapp_text_pairs(forms: Path, locale: str) -> Iterator[Pair]:
                                       consent_templates._strings(translation.data),
                                       strict=True):
         yield Pair(f"{translation.version}: {where}", sv, text)
+
+
+def question_pairs(forms: Path, locale: str) -> Iterator[Pair]:
+    """The understanding questions (issue 19), question and options, against the Swedish."""
+    files = understanding.question_files(forms)
+    for (text_id, file_locale), path in files.items():
+        source = files.get((text_id, "sv"))
+        if file_locale != locale or source is None:
+            continue
+        try:
+            theirs = understanding.parse_file(path, text_id)
+            ours = understanding.parse_file(source, text_id)
+        except understanding.QuestionsError:
+            continue  # the check of the files says so
+        for sv, q in zip(ours.questions, theirs.questions, strict=False):
+            where = f"questions/{text_id}/{locale}.toml: {q.id}"
+            yield Pair(where, sv.question, q.question)
+            for i, (sv_option, option) in enumerate(zip(sv.options, q.options, strict=False)):
+                yield Pair(f"{where} option {i}", sv_option, option)
 
 
 def builtin_consent_pairs(forms: Path, locale: str) -> Iterator[Pair]:

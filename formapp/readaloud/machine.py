@@ -131,3 +131,19 @@ def _describe(path: Path, mtime_ns: int, size: int) -> tuple[str, float]:
     with wave.open(str(path)) as reader:
         seconds = reader.getnframes() / reader.getframerate()
     return hashlib.sha256(raw).hexdigest(), round(seconds, 2)
+
+
+def generate_words(cache: Path, words: str, locale: str) -> MachineAudio:
+    """A machine reading of any short text in ``locale`` (an understanding question and its
+    options), cached by the words' own SHA-256: the same words are one file."""
+    voice = voice_for(locale)
+    if voice is None:
+        raise MachineReadingError(f"no {ENGINE} voice for {locale}")
+    key = hashlib.sha256(words.encode("utf-8")).hexdigest()
+    path = cache / "words" / key / f"{voice}.wav"
+    with _generating:
+        if not path.exists():
+            _speak(words, voice, path)
+    stat = path.stat()
+    sha256, seconds = _describe(path, stat.st_mtime_ns, stat.st_size)
+    return MachineAudio(0, voice, path, sha256, seconds)

@@ -48,6 +48,7 @@ from formapp.records.models import (
     Person,
     User,
 )
+from formapp.records.understanding import pdf_lines as understanding_lines
 
 DRAFT_LIFETIME = timedelta(hours=12)
 MAX_NAME = 200
@@ -162,7 +163,8 @@ def _consent_record(consent_id: str, draft: ConsentDraft, binding_version: str,
 def sign_consent(draft: ConsentDraft, *, locale: str, name: str, signature: Signature,
                  confirmed_read: bool, shown: str | None = None,
                  texts: ShownTexts | None = None, now: datetime | None = None,
-                 read_aloud: Sequence[Mapping[str, Any]] = ()) -> Consent:
+                 read_aloud: Sequence[Mapping[str, Any]] = (),
+                 understanding: Mapping[str, Any] | None = None) -> Consent:
     """The participant has read and signed: seal the PDF, archive it, record the consent.
 
     ``shown`` is what the signing page said it showed (``ShownTexts.versions``): a signature
@@ -177,6 +179,9 @@ def sign_consent(draft: ConsentDraft, *, locale: str, name: str, signature: Sign
 
     ``read_aloud``: what the participant listened to, already checked
     (``records.read_aloud.checked_evidence``); sealed in the record and stated on the PDF.
+    ``understanding``: the answers to the understanding questions
+    (``records.understanding.evidence``; {} when none were asked), sealed and stated likewise,
+    as is whether an interpreter read (``draft.interpreter``).
     """
     signed = consent_from_draft(draft.token)
     if signed is not None:
@@ -215,8 +220,12 @@ def sign_consent(draft: ConsentDraft, *, locale: str, name: str, signature: Sign
         record={**_consent_record(consent_id, draft, binding.version,
                                   read_text.version if read_text else None, locale, name, now,
                                   pnr.formatted),
-                "read_aloud": [dict(entry) for entry in read_aloud]},
-        extra={read_aloud_evidence.LABEL: read_aloud_evidence.describe(read_aloud)})
+                "read_aloud": [dict(entry) for entry in read_aloud],
+                "understanding": dict(understanding or {}),
+                "read_with_interpreter": bool(draft.interpreter)},
+        extra={read_aloud_evidence.LABEL: read_aloud_evidence.describe(read_aloud),
+               "Tolk läste": "ja" if draft.interpreter else "nej"},
+        extra_lines=understanding_lines(dict(understanding or {}), locale))
     try:
         digest = archive_pdf(render_consent_pdf(document), kind="consent", forbund_id=forbund.id)
     except DocumentError as exc:

@@ -62,6 +62,9 @@ class Forbund(db.Model):
     consent_text: Mapped[str] = mapped_column(String(32), default="formapp-samtycke",
                                               server_default="formapp-samtycke")
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
+    # Participants answer a few questions about the text before signing (issue 19).
+    understanding_questions: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                          server_default=text("false"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     insatser: Mapped[list[Insats]] = relationship(back_populates="forbund",
@@ -282,6 +285,10 @@ class ConsentDraft(db.Model):
     # What the participant had written when the tablet locked (language, name, signature
     # strokes), given back to the same hand-over once the officer has unlocked it.
     progress: Mapped[dict | None] = mapped_column(EncryptedJSON("consent_draft.progress"))
+    # The understanding questions answered so far (issue 19): sealed with the consent.
+    understanding: Mapped[dict | None] = mapped_column(EncryptedJSON("consent_draft.understanding"))
+    # "Tolk läser": an interpreter reads aloud, so the idle lock waits longer; sealed too.
+    interpreter: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
 
     insats: Mapped[Insats] = relationship()
     officer: Mapped[User] = relationship()
@@ -385,6 +392,9 @@ class ConsentAudio(db.Model):
     seconds: Mapped[float] = mapped_column(Float)
     size: Mapped[int] = mapped_column(Integer)
     content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    # Optional: when each reading section starts, in seconds (JSON list, one per section of
+    # formapp.readaloud.sections), so the reading page marks the section being read.
+    section_starts: Mapped[str | None] = mapped_column(Text)
     uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id",
                                                                   ondelete="SET NULL"))

@@ -12,6 +12,7 @@ import json
 import math
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +45,7 @@ class Track:
     recording_id: int | None = None  # a recording's row
     sha256: str | None = None  # known once the file exists
     seconds: float | None = None
+    starts: tuple[float, ...] = ()  # a recording's section start times, when given
 
 
 @dataclass(frozen=True)
@@ -76,8 +78,9 @@ def reading_for(forbund: Forbund, text: ConsentText, cache: Path) -> Reading:
     recordings = recordings_of(forbund, text)
     if recordings:
         row = recordings[0]
+        starts = tuple(json.loads(row.section_starts)) if row.section_starts else ()
         return Reading(text, RECORDED, (Track(RECORDED, None, row.id, row.audio_sha256,
-                                              row.seconds),))
+                                              row.seconds, starts),))
     voice = machine.voice_for(text.locale)
     if voice is None:
         return Reading(text, None, ())
@@ -89,8 +92,36 @@ def reading_for(forbund: Forbund, text: ConsentText, cache: Path) -> Reading:
     return Reading(text, MACHINE, tuple(tracks), voice)
 
 
+def parse_starts(given: str, sections: int, seconds: float) -> tuple[float, ...]:
+    """Section start times as an officer types them ("0, 0:08, 1:05.5" or seconds), one per
+    reading section, rising, within the recording; () when none are given."""
+    parts = [p.strip() for p in given.replace(";", ",").replace("\n", ",").split(",")]
+    parts = [p for p in parts if p]
+    if not parts:
+        return ()
+    starts = []
+    for part in parts:
+        minutes, _, rest = part.rpartition(":")
+        try:
+            value = (int(minutes) * 60 if minutes else 0) + float(rest)
+        except ValueError as exc:
+            raise RuleViolation("section_starts", _lo(
+                "Skriv tiderna som sekunder eller minuter:sekunder, åtskilda med komma.")) from exc
+        starts.append(round(value, 2))
+    if len(starts) != sections:
+        raise RuleViolation("section_starts", _lo(
+            "Ange en tid för varje del (%(count)s: rubriken, avsnitten och samtycket), eller "
+            "ingen.", count=sections))
+    if starts[0] != 0 or any(b <= a for a, b in pairwise(starts)) \
+            or starts[-1] >= seconds:
+        raise RuleViolation("section_starts", _lo(
+            "Tiderna ska börja på 0, öka och ligga inom inspelningen."))
+    return tuple(starts)
+
+
 def upload_recording(forbund: Forbund, choice: str, raw: bytes, *, by: User | None,
-                     max_bytes: int, now: datetime | None = None) -> ConsentAudio:
+                     max_bytes: int, now: datetime | None = None,
+                     section_starts: str = "") -> ConsentAudio:
     """Keep a recording of one of the förbund's current text versions. ``choice`` is
     "<version id>:<SHA-256>" as the upload form offers it; a version that is no longer
     current, or whose hash differs, is refused (the recording would read another text)."""
@@ -117,6 +148,7 @@ def upload_recording(forbund: Forbund, choice: str, raw: bytes, *, by: User | No
             "unreadable": _lo("Ljudfilen går inte att läsa; den kan vara skadad."),
             "length": _lo("Inspelningen ska vara mellan en sekund och en timme lång."),
         }[exc.reason]) from exc
+    starts = parse_starts(section_starts, len(reading_sections(text)), audio.seconds)
     digest = sha256_hex(raw)
     if any(r.audio_sha256 == digest for r in recordings_of(forbund, text)):
         raise RuleViolation("file", _lo("Den här inspelningen finns redan för versionen."))
@@ -124,13 +156,15 @@ def upload_recording(forbund: Forbund, choice: str, raw: bytes, *, by: User | No
                        text_sha256=text.sha256, audio_sha256=digest,
                        media_type=audio.media_type, seconds=audio.seconds, size=len(raw),
                        content=raw, uploaded_at=now or datetime.now(UTC),
+                       section_starts=json.dumps(starts) if starts else None,
                        uploaded_by_id=by.id if by else None)
     db.session.add(row)
     db.session.flush()
     log_event(actor=by, action="consent_audio.uploaded", subject=f"consent_audio:{row.id}",
               why="Inspelning av samtyckestext laddad upp", forbund_id=forbund.id,
               details={"text_version": text.version, "text_sha256": text.sha256,
-                       "audio_sha256": digest, "seconds": audio.seconds})
+                       "audio_sha256": digest, "seconds": audio.seconds,
+                       "section_starts": list(starts)})
     return row
 
 

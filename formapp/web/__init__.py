@@ -36,6 +36,7 @@ from formapp.web import (
     registration,
     reports,
     second_factor,
+    understanding,
     users,
 )
 from formapp.web.errors import configure_errors
@@ -49,7 +50,7 @@ from formapp.web.wtforms_i18n import configure_wtforms_i18n
 BLUEPRINTS = (auth.bp, home.bp, forbund.bp, insatser.bp, users.bp, consent.bp, language.bp,
               fonts.bp, consent_texts.bp, reports.bp, registration.bp, deregistration.bp,
               participants.bp, counts.bp, people.bp, audit.bp, read_aloud.bp, oidc.bp,
-              second_factor.bp)
+              second_factor.bp, understanding.bp)
 
 
 def register_web(app: Flask) -> None:

@@ -23,7 +23,7 @@ from formapp.clock import today
 from formapp.domain.personnummer import parse_personnummer
 from formapp.extensions import db
 from formapp.i18n import _lp, _o, participant_page, registry, set_participant_locale
-from formapp.records import withdrawal
+from formapp.records import understanding, withdrawal
 from formapp.records.access import can_register_participants
 from formapp.records.consent_proof import check_consent_pdf
 from formapp.records.consent_texts import available_locales, forbund_texts, text_version
@@ -62,6 +62,7 @@ from formapp.webforms.consent import (
     HandBackForm,
     PausedForm,
     SignForm,
+    ToQuestionsForm,
     WithdrawForm,
 )
 
@@ -97,6 +98,7 @@ def start(insats_id: int) -> str | Response:
             show_violation(form, violation)
             existing = _blocking_consent(insats, form.personnummer.data or "", day)
         else:
+            draft.interpreter = bool(form.interpreter.data)
             db.session.commit()
             start_handover(draft.token)
             return redirect(url_for("consent.language", token=draft.token))
@@ -125,7 +127,7 @@ def _blocking_consent(insats: Insats, raw: str, day: date) -> Consent | None:
     return active_consent(find_person(insats.forbund_id, digits), insats)
 
 
-def _draft_in_hand(token: str) -> ConsentDraft:
+def draft_in_hand(token: str) -> ConsentDraft:
     """The draft of this tablet's hand-over; nothing else is reachable with a token, and a
     locked draft only through the officer's password (the lock screen)."""
     state = handover_state()
@@ -142,7 +144,7 @@ def _draft_in_hand(token: str) -> ConsentDraft:
 @login_required
 @participant_page
 def language(token: str) -> str:
-    draft = _draft_in_hand(token)
+    draft = draft_in_hand(token)
     locales = registry()
     choices = [locales[loc] for loc in available_locales(draft.insats.forbund) if loc in locales]
     return render_template("consent/language.html", draft=draft, choices=choices)
@@ -156,7 +158,7 @@ def read(token: str, locale: str) -> str | Response | tuple[str, int]:
         signed = _signed_in_hand(token)
         if signed is not None:  # a second tap once the first has committed: the same answer
             return _signed(signed)
-    draft = _draft_in_hand(token)
+    draft = draft_in_hand(token)
     published = forbund_texts(draft.insats.forbund)
     if locale not in registry() or locale not in published.locales():
         abort(404)
@@ -164,6 +166,10 @@ def read(token: str, locale: str) -> str | Response | tuple[str, int]:
     texts = published.shown(locale)
     if texts is None:
         abort(404)
+    questions = understanding.questions_in_use(draft.insats.forbund, texts.read)
+    if request.method == "POST" and not understanding.all_done(draft, questions):
+        # Questions first (issue 19): not a refusal, the way to the signature goes by them.
+        return redirect(url_for("understanding.questions", token=token, locale=locale))
     form = SignForm()
     if form.validate_on_submit():
         # A confirmation and strokes given to other texts are not consent to these (GDPR
@@ -175,7 +181,10 @@ def read(token: str, locale: str) -> str | Response | tuple[str, int]:
                                         texts, shown=form.texts.data or "")
             consent = sign_consent(draft, locale=locale, name=form.name.data or "",
                                    signature=signature, confirmed_read=form.confirmed.data,
-                                   shown=form.texts.data or "", texts=texts, read_aloud=heard)
+                                   shown=form.texts.data or "", texts=texts, read_aloud=heard,
+                                   understanding=understanding.evidence(
+                                       draft, questions, understanding.questions_in_use(
+                                           draft.insats.forbund, texts.binding)))
         except RuleViolation as violation:
             show_violation(form, violation)
             if texts_changed:
@@ -200,9 +209,13 @@ def read(token: str, locale: str) -> str | Response | tuple[str, int]:
         kept = kept_progress(draft, locale)
         form.name.data = kept.get("name", "")
         form.signature.data = kept.get("signature", "")
+        # What was played before the questions (the reading page posted it on the way there).
+        form.read_aloud.data = understanding.kept_read_aloud(draft, locale)
     status = 422 if form.errors or form.form_errors else 200
     form.texts.data = texts.versions  # what this rendering shows, whatever was posted
     return render_template("consent/read.html", draft=draft, text=texts.read,
+                           questions_pending=not understanding.all_done(draft, questions),
+                           questions_form=ToQuestionsForm(formdata=None),
                            binding=texts.binding, form=form, locale=locale,
                            personnummer=parse_personnummer(draft.personnummer).formatted,
                            today_iso=today().isoformat()), status
@@ -214,7 +227,7 @@ def read(token: str, locale: str) -> str | Response | tuple[str, int]:
 def pause(token: str, locale: str) -> Response:
     """The tablet locks (idle, or "ge tillbaka") from the signing page: what was written is
     kept with the draft on the server, the draft is locked, and the lock screen shows."""
-    draft = _draft_in_hand(token)
+    draft = draft_in_hand(token)
     form = SignForm()
     if form.validate_on_submit() and locale in registry():
         keep_progress(draft, locale=locale, name=form.name.data or "",
@@ -308,9 +321,10 @@ def paused(token: str) -> str | Response:
     draft = draft_by_token(token)
     if draft is None or draft.officer_id != current_user.id:
         abort(404)
-    form = PausedForm()
+    form = PausedForm(data={"interpreter": draft.interpreter})
     if form.validate_on_submit():
         if form.resume.data:
+            draft.interpreter = bool(form.interpreter.data)
             unlock_draft(draft)
             db.session.commit()
             start_handover(draft.token)

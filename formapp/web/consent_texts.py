@@ -8,10 +8,12 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from formapp.clock import today
+from formapp.definitions.understanding import questions_for
 from formapp.documents.consent import FK_TEXT, FORMAPP_TEXT
 from formapp.extensions import db
 from formapp.i18n import _lo, _o, registry
 from formapp.records.access import can_edit_forbund, can_publish_consent_texts
+from formapp.records.audit import log_event
 from formapp.records.consent_texts import (
     OWN_TEXT,
     choose_text,
@@ -24,7 +26,12 @@ from formapp.records.models import Forbund
 from formapp.records.read_aloud import needs_recording, reading_for, upload_recording
 from formapp.web.guards import get_or_404, require, show_violation
 from formapp.web.read_aloud import audio_cache
-from formapp.webforms.consent import ChooseTextForm, PublishTextForm, RecordingForm
+from formapp.webforms.consent import (
+    ChooseTextForm,
+    PublishTextForm,
+    RecordingForm,
+    UnderstandingSettingsForm,
+)
 
 bp = Blueprint("consent_texts", __name__)
 MAX_TEXT_BYTES = 200 * 1024
@@ -86,27 +93,53 @@ def index(forbund_id: int) -> str | Response | tuple[str, int]:
     choose = ChooseTextForm(prefix="choose", data={"text": forbund.consent_text})
     choose.text.choices = [(key, name) for key, name in TEXT_NAMES.items()]
     form = PublishTextForm()
+    understanding_form = UnderstandingSettingsForm(
+        prefix="understanding", data={"enabled": forbund.understanding_questions})
     if request.method == "POST":
-        done = _choose(forbund, choose) if "choose-text" in request.form else _publish(forbund,
-                                                                                     form)
+        if "understanding-save" in request.form:
+            done = _understanding(forbund, understanding_form)
+        elif "choose-text" in request.form:
+            done = _choose(forbund, choose)
+        else:
+            done = _publish(forbund, form)
         if done is not None:
             return done
-    return _page(forbund, form, choose, RecordingForm(formdata=None), may_publish)
+    return _page(forbund, form, choose, RecordingForm(formdata=None), may_publish,
+                 understanding_form)
+
+
+def _understanding(forbund: Forbund, form: UnderstandingSettingsForm) -> Response | None:
+    """Switch the understanding questions on or off for the förbund's new consents."""
+    if not form.validate_on_submit():
+        return None
+    enabled = bool(form.enabled.data)
+    if enabled != forbund.understanding_questions:
+        forbund.understanding_questions = enabled
+        log_event(actor=current_user, action="forbund.understanding",
+                  subject=f"forbund:{forbund.id}", why="Förståelsefrågor på eller av",
+                  forbund_id=forbund.id, details={"enabled": enabled})
+        db.session.commit()
+    flash(_o("Förståelsefrågorna är på.") if enabled else _o("Förståelsefrågorna är av."),
+          "success")
+    return redirect(url_for("consent_texts.index", forbund_id=forbund.id))
 
 
 def _page(forbund: Forbund, form: PublishTextForm, choose: ChooseTextForm,
-          audio_form: RecordingForm, may_publish: bool) -> str | tuple[str, int]:
+          audio_form: RecordingForm, may_publish: bool,
+          understanding_form: UnderstandingSettingsForm | None = None
+          ) -> str | tuple[str, int]:
     texts = forbund_texts(forbund)
     locales = registry()
     rows = []
     for locale in texts.locales():
         text = texts.current(locale)
         rows.append((locales.get(locale), locale, text,
-                     reading_for(forbund, text, audio_cache()), needs_recording(locale)))
+                     reading_for(forbund, text, audio_cache()), needs_recording(locale),
+                     questions_for(text)))
     audio_form.text.choices = [
         (f"{text.version}:{text.sha256}",
          f"{info.name_sv if info else locale} – {text.version}")
-        for info, locale, text, _, _ in rows]
+        for info, locale, text, _, _, _ in rows]
     lacking = [locales.get(locale) for locale in texts.lacking(
         [info.id for info in locales.locales if info.id != "sv"])]
     history = version_history(forbund)
@@ -119,7 +152,10 @@ def _page(forbund: Forbund, form: PublishTextForm, choose: ChooseTextForm,
     return render_template("consent_texts/index.html", forbund=forbund, rows=rows, form=form,
                            choose=choose, audio_form=audio_form, binding=texts.binding(),
                            lacking=lacking, history=history_rows, text_names=TEXT_NAMES,
-                           may_publish=may_publish), status
+                           may_publish=may_publish,
+                           understanding_form=understanding_form or UnderstandingSettingsForm(
+                               prefix="understanding", formdata=None,
+                               data={"enabled": forbund.understanding_questions})), status
 
 
 @bp.route("/forbund/<int:forbund_id>/samtyckestexter/upplasning", methods=["POST"])
@@ -135,7 +171,8 @@ def upload_audio(forbund_id: int) -> str | Response | tuple[str, int]:
         try:
             row = upload_recording(forbund, form.text.data or "",
                                    form.file.data.read(limit + 1), by=current_user,
-                                   max_bytes=limit)
+                                   max_bytes=limit,
+                                   section_starts=form.section_starts.data or "")
         except RuleViolation as violation:
             show_violation(form, violation)
         else:

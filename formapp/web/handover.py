@@ -18,6 +18,8 @@ PARTICIPANT_ENDPOINTS = frozenset({
     "static", "fonts.stylesheet", "fonts.font", "home.health",
     # the audio of the text they read (read aloud)
     "read_aloud.machine_section", "read_aloud.recording",
+    # the understanding questions between reading and signing, and their readings
+    "understanding.begin", "understanding.questions", "understanding.question_audio",
 })
 
 

@@ -30,6 +30,7 @@ def read_aloud_for(forbund: Forbund, text: ConsentText) -> dict[str, Any]:
     """What the reading page offers to listen to, with the URL of each file."""
     reading: Reading = reading_for(forbund, text, audio_cache())
     tracks = [{"source": t.source, "section": t.section, "sha256": t.sha256,
+               "starts": list(t.starts),
                "url": url_for("read_aloud.recording", audio_id=t.recording_id)
                if t.recording_id is not None
                else url_for("read_aloud.machine_section", version=text.version,

@@ -34,6 +34,9 @@ class ConsentStartForm(FlaskForm):
     place = StringField(_lo("Ort"), validators=[Length(max=100), PRINTABLE],
                         description=_lo("Orten där samtycket lämnas; skrivs i rutan Ort och "
                                         "datum."))
+    interpreter = BooleanField(_lo("Tolk läser texten för deltagaren"),
+                               description=_lo("Surfplattan väntar längre innan den låses. "
+                                               "Det står i det förseglade samtycket."))
 
 
 class SignForm(FlaskForm):
@@ -46,6 +49,28 @@ class SignForm(FlaskForm):
     read_aloud = HiddenField()  # what was played aloud, filled by js/read-aloud.js
 
 
+class ToQuestionsForm(FlaskForm):
+    """From the reading page to the understanding questions (issue 19)."""
+
+    read_aloud = HiddenField()  # what was played aloud so far, kept for the signing page
+
+
+class AnswerForm(FlaskForm):
+    """One understanding question (choices set by the view)."""
+
+    choice = RadioField(validate_choice=False)
+
+
+class UnderstandingSettingsForm(FlaskForm):
+    """The förbund's switch for the understanding questions."""
+
+    enabled = BooleanField(_lo("Ställ förståelsefrågor innan deltagaren skriver under"),
+                           description=_lo("3–5 korta frågor om texten, på deltagarens språk "
+                                           "och upplästa. Ett fel svar visar avsnittet igen; "
+                                           "ingen nekas för ett fel svar. Svaren förseglas "
+                                           "med samtycket."))
+
+
 class HandBackForm(FlaskForm):
     password = PasswordField(_lo("Handläggarens lösenord"), validators=[
         InputRequired(_lo("Ange ditt lösenord för att ta tillbaka surfplattan."))])
@@ -54,6 +79,8 @@ class HandBackForm(FlaskForm):
 class PausedForm(FlaskForm):
     """The officer's choice when the tablet came back before the signature."""
 
+    interpreter = BooleanField(_lo("Tolk läser texten för deltagaren"),
+                               description=_lo("Surfplattan väntar längre innan den låses."))
     resume = SubmitField(_lo("Lämna tillbaka surfplattan till deltagaren"))
     discard = SubmitField(_lo("Avbryt samtycket"))
 
@@ -85,3 +112,9 @@ class RecordingForm(FlaskForm):
     file = FileField(_lo("Inspelning (MP3, M4A, OGG, FLAC eller WAV)"), id="audio-file",
                      validators=[FileRequired(_lo("Välj ljudfilen med inspelningen."))],
                      render_kw={"accept": "audio/*,.mp3,.m4a,.ogg,.flac,.wav"})
+    section_starts = StringField(
+        _lo("När varje del börjar (valfritt)"), id="audio-starts", validators=[Length(max=2000)],
+        description=_lo("En tid per del i textens ordning: rubriken, varje avsnitt och "
+                        "samtycket, till exempel 0, 0:08, 0:31. Då markeras delen som läses. "
+                        "Utan tider markeras hela texten."),
+        render_kw={"class": "ltr", "autocomplete": "off"})

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import json
 import shutil
+import threading
 from collections.abc import Iterator
 
 import pikepdf
@@ -18,12 +19,16 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 from sqlalchemy import select
 
+from formapp.definitions.consent_texts import latest_builtin
 from formapp.evidence import evidence
 from formapp.extensions import db
-from formapp.records.models import Consent
+from formapp.readaloud.sections import reading_sections
+from formapp.records.models import Consent, Forbund
+from formapp.records.read_aloud import upload_recording
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, TABLETS, Site, shot
 from tests.e2e.journey import hand_back, login, sign, start_consent
 from tests.e2e.test_accessibility import serious
+from tests.web.test_read_aloud import spoken_wav
 
 pytestmark = [
     pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng is missing"),
@@ -133,3 +138,57 @@ def test_read_all_goes_from_section_to_section(site: Site, tablet: BrowserContex
     expect(first).to_have_class("consent-section is-reading", timeout=60000)
     expect(title).to_have_class("consent-section")
     shot(page, "read-aloud-sv-read-all")
+
+
+def _upload_in_thread(site: Site, starts: str) -> None:
+    """A recording of the Swedish text (espeak-ng standing in for an interpreter), uploaded
+    as the förbund does; in a thread of its own, as the commit seals with asyncio."""
+    failed: list[BaseException] = []
+
+    def work() -> None:
+        with site.app.app_context():
+            try:
+                forbund = db.session.get(Forbund, site.world.forbund_a.id)
+                text = latest_builtin("sv")
+                raw = spoken_wav("Det här är en inläsning av hela texten. " * 6)
+                upload_recording(forbund, f"{text.version}:{text.sha256}", raw, by=None,
+                                 max_bytes=50_000_000, section_starts=starts)
+                db.session.commit()
+            except BaseException as exc:  # re-raised in the test's thread
+                failed.append(exc)
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join()
+    if failed:
+        raise failed[0]
+
+
+@pytest.mark.parametrize("timed", [True, False])
+def test_a_human_recording_marks_what_it_reads(site: Site, tablet: BrowserContext,
+                                               timed: bool) -> None:
+    sections = len(reading_sections(latest_builtin("sv")))
+    _upload_in_thread(site, ", ".join(str(i) for i in range(sections)) if timed else "")
+    page = tablet.new_page()
+    login(page, site.url, site.world.email("deltagaransvarig"))
+    start_consent(page, site.url, site.world.insats_a1.id, "19850315-2384")
+    page.click("a.language-choice[href$='/sv']")
+    page.wait_for_load_state()
+    expect(page.locator('[data-track][data-source="recorded"]')).to_have_count(1)
+    article = page.locator("article.consent-text").first
+    page.locator("[data-read-all]").tap()
+    if timed:
+        # One section at a time, following the times given at upload.
+        expect(article.locator('[data-read-section="0"]')).to_have_class(
+            "consent-section is-reading")
+        wait_until_played(page, 1.2)
+        expect(article.locator('[data-read-section="1"]')).to_have_class(
+            "consent-section is-reading")
+        expect(article.locator('[data-read-section="0"]')).to_have_class("consent-section")
+        expect(article).to_have_class("consent-text")
+        shot(page, "read-aloud-recorded-sections")
+    else:
+        # No times: the whole text is marked while the recording plays.
+        expect(article).to_have_class("consent-text is-reading")
+        expect(article.locator(".is-reading")).to_have_count(0)
+        shot(page, "read-aloud-recorded-whole")

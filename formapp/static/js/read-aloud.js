@@ -17,6 +17,9 @@
     section: el.dataset.section === "" ? null : Number(el.dataset.section),
     src: el.dataset.src,
     sha256: el.dataset.sha256 || null,
+    // A human recording of the whole text: its sections' start times when the förbund gave
+    // them (one per data-read-section), else the whole text is marked while it plays.
+    starts: (el.dataset.starts || "").split(" ").filter((v) => v !== "").map(Number),
     played: 0,
     button: null,
     target: null,
@@ -37,12 +40,36 @@
     button.querySelector("[data-label]").textContent = playing ? labels.pause : idleLabel;
   };
 
+  const sections = article ? Array.from(article.querySelectorAll("[data-read-section]")) : [];
+
+  // The section a recording is reading now (by its start times), or -1 for "the whole text".
+  const recordedSection = (track) => {
+    if (track.starts.length !== sections.length) return -1;
+    let found = 0;
+    track.starts.forEach((start, i) => { if (audio.currentTime >= start) found = i; });
+    return found;
+  };
+
+  const markRecording = (track, active) => {
+    if (!article) return;
+    const at = active ? recordedSection(track) : -1;
+    article.classList.toggle("is-reading", active && at < 0);
+    sections.forEach((el, i) => {
+      const reading = active && i === at;
+      if (reading && !el.classList.contains("is-reading") && !audio.paused) {
+        el.scrollIntoView({ block: "nearest" });
+      }
+      el.classList.toggle("is-reading", reading);
+    });
+  };
+
   const refresh = () => {
     const playing = !audio.paused && !audio.ended;
     tracks.forEach((track, i) => {
       const active = i === current && (playing || (!audio.ended && audio.currentTime > 0));
       setButton(track.button, playing && i === current, labels.play);
       if (track.target) track.target.classList.toggle("is-reading", active);
+      else if (track.section === null && i === current) markRecording(track, active);
     });
     setButton(allButton, playing && readingAll, labels.all);
   };
@@ -110,6 +137,7 @@
       tracks[current].played += step;
       report();
     }
+    if (current >= 0 && tracks[current].section === null) markRecording(tracks[current], true);
     lastTime = now;
   });
   audio.addEventListener("seeking", () => { lastTime = audio.currentTime; });
@@ -128,6 +156,7 @@
       readingAll = false;
       refresh();
       tracks.forEach((t) => t.target && t.target.classList.remove("is-reading"));
+      if (tracks[current] && tracks[current].section === null) markRecording(tracks[current], false);
     }
   });
 })();

@@ -1,0 +1,202 @@
+"""Understanding questions and "tolk läser" on the server (issue 19): the förbund's switch,
+the way to the signature going by the questions, the answers and the interpreter sealed in
+record.json and stated on the PDF (Swedish and the participant's language), and the longer
+idle lock for a hand-over with an interpreter."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import shutil
+import subprocess
+
+import pikepdf
+import pytest
+from flask import Flask
+from sqlalchemy import select
+
+from formapp.definitions.understanding import questions_for
+from formapp.evidence import evidence
+from formapp.extensions import db
+from formapp.records.consent_texts import shown_texts
+from formapp.records.models import AuditEntry, Consent, Forbund
+from tests.i18n.test_participant_pages import LOCALES, untranslated
+from tests.web.test_consent_flow import hand_back, officer, read_url, sign, start
+from tests.web.test_formapp_text_pages import admin, use_formapp_text
+from tests.world import World, build_world
+
+
+def extract_text(pdf: bytes) -> str:
+    """The PDF's text as a reader's copy-paste gets it (poppler's pdftotext)."""
+    return subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True,
+                          check=True).stdout.decode("utf-8")
+
+
+def record_of(consent: Consent) -> dict:
+    pdf = evidence().archive.read(consent.pdf_sha256)
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        return json.loads(document.attachments["record.json"].get_file().read_bytes())
+
+
+def switch_on(app: Flask, world: World) -> None:
+    browser = use_formapp_text(app, world)
+    url = f"/forbund/{world.forbund_a.id}/samtyckestexter"
+    page = browser.get(url).get_data(as_text=True)
+    assert 'id="understanding"' in page and "4 frågor (av)" in page
+    response = browser.post(url, {"understanding-save": "1", "understanding-enabled": "y"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Forbund, world.forbund_a.id).understanding_questions
+    assert db.session.scalar(select(AuditEntry).where(
+        AuditEntry.action == "forbund.understanding")) is not None
+    assert "4 frågor" in browser.get(url).get_data(as_text=True)
+
+
+def _answer(browser, url: str, choice: int | None, action: str = "answer"):
+    browser.get(url)
+    data = {"action": action}
+    if choice is not None:
+        data["choice"] = str(choice)
+    return browser.post(url, data)
+
+
+def test_questions_before_signing_sealed_with_the_answers(app: Flask) -> None:
+    world = build_world()
+    switch_on(app, world)
+    browser = officer(app, world)
+    url = read_url(start(browser, world), "ar")
+    page = browser.get(url).get_data(as_text=True)
+    assert 'id="to-questions"' in page and 'id="signature-canvas"' not in page
+    # Signing straight away is not possible: the way goes by the questions (no refusal).
+    response = sign(browser, url)
+    assert response.status_code == 302 and response.headers["Location"].endswith("/ar/fragor")
+    assert db.session.scalar(select(Consent)) is None
+
+    browser.get(url)
+    moved = browser.post(f"{url}/till-fragorna", {"read_aloud": ""})
+    questions_url = moved.headers["Location"]
+    texts = shown_texts(world.forbund_a, "ar")
+    questions = questions_for(texts.read)
+    first = questions.questions[0]
+    page = browser.get(questions_url).get_data(as_text=True)
+    assert first.question in page
+    # The question read aloud (espeak-ng, Arabic voice), from the tablet's own page.
+    if shutil.which("espeak-ng"):
+        audio_url = re.search(r'data-play-src="([^"]+)"', page).group(1)
+        assert audio_url == f"/upplasning/fraga/{texts.read.version}/{first.id}.wav"
+        audio = browser.get(audio_url)
+        assert audio.status_code == 200 and audio.mimetype == "audio/wav"
+        assert audio.get_data()[:4] == b"RIFF"
+    assert _answer(browser, questions_url, None).status_code == 422  # no choice: asked again
+    wrong = 1 - first.answer
+    response = _answer(browser, questions_url, wrong)
+    assert response.headers["Location"].endswith("#answer-section")
+    again = browser.get(questions_url).get_data(as_text=True)
+    assert 'id="answer-section"' in again
+    assert texts.read.sections[first.section - 1].paragraphs[0] in again
+    # "Gå vidare" is only for after an answer: the first question is still to answer right.
+    _answer(browser, questions_url, first.answer)
+    for question in questions.questions[1:]:
+        response = _answer(browser, questions_url, question.answer)
+    assert response.headers["Location"].endswith("/ar#sign-form")
+
+    assert sign(browser, url).headers["Location"] == "/deltagare/klart"
+    hand_back(browser)
+    consent = db.session.scalar(select(Consent))
+    record = record_of(consent)
+    understood = record["understanding"]
+    assert understood["questions_sha256"] == questions.sha256
+    assert [(a["id"], a["answers"], a["correct"], a["attempts"])
+            for a in understood["answers"]] == [
+        (first.id, [wrong, first.answer], True, 2),
+        *[(q.id, [q.answer], True, 1) for q in questions.questions[1:]]]
+    assert record["read_with_interpreter"] is False
+    text = extract_text(evidence().archive.read(consent.pdf_sha256))
+    swedish = questions_for(texts.binding)
+    assert "Förståelsefrågor" in text and "3 av 4 rätt första gången" in text
+    assert swedish.questions[0].question in text  # the Swedish wording
+    assert "Tolk läste" in text
+
+
+def test_without_questions_the_record_says_so(app: Flask) -> None:
+    world = build_world()
+    browser = officer(app, world)
+    url = read_url(start(browser, world), "sv")
+    assert 'id="to-questions"' not in browser.get(url).get_data(as_text=True)
+    assert sign(browser, url).headers["Location"] == "/deltagare/klart"
+    record = record_of(db.session.scalar(select(Consent)))
+    assert record["understanding"] == {} and record["read_with_interpreter"] is False
+
+
+def _idle_seconds(page: str) -> int:
+    match = re.search(r'data-idle-seconds="(\d+)"', page)
+    assert match, page[:300]
+    return int(match.group(1))
+
+
+def test_tolk_laser_lengthens_the_lock_and_is_sealed(app: Flask) -> None:
+    world = build_world()
+    browser = officer(app, world)
+    # Off at the start: the ordinary lock.
+    url = read_url(start(browser, world), "sv")
+    page = browser.get(url).get_data(as_text=True)
+    assert _idle_seconds(page) == app.config["FORMAPP_HANDOVER_IDLE_SECONDS"]
+    assert 'id="interpreter-mark"' not in page
+    # Turned on from the pause screen, for this hand-over.
+    paused = hand_back(browser)
+    assert "Tolk läser texten för deltagaren" in browser.get(paused).get_data(as_text=True)
+    browser.post(paused, {"resume": "Lämna tillbaka", "interpreter": "y"})
+    page = browser.get(url).get_data(as_text=True)
+    assert _idle_seconds(page) == app.config["FORMAPP_INTERPRETER_IDLE_SECONDS"] == 900
+    assert 'id="interpreter-mark"' in page
+    assert sign(browser, url).headers["Location"] == "/deltagare/klart"
+    hand_back(browser)
+    consent = db.session.scalar(select(Consent))
+    assert record_of(consent)["read_with_interpreter"] is True
+    assert re.search(r"Tolk läste\s+ja", extract_text(evidence().archive.read(consent.pdf_sha256)))
+
+
+def test_tolk_laser_chosen_before_the_hand_over(app: Flask) -> None:
+    world = build_world()
+    browser = officer(app, world)
+    form_url = f"/insatser/{world.insats_a1.id}/samtycke"
+    assert "Tolk läser texten för deltagaren" in browser.get(form_url).get_data(as_text=True)
+    response = browser.post(form_url, {"skyddad_identitet": "nej",
+                                       "personnummer": "19850315-2384", "place": "Umeå",
+                                       "interpreter": "y"})
+    url = read_url(response, "ar")
+    assert _idle_seconds(browser.get(url).get_data(as_text=True)) == 900
+
+
+def test_only_the_forbunds_publisher_switches_the_questions(app: Flask) -> None:
+    world = build_world()
+    url = f"/forbund/{world.forbund_a.id}/samtyckestexter"
+    response = officer(app, world).post(url, {"understanding-save": "1",
+                                              "understanding-enabled": "y"})
+    assert response.status_code in (403, 404)
+    db.session.expire_all()
+    assert not db.session.get(Forbund, world.forbund_a.id).understanding_questions
+    assert admin(app, world).get(url).status_code == 200
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_the_questions_page_speaks_every_language(app: Flask, locale: str) -> None:
+    """Every locale: the questions and the page's own words in the participant's language,
+    also after a wrong answer, when the section is shown again."""
+    world = build_world()
+    switch_on(app, world)
+    browser = officer(app, world)
+    url = read_url(start(browser, world), locale)
+    browser.get(url)
+    questions_url = browser.post(f"{url}/till-fragorna", {"read_aloud": ""}) \
+        .headers["Location"]
+    texts = shown_texts(world.forbund_a, locale)
+    first = questions_for(texts.read).questions[0]
+    asked = browser.get(questions_url).get_data(as_text=True)
+    _answer(browser, questions_url, 1 - first.answer)
+    again = browser.get(questions_url).get_data(as_text=True)
+    assert first.question in asked and 'id="answer-section"' in again
+    left = {name: sorted(untranslated(html, locale))
+            for name, html in {"asked": asked, "again": again}.items()}
+    assert not any(left.values()), left
