@@ -1,4 +1,4 @@
-"""ICU's line breaking without PyICU: the break positions PyICU gave, for every Thai string formapp lays out.
+"""ICU's line breaking without PyICU: the positions PyICU gave, for every Thai string laid out.
 
 The fixture was recorded with PyICU 2.17 (ICU 72.1) before formapp switched to calling
 Debian's libicu directly (issue 21 point 14): a PDF's lines must not move with that switch.
