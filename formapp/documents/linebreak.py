@@ -1,10 +1,11 @@
-"""Where a line may break: ICU's line breaker (UAX #14 with dictionaries) when PyICU is present.
+"""Where a line may break: ICU's line breaker (UAX #14 with dictionaries) when libicu is present.
 
 Thai writes no spaces between words, so spaces alone would give one "word" per sentence; breaking
 anywhere would split words and even clusters (a consonant from its stacked marks). ICU's line
 break iterator has a Thai dictionary and is the reference implementation, works offline, and
-PyICU builds against Debian's libicu-dev. Without PyICU we fall back to a small rule set: break
-after spaces and ZWSP, and, for words longer than a line, between grapheme clusters only.
+is called in Debian's libicu through its C API (icu_c: no binding to compile). Without libicu we
+fall back to a small rule set: break after spaces and ZWSP, and, for words longer than a line,
+between grapheme clusters only.
 """
 
 from __future__ import annotations
@@ -12,12 +13,9 @@ from __future__ import annotations
 import threading
 import unicodedata
 
-try:  # PyICU is optional at import time; the fallback keeps clusters whole.
-    import icu
-except ImportError:  # pragma: no cover - exercised only where PyICU is absent
-    icu = None
+from formapp.documents import icu_c
 
-HAVE_ICU = icu is not None
+HAVE_ICU = icu_c.AVAILABLE
 
 
 def _icu_locale(locale: str | None) -> str:
@@ -28,13 +26,12 @@ def _icu_locale(locale: str | None) -> str:
 _local = threading.local()
 
 
-def _icu_iterator(locale: str, kind: str):
+def _icu_iterator(locale: str, kind: str) -> icu_c.BreakIterator:
     cache = _local.__dict__.setdefault("iterators", {})
     iterator = cache.get((locale, kind))
     if iterator is None:
-        loc = icu.Locale(locale)
-        iterator = (icu.BreakIterator.createLineInstance(loc) if kind == "line"
-                    else icu.BreakIterator.createCharacterInstance(loc))
+        iterator = icu_c.BreakIterator(
+            icu_c.UBRK_LINE if kind == "line" else icu_c.UBRK_CHARACTER, locale)
         cache[(locale, kind)] = iterator
     return iterator
 
@@ -51,15 +48,11 @@ def _utf16_to_index(text: str) -> list[int]:
 
 
 def _icu_boundaries(text: str, locale: str | None, kind: str) -> list[int]:
-    iterator = _icu_iterator(_icu_locale(locale), kind)
-    iterator.setText(text)
+    units = _icu_iterator(_icu_locale(locale), kind).boundaries(text)
+    if text.isascii() or max(text) <= "\uffff":  # one UTF-16 unit per character
+        return units
     mapping = _utf16_to_index(text)
-    result = []
-    position = iterator.first()
-    while position != -1:
-        result.append(mapping[position])
-        position = iterator.nextBoundary()
-    return result
+    return [mapping[u] for u in units]
 
 
 def line_break_opportunities(text: str, locale: str | None = None) -> list[int]:

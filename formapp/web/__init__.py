@@ -27,6 +27,7 @@ from formapp.web import (
     fonts,
     forbund,
     home,
+    icons,
     insatser,
     language,
     oidc,
@@ -50,7 +51,7 @@ from formapp.web.wtforms_i18n import configure_wtforms_i18n
 BLUEPRINTS = (auth.bp, home.bp, forbund.bp, insatser.bp, users.bp, consent.bp, language.bp,
               fonts.bp, consent_texts.bp, reports.bp, registration.bp, deregistration.bp,
               participants.bp, counts.bp, people.bp, audit.bp, read_aloud.bp, oidc.bp,
-              second_factor.bp, understanding.bp)
+              second_factor.bp, understanding.bp, icons.bp)
 
 
 def register_web(app: Flask) -> None:

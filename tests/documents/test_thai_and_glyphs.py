@@ -44,7 +44,6 @@ def test_thai_breaks_between_clusters_only(fonts: FontSet, width: float) -> None
     assert set(starts) <= graphemes
 
 
-@pytest.mark.skipif(not linebreak.HAVE_ICU, reason="word boundaries need PyICU (libicu-dev)")
 @pytest.mark.parametrize("width", [60, 90, 130, 200])
 def test_thai_breaks_between_words(fonts: FontSet, width: float) -> None:
     block = layout_paragraph(THAI, width, TextStyle(size=10), fonts, locale="th")

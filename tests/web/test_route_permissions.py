@@ -61,6 +61,7 @@ TABLE: tuple[Row, ...] = (
     Row("home.health", "GET", lambda w: "/healthz", every(200), anonymous=200),
     Row("fonts.stylesheet", "GET", lambda w: "/fonts/fonts.css", every(200), anonymous=200),
     Row("fonts.font", "GET", lambda w: "/fonts/noto-none.woff2", every(404), anonymous=404),
+    Row("icons.favicon", "GET", lambda w: "/favicon.ico", every(200), anonymous=200),
     Row("language.officer", "POST", lambda w: "/language", every(302), anonymous=302,
         data={"lang": "sv", "next": "/"}),
     Row("forbund.index", "GET", lambda w: "/forbund/", only(200, "system_admin")),
