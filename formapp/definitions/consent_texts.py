@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import Any
 
 from formapp.definitions.loader import default_forms_dir
 from formapp.documents.consent import FK_TEXT, ConsentLabels, ConsentText, TextSection
@@ -113,7 +114,7 @@ def parse_text(raw: bytes, *, version: str, expected_sha256: str | None = None) 
     return text
 
 
-def _source(data: dict, key: str) -> str | None:
+def _source(data: dict[str, Any], key: str) -> str | None:
     source = data.get("source")
     if source is None:
         return None
