@@ -23,12 +23,14 @@ run: system-deps install
 
 test: system-deps-test install-test
 	$(BIN)/ruff check formapp tests
+	$(BIN)/mypy formapp
 	$(BIN)/formapp i18n check --no-details
 	$(BIN)/formapp i18n compile
 	$(BIN)/pytest
 
 lint: install-test
 	$(BIN)/ruff check formapp tests
+	$(BIN)/mypy formapp
 
 system-deps:
 	scripts/system-deps.sh $(DEB_RUN)

@@ -86,7 +86,8 @@ class _TemplateSigner(_CachedKeySigner):
 
     async def async_sign(self, data_digest: bytes, digest_algorithm: str, dry_run: bool = False,
                          use_pades: bool = False, timestamper: object = None,
-                         signed_attr_settings: object = None, is_pdf_sig: bool = True,
+                         signed_attr_settings: PdfCMSSignedAttributes | None = None,
+                         is_pdf_sig: bool = True,
                          encap_content_info: object = None) -> cms.ContentInfo:
         plain = (dry_run or not use_pades or timestamper is not None or not is_pdf_sig
                  or encap_content_info is not None)

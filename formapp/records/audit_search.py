@@ -47,9 +47,9 @@ def _day_start(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=UTC)
 
 
-def _filtered(query: AuditQuery, *columns: Any) -> Select[Any]:
+def _filtered(query: AuditQuery, *columns: Any) -> Select:
     # Annotated: mypy 1.x crashes inferring select()'s overloads over *columns here.
-    statement: Select[Any] = select(*columns) if columns else select(AuditEntry)
+    statement: Select = select(*columns) if columns else select(AuditEntry)
     if query.forbund_id is not None:
         statement = statement.where(AuditEntry.forbund_id == query.forbund_id)
     if query.person_keys is not None:
