@@ -8,7 +8,7 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-from sqlalchemy import MetaData, event
+from sqlalchemy import MetaData, Table, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 
@@ -36,6 +36,13 @@ if TYPE_CHECKING:
         pass
 else:
     Model = db.Model
+
+
+def table_of(model: type[Model]) -> Table:
+    """A model's Core table (typed: SQLAlchemy declares ``__table__`` a FromClause)."""
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
 
 
 @event.listens_for(Engine, "connect")

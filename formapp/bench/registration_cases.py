@@ -14,7 +14,7 @@ from formapp.bench.environment import OFFICER, BenchEnv
 from formapp.bench.page_cases import page_case
 from formapp.bench.timing import CaseResult
 from formapp.clock import today
-from formapp.extensions import db
+from formapp.extensions import db, table_of
 from formapp.records.deregistrations import deregister
 from formapp.records.models import Consent, Registration, RegistrationSupport, User
 from formapp.records.registrations import register_participant
@@ -75,7 +75,7 @@ def registration_cases(env: BenchEnv, numbers: Iterator[str], runs: int) -> list
         db.session.commit()
         ended = (time.perf_counter() - began) * 1000
         began = time.perf_counter()
-        db.session.execute(Registration.__table__.update()
+        db.session.execute(table_of(Registration).update()
                            .where(Registration.consent_id == floor_consent.id)
                            .values(end_date=today(), end_reason="7"))
         db.session.commit()
