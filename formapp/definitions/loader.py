@@ -7,7 +7,6 @@ participant waits at the tablet.
 
 from __future__ import annotations
 
-import os
 import tomllib
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -15,6 +14,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal, NoReturn, overload
 
+from formapp.config import FORMS_DIR_ENV, forms_dir_setting
 from formapp.definitions.model import (
     CHOICE_TYPES,
     EFFECTS,
@@ -41,7 +41,7 @@ from formapp.domain import kommuner
 
 # Only these are loaded: forms/9443/ holds consent texts with a layout of their own.
 FORM_IDS: tuple[str, ...] = ("9448", "9449")
-ENV_FORMS_DIR = "FORMAPP_FORMS_DIR"
+ENV_FORMS_DIR = FORMS_DIR_ENV
 
 # Keys a field may carry beyond the common ones, by type.
 _COMMON_FIELD_KEYS = {"name", "type", "label", "paper_label", "help", "paper_help", "required",
@@ -70,7 +70,7 @@ _REPOSITORY_FORMS = Path(__file__).resolve().parents[2] / "forms"  # resolved on
 
 def default_forms_dir() -> Path:
     """``$FORMAPP_FORMS_DIR``, else the repository's ``forms/`` next to the package."""
-    configured = os.environ.get(ENV_FORMS_DIR)
+    configured = forms_dir_setting()
     if configured:
         return Path(configured)
     return _REPOSITORY_FORMS

@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
 import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -35,9 +34,9 @@ from reportlab.pdfbase.pdfdoc import (
 )
 from reportlab.pdfgen.canvas import Canvas
 
+from formapp.config import ICC_PROFILE_ENV, icc_profile_setting
 from formapp.documents.errors import DocumentError
 
-ICC_PROFILE_ENV = "FORMAPP_ICC_PROFILE"
 # Debian's icc-profiles-free.
 DEFAULT_ICC_PROFILE = "/usr/share/color/icc/sRGB.icc"
 OUTPUT_CONDITION = "sRGB IEC61966-2.1"
@@ -75,7 +74,7 @@ def record_attachment(record: Mapping[str, Any], filename: str = "record.json") 
 
 @lru_cache(maxsize=2)
 def load_icc_profile(path: str | None = None) -> bytes:
-    location = Path(path or os.environ.get(ICC_PROFILE_ENV) or DEFAULT_ICC_PROFILE)
+    location = Path(path or icc_profile_setting() or DEFAULT_ICC_PROFILE)
     try:
         return location.read_bytes()
     except OSError as exc:
