@@ -16,6 +16,7 @@ import uharfbuzz as hb
 from reportlab.pdfbase import pdfmetrics
 
 from formapp.config import FONT_DIR_ENV, font_dir_setting
+from formapp.documents import _reportlab_internals as rl
 from formapp.documents.errors import FontConfigError
 from formapp.documents.glyphfont import GlyphTTFont
 
@@ -54,7 +55,7 @@ class Font:
 
     def advance(self, gid: int) -> int:
         """Advance width of a glyph in font units."""
-        return self.rl_font.face.hmetrics[gid][0]
+        return rl.glyph_advance(self.rl_font, gid)
 
 
 @dataclass(frozen=True, eq=False)  # hashed by identity: a key of the layout cache
@@ -131,6 +132,6 @@ def _load_font(path: Path, role: str, bold: bool) -> Font:
     extents = hb_font.get_font_extents("ltr")
     return Font(
         name=name, path=path, role=role, bold=bold, rl_font=rl_font, hb_font=hb_font,
-        units_per_em=upem, cmap=dict(rl_font.face.charToGlyph),
+        units_per_em=upem, cmap=dict(rl.char_to_glyph(rl_font)),
         ascent=extents.ascender / upem, descent=extents.descender / upem,
     )
