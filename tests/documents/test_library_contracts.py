@@ -68,7 +68,7 @@ def test_use_form_puts_the_form_in_the_page_resources() -> None:
     resource = rl.use_form(canvas, "contract_form")
     rl.append_operators(canvas, f"q /{resource} Do Q")
     pdf = _saved(canvas, out)
-    assert f"/{resource}" in pdf.pages[0].Resources.XObject.keys()
+    assert f"/{resource}" in pdf.pages[0].Resources.XObject
     assert f"/{resource} Do".encode() in _page_content(pdf)
 
 
@@ -151,7 +151,7 @@ def test_map_code_to_glyph_draws_that_glyph_with_its_width(font: GlyphTTFont) ->
     assert rl.char_to_glyph(font)[0xF0100] == gid
     assert rl.code_width(font, 0xF0100) == rl.code_width(font, ord("W"))
     canvas, _ = _canvas()
-    ((subset, data),) = font.splitString(chr(0xF0100), rl.document_of(canvas))
+    ((_subset, data),) = font.splitString(chr(0xF0100), rl.document_of(canvas))
     assert len(data) == 1
 
 
