@@ -32,6 +32,8 @@ run: system-deps install
 test: system-deps-test install-test oidc-provider
 	$(step) "Linting (ruff)"
 	@$(BIN)/ruff check formapp tests
+	$(step) "Checking the types (mypy)"
+	@$(BIN)/mypy formapp
 	$(step) "Checking the translations (formapp i18n check)"
 	@$(BIN)/formapp i18n check --no-details
 	$(step) "Compiling the translations (.po to .mo)"
@@ -42,6 +44,8 @@ test: system-deps-test install-test oidc-provider
 lint: install-test
 	$(step) "Linting (ruff)"
 	@$(BIN)/ruff check formapp tests
+	$(step) "Checking the types (mypy)"
+	@$(BIN)/mypy formapp
 
 system-deps:
 	@scripts/system-deps.sh $(DEB_RUN)

@@ -63,7 +63,7 @@ def _check_bytes(subject: str, data: bytes, record: ArchivedDocument | None,
         problems.append("no record in the database has this SHA-256")
     else:
         problems += _record_problems(data, record)
-    if problems:
+    if problems or record is None:
         return Finding(subject, False, "; ".join(problems))
     renewed = f", renewed {record.renewed_at:%Y-%m-%d}" if record.renewed_at else ""
     return Finding(subject, True, f"sealed by {check.signer}, {check.signed_at}; validated "

@@ -1,26 +1,19 @@
-"""The ``formapp`` command: Flask's CLI (run, routes, shell, db …) plus formapp's own commands."""
+"""formapp's own commands of ``formapp`` (the group and its entry point: formapp.launcher)."""
 
 from __future__ import annotations
 
-import json
-import os
 import sys
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 import click
 from flask import current_app
-from flask.cli import FlaskGroup, with_appcontext
+from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from formapp.app import create_app
 from formapp.archive_check import maintain, verify_all, verify_files
 from formapp.backup import BackupError, backup, restore
-from formapp.bench.environment import machine
-from formapp.bench.load import MAX_SECONDS, run_load
-from formapp.bench.run import FULL, QUICK, run_bench
 from formapp.clock import today
-from formapp.config import ConfigError
 from formapp.demo import DEMO_PASSWORD, DEMO_USERS, load_demo
 from formapp.documents.consent import FORMAPP_TEXT
 from formapp.documents.consent_pdf import render_consent_pdf
@@ -28,24 +21,14 @@ from formapp.documents.errors import DocumentError
 from formapp.documents.sample import SAMPLE_NAME, SAMPLE_PERSONNUMMER, TEXTS, sample_document
 from formapp.evidence import evidence
 from formapp.extensions import db
-from formapp.i18n.cli import i18n_command
-from formapp.protection.cli import rotate_key_command
-from formapp.readaloud.cli import audio_command
+from formapp.launcher import cli
+from formapp.launcher import main as launcher_main
 from formapp.records.accounts import UserInput, grant_role, save_user
 from formapp.records.audit import checkpoint, verify_chain
 from formapp.records.errors import RuleViolation
 from formapp.records.models import Forbund, Role
 from formapp.records.renewal import renew
 from formapp.records.retention import dispose, plan_retention
-from formapp.reports.cli import export_excel_command, import_excel_command
-
-
-def _create_app() -> object:
-    return create_app()
-
-
-cli = FlaskGroup(create_app=_create_app,
-                 help="formapp: consent, registration and follow-up for samordningsförbund.")
 
 
 @cli.command("demo")
@@ -107,13 +90,6 @@ def create_user_command(email: str, full_name: str, forbund_name: str | None,
         raise click.ClickException(f"{violation.field}: {violation.message}") from violation
     db.session.commit()
     click.echo(f"Created {user.email} (id {user.id}).")
-
-
-cli.add_command(i18n_command)
-cli.add_command(export_excel_command)
-cli.add_command(import_excel_command)
-cli.add_command(rotate_key_command)
-cli.add_command(audio_command)
 
 
 @cli.command("sample-pdf")
@@ -290,56 +266,6 @@ def audit_verify_command() -> None:
         click.echo(f"Sealed checkpoint: {written}")
 
 
-@cli.group("bench", invoke_without_command=True)
-@click.option("--json", "as_json", is_flag=True, help="One JSON object keyed by case name.")
-@click.option("--quick", is_flag=True, help="A few runs of each case: checks it all works.")
-@click.pass_context
-def bench_command(ctx: click.Context, as_json: bool, quick: bool) -> None:
-    """Time formapp's cases against their floors in a fresh, throw-away app (a few minutes).
-
-    `formapp bench load` is the load test: gunicorn with 2 workers, sealed consents per second.
-    """
-    if ctx.invoked_subcommand is not None:
-        return
-    sizes = QUICK if quick else FULL
-    say = (lambda _: None) if as_json else click.echo
-    measured_on = machine()
-    say("machine: " + ", ".join(f"{k} {v}" for k, v in measured_on.items()))
-    results = run_bench(sizes, progress=say)
-    pg_url = os.environ.get("FORMAPP_BENCH_DATABASE_URL")
-    if pg_url:
-        results.update(run_bench(sizes, pg_url, progress=say))
-    if as_json:
-        data = {name: r.as_json() for name, r in results.items()}
-        data["machine"] = measured_on  # not a case: where the cases were measured
-        click.echo(json.dumps(data, indent=2))
-
-
-@bench_command.command("load")
-@click.option("--seconds", default=60.0, show_default=True,
-              help=f"How long to drive consents (at most {MAX_SECONDS}).")
-@click.option("--users", default=4, show_default=True, help="Officers taking consents at once.")
-@click.option("--workers", default=2, show_default=True, help="gunicorn workers.")
-@click.option("--database-url", envvar="FORMAPP_BENCH_DATABASE_URL",
-              help="PostgreSQL (a new schema there, dropped after) instead of SQLite.")
-@click.option("--json", "as_json", is_flag=True, help="The figures as one JSON object.")
-def bench_load_command(seconds: float, users: int, workers: int, database_url: str | None,
-                       as_json: bool) -> None:
-    """Sealed consents per second from formapp under gunicorn, p50/p99 latency and errors
-    (loopback only, bounded in time and requests)."""
-    result = run_load(seconds=seconds, users=users, workers=workers, database_url=database_url)
-    if as_json:
-        click.echo(json.dumps({**result.as_json(), "machine": machine()}, indent=2))
-    else:
-        click.echo("machine: " + ", ".join(f"{k} {v}" for k, v in machine().items()))
-        for line in result.lines():
-            click.echo(line)
-    if result.errors:
-        raise SystemExit(1)
-
-
 def main() -> None:
-    try:
-        cli(prog_name="formapp")
-    except ConfigError as exc:  # a missing or wrong setting: its message, not a traceback
-        sys.exit(f"formapp: {exc}")
+    """The console script of an install made before the entry moved to formapp.launcher."""
+    launcher_main()

@@ -71,6 +71,34 @@ def _second_factor_required(env: Mapping[str, str], environment: str) -> bool:
     return not relaxed
 
 
+# Process-wide settings, read where there is no app: a PDF renders, a form definition or the
+# locale registry loads in the CLI, the bench and tests as well as in a request. Read at each
+# call (not at import), so a changed environment (a test's) is seen.
+FORMS_DIR_ENV = "FORMAPP_FORMS_DIR"
+FONT_DIR_ENV = "FORMAPP_FONT_DIR"
+ICC_PROFILE_ENV = "FORMAPP_ICC_PROFILE"
+
+
+def forms_dir_setting(env: Mapping[str, str] | None = None) -> str | None:
+    """``FORMAPP_FORMS_DIR``: form definitions, consent texts and locales.toml (None: the
+    repository's forms/)."""
+    return _setting(env, FORMS_DIR_ENV)
+
+
+def font_dir_setting(env: Mapping[str, str] | None = None) -> str | None:
+    """``FORMAPP_FONT_DIR``: the fonts of the PDFs and web fonts (None: Debian's Noto)."""
+    return _setting(env, FONT_DIR_ENV)
+
+
+def icc_profile_setting(env: Mapping[str, str] | None = None) -> str | None:
+    """``FORMAPP_ICC_PROFILE``: the sRGB profile of PDF/A (None: Debian's)."""
+    return _setting(env, ICC_PROFILE_ENV)
+
+
+def _setting(env: Mapping[str, str] | None, name: str) -> str | None:
+    return (os.environ if env is None else env).get(name) or None
+
+
 def load_config(env: Mapping[str, str] | None = None, overrides: Mapping[str, Any] | None = None,
                 ) -> dict[str, Any]:
     """Flask configuration from the environment, then ``overrides`` (used by tests)."""

@@ -51,7 +51,9 @@ def evidence() -> Evidence:
     """This app's evidence tools, created on first use (a dev seal is generated once)."""
     extensions = current_app.extensions
     if EXTENSION_KEY not in extensions:
-        extensions[EXTENSION_KEY] = build_evidence(current_app._get_current_object())
+        # Flask types current_app as the app itself, not the proxy it is (stubs wrong).
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        extensions[EXTENSION_KEY] = build_evidence(app)
     return extensions[EXTENSION_KEY]
 
 

@@ -1,14 +1,16 @@
 """Flask extension objects, created unbound and initialised by ``create_app``."""
 
 import sqlite3
+from typing import TYPE_CHECKING
 
 from flask_babel import Babel
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-from sqlalchemy import MetaData, event
+from sqlalchemy import MetaData, Table, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase
 
 # Stable constraint names so Alembic migrations are the same on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -24,6 +26,23 @@ migrate = Migrate()
 csrf = CSRFProtect()
 babel = Babel()
 login_manager = LoginManager()
+
+# The base of every table. mypy cannot take ``db.Model`` (an attribute) as a base class; to it
+# the base is what db.Model is at run time: a declarative base with Flask-SQLAlchemy's query.
+if TYPE_CHECKING:
+    from flask_sqlalchemy.model import Model as _FlaskModel
+
+    class Model(_FlaskModel, DeclarativeBase):
+        pass
+else:
+    Model = db.Model
+
+
+def table_of(model: type[Model]) -> Table:
+    """A model's Core table (typed: SQLAlchemy declares ``__table__`` a FromClause)."""
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
 
 
 @event.listens_for(Engine, "connect")

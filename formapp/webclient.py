@@ -4,6 +4,7 @@ form and sends the CSRF token. Used by the tests and by ``formapp bench``."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
@@ -31,7 +32,7 @@ class Browser:
         self.client = client
         self.token: str | None = None
 
-    def open(self, method: str, url: str, **kwargs: object) -> TestResponse:
+    def open(self, method: str, url: str, **kwargs: Any) -> TestResponse:
         with self.client.application.app_context():
             response = self.client.open(url, method=method, **kwargs)
         match = response.mimetype == "text/html" and self.TOKEN.search(

@@ -104,7 +104,7 @@ def bench_env(database_url: str | None = None) -> Iterator[BenchEnv]:
                 forbund.consent_text = FK_TEXT
             db.session.commit()
             insats = next(g.insats for u in _officers() for g in u.grants
-                          if g.role == Role.DELTAGARANSVARIG)
+                          if g.role == Role.DELTAGARANSVARIG and g.insats is not None)
             officer = Browser(app.test_client())
             officer.login(OFFICER, DEMO_PASSWORD)
             yield BenchEnv(app, data_dir, officer, insats,

@@ -105,8 +105,8 @@ def downloaded_bytes(browser: Browser, html: str) -> int:
     for stack, chars in _text_by_stack(html, css):
         stack = stack or list(dict.fromkeys(face.family for face in faces))
         for char in chars:
-            for family in stack:
-                serving = [f.url for f in faces if f.family == family and f.covers(char)]
+            for name in stack:
+                serving = [f.url for f in faces if f.family == name and f.covers(char)]
                 if serving:
                     needed.update(serving)
                     break

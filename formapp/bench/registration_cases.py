@@ -14,7 +14,7 @@ from formapp.bench.environment import OFFICER, BenchEnv
 from formapp.bench.page_cases import page_case
 from formapp.bench.timing import CaseResult
 from formapp.clock import today
-from formapp.extensions import db
+from formapp.extensions import db, table_of
 from formapp.records.deregistrations import deregister
 from formapp.records.models import Consent, Registration, RegistrationSupport, User
 from formapp.records.registrations import register_participant
@@ -36,8 +36,8 @@ def fresh_consent(driver: ConsentDriver) -> Consent:
     driver.prepare()
     driver.sign()
     db.session.expire_all()
-    return db.session.scalar(select(Consent).where(Consent.status == "active")
-                             .order_by(Consent.signed_at.desc()).limit(1))
+    return db.session.scalars(select(Consent).where(Consent.status == "active")
+                              .order_by(Consent.signed_at.desc()).limit(1)).one()
 
 
 def _plain_copy(template: Registration, consent: Consent) -> None:
@@ -56,7 +56,7 @@ def _plain_copy(template: Registration, consent: Consent) -> None:
 
 def registration_cases(env: BenchEnv, numbers: Iterator[str], runs: int) -> list[CaseResult]:
     driver = ConsentDriver(env, numbers, "sv")
-    officer = db.session.scalar(select(User).where(User.email == OFFICER))
+    officer = db.session.scalars(select(User).where(User.email == OFFICER)).one()
     start = max(env.insats.start_date, date(today().year, 1, 2)).isoformat()
     answers = {**ANSWERS_9448, "startdatum": start}
     register_ms, register_floor, end_ms, end_floor = [], [], [], []
@@ -75,7 +75,7 @@ def registration_cases(env: BenchEnv, numbers: Iterator[str], runs: int) -> list
         db.session.commit()
         ended = (time.perf_counter() - began) * 1000
         began = time.perf_counter()
-        db.session.execute(Registration.__table__.update()
+        db.session.execute(table_of(Registration).update()
                            .where(Registration.consent_id == floor_consent.id)
                            .values(end_date=today(), end_reason="7"))
         db.session.commit()
@@ -92,7 +92,7 @@ def registration_cases(env: BenchEnv, numbers: Iterator[str], runs: int) -> list
 def registration_pages(env: BenchEnv, numbers: Iterator[str], runs: int) -> list[CaseResult]:
     """The 9448 page of a fresh consent, and the 9449 page of a fresh registration."""
     driver = ConsentDriver(env, numbers, "sv")
-    officer = db.session.scalar(select(User).where(User.email == OFFICER))
+    officer = db.session.scalars(select(User).where(User.email == OFFICER)).one()
     consent = fresh_consent(driver)
     reset_tablet(env.officer)
     results = [page_case("9448", env.officer, f"/samtycken/{consent.id}/inregistrering", runs)]

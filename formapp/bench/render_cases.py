@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable
+from functools import partial
 
 import pikepdf
 
@@ -19,7 +20,7 @@ def render_cases(locales: Iterable[str], runs: int) -> list[CaseResult]:
         doc = sample_document(locale)
         with pikepdf.open(io.BytesIO(render_consent_pdf(doc))) as pdf:
             pages = len(pdf.pages)
-        samples = time_ms(lambda doc=doc: render_consent_pdf(doc), runs)
+        samples = time_ms(partial(render_consent_pdf, doc), runs)
         result = CaseResult(f"render_{locale}", samples, extra={"pages": pages})
         result.extra["per_page_ms"] = round(result.median_ms / pages, 2)
         results.append(result)

@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from formapp.bench.archive_cases import verify_case
+from formapp.bench.cli_cases import cli_start_case
 from formapp.bench.consent_cases import ConsentDriver, consent_case, reset_tablet
 from formapp.bench.environment import BenchEnv, bench_env, personnummer_stream
 from formapp.bench.page_cases import page_case
@@ -53,6 +54,10 @@ def run_bench(sizes: Sizes, database_url: str | None = None,
               progress: Callable[[str], None] = lambda _: None,
               ) -> dict[str, CaseResult | SkippedCase]:
     results: dict[str, CaseResult | SkippedCase] = {}
+    if database_url is None:  # no database work: the SQLite run says it all
+        start = cli_start_case(sizes.runs)
+        results[start.name] = start
+        progress(start.line())
     numbers = personnummer_stream()
     with bench_env(database_url) as env:
         suffix = "" if env.database == "sqlite" else "_postgresql"

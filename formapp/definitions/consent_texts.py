@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import Any
 
 from formapp.definitions.loader import default_forms_dir
 from formapp.documents.consent import FK_TEXT, ConsentLabels, ConsentText, TextSection
@@ -115,7 +116,7 @@ def parse_text(raw: bytes, *, version: str, expected_sha256: str | None = None) 
     return text
 
 
-def _source(data: dict, key: str) -> str | None:
+def _source(data: dict[str, Any], key: str) -> str | None:
     source = data.get("source")
     if source is None:
         return None
@@ -125,7 +126,7 @@ def _source(data: dict, key: str) -> str | None:
     return str(value) if value else None
 
 
-def _table(data: dict, table: str, key: str) -> str | None:
+def _table(data: dict[str, object], table: str, key: str) -> str | None:
     """``[table] key`` of a text file when it is a string (the template's id and hash)."""
     found = data.get(table)
     value = found.get(key) if isinstance(found, dict) else None

@@ -7,14 +7,14 @@ participant waits at the tablet.
 
 from __future__ import annotations
 
-import os
 import tomllib
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Literal, NoReturn, overload
 
+from formapp.config import FORMS_DIR_ENV, forms_dir_setting
 from formapp.definitions.model import (
     CHOICE_TYPES,
     EFFECTS,
@@ -41,7 +41,7 @@ from formapp.domain import kommuner
 
 # Only these are loaded: forms/9443/ holds consent texts with a layout of their own.
 FORM_IDS: tuple[str, ...] = ("9448", "9449")
-ENV_FORMS_DIR = "FORMAPP_FORMS_DIR"
+ENV_FORMS_DIR = FORMS_DIR_ENV
 
 # Keys a field may carry beyond the common ones, by type.
 _COMMON_FIELD_KEYS = {"name", "type", "label", "paper_label", "help", "paper_help", "required",
@@ -70,7 +70,7 @@ _REPOSITORY_FORMS = Path(__file__).resolve().parents[2] / "forms"  # resolved on
 
 def default_forms_dir() -> Path:
     """``$FORMAPP_FORMS_DIR``, else the repository's ``forms/`` next to the package."""
-    configured = os.environ.get(ENV_FORMS_DIR)
+    configured = forms_dir_setting()
     if configured:
         return Path(configured)
     return _REPOSITORY_FORMS
@@ -143,7 +143,7 @@ class _Table:
             return self.key or "(top level)"
         return f"{self.key}.{key}" if self.key else key
 
-    def fail(self, message: str, key: str | None = None) -> None:
+    def fail(self, message: str, key: str | None = None) -> NoReturn:
         raise DefinitionError(f"{self.loading.name(self.path)}: {self.where(key)}: {message}")
 
     def has(self, key: str) -> bool:
@@ -163,7 +163,7 @@ class _Table:
         return value
 
     def text(self, key: str, *, required: bool = True) -> str | None:
-        value = self.get(key, str, required=required)
+        value: str | None = self.get(key, str, required=required)
         if value is not None:
             if not value.strip():
                 self.fail("must not be empty", key)
@@ -184,6 +184,12 @@ class _Table:
         if not all(isinstance(value, str) for value in values):
             self.fail("must be a list of strings", key)
         return tuple(values)
+
+    @overload
+    def table(self, key: str, *, required: Literal[True]) -> _Table: ...
+
+    @overload
+    def table(self, key: str, *, required: bool = False) -> _Table | None: ...
 
     def table(self, key: str, *, required: bool = False) -> _Table | None:
         value = self.get(key, dict, required=required)
@@ -298,7 +304,6 @@ def _read_option_lists(owner: _Table, draft: _Draft) -> None:
         return
     for list_id in list(lists.data):
         list_table = lists.table(list_id, required=True)
-        assert list_table is not None
         origin = draft.option_list_origin.get(list_id)
         if origin is not None and origin != owner.path:
             list_table.fail(f"option list {list_id!r} already defined in "
@@ -367,7 +372,6 @@ def _read_section(table: _Table, draft: _Draft, loading: _Loading,
         suffix = table.get("suffix", str, "")
         labels = table.table("labels", required=True)
         helps = table.table("help")
-        assert labels is not None
         block = _read_toml(loading.forms_dir / include, loading)
         block_id = block.get("block", str, required=True)
         _read_option_lists(block, draft)
@@ -394,7 +398,7 @@ def _read_section(table: _Table, draft: _Draft, loading: _Loading,
 def _add_field(table: _Table, draft: _Draft, context_names: set[str], section: str,
                section_when: Condition | None, *, suffix: str, block: str | None,
                label: str | None = None, help_texts: tuple[str, ...] = ()) -> str:
-    base = table.get("name", str, required=True)
+    base: str = table.get("name", str, required=True)
     if not base.isidentifier() or not base.isascii():
         table.fail(f"{base!r} is not an ASCII identifier", "name")
     name = base + suffix
@@ -430,7 +434,7 @@ def _add_field(table: _Table, draft: _Draft, context_names: set[str], section: s
         draft.pending_options[name] = (table, table.get("options", str, required=True))
     draft.fields[name] = Field(
         name=name,
-        type=kind,  # type: ignore[arg-type]
+        type=kind,
         label=label,
         section=section,
         paper_label=table.text("paper_label", required=False) or label,
@@ -466,11 +470,11 @@ def _read_rule(table: _Table, *, suffix: str) -> Rule:
 
     def condition(key: str) -> Condition:
         sub = table.table(key, required=True)
-        assert sub is not None
         return _read_condition(sub, suffix)
 
     def field_name(key: str = "field") -> str:
-        return table.get(key, str, required=True) + suffix
+        name: str = table.get(key, str, required=True)
+        return name + suffix
 
     rule: Rule
     if kind == "exclusive_option":
@@ -509,7 +513,6 @@ def _check_references(draft: _Draft, context: dict[str, ContextValue]) -> None:
         target = draft.fields.get(condition.field)
         if target is None:
             table.fail(f"condition names no field {condition.field!r}")
-        assert target is not None
         if target.type not in CHOICE_TYPES:
             table.fail(f"condition on {condition.field!r} of type {target.type!r}; "
                        f"only {', '.join(sorted(CHOICE_TYPES))} can be tested")
@@ -544,7 +547,6 @@ def _check_references(draft: _Draft, context: dict[str, ContextValue]) -> None:
             target = draft.fields[rule.field]
             if target.type != "multi-choice" or target.options is None:
                 table.fail(f"{rule.field!r} is not a multi-choice field")
-            assert target.options is not None
             if rule.option not in target.options.codes:
                 table.fail(f"{rule.field!r} has no option {rule.option!r}", "option")
         elif isinstance(rule, Contradiction):

@@ -63,7 +63,7 @@ class Checked:
 
 
 class _Invalid(Exception):
-    def __init__(self, message: object) -> None:
+    def __init__(self, message: LazyString) -> None:
         super().__init__(message)
         self.message = message
 
@@ -122,7 +122,7 @@ def check(definition: FormDefinition, answers: Mapping[str, object], *, today: d
         try:
             values[field.name] = _clean(field, raw, values, today)
         except _Invalid as invalid:
-            errors.setdefault(field.name, []).append(invalid.message)  # type: ignore[arg-type]
+            errors.setdefault(field.name, []).append(invalid.message)
 
     for rule in definition.rules:
         # A rule speaks only about asked, valid answers: a missing or wrong answer already has

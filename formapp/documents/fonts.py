@@ -7,7 +7,7 @@ a ReportLab ``TTFont`` (embedding, subsetting) and a HarfBuzz font (shaping) ove
 
 from __future__ import annotations
 
-import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -15,10 +15,11 @@ from pathlib import Path
 import uharfbuzz as hb
 from reportlab.pdfbase import pdfmetrics
 
+from formapp.config import FONT_DIR_ENV, font_dir_setting
+from formapp.documents import _reportlab_internals as rl
 from formapp.documents.errors import FontConfigError
 from formapp.documents.glyphfont import GlyphTTFont
 
-FONT_DIR_ENV = "FORMAPP_FONT_DIR"
 # Debian's fonts-noto-core installs here.
 DEFAULT_FONT_DIR = "/usr/share/fonts/truetype/noto"
 
@@ -54,7 +55,7 @@ class Font:
 
     def advance(self, gid: int) -> int:
         """Advance width of a glyph in font units."""
-        return self.rl_font.face.hmetrics[gid][0]
+        return rl.glyph_advance(self.rl_font, gid)
 
 
 @dataclass(frozen=True, eq=False)  # hashed by identity: a key of the layout cache
@@ -86,9 +87,8 @@ class FontSet:
         return any(f.has_char(codepoint) for f in self.fonts.values())
 
 
-def font_dir(env: dict[str, str] | None = None) -> Path:
-    env = os.environ if env is None else env  # type: ignore[assignment]
-    return Path(env.get(FONT_DIR_ENV) or DEFAULT_FONT_DIR)
+def font_dir(env: Mapping[str, str] | None = None) -> Path:
+    return Path(font_dir_setting(env) or DEFAULT_FONT_DIR)
 
 
 def missing_font_files(directory: Path) -> list[Path]:
@@ -132,6 +132,6 @@ def _load_font(path: Path, role: str, bold: bool) -> Font:
     extents = hb_font.get_font_extents("ltr")
     return Font(
         name=name, path=path, role=role, bold=bold, rl_font=rl_font, hb_font=hb_font,
-        units_per_em=upem, cmap=dict(rl_font.face.charToGlyph),
+        units_per_em=upem, cmap=dict(rl.char_to_glyph(rl_font)),
         ascent=extents.ascender / upem, descent=extents.descender / upem,
     )

@@ -16,9 +16,10 @@ import zlib
 from collections.abc import Callable
 from functools import partial
 
-from reportlab.pdfbase.pdfdoc import PDFName, PDFStream
-from reportlab.pdfbase.ttfonts import SUBSETN, TTFont
+from reportlab.pdfbase.pdfdoc import PDFStream
+from reportlab.pdfbase.ttfonts import TTFont
 
+from formapp.documents import _reportlab_internals as rl
 from formapp.documents.pdfa import Formatted
 
 _PRIVATE_START = 0xF0000  # Supplementary Private Use Area-A: no Noto cmap uses it
@@ -32,25 +33,26 @@ class GlyphTTFont(TTFont):
     def __init__(self, name: str, filename: str) -> None:
         # asciiReadable keeps ASCII at its own codes, so content streams stay greppable.
         super().__init__(name, filename, asciiReadable=True, shapable=False)
-        self._original_cmap = dict(self.face.charToGlyph)
+        self._original_cmap = dict(rl.char_to_glyph(self))
         self._private: dict[tuple[int, str], int] = {}
         self._text_of: dict[int, str] = {}
         self._next_private = _PRIVATE_START
         self._lock = threading.Lock()
         # The same subset (the same consent text) makes the same font file: built once.
         self._subset_files: dict[tuple[int, ...], bytes] = {}
-        make_subset = self.face.makeSubset
 
-        def cached_subset(subset: list[int]) -> bytes:
-            key = tuple(subset)
-            data = self._subset_files.get(key)
-            if data is None:
-                if len(self._subset_files) >= _SUBSET_CACHE_MAX:
-                    self._subset_files.clear()
-                data = self._subset_files[key] = make_subset(subset)
-            return data
+        def cached(make_subset: rl.Subsetter) -> rl.Subsetter:
+            def cached_subset(subset: list[int]) -> bytes:
+                key = tuple(subset)
+                data = self._subset_files.get(key)
+                if data is None:
+                    if len(self._subset_files) >= _SUBSET_CACHE_MAX:
+                        self._subset_files.clear()
+                    data = self._subset_files[key] = make_subset(subset)
+                return data
+            return cached_subset
 
-        self.face.makeSubset = cached_subset
+        rl.wrap_subsetter(self, cached)
         # ... and the same compressed streams: (kind, subset number, subset) -> Flate bytes.
         self._compressed: dict[tuple[str, int, tuple[int, ...]], bytes] = {}
         self._widths: dict[tuple[int, ...], Formatted] = {}
@@ -70,40 +72,35 @@ class GlyphTTFont(TTFont):
                     raise RuntimeError(f"font {self.fontName}: out of private codes")
                 code = self._next_private
                 self._next_private += 1
-                face = self.face
-                face.charToGlyph[code] = gid
-                face.glyphToChar.setdefault(gid, []).append(code)
-                face.charWidths[code] = face._pdfScale(face.hmetrics[gid][0])
+                rl.map_code_to_glyph(self, code, gid)
                 self._text_of[code] = text
                 self._private[key] = code
         return code
 
     def width_of_code(self, code: int) -> float:
         """Advance of a code in the PDF's 1000-unit text space, as written in /Widths."""
-        return self.face.getCharWidth(code)
+        return rl.code_width(self, code)
 
     def addObjects(self, doc) -> None:
         """Write the subsets as ReportLab does, then put our ToUnicode text in; the font file
         and the CMap of a subset already written once are not compressed again."""
-        state = self.state.get(doc)
-        subsets = [list(s) for s in state.subsets] if state else []
+        subsets = rl.document_subsets(self, doc)
         # Asked while ReportLab's state for ``doc`` still exists (asking after would register
         # the font with the document again).
         font_names = [self.getSubsetInternalName(n, doc)[1:] for n in range(len(subsets))]
         super().addObjects(doc)
         for n, subset in enumerate(subsets):
-            base = b"".join((SUBSETN(n), b"+", self.face.name, self.face.subfontNameX))
-            base_name = base.decode("pdfdoc")
+            base_name = rl.subset_base_name(self, n)
             key = tuple(subset)
-            cmap = doc.idToObject.get("toUnicodeCMap:" + base_name)
+            cmap = rl.to_unicode_stream(doc, base_name)
             if cmap is not None:
                 # Codes only ever gain a text, never change it: the CMap of a subset is stable.
                 self._precompress(cmap, ("cmap", n, key), partial(
                     _cmap_bytes, base_name, subset, self._text_of))
-            font_file = doc.idToObject.get(f"fontFile:{self.face.filename}({base_name})")
+            font_file = rl.font_file_stream(doc, self, base_name)
             if font_file is not None:
                 self._precompress(font_file, ("file", n, key), partial(bytes, font_file.content))
-            font = doc.idToObject.get(font_names[n])
+            font = rl.font_object(doc, font_names[n])
             if font is not None:
                 # 256 numbers each formatted by ReportLab per document: a third of an Arabic
                 # consent's PDF writing. A code's width never changes.
@@ -111,8 +108,8 @@ class GlyphTTFont(TTFont):
                 if widths is None:
                     if len(self._widths) >= _SUBSET_CACHE_MAX:
                         self._widths.clear()
-                    widths = self._widths[key] = Formatted(font.Widths.format(doc))
-                font.Widths = widths
+                    widths = self._widths[key] = Formatted(rl.format_widths(font, doc))
+                rl.set_widths(font, widths)
 
     def _precompress(self, stream: PDFStream, key: tuple[str, int, tuple[int, ...]],
                      content: Callable[[], bytes]) -> None:
@@ -121,9 +118,7 @@ class GlyphTTFont(TTFont):
             if len(self._compressed) >= 2 * _SUBSET_CACHE_MAX:
                 self._compressed.clear()
             data = self._compressed[key] = zlib.compress(content())
-        stream.content = data
-        stream.filters = None
-        stream.dictionary["Filter"] = PDFName("FlateDecode")
+        rl.set_flate_content(stream, data)
 
 
 def _cmap_bytes(name: str, subset: list[int], text_of: dict[int, str]) -> bytes:

@@ -71,6 +71,7 @@ def _load() -> tuple[_Api, str]:
     raise IcuUnavailable("libicuuc not found (Debian: apt-get install libicu72)")
 
 
+_api: _Api | None
 try:
     _api, LIBRARY = _load()
 except IcuUnavailable:
@@ -85,15 +86,16 @@ class BreakIterator:
     def __init__(self, kind: int, locale: str) -> None:
         if _api is None:
             raise IcuUnavailable("libicuuc not found")
+        self._api: _Api = _api
         status = ctypes.c_int(0)
         self._handle = _api.open(kind, locale.encode("ascii"), None, 0, ctypes.byref(status))
         self._check(status)
-        self._text = None  # ICU reads the caller's buffer: keep it alive while iterating
+        # ICU reads the caller's buffer: keep it alive while iterating.
+        self._text: ctypes.Array[ctypes.c_uint16] | None = None
 
-    @staticmethod
-    def _check(status: ctypes.c_int) -> None:
+    def _check(self, status: ctypes.c_int) -> None:
         if status.value > 0:  # U_FAILURE; negative values are warnings
-            raise RuntimeError(f"ICU: {_api.error_name(status.value).decode()}")
+            raise RuntimeError(f"ICU: {self._api.error_name(status.value).decode()}")
 
     def boundaries(self, text: str) -> list[int]:
         """All boundaries of ``text`` in UTF-16 units (ICU's), 0 and the end included."""
@@ -101,13 +103,13 @@ class BreakIterator:
         units = len(encoded) // 2
         self._text = (ctypes.c_uint16 * units).from_buffer_copy(encoded)
         status = ctypes.c_int(0)
-        _api.set_text(self._handle, self._text, units, ctypes.byref(status))
+        self._api.set_text(self._handle, self._text, units, ctypes.byref(status))
         self._check(status)
         result = []
-        position = _api.first(self._handle)
+        position = self._api.first(self._handle)
         while position != _UBRK_DONE:
             result.append(position)
-            position = _api.next(self._handle)
+            position = self._api.next(self._handle)
         return result
 
     def __del__(self) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from fontTools.pens.basePen import BasePen
 from reportlab.pdfgen.canvas import Canvas
 
+from formapp.documents import _reportlab_internals as rl
 from formapp.documents.fonts import Font
 from formapp.documents.textlayout import TextBlock
 
@@ -49,7 +50,7 @@ def add_glyph_outline(path, font: Font, gid: int, size: float, x: float,
 def draw_marks(canvas: Canvas, marks: list, size: float) -> None:
     """Fill glyph outlines at (x, y): each glyph is a form XObject made once per document (in
     font units), placed with a scaling matrix; it takes the current fill colour."""
-    forms = canvas.__dict__.setdefault("_formapp_glyph_forms", {})
+    forms = rl.canvas_cache(canvas, "_formapp_glyph_forms")
     ops = []
     for run, gid, x, y in marks:
         font = run.font
@@ -59,10 +60,8 @@ def draw_marks(canvas: Canvas, marks: list, size: float) -> None:
             name = forms[key] = f"formapp_glyph_{len(forms)}"
             _define_glyph_form(canvas, name, font, gid)
         k = size / font.units_per_em
-        ops.append(f"q {k:.5f} 0 0 {k:.5f} {x:.3f} {y:.3f} cm "
-                   f"/{canvas._doc.getXObjectName(name)} Do Q")
-        canvas._formsinuse.append(name)
-    canvas._code.append(" ".join(ops))
+        ops.append(f"q {k:.5f} 0 0 {k:.5f} {x:.3f} {y:.3f} cm /{rl.use_form(canvas, name)} Do Q")
+    rl.append_operators(canvas, " ".join(ops))
 
 
 def _define_glyph_form(canvas: Canvas, name: str, font: Font, gid: int) -> None:

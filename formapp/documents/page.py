@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
+from formapp.documents import _reportlab_internals as internals
 from formapp.documents.flow import (
     BLACK,
     BoxItem,
@@ -238,12 +239,13 @@ def _invisible_text(canvas: Canvas, font: Font, text: str, x: float, y: float,
     rl = font.rl_font
     gid = font.cmap[ord("x")]  # any drawable glyph: it is never painted
     code = rl.code_for(gid, text)
-    ((subset, data),) = rl.splitString(chr(code), canvas._doc)
-    resource = rl.getSubsetInternalName(subset, canvas._doc)
+    document = internals.document_of(canvas)
+    ((subset, data),) = rl.splitString(chr(code), document)
+    resource = rl.getSubsetInternalName(subset, document)
     # Centred on the box; q/Q because the render mode is graphics state and would outlive ET.
     left = x + (width - font.advance(gid) * size / font.units_per_em) / 2
-    canvas._code.append(f"q BT 3 Tr {resource} {size:.2f} Tf 1 0 0 1 {left:.3f} {y:.3f} Tm "
-                        f"<{data.hex()}> Tj ET Q")
+    internals.append_operators(canvas, f"q BT 3 Tr {resource} {size:.2f} Tf 1 0 0 1 {left:.3f} "
+                                       f"{y:.3f} Tm <{data.hex()}> Tj ET Q")
 
 
 # --- the document -----------------------------------------------------------------------------

@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
 import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -27,7 +26,6 @@ from xml.sax.saxutils import escape
 from pikepdf import pdfa
 from reportlab.pdfbase.pdfdoc import (
     PDFArray,
-    PDFCatalog,
     PDFDictionary,
     PDFName,
     PDFObject,
@@ -35,9 +33,10 @@ from reportlab.pdfbase.pdfdoc import (
 )
 from reportlab.pdfgen.canvas import Canvas
 
+from formapp.config import ICC_PROFILE_ENV, icc_profile_setting
+from formapp.documents import _reportlab_internals as rl
 from formapp.documents.errors import DocumentError
 
-ICC_PROFILE_ENV = "FORMAPP_ICC_PROFILE"
 # Debian's icc-profiles-free.
 DEFAULT_ICC_PROFILE = "/usr/share/color/icc/sRGB.icc"
 OUTPUT_CONDITION = "sRGB IEC61966-2.1"
@@ -75,7 +74,7 @@ def record_attachment(record: Mapping[str, Any], filename: str = "record.json") 
 
 @lru_cache(maxsize=2)
 def load_icc_profile(path: str | None = None) -> bytes:
-    location = Path(path or os.environ.get(ICC_PROFILE_ENV) or DEFAULT_ICC_PROFILE)
+    location = Path(path or icc_profile_setting() or DEFAULT_ICC_PROFILE)
     try:
         return location.read_bytes()
     except OSError as exc:
@@ -200,11 +199,7 @@ def _attachment_spec(item: Attachment, created: datetime) -> PDFDictionary:
 
 def add_catalog_entries(canvas: Canvas, **entries: Any) -> None:
     """Set catalog entries ReportLab's PDFCatalog has no slot for (OutputIntents, AF …)."""
-    catalog = canvas._doc.Catalog
-    known = list(getattr(catalog, "__NoDefault__", PDFCatalog.__NoDefault__))
-    catalog.__NoDefault__ = known + [k for k in entries if k not in known]
-    for key, value in entries.items():
-        setattr(catalog, key, value)
+    rl.set_catalog_entries(canvas, entries)
 
 
 def make_pdfa3b(canvas: Canvas, metadata: PdfMetadata,
@@ -214,11 +209,10 @@ def make_pdfa3b(canvas: Canvas, metadata: PdfMetadata,
     The canvas must be made with ``pdfVersion=PDF_VERSION`` and an embedded initial font.
     """
     created = (metadata.created or datetime.now(UTC)).replace(microsecond=0)
-    document = canvas._doc
-    document.info = _DocInfo(metadata, created)
-    for page in document.Pages.pages:
-        # ReportLab writes an empty page transition; the validator cannot vouch for it.
-        page.Trans = None
+    document = rl.document_of(canvas)
+    rl.set_document_info(canvas, _DocInfo(metadata, created))
+    # ReportLab writes an empty page transition; the validator cannot vouch for it.
+    rl.drop_page_transitions(canvas)
     intent = PDFDictionary({
         "Type": PDFName("OutputIntent"), "S": PDFName("GTS_PDFA1"),
         "OutputConditionIdentifier": PDFString(OUTPUT_CONDITION), "Info": PDFString("sRGB"),

@@ -25,6 +25,7 @@ from functools import lru_cache
 
 from reportlab.pdfgen.canvas import Canvas
 
+from formapp.documents import _reportlab_internals as rl
 from formapp.documents.glyphfont import GlyphTTFont
 from formapp.documents.outlines import draw_marks
 from formapp.documents.shaping import ShapedRun
@@ -94,7 +95,7 @@ def draw_block(canvas: Canvas, block: TextBlock, x: float, y_top: float) -> floa
             _DRAWN.clear()
         _DRAWN[key] = drawn
     if drawn.code:
-        canvas._code.append(drawn.code)
+        rl.append_operators(canvas, drawn.code)
     if drawn.marks:
         draw_marks(canvas, list(drawn.marks), block.size)
     return y_top - block.height
@@ -105,7 +106,7 @@ def _same_codes(canvas: Canvas, drawn: _Drawn) -> bool:
     say whether each gets the code it had when the block was drawn."""
     codes = _document_codes(canvas)
     for font, key, expected in zip(drawn.fonts, drawn.keys, drawn.codes, strict=True):
-        if _code(codes, font, canvas._doc, key) != expected:
+        if _code(codes, font, rl.document_of(canvas), key) != expected:
             return False
     return True
 
@@ -128,7 +129,7 @@ def _draw(canvas: Canvas, block: TextBlock, x: float, y_top: float) -> _Drawn:
 
 def _document_codes(canvas: Canvas) -> dict[GlyphKey, Code]:
     """Per document: glyph -> the code that draws it there."""
-    return canvas.__dict__.setdefault("_formapp_glyph_codes", {})
+    return rl.canvas_cache(canvas, "_formapp_glyph_codes")
 
 
 def _code(codes: dict[GlyphKey, Code], font: GlyphTTFont, doc: object, key: GlyphKey) -> Code:
@@ -150,7 +151,7 @@ class _TextWriter:
                  used: dict[GlyphKey, tuple[GlyphTTFont, Code]]) -> None:
         self.ops = ops
         self.marks = marks
-        self.doc = canvas._doc
+        self.doc = rl.document_of(canvas)
         self.run = run
         self.font = run.font.rl_font
         self.size = size

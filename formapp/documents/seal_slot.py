@@ -20,6 +20,7 @@ from typing import Any
 from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFObject, PDFString
 from reportlab.pdfgen.canvas import Canvas
 
+from formapp.documents import _reportlab_internals as rl
 from formapp.documents.errors import DocumentError
 from formapp.documents.pdfa import add_catalog_entries
 
@@ -45,13 +46,13 @@ class _SignatureDictionary(PDFObject):
 
 def add_seal_slot(canvas: Canvas) -> None:
     """An empty seal on ``canvas``'s current page (call it on the first page)."""
-    document = canvas._doc
+    document = rl.document_of(canvas)
     widget = PDFDictionary({
         "Type": PDFName("Annot"), "Subtype": PDFName("Widget"), "FT": PDFName("Sig"),
         "T": PDFString(FIELD_NAME), "F": _WIDGET_FLAGS, "Rect": PDFArray([0, 0, 0, 0]),
         "P": document.thisPageRef(), "V": _SignatureDictionary(),
     })
-    canvas._addAnnotation(widget, _WIDGET_NAME)
+    rl.add_annotation(canvas, widget, _WIDGET_NAME)
     add_catalog_entries(
         canvas,
         AcroForm=PDFDictionary({"Fields": PDFArray([document.refAnnotation(_WIDGET_NAME)]),

@@ -19,7 +19,7 @@ from pyhanko.sign.validation import validate_pdf_signature, validate_pdf_timesta
 from pyhanko.sign.validation.errors import SignatureValidationError
 from pyhanko.sign.validation.generic_cms import extract_tst_data_iter
 from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
-from pyhanko.sign.validation.status import SignatureStatus
+from pyhanko.sign.validation.status import DocumentTimestampStatus, PdfSignatureStatus
 from pyhanko_certvalidator import CertificateValidator, ValidationContext
 from pyhanko_certvalidator.errors import (
     InvalidCertificateError,
@@ -54,7 +54,8 @@ def _context(material: SealMaterial, data: ValidationData, moment: datetime
         revocation_mode="soft-fail", moment=moment)
 
 
-def _integrity_problems(status: SignatureStatus, last: bool, what: str) -> list[str]:
+def _integrity_problems(status: PdfSignatureStatus | DocumentTimestampStatus, last: bool,
+                        what: str) -> list[str]:
     problems = []
     if not status.intact:
         problems.append(f"the document was changed after {what}")

@@ -91,7 +91,7 @@ def _key_date(text: str) -> date:
     return date(year, month, day)
 
 
-def _period(key: str, value: object) -> StadsdelList:
+def _period(key: str, value: dict[str, list[str]] | list[str]) -> StadsdelList:
     match = _PERIOD_KEY.match(key)
     if match is None:
         raise RuntimeError(f"stadsdelar.json: unknown key {key!r}")

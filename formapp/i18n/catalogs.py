@@ -20,7 +20,7 @@ import io
 import re
 import tomllib
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -165,9 +165,9 @@ def read_catalog(path: Path, locale: str | None = None) -> Catalog:
         raise CatalogError(f"{path}: {exc}") from exc
 
 
-def _entries(catalog: Catalog) -> list[tuple]:
+def _entries(catalog: Catalog) -> list[tuple[object, ...]]:
     """What a catalog says, without its dates: to write only files that really changed."""
-    rows = [(m.id, m.string, sorted(m.flags),
+    rows: list[tuple[object, ...]] = [(m.id, m.string, sorted(m.flags),
              # write_po sorts the locations: compare them sorted too.
              sorted((f, line or 0) for f, line in m.locations),
              m.auto_comments, m.user_comments, m.context) for m in catalog if m.id]
@@ -307,7 +307,7 @@ def check_catalog(template: Catalog, catalog: Catalog, *, domain: str, locale: s
             continue
         if message.fuzzy:
             report.fuzzy.append(_short(source.id))
-        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        strings = _forms(message.string)
         if not strings or not all(strings):
             report.untranslated.append(_short(source.id))
             continue
@@ -315,9 +315,16 @@ def check_catalog(template: Catalog, catalog: Catalog, *, domain: str, locale: s
     return report
 
 
+def _forms(value: str | Sequence[str] | None) -> tuple[str, ...]:
+    """A message's id or string as its forms (a plural has several; none: untranslated)."""
+    if value is None:
+        return ()
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
 def _compare(source: Message, message: Message, strings: tuple[str, ...],
              report: CatalogReport) -> None:
-    ids = source.id if isinstance(source.id, tuple) else (source.id,)
+    ids = _forms(source.id)
     wanted = placeholders(ids[-1])
     allowed = sum((placeholders(i) for i in ids), Counter())
     for text in strings:
@@ -480,4 +487,4 @@ def source_strings(catalog: Catalog) -> Iterable[str]:
     """Every msgid (singular and plural) of a catalog."""
     for message in catalog:
         if message.id:
-            yield from (message.id if isinstance(message.id, tuple) else (message.id,))
+            yield from _forms(message.id)

@@ -74,7 +74,7 @@ def current(forms: Path, text_id: str, locale: str) -> Current | None:
     """What ``locale`` shows of ``text_id`` now (None: no translation)."""
     if text_id == FK_TEXT:
         shown = texts.latest_builtin(locale, forms)
-        if shown is None or locale == "sv":
+        if shown is None or locale == "sv" or shown.source_version is None:
             return None
         files = {v.id: v.file for v in texts.builtin_versions(forms)}
         return Current(FK_TEXT, locale, shown.version, shown.status,
@@ -209,7 +209,10 @@ def publish_draft(forms: Path, draft: Path, *, today: date) -> str:
                              f"{locale} shows {shown.version if shown else 'nothing'} now: "
                              "export and import again")
     if text_id == FK_TEXT:
-        number = _NUMBERED.match(version).group(2)
+        numbered = _NUMBERED.match(version)
+        if numbered is None:
+            raise ConsentPoError(f"{draft.name}: {version} is not a numbered version")
+        number = numbered.group(2)
         target = forms / "9443" / "texts" / f"{locale}-{number}.toml"
         if target.exists():
             raise ConsentPoError(f"{target.name} exists already")

@@ -31,7 +31,8 @@ from pathlib import Path
 from babel.messages.catalog import Catalog
 
 from formapp.definitions import consent_templates, understanding
-from formapp.definitions.consent_texts import ConsentText, latest_builtin
+from formapp.definitions.consent_texts import latest_builtin
+from formapp.documents.consent import ConsentText
 
 SOURCE_FILE = "glossary.toml"
 _GAP = "…"
@@ -146,8 +147,9 @@ def catalog_pairs(catalog: Catalog, name: str) -> Iterator[Pair]:
     for message in catalog:
         if not message.id or message.fuzzy:
             continue
-        ids = message.id if isinstance(message.id, tuple) else (message.id,)
-        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        ids = message.id if isinstance(message.id, tuple | list) else (message.id,)
+        strings = (message.string if isinstance(message.string, tuple | list)
+                   else (message.string,))
         for string in strings:
             if string:
                 yield Pair(f"{name}: {_short(ids[0])}", ids[-1], string)

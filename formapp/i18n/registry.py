@@ -7,7 +7,6 @@ with CLDR are errors that name the file and the entry.
 
 from __future__ import annotations
 
-import os
 import tomllib
 from dataclasses import dataclass
 from functools import cache
@@ -17,9 +16,8 @@ from typing import Literal
 from babel import Locale
 from babel.core import UnknownLocaleError
 
-# The forms directory as formapp.definitions finds it (that package imports this one's string
-# helpers, so it can not be imported from here).
-ENV_FORMS_DIR = "FORMAPP_FORMS_DIR"
+from formapp.config import forms_dir_setting
+
 REGISTRY_FILE = "locales.toml"
 DIRECTIONS = ("ltr", "rtl")
 _REQUIRED = ("id", "name", "name_sv", "name_en", "script", "direction")
@@ -98,13 +96,13 @@ class Registry:
 
 def default_registry_path() -> Path:
     """``$FORMAPP_FORMS_DIR/locales.toml``, else the repository's ``forms/locales.toml``."""
-    forms_dir = os.environ.get(ENV_FORMS_DIR) or Path(__file__).resolve().parents[2] / "forms"
+    forms_dir = forms_dir_setting() or Path(__file__).resolve().parents[2] / "forms"
     return Path(forms_dir) / REGISTRY_FILE
 
 
 def load_registry(path: Path | None = None) -> Registry:
     """The registry at ``path`` (default ``<forms dir>/locales.toml``), cached per path."""
-    return _located(str(path) if path else None, os.environ.get(ENV_FORMS_DIR))
+    return _located(str(path) if path else None, forms_dir_setting())
 
 
 @cache

@@ -87,8 +87,9 @@ def export(config: catalogs.I18nConfig, locale: str, out: Path) -> list[Path]:
         text = consent_po.current(config.forms, text_id, locale)
         if text is None:
             continue
+        shown: consent_po.Current = text
 
-        def status(where: str, value: str, text: consent_po.Current = text) -> str:
+        def status(where: str, value: str, text: consent_po.Current = shown) -> str:
             return consent_review.status_of(reviews, text.text_id, where, value, text.status)
 
         path = out / f"consent-{text_id}.po"
@@ -96,7 +97,9 @@ def export(config: catalogs.I18nConfig, locale: str, out: Path) -> list[Path]:
         written.append(path)
     terms = glossary.load_terms(config.translations)
     renderings = glossary.load_glossary(config.translations, locale, terms)
-    (out / GLOSSARY_TBX).write_bytes(_tbx(terms, renderings, registry.get(locale).bcp47))
+    info = registry.get(locale)
+    bcp47 = info.bcp47 if info is not None else locale.replace("_", "-")
+    (out / GLOSSARY_TBX).write_bytes(_tbx(terms, renderings, bcp47))
     (out / README).write_text(_readme(locale, written, terms, renderings), encoding="utf-8")
     return [*written, out / GLOSSARY_TBX, out / README]
 
@@ -205,7 +208,9 @@ def _short(msgid: object) -> str:
 
 
 def _strings(message: Message) -> tuple[str, ...]:
-    return message.string if isinstance(message.string, tuple) else (message.string,)
+    if isinstance(message.string, (tuple, list)):
+        return tuple(str(s or "") for s in message.string)
+    return (str(message.string or ""),)
 
 
 def analyse(config: catalogs.I18nConfig, path: Path) -> Outcome:
@@ -270,7 +275,8 @@ def _analyse_catalog(config: catalogs.I18nConfig, edited: Catalog, checker: _Che
             outcome.problems.append(f"{where}: an official translation; an import does not "
                                     "change it")
             continue
-        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        ids = (tuple(str(i) for i in message.id) if isinstance(message.id, (tuple, list))
+               else (str(message.id),))
         found = checker.problems(where, ids, strings)
         if found:
             outcome.problems += found
@@ -353,7 +359,7 @@ def import_files(config: catalogs.I18nConfig, paths: Iterable[Path], *, reviewer
         raise ImportRefused(outcomes)
     label = f"review: reviewed by {reviewer} {today.isoformat()}"
     for outcome in outcomes:
-        if outcome._catalog is not None and outcome.changes:
+        if outcome._catalog is not None and outcome._target is not None and outcome.changes:
             for message in outcome._messages:
                 message.user_comments = [c for c in message.user_comments
                                          if not review.is_review_comment(c)] + [label]

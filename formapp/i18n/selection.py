@@ -53,14 +53,14 @@ def select_locale() -> str:
     if not has_request_context():  # CLI and background work: the source language
         return locales.source
     explicit = request.args.get(URL_PARAMETER)
-    if explicit in locales:
+    if explicit is not None and explicit in locales:
         return explicit
     if is_participant_page():
         chosen = session.get(PARTICIPANT_SESSION_KEY)
-        if chosen in locales:
+        if isinstance(chosen, str) and chosen in locales:
             return chosen
     chosen = session.get(OFFICER_SESSION_KEY)
-    if chosen in locales.officer_ids:
+    if isinstance(chosen, str) and chosen in locales.officer_ids:
         return chosen
     return locales.source
 

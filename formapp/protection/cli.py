@@ -50,7 +50,7 @@ def rotate_key_command(new_data_key: bool, new_lookup_key: bool, batch: int) -> 
     if new_lookup_key:
         click.echo(f"New lookup key {_add_development_key(LOOKUP_VARIABLE)} added.")
     ring = keyring()
-    report = rotate(db.session, ring, db.metadata, batch=batch)
+    report = rotate(db.session(), ring, db.metadata, batch=batch)
     for purpose, count in report.reencrypted.items():
         click.echo(f"  {purpose}: {count} re-encrypted")
     click.echo(f"  person.personnummer_hmac: {report.rehashed} recomputed")

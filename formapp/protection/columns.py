@@ -31,7 +31,7 @@ class EncryptedText(TypeDecorator[str]):
     impl = Text
     cache_ok = True
 
-    class Comparator(TypeDecorator.Comparator):  # type: ignore[type-arg]
+    class Comparator(TypeDecorator.Comparator):
         def operate(self, op: Any, *other: Any, **kwargs: Any) -> Any:
             # Column against column (never a value) stays allowed: SQLAlchemy itself compares
             # a cached statement's columns with ==, and that compares no ciphertext.

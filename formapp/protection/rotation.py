@@ -63,7 +63,7 @@ def _reencrypt_column(session: Session, ring: Keyring, table: sa.Table, column: 
         rows = session.execute(sa.select(key, raw).where(
             column.is_not(None), sa.not_(raw.startswith(f"{ring.data_key_id}:",
                                                           autoescape=True)))
-            .order_by(key).limit(batch)).all()
+            .order_by(key).limit(batch)).tuples().all()
         if not rows:
             break
         for row_id, stored in rows:
@@ -83,7 +83,7 @@ def _rehash_people(session: Session, ring: Keyring, person: sa.Table, report: Ro
     while True:
         rows = session.execute(sa.select(person.c.id, _raw(column), person.c.personnummer_hmac)
                                .where(person.c.id > last).order_by(person.c.id)
-                               .limit(batch)).all()
+                               .limit(batch)).tuples().all()
         if not rows:
             break
         for row_id, stored, current in rows:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from sqlalchemy import Select, func, select
 
@@ -46,8 +47,9 @@ def _day_start(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=UTC)
 
 
-def _filtered(query: AuditQuery, *columns: object) -> Select:
-    statement = select(*columns) if columns else select(AuditEntry)
+def _filtered(query: AuditQuery, *columns: Any) -> Select:
+    # Annotated: mypy 1.x crashes inferring select()'s overloads over *columns here.
+    statement: Select = select(*columns) if columns else select(AuditEntry)
     if query.forbund_id is not None:
         statement = statement.where(AuditEntry.forbund_id == query.forbund_id)
     if query.person_keys is not None:

@@ -78,8 +78,8 @@ class ForbundTexts:
                 text = _published_text(version, sha256)
                 if text.translates(binding):
                     return text
-        text = builtin.latest_builtin(locale)
-        return text if text is not None and text.translates(binding) else None
+        latest = builtin.latest_builtin(locale)
+        return latest if latest is not None and latest.translates(binding) else None
 
     def locales(self) -> list[str]:
         """Every locale the förbund can show now: the binding text's and those with a
@@ -341,6 +341,8 @@ def version_history(forbund: Forbund) -> dict[str, list[HistoryRow]]:
         for version, number in db.session.execute(
                 select(column, func.count()).where(Consent.forbund_id == forbund.id,
                                                    column.is_not(None)).group_by(column)):
+            if version is None:  # excluded above; the column type allows it
+                continue
             counts[version] = counts.get(version, 0) + number
     history: dict[str, list[HistoryRow]] = {}
     rows = db.session.execute(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date
+from typing import cast
 
 from formapp.definitions.model import YES
 from formapp.domain.personnummer import Personnummer
@@ -50,7 +51,8 @@ def apply_block(registration: Registration, values: Mapping[str, object], *,
         if base in YES_NO_FIELDS and value is not None:
             value = value == YES
         setattr(registration, base + suffix, value)
-    chosen = values.get(SUPPORT_FIELD + suffix) or ()
+    # A multi-choice field's cleaned value: its codes.
+    chosen = cast(Iterable[str], values.get(SUPPORT_FIELD + suffix) or ())
     kept = [s for s in registration.supports if s.measurement != measurement]
     registration.supports = kept + [
         RegistrationSupport(measurement=measurement, kind=str(kind)) for kind in chosen]

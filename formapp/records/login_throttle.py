@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import delete, func, select
+from sqlalchemy.orm import InstrumentedAttribute
 
 from formapp.extensions import db
 from formapp.records.models import LoginFailure
@@ -24,7 +25,7 @@ def _window() -> timedelta:
     return timedelta(minutes=current_app.config["FORMAPP_LOGIN_LOCK_MINUTES"])
 
 
-def _count(column: object, value: str, now: datetime) -> int:
+def _count(column: InstrumentedAttribute[str], value: str, now: datetime) -> int:
     return db.session.scalar(select(func.count()).select_from(LoginFailure).where(
         column == value, LoginFailure.at >= now - _window())) or 0
 

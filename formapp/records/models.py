@@ -25,7 +25,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
-from formapp.extensions import db
+from formapp.extensions import Model
 from formapp.protection.columns import EncryptedJSON, EncryptedText
 from formapp.protection.lookup import personnummer_hash
 from formapp.records.consent_gate import gate_ddl
@@ -44,7 +44,7 @@ class Role(enum.StrEnum):
     RAPPORT = "rapport"
 
 
-class Forbund(db.Model):
+class Forbund(Model):
     """A samverkansorganisation (samordningsförbund): the tenant every record belongs to."""
 
     __tablename__ = "forbund"
@@ -72,7 +72,7 @@ class Forbund(db.Model):
     users: Mapped[list[User]] = relationship(back_populates="forbund")
 
 
-class Insats(db.Model):
+class Insats(Model):
     """An insats the förbund finances, with the attributes SUS and the yearly reports use."""
 
     __tablename__ = "insats"
@@ -106,7 +106,7 @@ class Insats(db.Model):
         return self.start_date <= day and (self.end_date is None or day <= self.end_date)
 
 
-class User(db.Model):
+class User(Model):
     """A person who logs in. ``forbund_id`` is empty only for system administrators."""
 
     __tablename__ = "app_user"
@@ -162,7 +162,7 @@ class User(db.Model):
         return f"{self.id}:{self.session_version}"
 
 
-class Grant(db.Model):
+class Grant(Model):
     """A permission (behörighet): at most two years; per insats for a deltagaransvarig."""
 
     __tablename__ = "permission_grant"
@@ -217,7 +217,7 @@ class ConsentStatus(enum.StrEnum):
     SUPERSEDED = "superseded"  # replaced by a newer consent before it was used
 
 
-class Person(db.Model):
+class Person(Model):
     """A participant known by personnummer within one förbund (never across förbund).
 
     Personnummer and name are encrypted; the person is found, and kept unique per förbund,
@@ -244,7 +244,7 @@ class Person(db.Model):
         return digits
 
 
-class ArchivedDocument(db.Model):
+class ArchivedDocument(Model):
     """A sealed PDF in the archive: its SHA-256 names the file; committed with its record."""
 
     __tablename__ = "archived_document"
@@ -262,7 +262,7 @@ class ArchivedDocument(db.Model):
     renewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
-class ConsentDraft(db.Model):
+class ConsentDraft(Model):
     """A consent being taken on the tablet: the officer's answers until the participant signs.
 
     Kept on the server, never in the cookie, and deleted when the consent is sealed or
@@ -294,7 +294,7 @@ class ConsentDraft(db.Model):
     officer: Mapped[User] = relationship()
 
 
-class Consent(db.Model):
+class Consent(Model):
     """A signed FK 9443: who, for which insats, which texts, and the sealed PDF that proves it."""
 
     __tablename__ = "consent"
@@ -350,7 +350,7 @@ class Consent(db.Model):
     withdrawn_by: Mapped[User | None] = relationship(foreign_keys=[withdrawn_by_id])
 
 
-class ConsentTextVersion(db.Model):
+class ConsentTextVersion(Model):
     """A FK 9443 text version a förbund published itself (its own controller text or an
     official translation). The built-in versions live in forms/9443; both are immutable."""
 
@@ -371,7 +371,7 @@ class ConsentTextVersion(db.Model):
                                                                    ondelete="SET NULL"))
 
 
-class ConsentAudio(db.Model):
+class ConsentAudio(Model):
     """A recording of a consent text version read aloud (e.g. by an interpreter), uploaded
     by the förbund: bound to the exact version by its id and SHA-256. Never changed; a newer
     upload for the same version is the one participants hear (issue 19)."""
@@ -420,7 +420,7 @@ SUPPORT_BITS = {"sjukpenning": 1, "aktivitetsersattning": 2, "sjukersattning": 4
                 "ingen": 256}
 
 
-class Registration(db.Model):
+class Registration(Model):
     """One participation of a person in an insats: FK 9448 (start) and, once ended, FK 9449.
 
     Active while ``end_date`` is empty; one active registration per person and insats, enforced
@@ -547,7 +547,7 @@ class Registration(db.Model):
         return self.end_date is None
 
 
-class RegistrationSupport(db.Model):
+class RegistrationSupport(Model):
     """One kind of offentlig försörjning chosen "direkt före" (``fore``) or "direkt efter"
     (``efter``) the insats: a row per choice, so reports count kinds with GROUP BY."""
 
@@ -566,7 +566,7 @@ class RegistrationSupport(db.Model):
     registration: Mapped[Registration] = relationship(back_populates="supports")
 
 
-class RegistrationRevision(db.Model):
+class RegistrationRevision(Model):
     """A rättelse: the values (and sealed PDF) a registration had before ``changed_by``
     corrected them at ``changed_at``."""
 
@@ -589,7 +589,7 @@ class RegistrationRevision(db.Model):
     changed_by: Mapped[User | None] = relationship()
 
 
-class RegistrationErasure(db.Model):
+class RegistrationErasure(Model):
     """End reason 8 (Felregistrering): the registration and its personal data are gone; this
     says only that one was removed, when and by whom. The consent (and its proof) stays."""
 
@@ -607,7 +607,7 @@ class RegistrationErasure(db.Model):
                                                                 ondelete="SET NULL"))
 
 
-class AnonymousCount(db.Model):
+class AnonymousCount(Model):
     """Participants registered without personal data (no consent, skyddad identitet): a
     count per insats, inregistreringsår and kön. Never deregistered."""
 
@@ -628,7 +628,7 @@ class AnonymousCount(db.Model):
                                                                  ondelete="SET NULL"))
 
 
-class ImportBatch(db.Model):
+class ImportBatch(Model):
     """One Excel import into an insats: the file by its SHA-256 (imported once per insats),
     its sealed receipt and how many rows went which way."""
 
@@ -649,7 +649,7 @@ class ImportBatch(db.Model):
                                                                   ondelete="SET NULL"))
 
 
-class VolumeCount(db.Model):
+class VolumeCount(Model):
     """A volyminsats's participants ("pinnstatistik"): a count per year, not by kön."""
 
     __tablename__ = "volume_count"
@@ -667,7 +667,7 @@ class VolumeCount(db.Model):
                                                                  ondelete="SET NULL"))
 
 
-class SubmissionToken(db.Model):
+class SubmissionToken(Model):
     """A form sent once: the second submission of the same page finds its token here and is
     shown the first one's result instead of storing a second record."""
 
@@ -680,7 +680,7 @@ class SubmissionToken(db.Model):
                                                  index=True)
 
 
-class AuditEntry(db.Model):
+class AuditEntry(Model):
     """One thing done with personal data or rights: who, when, what, why. Append-only and
     chained: each entry's HMAC covers its content and the previous entry's hash, so a
     changed, removed or inserted entry breaks the chain (``records.audit.verify_chain``), and
@@ -740,7 +740,7 @@ for _gated in (Consent.__table__, Registration.__table__, RegistrationSupport.__
     event.listen(_gated, "after_create", _consent_gate)
 
 
-class LoginFailure(db.Model):
+class LoginFailure(Model):
     """A failed login, kept for the throttling window: per account and per address."""
 
     __tablename__ = "login_failure"
@@ -753,7 +753,7 @@ class LoginFailure(db.Model):
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
-class LoginSession(db.Model):
+class LoginSession(Model):
     """A logged-in session, kept on the server so that it can end for real: the cookie holds
     a random key, this row only its SHA-256 (a database reader can not take a session over).
 
@@ -779,7 +779,7 @@ class LoginSession(db.Model):
     id_token: Mapped[str | None] = mapped_column(EncryptedText("login_session.id_token"))
 
 
-class RecoveryCode(db.Model):
+class RecoveryCode(Model):
     """A one-time code that stands in for the TOTP code (a lost phone): shown once at
     enrolment, kept only as its SHA-256 (80 random bits: a hash is not worth guessing)."""
 
@@ -793,7 +793,7 @@ class RecoveryCode(db.Model):
     used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
-class DataKeyCheck(db.Model):
+class DataKeyCheck(Model):
     """Per key that has data in the database, a value only that key produces: a missing or
     wrong key stops the app at start (``formapp.protection.current.check_keys``)."""
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.orm import InstrumentedAttribute, contains_eager
@@ -20,6 +21,9 @@ from formapp.domain.personnummer import PersonnummerError, parse_personnummer
 from formapp.extensions import db
 from formapp.protection.lookup import personnummer_hashes
 from formapp.records.models import Insats, Person, Registration
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsRichComparison
 
 STATUSES = ("alla", "aktiva", "inaktiva")
 LIMIT = 200
@@ -33,7 +37,7 @@ def _date_key(value: date | None) -> date:
     return value or date.max  # an open end sorts after every ended one
 
 
-SORTS: dict[str, Callable[[Registration], object]] = {
+SORTS: dict[str, Callable[[Registration], SupportsRichComparison]] = {
     "personnummer": lambda r: r.person.personnummer,
     "namn": lambda r: _text_key(r.name),
     "startdag": lambda r: r.start_date,

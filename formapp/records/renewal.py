@@ -43,7 +43,7 @@ def renew(before: datetime) -> list[Renewal]:
     digests = list(db.session.scalars(select(ArchivedDocument.sha256)
                                       .order_by(ArchivedDocument.sha256)))
     for digest in digests:
-        record = db.session.get(ArchivedDocument, digest)
+        record = db.session.get_one(ArchivedDocument, digest)
         data = tools.archive.read(digest)
         expires = proof_parts(data).expires
         if expires >= before:

@@ -94,7 +94,7 @@ def dispose(plan: RetentionPlan) -> None:
     """Carry out ``plan`` (flush only; files go when the transaction commits)."""
     archive = evidence().archive
     for item in plan.disposals:
-        consent = db.session.get(Consent, item.consent_id)
+        consent = db.session.get_one(Consent, item.consent_id)
         person_id = consent.person_id
         if item.registration_id is not None:
             db.session.execute(delete(RegistrationRevision).where(

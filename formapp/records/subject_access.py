@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -44,7 +44,8 @@ class Extract:
     pdf_sha256: str
 
 
-def find_person_by_personnummer(forbund: Forbund, raw: str, *, today: object) -> Person | None:
+def find_person_by_personnummer(forbund: Forbund, raw: str, *, today: date | None
+                                 ) -> Person | None:
     try:
         pnr = parse_personnummer(raw, today=today)
     except PersonnummerError as exc:
@@ -70,7 +71,7 @@ def collect(person: Person) -> dict[str, Any]:
         "personnummer": f"{person.personnummer[:8]}-{person.personnummer[8:]}",
         "namn": person.name,
         "kon": person.kon,
-        "samverkansorganisation": db.session.get(Forbund, person.forbund_id).name,
+        "samverkansorganisation": db.session.get_one(Forbund, person.forbund_id).name,
         "samtycken": [{
             "dokument_id": c.id, "insats": c.insats.name, "status": c.status,
             "lämnat": _iso(c.signed_on), "ort": c.place, "läst_på": c.locale,

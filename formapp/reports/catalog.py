@@ -95,7 +95,7 @@ def end_reason_report(filters: Filters, threshold: int) -> tuple[list[Table], in
 # 2. Kön and age group at start -----------------------------------------------------------------
 
 def age_report(filters: Filters, threshold: int) -> tuple[list[Table], int]:
-    counts = queries.by_kon(filters, queries.age_group())
+    counts = queries.marginal(queries.by_kon(filters, queries.age_group()), 0)
     grid = _kon_grid("alder", _lo("Kön och ålder vid start"), list(AGE_LABELS.items()), counts,
                      note=_lo("Deltagare som deltagit någon gång under perioden. Okänd ålder: "
                               "samordningsnummer utan fullständigt födelsedatum."))

@@ -130,7 +130,7 @@ def load_report_demo(forbund: Forbund, insatser: list[Insats], today: date,
     rows = [_participation(rng, individual[n % len(individual)], today, n)
             for n in range(PARTICIPATIONS)] if individual else []
     for serial, row in enumerate(rows, start=100):
-        _store(row, db.session.get(Insats, row.insats_id), officer, today, serial)
+        _store(row, db.session.get_one(Insats, row.insats_id), officer, today, serial)
     for insats in individual:
         for year in {insats.start_date.year, today.year}:
             if insats.start_date.year <= year <= today.year:

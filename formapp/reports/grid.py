@@ -4,11 +4,11 @@ mean columns from what is left."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from dataclasses import dataclass, field
 
 from formapp.reports.model import Cell, ChartSpec, Column, Row, Table
-from formapp.reports.suppression import SumGroup, is_small, suppress
+from formapp.reports.suppression import CellKey, SumGroup, is_small, suppress
 
 
 @dataclass(frozen=True)
@@ -81,7 +81,8 @@ class Grid:
     def _cells(self, unit: str) -> list[tuple[str, str]]:
         return [(r.key, c.key) for r in self.rows for c in self.columns if c.unit == unit]
 
-    def _cell(self, row: str, column: Column, hidden: set, mean_hidden: set,
+    def _cell(self, row: str, column: Column, hidden: Container[CellKey],
+              mean_hidden: Container[CellKey],
               threshold: int) -> Cell:
         key = (row, column.key)
         if column.unit == "count":
@@ -97,7 +98,7 @@ class Grid:
             return Cell(None if secret else self.values.get(key), secret)
         return self._percent(row, column.key, hidden)
 
-    def _percent(self, row: str, column: str, hidden: set) -> Cell:
+    def _percent(self, row: str, column: str, hidden: Container[CellKey]) -> Cell:
         spec = self.percents[column]
         numerator = (row, spec.of)
         base = (spec.base_row or row, spec.base_column or spec.of)

@@ -354,9 +354,9 @@ def _evidence(plan: ImportPlan, insats: Insats, scans: Iterable[Scan],
         raise SheetRefused(exc.message) from exc
     active = _active_consents(insats, _people(insats.forbund_id, plan))
     valid = {row.row: row for row in plan.valid}
-    for row in plan.valid:
-        if row.pnr is not None and not row.skyddad and row.pnr.digits in active:
-            plan.with_consent.add(row.row)
+    for candidate in plan.valid:
+        if candidate.pnr is not None and not candidate.skyddad and candidate.pnr.digits in active:
+            plan.with_consent.add(candidate.row)
     for number, scan in sorted(matched.items()):
         row = valid.get(number)
         if row is None:
@@ -698,7 +698,7 @@ def _store(row: ValidRow, insats: Insats, people: dict[str, Person], consent: Co
         officer_id=by.id if by else None, document_id=str(uuid.uuid4()), pdf_sha256=receipt,
         registered_at=now, updated_at=now, name=str(values["namn"]), start_date=start,
         age_at_start=pnr.age_on(start), kommun=str(values["kommun"]),
-        stadsdel=values.get("stadsdel"), utbildning=str(values["utbildning"]),  # type: ignore[arg-type]
+        stadsdel=values.get("stadsdel"), utbildning=str(values["utbildning"]),
         forsorjning_tid=str(values["forsorjning_tid"]), answers=to_json(values))
     apply_block(registration, values, measurement="fore")
     if row.end is not None:

@@ -10,14 +10,15 @@ the wide rows (the answers) are never read.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    ColumnExpressionArgument,
     Integer,
-    Result,
     Select,
     and_,
     case,
@@ -75,7 +76,7 @@ def young() -> ColumnElement[bool]:
     return _age_below(30)
 
 
-def _base(filters: Filters, *columns: object) -> Select:
+def _base(filters: Filters, *columns: Any) -> Select:
     query = select(*columns).select_from(Registration).where(
         *registration_conditions(filters))
     if filters.priority is not None:
@@ -87,7 +88,7 @@ def _count(condition: ColumnElement[bool]) -> ColumnElement[int]:
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
-def _rows(query: Select) -> Result:
+def _rows(query: Select) -> Iterable[Sequence[Any]]:
     """Core execution on the session's connection: aggregate rows need no ORM loading."""
     return db.session.connection().execute(query)
 
@@ -114,10 +115,11 @@ def end_reasons_by_kon(filters: Filters) -> dict[tuple[str, str], int]:
     """(end reason, kön) -> participations ended in the year."""
     query = _base(filters, Registration.end_reason, Registration.kon, func.count()).where(
         ended_in(filters.year)).group_by(Registration.end_reason, Registration.kon)
-    return _pairs(query)  # type: ignore[return-value]
+    return _pairs(query)
 
 
-def by_kon(filters: Filters, *groups: ColumnElement[str]) -> dict[tuple[str, ...], int]:
+def by_kon(filters: Filters, *groups: ColumnExpressionArgument[str]
+           ) -> dict[tuple[str, ...], int]:
     """(group values…, kön) -> participations during the year (participants of the year).
     Several groups in one pass; ``marginal`` gives each one's counts."""
     query = _base(filters, *groups, Registration.kon, func.count()).group_by(

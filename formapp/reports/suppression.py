@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 CellKey = Hashable
 DEFAULT_THRESHOLD = 5
@@ -37,7 +38,9 @@ def is_small(value: int, threshold: int) -> bool:
     return 0 < value < threshold
 
 
-def suppress(values: Mapping[CellKey, int], groups: Sequence[SumGroup], threshold: int,
+# ``values``: Mapping[Any, …], as a mapping's key type is invariant: a dict keyed by (row,
+# column) tuples is not a Mapping[Hashable, int] to mypy, though every key is a CellKey.
+def suppress(values: Mapping[Any, int], groups: Sequence[SumGroup], threshold: int,
              protected: Iterable[CellKey] | None = None) -> set[CellKey]:
     """The cells to hide. ``protected``: the cells that count persons (default: all); other
     cells (e.g. numbers of insatser) are never hidden and never hide anything."""

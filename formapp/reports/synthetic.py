@@ -16,9 +16,10 @@ from datetime import UTC, date, datetime
 from itertools import islice
 
 from sqlalchemy import func, select, text, update
+from sqlalchemy.orm import InstrumentedAttribute
 
 from formapp.documents.receipt_pdf import ReceiptDocument, render_receipt_pdf
-from formapp.extensions import db
+from formapp.extensions import Model, db, table_of
 from formapp.protection.lookup import personnummer_hash
 from formapp.records.consents import archive_pdf
 from formapp.records.form_values import support_bits
@@ -145,8 +146,8 @@ def _insert_chunk(forbund_id: int, chunk: list[Participation], document: str, no
                   serials: dict[tuple[date, str], int]) -> None:
     # Ids are given here, not returned by the database: RETURNING over executemany costs more
     # than the inserts themselves at this scale. Synthetic data only: nobody inserts meanwhile.
-    person_id = _next_id(Person)
-    registration_id = _next_id(Registration)
+    person_id = _next_id(Person.id)
+    registration_id = _next_id(Registration.id)
     people, consents, registrations, supports = [], [], [], []
     withdrawn_ids: list[str] = []
     for offset, p in enumerate(chunk):
@@ -180,7 +181,7 @@ def _insert_chunk(forbund_id: int, chunk: list[Participation], document: str, no
     for model, rows in ((Person, people), (Consent, consents), (Registration, registrations),
                         (RegistrationSupport, supports)):
         if rows:
-            db.session.execute(model.__table__.insert(), rows)
+            db.session.execute(table_of(model).insert(), rows)
     # Withdrawn after the registration is written, as in life: the database's consent gate
     # (records.consent_gate) refuses a registration on a consent already withdrawn.
     if withdrawn_ids:
@@ -190,11 +191,11 @@ def _insert_chunk(forbund_id: int, chunk: list[Participation], document: str, no
     _sync_sequence(Registration)
 
 
-def _next_id(model: type) -> int:
-    return (db.session.scalar(select(func.max(model.id))) or 0) + 1
+def _next_id(column: InstrumentedAttribute[int]) -> int:
+    return (db.session.scalar(select(func.max(column))) or 0) + 1
 
 
-def _sync_sequence(model: type) -> None:
+def _sync_sequence(model: type[Model]) -> None:
     """PostgreSQL: move the id sequence past the ids given here (SQLite needs nothing)."""
     if db.session.get_bind().dialect.name == "postgresql":
         table = model.__tablename__

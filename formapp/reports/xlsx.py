@@ -15,7 +15,7 @@ import zipfile
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from types import TracebackType
-from typing import BinaryIO
+from typing import BinaryIO, cast
 from xml.sax.saxutils import escape, quoteattr
 
 from openpyxl.utils import get_column_letter
@@ -97,7 +97,7 @@ class XlsxWriter:
         for letter, value in zip(letters, values, strict=False):
             kind = type(value)  # exact types first: this runs once a cell
             if kind is str and value:
-                index = strings.get(value)  # type: ignore[arg-type]
+                index = strings.get(cast(str, value))
                 if index is None:
                     index = strings[value] = len(strings)  # type: ignore[index]
                 cells.append(f'<c r="{letter}{number}"{styled} t="s"><v>{index}</v></c>')

@@ -133,6 +133,8 @@ def _page(forbund: Forbund, form: PublishTextForm, choose: ChooseTextForm,
     rows = []
     for locale in texts.locales():
         text = texts.current(locale)
+        if text is None:  # locales() offers only those with a text
+            continue
         rows.append((locales.get(locale), locale, text,
                      reading_for(forbund, text, audio_cache()), needs_recording(locale),
                      questions_for(text)))

@@ -27,7 +27,8 @@ _BUILT_KEY = "formapp.webfonts.built"
 
 def _ensure_built() -> Path:
     """Build (or check) the subsets once per app, never per request."""
-    app = current_app._get_current_object()
+    # Flask types current_app as the app itself, not the proxy it is (stubs wrong).
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
     directory = webfont_dir(app.config)
     if not app.extensions.get(_BUILT_KEY):
         build_webfonts(directory)

@@ -15,7 +15,7 @@ ICON_MAX_AGE = 24 * 3600  # a day: a changed icon shows up tomorrow at the lates
 
 @bp.route("/favicon.ico")
 def favicon() -> Response:
-    response = send_from_directory(current_app.static_folder + "/icons", "favicon.ico",
+    response = send_from_directory(f"{current_app.static_folder}/icons", "favicon.ico",
                                    mimetype="image/vnd.microsoft.icon", max_age=ICON_MAX_AGE)
     response.headers["Cache-Control"] = f"public, max-age={ICON_MAX_AGE}"
     return response

@@ -136,7 +136,7 @@ def _assign_form(insats: Insats) -> AssignForm:
 
 @bp.route("/<int:insats_id>/deltagaransvariga", methods=["POST"])
 @login_required
-def assign(insats_id: int) -> str | Response:
+def assign(insats_id: int) -> str | tuple[str, int] | Response:
     insats = get_or_404(Insats, insats_id)
     day = today()
     require(can_edit_insatser(current_user, insats.forbund_id, day))

@@ -62,7 +62,7 @@ def _client(idp: OidcProvider) -> Any:
 
 
 @bp.route("/login/oidc/<key>")
-def start(key: str) -> Response:
+def start(key: str) -> Response | tuple[str, int]:
     idp = provider(key)
     if idp is None:
         abort(404)

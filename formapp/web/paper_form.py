@@ -92,7 +92,9 @@ def question_locale() -> LocaleInfo:
     """The language of the questions: the page's choice, else the officer's own."""
     locales = registry()
     chosen = request.values.get(QUESTION_LANGUAGE)
-    return locales[chosen] if chosen in locales else locales[str(get_locale())]
+    if chosen is not None and chosen in locales:
+        return locales[chosen]
+    return locales[str(get_locale())]
 
 
 def switching_language() -> bool:

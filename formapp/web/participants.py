@@ -39,8 +39,8 @@ def _search() -> Search:
     posted = request.form
     return Search(query=posted.get("q", "")[:100], start_year=_year(posted.get("inar", "")),
                   end_year=_year(posted.get("utar", "")),
-                  status=posted.get("status") if posted.get("status") in STATUSES else "alla",
-                  sort=posted.get("sort") if posted.get("sort") in SORTS else "personnummer",
+                  status=posted.get("status", "") if posted.get("status") in STATUSES else "alla",
+                  sort=posted.get("sort", "") if posted.get("sort") in SORTS else "personnummer",
                   descending=posted.get("ordning") == "fallande")
 
 

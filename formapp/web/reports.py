@@ -12,7 +12,6 @@ from datetime import datetime
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     current_app,
     render_template,
@@ -20,6 +19,7 @@ from flask import (
 )
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from werkzeug.wrappers import Response
 
 from formapp.clock import today
 from formapp.domain import insatser as vocab
@@ -162,7 +162,7 @@ def _export_form() -> ExportForm:
 
 @bp.route("/export", methods=["GET", "POST"])
 @login_required
-def export() -> str | Response:
+def export() -> str | tuple[str, int] | Response:
     _allowed()
     day = today()
     form = _export_form()

@@ -104,8 +104,10 @@ def _next(draft: ConsentDraft, qs: QuestionSet, token: str, locale: str,
           *, right: bool) -> Response:
     if understanding.all_done(draft, qs):
         return _to_signing(token, locale)
-    return redirect(url_for("understanding.questions", token=token, locale=locale,
-                            **({"svar": "ratt"} if right else {})))
+    if right:
+        return redirect(url_for("understanding.questions", token=token, locale=locale,
+                                svar="ratt"))
+    return redirect(url_for("understanding.questions", token=token, locale=locale))
 
 
 def _to_signing(token: str, locale: str) -> Response:

@@ -29,7 +29,7 @@ class UploadLimitRequest(FlaskRequest):
         if self._max_content_length is None and larger and current_app:
             setting, room = larger
             return int(current_app.config[setting]) + room
-        return FlaskRequest.max_content_length.fget(self)
+        return super().max_content_length
 
     @max_content_length.setter
     def max_content_length(self, value: int | None) -> None:

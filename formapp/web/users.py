@@ -55,7 +55,7 @@ def new(forbund_id: int) -> str | Response:
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
 @login_required
-def edit(user_id: int) -> str | Response:
+def edit(user_id: int) -> str | tuple[str, int] | Response:
     user = get_or_404(User, user_id)
     require(can_manage_users(current_user, user.forbund_id, today()))
     form = UserForm(obj=user)

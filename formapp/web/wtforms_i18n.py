@@ -32,9 +32,11 @@ class _CurrentLocaleCatalog:
 
 
 _CATALOGS = _CurrentLocaleCatalog()
+_TRANSLATIONS_ATTR = "wtforms_translations"
 
 
 def configure_wtforms_i18n(app: Flask) -> None:
     @app.before_request
     def _cached_wtforms_catalogs() -> None:
-        request.wtforms_translations = _CATALOGS
+        # Flask-WTF looks for this attribute on the request (a protocol, not a declared field).
+        setattr(request, _TRANSLATIONS_ATTR, _CATALOGS)
