@@ -33,9 +33,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
-from sqlalchemy import select, text
+from sqlalchemy import insert, select, text, update
 
 from formapp.definitions import FormDefinition, check, load_form
 from formapp.definitions.model import NO, YES
@@ -50,7 +48,7 @@ from formapp.records.audit import log_event
 from formapp.records.change_log import id_ranges
 from formapp.records.consents import archive_pdf
 from formapp.records.errors import RuleViolation
-from formapp.records.form_values import apply_block, clear_block, to_json
+from formapp.records.form_values import block_columns, to_json
 from formapp.records.models import (
     AnonymousCount,
     Consent,
@@ -59,6 +57,7 @@ from formapp.records.models import (
     Insats,
     Person,
     Registration,
+    RegistrationSupport,
     User,
 )
 from formapp.records.paper_consents import attest_paper_consent
@@ -67,6 +66,7 @@ from formapp.reports import import_scans
 from formapp.reports.import_scans import Scan, ScanNameError
 from formapp.reports.sheet import IMPORT_COLUMNS, KON, SUPPORT_SEPARATOR, options
 from formapp.reports.sheet_limits import LimitExceeded, check_declared_sizes, check_sheet
+from formapp.reports.xlsx_read import Formula, NotASheet, first_sheet, sheet_rows
 
 MAX_SECONDS = 20  # reading and checking the rows; a worker is stopped at 30 s
 REMOVES = "8"  # Felregistrering: such a registration must not exist
@@ -146,62 +146,64 @@ IDENTITY_HEADERS = ("Personnummer", "Namn")
 
 # --- the file --------------------------------------------------------------------------------
 
-def _open(data: bytes, max_bytes: int, max_rows: int) -> Any:
-    """The workbook, once the file has passed every limit (``sheet_limits``) unparsed."""
+def _open(data: bytes, max_bytes: int, max_rows: int) -> zipfile.ZipFile:
+    """The workbook's zip, once the file has passed every limit (``sheet_limits``) unparsed."""
     if len(data) > max_bytes:
         raise SheetRefused(_lo("Filen är för stor (högst %(mb)d MB).",
                                mb=max_bytes // (1024 * 1024)))
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise SheetRefused(_lo("Filen är inte en Excel-fil (.xlsx)."))
+    archive = None
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = set(archive.namelist())
-            if "xl/workbook.xml" not in names:
-                raise SheetRefused(_lo("Filen är inte en Excel-fil (.xlsx)."))
-            if any(name.lower().endswith("vbaproject.bin") for name in names):
-                raise SheetRefused(_lo("Filen innehåller makron. Spara den som en vanlig "
-                                       "Excel-arbetsbok (.xlsx) utan makron."))
-            check_declared_sizes(archive, max_rows)
-            book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-            if not book.worksheets:
-                raise SheetRefused(_lo("Filen är tom."))
-            # Only the first sheet is read; openpyxl knows which file in the zip it is.
-            path = getattr(book.worksheets[0], "_worksheet_path", None)
-            for name in [path] if path in names else sorted(
-                    n for n in names if n.startswith("xl/worksheets/")
-                    and n.endswith(".xml")):
-                check_sheet(archive, name, max_rows)
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        names = set(archive.namelist())
+        if "xl/workbook.xml" not in names:
+            raise SheetRefused(_lo("Filen är inte en Excel-fil (.xlsx)."))
+        if any(name.lower().endswith("vbaproject.bin") for name in names):
+            raise SheetRefused(_lo("Filen innehåller makron. Spara den som en vanlig "
+                                   "Excel-arbetsbok (.xlsx) utan makron."))
+        check_declared_sizes(archive, max_rows)
+        path = first_sheet(archive)
+        if path is None:
+            raise SheetRefused(_lo("Filen är tom."))
+        check_sheet(archive, path, max_rows)
+    except SheetRefused:
+        if archive is not None:
+            archive.close()
+        raise
     except LimitExceeded as exc:
+        archive.close()  # type: ignore[union-attr]
         raise SheetRefused(exc.message) from exc
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError,
-            zlib.error) as exc:
+    except (NotASheet, zipfile.BadZipFile, KeyError, ValueError, OSError, zlib.error) as exc:
+        if archive is not None:
+            archive.close()
         raise SheetRefused(_lo("Filen kunde inte läsas som Excel: %(problem)s",
                                problem=str(exc)[:200])) from exc
-    return book
+    return archive
 
 
-def _rows(book: Any, max_rows: int, deadline: float) -> Iterator[tuple[int, tuple[Any, ...]]]:
-    sheet = book.worksheets[0]
-    # Read to the sheet's real end: a <dimension> smaller than the data would make openpyxl
-    # stop early and leave rows out unsaid; its size was checked in _open.
-    sheet.reset_dimensions()
-    for number, cells in enumerate(sheet.iter_rows(), start=1):
-        # Blank rows count too: skipping them first let a sheet of blank rows run for ever.
-        if number > max_rows + 1:
-            raise SheetRefused(_lo("Filen har fler än %(max)d rader.", max=max_rows))
-        if number % 256 == 0 and time.monotonic() > deadline:
-            raise SheetRefused(_lo(
-                "Filen tog för lång tid att läsa (mer än %(seconds)d sekunder). Dela upp den "
-                "i mindre filer.", seconds=MAX_SECONDS))
-        for cell in cells:
-            if getattr(cell, "data_type", None) == "f":
+def _rows(archive: zipfile.ZipFile, max_rows: int, deadline: float
+          ) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    # Every row the sheet stores, to its real end (a <dimension> smaller than the data is not
+    # believed; its size was checked in _open).
+    try:
+        for count, (number, values) in enumerate(sheet_rows(archive), start=1):
+            if number > max_rows + 1:
+                raise SheetRefused(_lo("Filen har fler än %(max)d rader.", max=max_rows))
+            if count % 256 == 0 and time.monotonic() > deadline:
+                raise SheetRefused(_lo(
+                    "Filen tog för lång tid att läsa (mer än %(seconds)d sekunder). Dela upp "
+                    "den i mindre filer.", seconds=MAX_SECONDS))
+            if any(isinstance(value, Formula) for value in values):
                 raise SheetRefused(_lo(
                     "Filen innehåller formler (rad %(row)d). Spara arket med värden i stället "
                     "för formler och försök igen.", row=number))
-        values = tuple(getattr(cell, "value", None) for cell in cells)
-        if number > 1 and all(v is None or str(v).strip() == "" for v in values):
-            continue
-        yield number, values
+            if number > 1 and all(v is None or str(v).strip() == "" for v in values):
+                continue
+            yield number, values
+    except (NotASheet, zipfile.BadZipFile, KeyError, OSError, zlib.error) as exc:
+        raise SheetRefused(_lo("Filen kunde inte läsas som Excel: %(problem)s",
+                               problem=str(exc)[:200])) from exc
 
 
 def _header(values: tuple[Any, ...]) -> dict[str, int]:
@@ -304,9 +306,9 @@ def read_sheet(data: bytes, insats: Insats, *, today: date, max_bytes: int, max_
     plan = ImportPlan(hashlib.sha256(data).hexdigest())
     row_digits: dict[int, str | None] = {}
     deadline = time.monotonic() + MAX_SECONDS
-    book = _open(data, max_bytes, max_rows)
+    archive = _open(data, max_bytes, max_rows)
     try:
-        rows = _rows(book, max_rows, deadline)
+        rows = _rows(archive, max_rows, deadline)
         first = next(rows, None)
         if first is None:
             raise SheetRefused(_lo("Filen är tom."))
@@ -339,7 +341,7 @@ def read_sheet(data: bytes, insats: Insats, *, today: date, max_bytes: int, max_
                 if row.pnr is not None:
                     in_file.setdefault(_digits(row), []).append(_period(row, number))
     finally:
-        book.close()
+        archive.close()
     _evidence(plan, insats, scans, row_digits)
     return plan
 
@@ -352,7 +354,7 @@ def _evidence(plan: ImportPlan, insats: Insats, scans: Iterable[Scan],
         matched = import_scans.match(scans, row_digits)
     except ScanNameError as exc:
         raise SheetRefused(exc.message) from exc
-    active = _active_consents(insats, _people(insats.forbund_id, plan))
+    active = _consented_digits(insats, plan)
     valid = {row.row: row for row in plan.valid}
     for row in plan.valid:
         if row.pnr is not None and not row.skyddad and row.pnr.digits in active:
@@ -403,8 +405,11 @@ def _check_row(number: int, cells: Mapping[str, object], start_form: FormDefinit
         context = {"samverkansorganisation": start_context["samverkansorganisation"],
                    "insats": start_context["insats"],
                    "startdatum": start_date if isinstance(start_date, date) else date.min}
-        end = check(end_form, _answers(end_form, cells), today=today, context=context)
-        # personnummer and namn are checked once, by FK 9448.
+        # personnummer and namn are checked once, by FK 9448 (parsing it again cost a tenth
+        # of the check); namn stays, the FK 9449 answers keep it.
+        end_answers = _answers(end_form, cells)
+        end_answers.pop("personnummer", None)
+        end = check(end_form, end_answers, today=today, context=context)
         errors += [e for e in _errors(number, end.errors)
                    if e.column not in ("Personnummer", "Namn")]
         end_values, asked_after = end.values, bool(end.asked.get("arbetar_efter"))
@@ -554,11 +559,8 @@ def import_rows(plan: ImportPlan, insats: Insats, *, by: User | None, reason: st
     people = _people(insats.forbund_id, plan)
     routes = _route(rows, plan, insats, people)
     receipt = _receipt(plan, insats, by, reason, now, routes, present)
-    stored_rows, paper_ids = [], []
-    for index, (row, consent) in enumerate(routes.with_consent, start=1):
-        stored_rows.append(_store(row, insats, people, consent, receipt, by, now))
-        if index % 500 == 0:
-            db.session.flush()
+    on_consent = list(routes.with_consent)
+    paper_ids = []
     for row, scan in routes.with_paper:
         assert by is not None and row.pnr is not None
         person = _person(row, insats, people, now)
@@ -567,8 +569,9 @@ def import_rows(plan: ImportPlan, insats: Insats, *, by: User | None, reason: st
             source={"import_file_sha256": plan.file_sha256, "row": row.row,
                     "scan_filename": scan.filename})
         paper_ids.append(consent.id)
-        stored_rows.append(_store(row, insats, people, consent, receipt, by, now))
-    db.session.flush()
+        on_consent.append((row, consent))
+    db.session.flush()  # the new people and paper consents have their ids
+    stored = _insert_registrations(on_consent, insats, people, receipt, by, now)
     _count_anonymous(insats, routes.anonymous, by, now)
     db.session.add(ImportBatch(
         forbund_id=insats.forbund_id, insats_id=insats.id, file_sha256=plan.file_sha256,
@@ -584,12 +587,10 @@ def import_rows(plan: ImportPlan, insats: Insats, *, by: User | None, reason: st
                        "anonymous": len(routes.anonymous),
                        "skipped_rows": plan.invalid_rows, "already_present": present,
                        "receipt_sha256": receipt,
-                       "registration_ids": id_ranges(r.id for r in stored_rows),
+                       "registration_ids": id_ranges(stored.ids),
                        "paper_consent_ids": paper_ids,
                        "used_consent_ids": [c.id for _, c in routes.with_consent],
-                       "fields": sorted({name for r in stored_rows for name in r.answers}
-                                        | {name for r in stored_rows
-                                           for name in (r.end_answers or {})})})
+                       "fields": sorted(stored.fields)})
     return ImportResult(routes.total, plan.invalid_rows, receipt, present,
                         with_consent=len(routes.with_consent),
                         with_paper=len(routes.with_paper), anonymous=len(routes.anonymous))
@@ -672,6 +673,23 @@ def _people(forbund_id: int, plan: ImportPlan) -> dict[str, Person]:
     return found
 
 
+def _consented_digits(insats: Insats, plan: ImportPlan) -> set[str]:
+    """The valid rows' personnummer with an active consent for the insats: found by keyed hash
+    alone (nothing decrypted), under every configured lookup key."""
+    by_hash = {h: row.pnr.digits for row in plan.valid if row.pnr is not None
+               and not row.skyddad for h in personnummer_hashes(row.pnr.digits)}
+    wanted = sorted(by_hash)
+    found: set[str] = set()
+    for offset in range(0, len(wanted), 1000):
+        found.update(by_hash[digest] for digest in db.session.scalars(
+            select(Person.personnummer_hmac).join(Consent, Consent.person_id == Person.id)
+            .where(Person.forbund_id == insats.forbund_id,
+                   Person.personnummer_hmac.in_(wanted[offset:offset + 1000]),
+                   Consent.insats_id == insats.id,
+                   Consent.status == ConsentStatus.ACTIVE.value)))
+    return found
+
+
 def _person(row: ValidRow, insats: Insats, people: dict[str, Person], now: datetime) -> Person:
     pnr = row.pnr
     assert pnr is not None
@@ -684,38 +702,77 @@ def _person(row: ValidRow, insats: Insats, people: dict[str, Person], now: datet
     return person
 
 
-def _store(row: ValidRow, insats: Insats, people: dict[str, Person], consent: Consent,
-           receipt: str, by: User | None, now: datetime) -> Registration:
-    """The row's registration on ``consent`` (active until now; used from now on)."""
+@dataclass(frozen=True)
+class _Stored:
+    ids: list[int]  # the registrations inserted, in the rows' order
+    fields: frozenset[str]  # the answers' names they hold (for the audit entry)
+
+
+def _registration_row(row: ValidRow, insats: Insats, person: Person, consent: Consent,
+                      receipt: str, by: User | None, now: datetime
+                      ) -> tuple[dict[str, object], list[tuple[str, str]]]:
+    """The row's registration on ``consent`` as the table's columns, and its support rows
+    (measurement, kind): what ``records.registrations`` would store for the same answers."""
     values = row.start
     pnr = row.pnr
     start = values["startdatum"]
     assert pnr is not None and isinstance(start, date)
-    person = _person(row, insats, people, now)
-    consent.status, consent.used_at = ConsentStatus.USED.value, now
-    registration = Registration(
-        forbund_id=insats.forbund_id, insats=insats, person=person, consent=consent,
-        officer_id=by.id if by else None, document_id=str(uuid.uuid4()), pdf_sha256=receipt,
-        registered_at=now, updated_at=now, name=str(values["namn"]), start_date=start,
-        age_at_start=pnr.age_on(start), kommun=str(values["kommun"]),
-        stadsdel=values.get("stadsdel"), utbildning=str(values["utbildning"]),  # type: ignore[arg-type]
-        forsorjning_tid=str(values["forsorjning_tid"]), answers=to_json(values))
-    apply_block(registration, values, measurement="fore")
-    if row.end is not None:
-        end = row.end["avslutningsdatum"]
-        assert isinstance(end, date)
-        registration.end_date = end
-        registration.end_reason = str(row.end["avslutningsanledning"])
-        registration.end_answers = to_json(row.end)
-        registration.end_document_id = str(uuid.uuid4())
-        registration.end_pdf_sha256, registration.ended_at = receipt, now
-        registration.ended_by_id = by.id if by else None
-        if row.end_asked_after:
-            apply_block(registration, row.end, measurement="efter")
-        else:
-            clear_block(registration, measurement="efter")
-    db.session.add(registration)
-    return registration
+    fore, fore_kinds = block_columns(values, measurement="fore")
+    measured = row.end is not None and row.end_asked_after
+    efter, efter_kinds = block_columns(row.end if measured else {},  # type: ignore[arg-type]
+                                       measurement="efter")
+    end = row.end
+    record: dict[str, object] = {
+        "forbund_id": insats.forbund_id, "insats_id": insats.id, "person_id": person.id,
+        "consent_id": consent.id, "officer_id": by.id if by else None,
+        "name": str(values["namn"]), "start_date": start, "age_at_start": pnr.age_on(start),
+        "kon": person.kon, "kommun": str(values["kommun"]), "stadsdel": values.get("stadsdel"),
+        "utbildning": str(values["utbildning"]),
+        "forsorjning_tid": str(values["forsorjning_tid"]), "answers": to_json(values),
+        "document_id": str(uuid.uuid4()), "pdf_sha256": receipt, "registered_at": now,
+        "updated_at": now, "version": 1, **fore, **efter,
+        "end_date": end["avslutningsdatum"] if end is not None else None,
+        "end_reason": str(end["avslutningsanledning"]) if end is not None else None,
+        "end_answers": to_json(end) if end is not None else None,
+        "end_document_id": str(uuid.uuid4()) if end is not None else None,
+        "end_pdf_sha256": receipt if end is not None else None,
+        "ended_at": now if end is not None else None,
+        "ended_by_id": by.id if by and end is not None else None}
+    kinds = [("fore", kind) for kind in fore_kinds] + [("efter", kind) for kind in efter_kinds]
+    return record, kinds
+
+
+def _insert_registrations(pairs: list[tuple[ValidRow, Consent]], insats: Insats,
+                          people: Mapping[str, Person], receipt: str, by: User | None,
+                          now: datetime) -> _Stored:
+    """Every row's registration on its consent, which is used from now on: bulk INSERTs (an
+    ORM object per row was most of an import's storing time), still one transaction."""
+    ids: list[int] = []
+    fields: set[str] = set()
+    for offset in range(0, len(pairs), 1000):
+        chunk = pairs[offset:offset + 1000]
+        records, kinds = [], []
+        for row, consent in chunk:
+            assert row.pnr is not None
+            record, row_kinds = _registration_row(row, insats, people[row.pnr.digits],
+                                                  consent, receipt, by, now)
+            records.append(record)
+            kinds.append(row_kinds)
+            fields.update(record["answers"])  # type: ignore[arg-type]
+            fields.update(record["end_answers"] or ())  # type: ignore[arg-type]
+        new_ids = list(db.session.scalars(
+            insert(Registration).returning(Registration.id, sort_by_parameter_order=True),
+            records))
+        supports = [{"registration_id": rid, "measurement": measurement, "kind": kind}
+                    for rid, row_kinds in zip(new_ids, kinds, strict=True)
+                    for measurement, kind in row_kinds]
+        if supports:
+            db.session.execute(insert(RegistrationSupport), supports)
+        db.session.execute(
+            update(Consent).where(Consent.id.in_([c.id for _, c in chunk]))
+            .values(status=ConsentStatus.USED.value, used_at=now))
+        ids += new_ids
+    return _Stored(ids, frozenset(fields))
 
 
 def _receipt(plan: ImportPlan, insats: Insats, by: User | None, reason: str,
