@@ -62,7 +62,7 @@ from formapp.records.models import (
 )
 from formapp.records.paper_consents import attest_paper_consent
 from formapp.records.periods import overlap_message, overlaps
-from formapp.reports import import_scans
+from formapp.reports import import_messages, import_scans
 from formapp.reports.import_scans import Scan, ScanNameError
 from formapp.reports.sheet import IMPORT_COLUMNS, KON, SUPPORT_SEPARATOR, options
 from formapp.reports.sheet_limits import LimitExceeded, check_declared_sizes, check_sheet
@@ -87,6 +87,10 @@ class RowError:
     row: int  # the row number Excel shows (the header is row 1)
     column: str  # the column header, "" for the row as a whole
     message: str
+
+    def described(self) -> str:
+        """'Rad 12, kolumn ”…”: …': the message on a line of its own."""
+        return import_messages.at(self.row, self.column, self.message)
 
 
 @dataclass(frozen=True)
@@ -289,9 +293,19 @@ def _answers(definition: FormDefinition, cells: Mapping[str, object]) -> dict[st
     return answers
 
 
-def _errors(number: int, errors: Mapping[str, list]) -> list[RowError]:
-    return [RowError(number, FIELD_HEADER.get(name, ""), str(message))
-            for name, messages in errors.items() for message in messages]
+def _errors(number: int, errors: Mapping[str, list], cells: Mapping[str, object]
+            ) -> list[RowError]:
+    """The form's messages by column; for a cell whose text is none of the choices, one
+    message naming the text found and the texts allowed (``import_messages``)."""
+    found = []
+    for name, messages in errors.items():
+        column = FIELD_HEADER.get(name, "")
+        explained = import_messages.unknown_value(name, cells.get(column)) if column else None
+        if explained is not None:
+            found.append(RowError(number, column, explained))
+        else:
+            found += [RowError(number, column, str(message)) for message in messages]
+    return found
 
 
 def _has_end(cells: Mapping[str, object]) -> bool:
@@ -386,7 +400,8 @@ def _skyddad(number: int, cells: Mapping[str, object]) -> tuple[bool, list[RowEr
     text = (_text(cells.get(SKYDDAD)) or "nej").lower()
     if text in ("ja", "nej"):
         return text == "ja", []
-    return False, [RowError(number, SKYDDAD, str(_lo("Skriv ja eller nej.")))]
+    return False, [RowError(number, SKYDDAD,
+                            import_messages.unknown_yes_no(cells.get(SKYDDAD)))]
 
 
 def _check_row(number: int, cells: Mapping[str, object], start_form: FormDefinition,
@@ -396,7 +411,7 @@ def _check_row(number: int, cells: Mapping[str, object], start_form: FormDefinit
     start = check(start_form, _answers(start_form, cells), today=today, context=start_context)
     # With skyddad identitet, personnummer and name may be left out: nothing of them is kept.
     unnamed = skyddad and not _text(cells.get("Personnummer"))
-    errors += [e for e in _errors(number, start.errors)
+    errors += [e for e in _errors(number, start.errors, cells)
                if not (unnamed and e.column in IDENTITY_HEADERS)]
     end_values = None
     asked_after = False
@@ -410,7 +425,7 @@ def _check_row(number: int, cells: Mapping[str, object], start_form: FormDefinit
         end_answers = _answers(end_form, cells)
         end_answers.pop("personnummer", None)
         end = check(end_form, end_answers, today=today, context=context)
-        errors += [e for e in _errors(number, end.errors)
+        errors += [e for e in _errors(number, end.errors, cells)
                    if e.column not in ("Personnummer", "Namn")]
         end_values, asked_after = end.values, bool(end.asked.get("arbetar_efter"))
         if _raw("avslutningsanledning", cells.get("Avslutsanledning")) == REMOVES:
@@ -418,7 +433,9 @@ def _check_row(number: int, cells: Mapping[str, object], start_form: FormDefinit
                 "Felregistrering importeras inte: en sådan registrering ska tas bort."))))
     pnr = start.values.get("personnummer")
     kon = pnr.kon if isinstance(pnr, Personnummer) else _kon(cells.get("Kön"))
-    if not kon and not errors:
+    if not kon and (unknown := import_messages.unknown_kon(cells.get("Kön"))):
+        errors.append(RowError(number, "Kön", unknown))
+    elif not kon and not errors:
         errors.append(RowError(number, "Kön", str(_lo(
             "Ange kön (kvinna eller man) när personnumret lämnas tomt."))))
     if errors:
@@ -568,6 +585,9 @@ def import_rows(plan: ImportPlan, insats: Insats, *, by: User | None, reason: st
             insats, person, name=str(row.start["namn"]), scan=scan.data, officer=by, now=now,
             source={"import_file_sha256": plan.file_sha256, "row": row.row,
                     "scan_filename": scan.filename})
+        # Used at once: one person may bring two scans (two periods), and only one of their
+        # consents for an insats may be active at a time.
+        consent.status, consent.used_at = ConsentStatus.USED.value, now
         paper_ids.append(consent.id)
         on_consent.append((row, consent))
     db.session.flush()  # the new people and paper consents have their ids
