@@ -51,9 +51,13 @@ def _known(field: str, text: str) -> bool:
     return base == "avslutningsanledning" and text.split(" ", 1)[0] in option_list.codes
 
 
+def quoted(text: str) -> str:
+    return str(_lo("”%(text)s”", text=text))  # each language's quotation marks
+
+
 def not_found(value: str, allowed_texts: list[str]) -> str:
     return str(_lo("”%(value)s” finns inte. Tillåtna: %(allowed)s.", value=value,
-                   allowed=", ".join(f"”{text}”" for text in allowed_texts)))
+                   allowed=", ".join(quoted(text) for text in allowed_texts)))
 
 
 def unknown_value(field: str, value: object) -> str | None:

@@ -28,7 +28,7 @@ import time
 import uuid
 import zipfile
 import zlib
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
@@ -68,10 +68,20 @@ from formapp.reports.sheet import IMPORT_COLUMNS, KON, SUPPORT_SEPARATOR, option
 from formapp.reports.sheet_limits import LimitExceeded, check_declared_sizes, check_sheet
 from formapp.reports.xlsx_read import Formula, NotASheet, first_sheet, sheet_rows
 
-MAX_SECONDS = 20  # reading and checking the rows; a worker is stopped at 30 s
+# Reading and checking the rows within a request (the CLI; a worker is stopped at 30 s); the
+# web page's import runs beside its request (``web.import_progress``) and allows more.
+MAX_SECONDS = 20
+PROGRESS_EVERY = 250  # rows between two progress reports
 REMOVES = "8"  # Felregistrering: such a registration must not exist
 WITHDRAWN = "6"  # Medgivande återtaget: no personal data is written after a withdrawal
 SKYDDAD = "Skyddad identitet"  # ja/nej; optional (a formapp export has no such person)
+
+
+Progress = Callable[[str, int, int], None]  # step, done, total (see import_jobs.STEPS)
+
+
+def _quiet(step: str, done: int, total: int) -> None:
+    """No one to tell."""
 
 
 class SheetRefused(ValueError):
@@ -150,8 +160,9 @@ IDENTITY_HEADERS = ("Personnummer", "Namn")
 
 # --- the file --------------------------------------------------------------------------------
 
-def _open(data: bytes, max_bytes: int, max_rows: int) -> zipfile.ZipFile:
-    """The workbook's zip, once the file has passed every limit (``sheet_limits``) unparsed."""
+def _open(data: bytes, max_bytes: int, max_rows: int) -> tuple[zipfile.ZipFile, int]:
+    """The workbook's zip, once the file has passed every limit (``sheet_limits``) unparsed,
+    and how many rows its sheet has (the header and blank rows included)."""
     if len(data) > max_bytes:
         raise SheetRefused(_lo("Filen är för stor (högst %(mb)d MB).",
                                mb=max_bytes // (1024 * 1024)))
@@ -170,7 +181,7 @@ def _open(data: bytes, max_bytes: int, max_rows: int) -> zipfile.ZipFile:
         path = first_sheet(archive)
         if path is None:
             raise SheetRefused(_lo("Filen är tom."))
-        check_sheet(archive, path, max_rows)
+        rows = check_sheet(archive, path, max_rows)
     except SheetRefused:
         if archive is not None:
             archive.close()
@@ -183,10 +194,17 @@ def _open(data: bytes, max_bytes: int, max_rows: int) -> zipfile.ZipFile:
             archive.close()
         raise SheetRefused(_lo("Filen kunde inte läsas som Excel: %(problem)s",
                                problem=str(exc)[:200])) from exc
-    return archive
+    return archive, rows
 
 
-def _rows(archive: zipfile.ZipFile, max_rows: int, deadline: float
+def check_file(data: bytes, *, max_bytes: int, max_rows: int) -> None:
+    """The file-wide refusals alone (size, not an .xlsx, macros, the sheet's limits): cheap,
+    so the web page says them at once, before the rows are read beside the request."""
+    archive, _ = _open(data, max_bytes, max_rows)
+    archive.close()
+
+
+def _rows(archive: zipfile.ZipFile, max_rows: int, deadline: float, max_seconds: int
           ) -> Iterator[tuple[int, tuple[Any, ...]]]:
     # Every row the sheet stores, to its real end (a <dimension> smaller than the data is not
     # believed; its size was checked in _open).
@@ -197,7 +215,7 @@ def _rows(archive: zipfile.ZipFile, max_rows: int, deadline: float
             if count % 256 == 0 and time.monotonic() > deadline:
                 raise SheetRefused(_lo(
                     "Filen tog för lång tid att läsa (mer än %(seconds)d sekunder). Dela upp "
-                    "den i mindre filer.", seconds=MAX_SECONDS))
+                    "den i mindre filer.", seconds=max_seconds))
             if any(isinstance(value, Formula) for value in values):
                 raise SheetRefused(_lo(
                     "Filen innehåller formler (rad %(row)d). Spara arket med värden i stället "
@@ -315,14 +333,18 @@ def _has_end(cells: Mapping[str, object]) -> bool:
 
 
 def read_sheet(data: bytes, insats: Insats, *, today: date, max_bytes: int, max_rows: int,
-               scans: Iterable[Scan] = ()) -> ImportPlan:
-    """Check the file, every row and every scan; nothing is stored."""
+               scans: Iterable[Scan] = (), progress: Progress = _quiet,
+               max_seconds: int = MAX_SECONDS) -> ImportPlan:
+    """Check the file, every row and every scan; nothing is stored. ``progress`` hears of
+    the steps "checking" (rows) and "evidence"."""
     plan = ImportPlan(hashlib.sha256(data).hexdigest())
     row_digits: dict[int, str | None] = {}
-    deadline = time.monotonic() + MAX_SECONDS
-    archive = _open(data, max_bytes, max_rows)
+    deadline = time.monotonic() + max_seconds
+    archive, sheet_rows_count = _open(data, max_bytes, max_rows)
+    total = max(sheet_rows_count - 1, 0)
+    progress("checking", 0, total)
     try:
-        rows = _rows(archive, max_rows, deadline)
+        rows = _rows(archive, max_rows, deadline, max_seconds)
         first = next(rows, None)
         if first is None:
             raise SheetRefused(_lo("Filen är tom."))
@@ -335,6 +357,8 @@ def read_sheet(data: bytes, insats: Insats, *, today: date, max_bytes: int, max_
         insats_names: set[str] = set()
         for number, values in rows:
             plan.rows += 1
+            if plan.rows % PROGRESS_EVERY == 0:
+                progress("checking", number - 1, total)
             cells = {name: values[index] if index < len(values) else None
                      for name, index in header.items()}
             row_digits[number] = "".join(
@@ -356,6 +380,7 @@ def read_sheet(data: bytes, insats: Insats, *, today: date, max_bytes: int, max_
                     in_file.setdefault(_digits(row), []).append(_period(row, number))
     finally:
         archive.close()
+    progress("evidence", 0, len(plan.valid))
     _evidence(plan, insats, scans, row_digits)
     return plan
 
@@ -538,7 +563,8 @@ class _Routes:
 
 
 def import_rows(plan: ImportPlan, insats: Insats, *, by: User | None, reason: str,
-                valid_only: bool, now: datetime | None = None) -> ImportResult:
+                valid_only: bool, now: datetime | None = None,
+                progress: Progress = _quiet) -> ImportResult:
     """Store the plan's valid rows (flush only; the caller commits). Refused when some row
     has an error and ``valid_only`` is false: then nothing is stored."""
     now = now or datetime.now(UTC)
@@ -573,6 +599,7 @@ def import_rows(plan: ImportPlan, insats: Insats, *, by: User | None, reason: st
                            "skipped_rows": plan.invalid_rows, "already_present": present,
                            "receipt_sha256": None, "registration_ids": [], "fields": []})
         return ImportResult(0, plan.invalid_rows, None, present)
+    progress("storing", 0, len(rows))
     people = _people(insats.forbund_id, plan)
     routes = _route(rows, plan, insats, people)
     receipt = _receipt(plan, insats, by, reason, now, routes, present)
@@ -591,7 +618,8 @@ def import_rows(plan: ImportPlan, insats: Insats, *, by: User | None, reason: st
         paper_ids.append(consent.id)
         on_consent.append((row, consent))
     db.session.flush()  # the new people and paper consents have their ids
-    stored = _insert_registrations(on_consent, insats, people, receipt, by, now)
+    stored = _insert_registrations(on_consent, insats, people, receipt, by, now,
+                                   lambda done: progress("storing", done, routes.total))
     _count_anonymous(insats, routes.anonymous, by, now)
     db.session.add(ImportBatch(
         forbund_id=insats.forbund_id, insats_id=insats.id, file_sha256=plan.file_sha256,
@@ -764,7 +792,7 @@ def _registration_row(row: ValidRow, insats: Insats, person: Person, consent: Co
 
 def _insert_registrations(pairs: list[tuple[ValidRow, Consent]], insats: Insats,
                           people: Mapping[str, Person], receipt: str, by: User | None,
-                          now: datetime) -> _Stored:
+                          now: datetime, stored: Callable[[int], None]) -> _Stored:
     """Every row's registration on its consent, which is used from now on: bulk INSERTs (an
     ORM object per row was most of an import's storing time), still one transaction."""
     ids: list[int] = []
@@ -792,6 +820,7 @@ def _insert_registrations(pairs: list[tuple[ValidRow, Consent]], insats: Insats,
             update(Consent).where(Consent.id.in_([c.id for _, c in chunk]))
             .values(status=ConsentStatus.USED.value, used_at=now))
         ids += new_ids
+        stored(len(ids))
     return _Stored(ids, frozenset(fields))
 
 
