@@ -155,7 +155,7 @@ def import_case(officer: User, rows: int, runs: int, scans: int = 10) -> CaseRes
     for _ in range(runs):
         start, start_cpu = time.perf_counter(), time.process_time()
         plan = read_sheet(data, insats, today=date.today(), max_bytes=len(data) + 1,
-                          max_rows=rows, scans=paper)
+                          max_rows=rows, scans=paper, max_seconds=3600)
         result = import_rows(plan, insats, by=officer, reason="Flytt från Excel (bench)",
                              valid_only=False)
         db.session.commit()

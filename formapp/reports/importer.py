@@ -311,12 +311,14 @@ def _answers(definition: FormDefinition, cells: Mapping[str, object]) -> dict[st
     return answers
 
 
-def _errors(number: int, errors: Mapping[str, list], cells: Mapping[str, object]
-            ) -> list[RowError]:
-    """The form's messages by column; for a cell whose text is none of the choices, one
-    message naming the text found and the texts allowed (``import_messages``)."""
+def _errors(number: int, errors: Mapping[str, list], cells: Mapping[str, object],
+            skip: tuple[str, ...] = ()) -> list[RowError]:
+    """The form's messages by column (but those of ``skip``); for a cell whose text is none of
+    the choices, one message naming the text found and the texts allowed."""
     found = []
     for name, messages in errors.items():
+        if name in skip:
+            continue
         column = FIELD_HEADER.get(name, "")
         explained = import_messages.unknown_value(name, cells.get(column)) if column else None
         if explained is not None:
@@ -326,10 +328,12 @@ def _errors(number: int, errors: Mapping[str, list], cells: Mapping[str, object]
     return found
 
 
+END_HEADERS = tuple(c.header for c in IMPORT_COLUMNS if c.field and (
+    c.field.endswith("_efter") or c.field in ("avslutningsdatum", "avslutningsanledning")))
+
+
 def _has_end(cells: Mapping[str, object]) -> bool:
-    ends = [c.header for c in IMPORT_COLUMNS if c.field and (
-        c.field.endswith("_efter") or c.field in ("avslutningsdatum", "avslutningsanledning"))]
-    return any(_text(cells.get(header)) for header in ends)
+    return any(_text(cells.get(header)) for header in END_HEADERS)
 
 
 def read_sheet(data: bytes, insats: Insats, *, today: date, max_bytes: int, max_rows: int,
@@ -450,8 +454,7 @@ def _check_row(number: int, cells: Mapping[str, object], start_form: FormDefinit
         end_answers = _answers(end_form, cells)
         end_answers.pop("personnummer", None)
         end = check(end_form, end_answers, today=today, context=context)
-        errors += [e for e in _errors(number, end.errors, cells)
-                   if e.column not in ("Personnummer", "Namn")]
+        errors += _errors(number, end.errors, cells, skip=("personnummer", "namn"))
         end_values, asked_after = end.values, bool(end.asked.get("arbetar_efter"))
         if _raw("avslutningsanledning", cells.get("Avslutsanledning")) == REMOVES:
             errors.append(RowError(number, "Avslutsanledning", str(_lo(

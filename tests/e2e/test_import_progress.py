@@ -1,0 +1,41 @@
+"""Issue 21, point 12, in a real browser: the import page's progress is shown by its static
+script under the app's CSP (no inline script), and the page turns into the result by itself."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from playwright.sync_api import BrowserContext
+
+from formapp.bench.import_case import import_sheet
+from tests.e2e.conftest import Site, shot
+from tests.e2e.journey import login
+
+SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+
+
+@SQLITE_ONLY
+def test_the_import_shows_its_progress_and_then_its_result(site: Site,
+                                                           tablet: BrowserContext) -> None:
+    data, _ = import_sheet(3000, date(2024, 1, 1))
+    page = tablet.new_page()
+    refused: list[str] = []
+    page.on("console", lambda message: refused.append(message.text)
+            if "Content Security Policy" in message.text else None)
+    login(page, site.url, site.world.email("deltagaransvarig"))
+    page.goto(f"{site.url}/rapporter/import")
+    page.select_option("#insats_id", str(site.world.insats_a1.id))
+    page.set_input_files("#file", files=[{
+        "name": "deltagare.xlsx", "buffer": data,
+        "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}])
+    page.fill("#reason", "Flytt från förbundets Excel")
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"{site.url}/rapporter/import/*")
+    if page.locator("progress").count():  # still running: the bar and the words move
+        shot(page, "import-progress-sv")
+        assert page.locator(".import-progress-text").inner_text()
+    page.wait_for_selector("text=3000 deltaganden importerades", timeout=180_000)
+    shot(page, "import-done-sv")
+    assert page.locator("progress").count() == 0
+    assert not refused, refused
