@@ -31,9 +31,10 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import insert, select, text, update
+from sqlalchemy import select, text, update
 
 from formapp.definitions import FormDefinition, check, load_form
 from formapp.definitions.model import NO, YES
@@ -135,10 +136,19 @@ class ImportPlan:
     scans: dict[int, Scan] = field(default_factory=dict)
     # Rows whose person has an active consent in formapp for the insats (when read).
     with_consent: set[int] = field(default_factory=set)
+    _hashes: dict[str, str] | None = field(default=None, repr=False)
 
     @property
     def invalid_rows(self) -> int:
         return len({error.row for error in self.errors})
+
+    def lookup_hashes(self) -> dict[str, str]:
+        """Keyed hash → personnummer of the valid rows with identity, under every configured
+        lookup key (how a person is found: the personnummer is stored encrypted)."""
+        if self._hashes is None:
+            self._hashes = {h: row.pnr.digits for row in self.valid if row.pnr is not None
+                            and not row.skyddad for h in personnummer_hashes(row.pnr.digits)}
+        return self._hashes
 
 
 @dataclass(frozen=True)
@@ -268,13 +278,23 @@ def _code(field_name: str, value: object) -> str | None:
     text = _text(value)
     if text is None:
         return None
-    option_list = options(field_name)
-    lowered = text.lower()
-    for option in option_list.options:
-        if lowered in (option.code.lower(), option.label.lower()):
-            return option.code
+    code = _codes(field_name).get(text.lower())
+    if code is not None:
+        return code
     head = text.split(" ", 1)[0]
-    return head if field_name == "avslutningsanledning" and head in option_list.codes else text
+    return (head if field_name == "avslutningsanledning" and head in options(field_name).codes
+            else text)
+
+
+@cache
+def _codes(field_name: str) -> dict[str, str]:
+    """Each option's code and label, lower-cased, to its code (the labels win a tie, as the
+    first match did)."""
+    found: dict[str, str] = {}
+    for option in reversed(options(field_name).options):
+        found[option.code.lower()] = option.code
+        found[option.label.lower()] = option.code
+    return found
 
 
 def _raw(field_name: str, value: object) -> object:
@@ -556,7 +576,7 @@ def _overlaps(number: int, row: ValidRow, stored: Mapping[str, list[Period]],
 class _Routes:
     """Where each row to store goes (see the module doc)."""
 
-    with_consent: list[tuple[ValidRow, Consent]] = field(default_factory=list)
+    with_consent: list[tuple[ValidRow, str]] = field(default_factory=list)  # consent id
     with_paper: list[tuple[ValidRow, Scan]] = field(default_factory=list)
     anonymous: list[ValidRow] = field(default_factory=list)
 
@@ -608,9 +628,10 @@ def import_rows(plan: ImportPlan, insats: Insats, *, by: User | None, reason: st
     receipt = _receipt(plan, insats, by, reason, now, routes, present)
     on_consent = list(routes.with_consent)
     paper_ids = []
+    made: dict[str, Person] = {}
     for row, scan in routes.with_paper:
         assert by is not None and row.pnr is not None
-        person = _person(row, insats, people, now)
+        person = _person(row, insats, people, made, now)
         consent = attest_paper_consent(
             insats, person, name=str(row.start["namn"]), scan=scan.data, officer=by, now=now,
             source={"import_file_sha256": plan.file_sha256, "row": row.row,
@@ -619,8 +640,9 @@ def import_rows(plan: ImportPlan, insats: Insats, *, by: User | None, reason: st
         # consents for an insats may be active at a time.
         consent.status, consent.used_at = ConsentStatus.USED.value, now
         paper_ids.append(consent.id)
-        on_consent.append((row, consent))
+        on_consent.append((row, consent.id))
     db.session.flush()  # the new people and paper consents have their ids
+    people.update({digits: _PersonRef(p.id, p.kon) for digits, p in made.items()})
     stored = _insert_registrations(on_consent, insats, people, receipt, by, now,
                                    lambda done: progress("storing", done, routes.total))
     _count_anonymous(insats, routes.anonymous, by, now)
@@ -640,7 +662,7 @@ def import_rows(plan: ImportPlan, insats: Insats, *, by: User | None, reason: st
                        "receipt_sha256": receipt,
                        "registration_ids": id_ranges(stored.ids),
                        "paper_consent_ids": paper_ids,
-                       "used_consent_ids": [c.id for _, c in routes.with_consent],
+                       "used_consent_ids": [c for _, c in routes.with_consent],
                        "fields": sorted(stored.fields)})
     return ImportResult(routes.total, plan.invalid_rows, receipt, present,
                         with_consent=len(routes.with_consent),
@@ -653,7 +675,7 @@ def _imported_before(insats: Insats, file_sha256: str) -> bool:
 
 
 def _route(rows: list[ValidRow], plan: ImportPlan, insats: Insats,
-           people: Mapping[str, Person]) -> _Routes:
+           people: Mapping[str, _PersonRef]) -> _Routes:
     """Personal data only on evidence of consent; everything else is counted anonymously."""
     active = _active_consents(insats, people)
     routes = _Routes()
@@ -670,17 +692,19 @@ def _route(rows: list[ValidRow], plan: ImportPlan, insats: Insats,
     return routes
 
 
-def _active_consents(insats: Insats, people: Mapping[str, Person]) -> dict[str, Consent]:
-    """The active (not yet used) consent for the insats of each person, by personnummer."""
+def _active_consents(insats: Insats, people: Mapping[str, _PersonRef]) -> dict[str, str]:
+    """The active (not yet used) consent's id for the insats of each person, by
+    personnummer."""
     by_id = {person.id: digits for digits, person in people.items()}
-    found: dict[str, Consent] = {}
+    found: dict[str, str] = {}
     ids = sorted(by_id)
     for offset in range(0, len(ids), 1000):
-        for consent in db.session.scalars(select(Consent).where(
-                Consent.insats_id == insats.id,
-                Consent.status == ConsentStatus.ACTIVE.value,
-                Consent.person_id.in_(ids[offset:offset + 1000]))):
-            found[by_id[consent.person_id]] = consent
+        for consent_id, person_id in db.session.execute(
+                select(Consent.id, Consent.person_id).where(
+                    Consent.insats_id == insats.id,
+                    Consent.status == ConsentStatus.ACTIVE.value,
+                    Consent.person_id.in_(ids[offset:offset + 1000]))):
+            found[by_id[person_id]] = consent_id
     return found
 
 
@@ -711,24 +735,34 @@ def _lock_insats(insats: Insats) -> None:
                            {"insats": insats.id})
 
 
-def _people(forbund_id: int, plan: ImportPlan) -> dict[str, Person]:
-    # Found by keyed hash (the personnummer is encrypted), under every configured lookup key.
-    digits = {row.pnr.digits for row in plan.valid if row.pnr is not None and not row.skyddad}
-    wanted = sorted({h for d in digits for h in personnummer_hashes(d)})
-    found: dict[str, Person] = {}
+@dataclass(frozen=True)
+class _PersonRef:
+    """What a registration takes from its person: the id, and kön (the registration's own)."""
+
+    id: int
+    kon: str
+
+
+def _people(forbund_id: int, plan: ImportPlan) -> dict[str, _PersonRef]:
+    """The people of the valid rows already in the förbund, by personnummer. Found by keyed
+    hash (the personnummer is encrypted) under every configured lookup key: nothing is
+    decrypted."""
+    by_hash = plan.lookup_hashes()
+    wanted = sorted(by_hash)
+    found: dict[str, _PersonRef] = {}
     for offset in range(0, len(wanted), 1000):
-        for person in db.session.scalars(select(Person).where(
-                Person.forbund_id == forbund_id,
-                Person.personnummer_hmac.in_(wanted[offset:offset + 1000]))):
-            found[person.personnummer] = person
+        for person_id, digest, kon in db.session.execute(
+                select(Person.id, Person.personnummer_hmac, Person.kon).where(
+                    Person.forbund_id == forbund_id,
+                    Person.personnummer_hmac.in_(wanted[offset:offset + 1000]))):
+            found[by_hash[digest]] = _PersonRef(person_id, kon)
     return found
 
 
 def _consented_digits(insats: Insats, plan: ImportPlan) -> set[str]:
     """The valid rows' personnummer with an active consent for the insats: found by keyed hash
     alone (nothing decrypted), under every configured lookup key."""
-    by_hash = {h: row.pnr.digits for row in plan.valid if row.pnr is not None
-               and not row.skyddad for h in personnummer_hashes(row.pnr.digits)}
+    by_hash = plan.lookup_hashes()
     wanted = sorted(by_hash)
     found: set[str] = set()
     for offset in range(0, len(wanted), 1000):
@@ -741,14 +775,19 @@ def _consented_digits(insats: Insats, plan: ImportPlan) -> set[str]:
     return found
 
 
-def _person(row: ValidRow, insats: Insats, people: dict[str, Person], now: datetime) -> Person:
+def _person(row: ValidRow, insats: Insats, people: Mapping[str, _PersonRef],
+            made: dict[str, Person], now: datetime) -> Person:
+    """The row's person (a paper consent is given by one): found, or made now."""
     pnr = row.pnr
     assert pnr is not None
-    person = people.get(pnr.digits)
-    if person is None:
+    if (ref := people.get(pnr.digits)) is not None:
+        person = db.session.get(Person, ref.id)
+        assert person is not None
+        return person
+    if (person := made.get(pnr.digits)) is None:
         person = Person(forbund_id=insats.forbund_id, personnummer=pnr.digits, kon=pnr.kon,
                         birth_date=pnr.birth_date, name=str(row.start["namn"]), created_at=now)
-        people[pnr.digits] = person
+        made[pnr.digits] = person
         db.session.add(person)
     return person
 
@@ -759,10 +798,10 @@ class _Stored:
     fields: frozenset[str]  # the answers' names they hold (for the audit entry)
 
 
-def _registration_row(row: ValidRow, insats: Insats, person: Person, consent: Consent,
+def _registration_row(row: ValidRow, insats: Insats, person: _PersonRef, consent_id: str,
                       receipt: str, by: User | None, now: datetime
                       ) -> tuple[dict[str, object], list[tuple[str, str]]]:
-    """The row's registration on ``consent`` as the table's columns, and its support rows
+    """The row's registration on its consent as the table's columns, and its support rows
     (measurement, kind): what ``records.registrations`` would store for the same answers."""
     values = row.start
     pnr = row.pnr
@@ -775,7 +814,7 @@ def _registration_row(row: ValidRow, insats: Insats, person: Person, consent: Co
     end = row.end
     record: dict[str, object] = {
         "forbund_id": insats.forbund_id, "insats_id": insats.id, "person_id": person.id,
-        "consent_id": consent.id, "officer_id": by.id if by else None,
+        "consent_id": consent_id, "officer_id": by.id if by else None,
         "name": str(values["namn"]), "start_date": start, "age_at_start": pnr.age_on(start),
         "kon": person.kon, "kommun": str(values["kommun"]), "stadsdel": values.get("stadsdel"),
         "utbildning": str(values["utbildning"]),
@@ -793,8 +832,8 @@ def _registration_row(row: ValidRow, insats: Insats, person: Person, consent: Co
     return record, kinds
 
 
-def _insert_registrations(pairs: list[tuple[ValidRow, Consent]], insats: Insats,
-                          people: Mapping[str, Person], receipt: str, by: User | None,
+def _insert_registrations(pairs: list[tuple[ValidRow, str]], insats: Insats,
+                          people: Mapping[str, _PersonRef], receipt: str, by: User | None,
                           now: datetime, stored: Callable[[int], None]) -> _Stored:
     """Every row's registration on its consent, which is used from now on: bulk INSERTs (an
     ORM object per row was most of an import's storing time), still one transaction."""
@@ -803,24 +842,27 @@ def _insert_registrations(pairs: list[tuple[ValidRow, Consent]], insats: Insats,
     for offset in range(0, len(pairs), 1000):
         chunk = pairs[offset:offset + 1000]
         records, kinds = [], []
-        for row, consent in chunk:
+        for row, consent_id in chunk:
             assert row.pnr is not None
             record, row_kinds = _registration_row(row, insats, people[row.pnr.digits],
-                                                  consent, receipt, by, now)
+                                                  consent_id, receipt, by, now)
             records.append(record)
             kinds.append(row_kinds)
             fields.update(record["answers"])  # type: ignore[arg-type]
             fields.update(record["end_answers"] or ())  # type: ignore[arg-type]
-        new_ids = list(db.session.scalars(
-            insert(Registration).returning(Registration.id, sort_by_parameter_order=True),
-            records))
+        # Matched back by document id: asking the database to keep the rows' order makes
+        # SQLite insert them one statement each.
+        table = Registration.__table__
+        by_document = dict(db.session.execute(
+            table.insert().returning(table.c.document_id, table.c.id), records).tuples().all())
+        new_ids = [by_document[str(record["document_id"])] for record in records]
         supports = [{"registration_id": rid, "measurement": measurement, "kind": kind}
                     for rid, row_kinds in zip(new_ids, kinds, strict=True)
                     for measurement, kind in row_kinds]
         if supports:
-            db.session.execute(insert(RegistrationSupport), supports)
+            db.session.execute(RegistrationSupport.__table__.insert(), supports)
         db.session.execute(
-            update(Consent).where(Consent.id.in_([c.id for _, c in chunk]))
+            update(Consent).where(Consent.id.in_([consent_id for _, consent_id in chunk]))
             .values(status=ConsentStatus.USED.value, used_at=now))
         ids += new_ids
         stored(len(ids))
