@@ -18,6 +18,11 @@ consent was withdrawn (end reason 6), is counted as an anonymous participation (
 as the anonymous registration counts them) and nothing personal is stored. One sealed receipt
 per import says how many rows went which way; the imported registrations point at it, and
 ``ImportBatch`` keeps the file's SHA-256 so the same file is never counted twice.
+
+Speed (issue 21: 10,000 rows in ≤ 5 s): the sheet is read by ``xlsx_read`` (lxml, one pass),
+people and consents are found by keyed hash without decrypting, and the registrations and
+their support rows go in as bulk INSERTs, all in the one transaction the caller commits.
+``progress`` callbacks say how far an import has come (``web.import_progress``).
 """
 
 from __future__ import annotations
@@ -643,7 +648,7 @@ def import_rows(plan: ImportPlan, insats: Insats, *, by: User | None, reason: st
         on_consent.append((row, consent.id))
     db.session.flush()  # the new people and paper consents have their ids
     people.update({digits: _PersonRef(p.id, p.kon) for digits, p in made.items()})
-    stored = _insert_registrations(on_consent, insats, people, receipt, by, now,
+    inserted = _insert_registrations(on_consent, insats, people, receipt, by, now,
                                    lambda done: progress("storing", done, routes.total))
     _count_anonymous(insats, routes.anonymous, by, now)
     db.session.add(ImportBatch(
@@ -660,10 +665,10 @@ def import_rows(plan: ImportPlan, insats: Insats, *, by: User | None, reason: st
                        "anonymous": len(routes.anonymous),
                        "skipped_rows": plan.invalid_rows, "already_present": present,
                        "receipt_sha256": receipt,
-                       "registration_ids": id_ranges(stored.ids),
+                       "registration_ids": id_ranges(inserted.ids),
                        "paper_consent_ids": paper_ids,
                        "used_consent_ids": [c for _, c in routes.with_consent],
-                       "fields": sorted(stored.fields)})
+                       "fields": sorted(inserted.fields)})
     return ImportResult(routes.total, plan.invalid_rows, receipt, present,
                         with_consent=len(routes.with_consent),
                         with_paper=len(routes.with_paper), anonymous=len(routes.anonymous))
