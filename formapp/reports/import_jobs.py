@@ -39,6 +39,8 @@ class JobStatus:
     id: str
     user_id: int
     insats_id: int
+    reason: str = ""  # the form's choices, shown again with the result
+    valid_only: bool = False
     state: str = RUNNING
     step: str = "opening"
     done: int = 0  # rows of the step so far
@@ -82,10 +84,11 @@ class JobStore:
             raise KeyError(job_id)
         return self.folder / f"{job_id}.json"
 
-    def create(self, user_id: int, insats_id: int) -> JobStatus:
+    def create(self, user_id: int, insats_id: int, *, reason: str = "",
+               valid_only: bool = False) -> JobStatus:
         private_dir(self.folder)
         self.purge()
-        status = JobStatus(uuid.uuid4().hex, user_id, insats_id)
+        status = JobStatus(uuid.uuid4().hex, user_id, insats_id, reason, valid_only)
         self.save(status)
         return status
 

@@ -51,7 +51,8 @@ def job_store() -> JobStore:
 def start(order: ImportOrder) -> JobStatus:
     """The import's status (running); the work goes on in a thread."""
     store = job_store()
-    status = store.create(order.user_id, order.insats_id)
+    status = store.create(order.user_id, order.insats_id, reason=order.reason,
+                          valid_only=order.valid_only)
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     worker = threading.Thread(target=_run, args=(app, store, status, order),
                               name=f"import-{status.id[:8]}", daemon=True)

@@ -265,8 +265,10 @@ def _job(job_id: str) -> JobStatus:
 def import_job(job_id: str) -> str:
     form = _import_form(_importable())
     job = _job(job_id)
-    if job.finished:
+    if job.finished:  # the same choices again, for the corrected file
         form.insats_id.data = str(job.insats_id)
+        form.reason.data = job.reason
+        form.mode.data = "giltiga" if job.valid_only else "alla"
     return render_template("reports/import.html", form=form, job=job,
                            step_text=_step_text(job))
 

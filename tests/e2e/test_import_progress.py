@@ -11,6 +11,7 @@ from playwright.sync_api import BrowserContext
 from formapp.bench.import_case import import_sheet
 from tests.e2e.conftest import Site, shot
 from tests.e2e.journey import login
+from tests.reports.test_excel import sheet_of, valid_row
 
 SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
@@ -39,3 +40,24 @@ def test_the_import_shows_its_progress_and_then_its_result(site: Site,
     shot(page, "import-done-sv")
     assert page.locator("progress").count() == 0
     assert not refused, refused
+
+
+@SQLITE_ONLY
+def test_a_refused_import_names_the_text_found_and_allowed(site: Site,
+                                                           tablet: BrowserContext) -> None:
+    data = sheet_of(valid_row(), valid_row(Personnummer="19850101-0147", **{
+        "Offentlig försörjning före": "Sjukpenning x, A-kassa"}))
+    page = tablet.new_page()
+    login(page, site.url, site.world.email("deltagaransvarig"))
+    page.goto(f"{site.url}/rapporter/import")
+    page.select_option("#insats_id", str(site.world.insats_a1.id))
+    page.set_input_files("#file", files=[{
+        "name": "deltagare.xlsx", "buffer": data,
+        "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}])
+    page.fill("#reason", "Flytt")
+    page.click("main button[type=submit]")
+    page.wait_for_selector("text=inget importeras", timeout=120_000)
+    cell = page.locator("table td", has_text="finns inte").first
+    assert cell.inner_text().startswith("”Sjukpenning x, A-kassa” finns inte. Tillåtna: ")
+    assert "Flera stöd skiljs åt med ”;”" in cell.inner_text()
+    shot(page, "import-refused-sv")

@@ -125,6 +125,7 @@ def test_a_refused_import_saves_nothing_and_lists_the_rows(app: Flask, world: Wo
     assert "1 rader har fel: inget importeras" in page
     assert "”Gymnasiet” finns inte. Tillåtna:" in page and "<td>3</td>" in page
     assert db.session.scalar(select(func.count()).select_from(Registration)) == before
+    assert "flytt</textarea>" in page  # the choices stay, for the corrected file
     status = browser.get(response.headers["Location"] + "/status").get_json()
     assert status["state"] == "refused" and "inget importeras" in status["message"]
 
