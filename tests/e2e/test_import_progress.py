@@ -4,13 +4,16 @@ script under the app's CSP (no inline script), and the page turns into the resul
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import BrowserContext
 
 from formapp.bench.import_case import import_sheet
+from formapp.reports.import_jobs import JobStore
 from tests.e2e.conftest import Site, shot
 from tests.e2e.journey import login
+from tests.e2e.test_accessibility import serious
 from tests.reports.test_excel import sheet_of, valid_row
 
 SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
@@ -61,3 +64,20 @@ def test_a_refused_import_names_the_text_found_and_allowed(site: Site,
     assert cell.inner_text().startswith("”Sjukpenning x, A-kassa” finns inte. Tillåtna: ")
     assert "Flera stöd skiljs åt med ”;”" in cell.inner_text()
     shot(page, "import-refused-sv")
+    assert not serious(page)
+
+
+@SQLITE_ONLY
+def test_the_progress_page_passes_axe(site: Site, tablet: BrowserContext) -> None:
+    # A status that stays running (no import behind it): the page keeps asking, unchanged.
+    store = JobStore(Path(site.app.config["FORMAPP_DATA_DIR"]) / "import-jobs")
+    job = store.create(site.world.users["deltagaransvarig"].id, site.world.insats_a1.id)
+    job.step, job.done, job.total = "checking", 2500, 10000
+    store.save(job)
+    page = tablet.new_page()
+    login(page, site.url, site.world.email("deltagaransvarig"))
+    page.goto(f"{site.url}/rapporter/import/{job.id}")
+    page.wait_for_function("document.querySelector('progress').value > 0")
+    assert "2\u00a0500 av 10\u00a0000" in page.locator(".import-progress-text").inner_text()
+    shot(page, "import-progress-running-sv")
+    assert not serious(page)
