@@ -26,4 +26,8 @@ def test_bench_quick_runs_every_case() -> None:
         assert data[case]["median_ms"] > 0 and data[case]["pages"] >= 1
     peer = data["consent_peer"]  # WeasyPrint is optional: measured, or skipped with the reason
     assert peer.get("skipped") or (peer["median_ms"] > 0 and peer["consent_ratio"] > 0)
+    imported = data["import_10k"]  # issue 21: 10,000 rows in the full run, a few here
+    assert imported["median_ms"] > 0 and imported["rows"] == 300
+    assert imported["with_consent"] > 0 and imported["with_paper"] > 0
+    assert imported["anonymous"] > 0
     assert data["machine"]["cores"] >= 1

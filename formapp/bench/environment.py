@@ -113,5 +113,10 @@ def bench_env(database_url: str | None = None) -> Iterator[BenchEnv]:
             db.engine.dispose()
 
 
+def bench_officer() -> User:
+    """The demo's deltagaransvarig the cases act as."""
+    return _officers()[0]
+
+
 def _officers() -> list[User]:
     return [u for u in demo_users() if u.email == OFFICER]

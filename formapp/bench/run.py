@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from formapp.bench.archive_cases import verify_case
 from formapp.bench.cli_cases import cli_start_case
 from formapp.bench.consent_cases import ConsentDriver, consent_case, reset_tablet
-from formapp.bench.environment import BenchEnv, bench_env, personnummer_stream
+from formapp.bench.environment import BenchEnv, bench_env, bench_officer, personnummer_stream
+from formapp.bench.import_case import import_case
 from formapp.bench.page_cases import page_case
 from formapp.bench.peer_case import WEASYPRINT_MISSING, peer_case
 from formapp.bench.registration_cases import registration_cases, registration_pages
@@ -26,12 +27,14 @@ class Sizes:
     participations: int  # the reports and export cases (issue 7)
     report_runs: int
     render_locales: tuple[str, ...] | None  # None: every locale with a consent text
+    import_rows: int = 10_000  # import_10k: rows of the Excel file (issue 21)
+    import_runs: int = 3
 
 
 FULL = Sizes(runs=40, peer_runs=10, verify_pdfs=1000, participations=300_000, report_runs=5,
              render_locales=None)
 QUICK = Sizes(runs=3, peer_runs=1, verify_pdfs=5, participations=2_000, report_runs=2,
-              render_locales=("sv", "ar", "th"))
+              render_locales=("sv", "ar", "th"), import_rows=300, import_runs=1)
 
 
 def _page_cases(env: BenchEnv, sizes: Sizes, numbers: Iterator[str]) -> list[CaseResult]:
@@ -82,6 +85,9 @@ def run_bench(sizes: Sizes, database_url: str | None = None,
             for result in render_cases(sizes.render_locales or builtin_locales(), sizes.runs):
                 results[result.name] = result
                 progress(result.line())
+        result = import_case(bench_officer(), sizes.import_rows, sizes.import_runs)
+        results[result.name + suffix] = result
+        progress(result.line())
         result = verify_case(env.insats, sizes.verify_pdfs)
         results["verify" + suffix] = result
         progress(result.line())

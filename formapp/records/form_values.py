@@ -41,22 +41,33 @@ def to_json(values: Mapping[str, object]) -> dict[str, object]:
     return result
 
 
-def apply_block(registration: Registration, values: Mapping[str, object], *,
-                measurement: str) -> None:
-    """Copy the block's answers (suffix ``_fore``/``_efter``) into the report columns and the
-    support rows of ``measurement``. A question not asked becomes NULL."""
+def block_columns(values: Mapping[str, object], *, measurement: str
+                  ) -> tuple[dict[str, object], list[str]]:
+    """The block's report columns (suffix ``_fore``/``_efter``, the support bits included) and
+    its support kinds, for ``measurement``. A question not asked becomes NULL."""
     suffix = f"_{measurement}"
+    columns: dict[str, object] = {}
     for base in BLOCK_COLUMNS:
         value = values.get(base + suffix)
         if base in YES_NO_FIELDS and value is not None:
             value = value == YES
-        setattr(registration, base + suffix, value)
+        columns[base + suffix] = value
     # A multi-choice field's cleaned value: its codes.
-    chosen = cast(Iterable[str], values.get(SUPPORT_FIELD + suffix) or ())
+    chosen = [str(kind) for kind in cast(Iterable[str], values.get(SUPPORT_FIELD + suffix) or ())]
+    columns[f"{SUPPORT_FIELD}{suffix}_bits"] = support_bits(chosen)
+    return columns, chosen
+
+
+def apply_block(registration: Registration, values: Mapping[str, object], *,
+                measurement: str) -> None:
+    """Copy the block's answers (suffix ``_fore``/``_efter``) into the report columns and the
+    support rows of ``measurement``. A question not asked becomes NULL."""
+    columns, chosen = block_columns(values, measurement=measurement)
+    for name, value in columns.items():
+        setattr(registration, name, value)
     kept = [s for s in registration.supports if s.measurement != measurement]
     registration.supports = kept + [
-        RegistrationSupport(measurement=measurement, kind=str(kind)) for kind in chosen]
-    setattr(registration, f"{SUPPORT_FIELD}{suffix}_bits", support_bits(chosen))
+        RegistrationSupport(measurement=measurement, kind=kind) for kind in chosen]
 
 
 def support_bits(kinds: Iterable[object]) -> int:

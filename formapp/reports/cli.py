@@ -106,7 +106,7 @@ def import_excel_command(file: Path, insats_id: int, valid_only: bool, reason: s
     except SheetRefused as exc:
         raise click.ClickException(str(exc.message)) from exc
     for error in plan.errors:
-        click.echo(f"row {error.row}, {error.column or '-'}: {error.message}", err=True)
+        click.echo(error.described(), err=True)
     try:
         result = import_rows(plan, insats, by=by, reason=reason, valid_only=valid_only)
     except RuleViolation as violation:

@@ -14,9 +14,13 @@ from flask import (
     Blueprint,
     abort,
     current_app,
+    jsonify,
+    redirect,
     render_template,
     request,
+    url_for,
 )
+from flask_babel import format_decimal, get_locale
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -31,17 +35,18 @@ from formapp.records.access import (
     can_view_reports,
 )
 from formapp.records.audit import log_event
-from formapp.records.errors import RuleViolation
 from formapp.records.models import Insats
 from formapp.reports import charts
 from formapp.reports.catalog import REPORTS, build_report, report_spec
 from formapp.reports.export import ExportRequest, write_export
 from formapp.reports.filters import KONS, PRIORITY_CODES, Filters
+from formapp.reports.import_jobs import STOPPED, JobStatus
 from formapp.reports.import_scans import Scan
-from formapp.reports.importer import SheetRefused, import_rows, read_sheet
+from formapp.reports.importer import SheetRefused, check_file
 from formapp.reports.labels import KON_LABELS
 from formapp.reports.model import Report
 from formapp.reports.workbook import report_workbook
+from formapp.web import import_progress
 from formapp.web.downloads import generated_file
 from formapp.web.guards import require
 from formapp.webforms.reports import ExportForm, ImportForm
@@ -212,32 +217,92 @@ def _scans(form: ImportForm) -> list[Scan]:
             if upload and upload.filename]
 
 
-@bp.route("/import", methods=["GET", "POST"])
-@login_required
-def import_excel() -> str | tuple[str, int]:
+def _importable() -> list[Insats]:
     day = today()
     insatser = [i for i in _insatser() if can_import_participants(current_user, i, day)]
     require(bool(insatser))
+    return insatser
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@login_required
+def import_excel() -> str | tuple[str, int] | Response:
+    insatser = _importable()
     # An import file may be larger than an ordinary upload: web.uploads gives this route
     # FORMAPP_IMPORT_MAX_BYTES before the body is read.
     form = _import_form(insatser)
-    plan = result = None
     refused = None
     if form.validate_on_submit():
         insats = next(i for i in insatser if str(i.id) == form.insats_id.data)
+        data = form.file.data.read()
         try:
-            plan = read_sheet(form.file.data.read(), insats, today=day,
-                              max_bytes=current_app.config["FORMAPP_IMPORT_MAX_BYTES"],
-                              max_rows=current_app.config["FORMAPP_IMPORT_MAX_ROWS"],
-                              scans=_scans(form))
-            result = import_rows(plan, insats, by=current_user, reason=form.reason.data or "",
-                                 valid_only=form.mode.data == "giltiga")
-            db.session.commit()
+            check_file(data, max_bytes=current_app.config["FORMAPP_IMPORT_MAX_BYTES"],
+                       max_rows=current_app.config["FORMAPP_IMPORT_MAX_ROWS"])
         except SheetRefused as exc:
             refused = exc.message
-        except RuleViolation as violation:
-            db.session.rollback()
-            refused = violation.message
-    status = 422 if (form.errors or refused) else 200
-    return render_template("reports/import.html", form=form, plan=plan, result=result,
-                           refused=refused), status
+        else:
+            # Read, checked and stored beside this request; the page shows how far it is.
+            status = import_progress.start(import_progress.ImportOrder(
+                data=data, scans=tuple(_scans(form)), insats_id=insats.id,
+                user_id=current_user.id, reason=form.reason.data or "",
+                valid_only=form.mode.data == "giltiga", today=today(),
+                locale=str(get_locale() or "sv")))
+            return redirect(url_for("reports.import_job", job_id=status.id), code=303)
+    code = 422 if (form.errors or refused) else 200
+    return render_template("reports/import.html", form=form, job=None,
+                           refused=refused), code
+
+
+def _job(job_id: str) -> JobStatus:
+    job = import_progress.job_store().load(job_id)
+    if job is None or job.user_id != current_user.id:
+        abort(404)
+    return job
+
+
+@bp.route("/import/<job_id>")
+@login_required
+def import_job(job_id: str) -> str:
+    form = _import_form(_importable())
+    job = _job(job_id)
+    if job.finished:  # the same choices again, for the corrected file
+        form.insats_id.data = str(job.insats_id)
+        form.reason.data = job.reason
+        form.mode.data = "giltiga" if job.valid_only else "alla"
+    return render_template("reports/import.html", form=form, job=job,
+                           step_text=_step_text(job))
+
+
+@bp.route("/import/<job_id>/status")
+@login_required
+def import_status(job_id: str) -> Response:
+    """The import's progress for the page's script (``static/js/import-progress.js``)."""
+    _importable()
+    job = _job(job_id)
+    response = jsonify({**job.as_json(), "text": _step_text(job)})
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _step_text(job: JobStatus) -> str:
+    """Where the import stands, in words (the page and its status say the same)."""
+    if job.state == STOPPED:
+        return _o("Importen avbröts innan den blev klar (formapp startades om). Ingenting "
+                  "sparades. Försök igen.")
+    if job.finished:
+        return _o("Importen är klar.")
+    if job.step == "checking" and job.total:
+        return _o("Kontrollerar raderna: %(done)s av %(total)s …",
+                  done=_number(job.done), total=_number(job.total))
+    if job.step == "evidence":
+        return _o("Kontrollerar samtycken och skanningar …")
+    if job.step == "storing" and job.total:
+        return _o("Sparar deltagandena: %(done)s av %(total)s …",
+                  done=_number(job.done), total=_number(job.total))
+    if job.step == "storing":
+        return _o("Sparar deltagandena …")
+    return _o("Öppnar filen …")
+
+
+def _number(value: int) -> str:
+    return format_decimal(value)

@@ -17,6 +17,7 @@ from formapp.reports.catalog import build_report
 from formapp.reports.filters import Filters
 from formapp.webclient import Browser
 from tests.reports.dataset import build_dataset
+from tests.reports.importing import finish_import
 from tests.world import PASSWORD, World, build_world
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -119,9 +120,9 @@ def test_import_page_checks_and_imports(app: Flask, world: World) -> None:
     assert bad.status_code == 422 and "inte en Excel-fil" in bad.get_data(as_text=True)
     # Into A1 again: every row is a participation A1 has already (the same person, insats
     # and startdatum), so each is skipped and counted, none stored twice (issue 17).
-    done = officer.post("/rapporter/import", {
+    done = finish_import(officer, officer.post("/rapporter/import", {
         "insats_id": str(world.insats_a1.id), "mode": "alla", "reason": "flytt",
-        "file": (io.BytesIO(sheet), "avslutade.xlsx")}, content_type="multipart/form-data")
+        "file": (io.BytesIO(sheet), "avslutade.xlsx")}, content_type="multipart/form-data"))
     assert done.status_code == 200, done.get_data(as_text=True)
     page = done.get_data(as_text=True)
     assert "0 deltaganden importerades" in page and "7 rader fanns redan i formapp" in page

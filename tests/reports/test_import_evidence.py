@@ -34,6 +34,7 @@ from formapp.reports.import_scans import Scan
 from formapp.reports.importer import ImportPlan, SheetRefused, import_rows, read_sheet
 from formapp.reports.sheet import IMPORT_COLUMNS
 from formapp.webclient import Browser
+from tests.reports.importing import finish_import
 from tests.reports.test_excel import sheet_bytes, valid_row
 from tests.world import PASSWORD, World, build_world
 
@@ -209,11 +210,11 @@ def test_the_import_page_and_the_cli_say_how_many_went_which_way(app: Flask, wor
     browser = Browser(app.test_client())
     browser.login(world.email("deltagaransvarig"), PASSWORD)
     browser.get("/rapporter/import")
-    page = browser.post("/rapporter/import", {
+    page = finish_import(browser, browser.post("/rapporter/import", {
         "insats_id": str(world.insats_a1.id), "mode": "alla", "reason": "flytt",
         "file": (io.BytesIO(sheet(valid_row(), valid_row(Personnummer="19850101-0147"))),
                  "deltagare.xlsx"),
-        "scans": [(io.BytesIO(scan_pdf()), "198501010147.pdf")]}).get_data(as_text=True)
+        "scans": [(io.BytesIO(scan_pdf()), "198501010147.pdf")]})).get_data(as_text=True)
     for expected in ("2 deltaganden importerades", "0 med samtycke som redan fanns",
                      "1 med samtycke på papper", "1 som anonyma deltaganden"):
         assert expected in page, page[-3000:]

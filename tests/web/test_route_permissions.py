@@ -227,6 +227,11 @@ TABLE: tuple[Row, ...] = (
         only(200, "deltagaransvarig")),
     Row("reports.import_excel", "POST", lambda w: "/rapporter/import",
         only(422, "deltagaransvarig")),  # no file: refused
+    # An import's progress is its importer's alone: no such import here, for anyone.
+    Row("reports.import_job", "GET", lambda w: f"/rapporter/import/{'0' * 32}",
+        only(404, "deltagaransvarig")),
+    Row("reports.import_status", "GET", lambda w: f"/rapporter/import/{'0' * 32}/status",
+        only(404, "deltagaransvarig")),
     # State-changing rows last: they act on records no role's own access depends on.
     Row("insatser.unassign", "POST",
         lambda w: f"/insatser/{w.insats_a1.id}/deltagaransvariga/{w.extra_assignment.id}/remove",

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from formapp.extensions import db
 from formapp.records.audit import person_key, verify_chain
 from formapp.records.models import AuditEntry, Consent, Registration
+from tests.reports.importing import finish_import
 from tests.reports.test_excel import scanned_consent, sheet_of, valid_row
 from tests.web.registration_helpers import (
     ANSWERS_9448,
@@ -90,10 +91,10 @@ def test_every_write_of_personal_data_is_an_audit_entry(app: Flask) -> None:
     # The import: one entry naming every registration it wrote.
     page = browser.get("/rapporter/import")
     assert page.status_code == 200
-    browser.post("/rapporter/import", {
+    finish_import(browser, browser.post("/rapporter/import", {
         "insats_id": str(world.insats_a1.id), "mode": "alla", "reason": "flytt",
         "file": (io.BytesIO(sheet_of(valid_row())), "deltagare.xlsx"),
-        "scans": [(io.BytesIO(scanned_consent()), "2.pdf")]})
+        "scans": [(io.BytesIO(scanned_consent()), "2.pdf")]}))
     imported = entry("import_excel")[1]
     (new_id,) = db.session.scalars(select(Registration.id).where(
         Registration.id.not_in([other_id]))).all()
