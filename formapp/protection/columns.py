@@ -71,6 +71,14 @@ def for_row(value: Any, row: object) -> Any:
     raise TypeError(f"an encrypted column holds text or a JSON object, not {type(value)}")
 
 
+def bind_row(table: Table, row: dict[str, Any]) -> dict[str, Any]:
+    """A Core statement's row with each encrypted value bound to the row's primary key
+    (``None``: the INSERT's own, which is left out; write the values again once known)."""
+    (key,) = table.primary_key.columns
+    return {name: for_row(value, row[key.name]) if is_encrypted(table.c[name]) else value
+            for name, value in row.items() if not (name == key.name and value is None)}
+
+
 def unbound(value: Any) -> Any:
     """The plain value again (a copy of another row's value must be bound anew)."""
     if isinstance(value, BoundText):

@@ -45,7 +45,10 @@ def _bind(mapper: Mapper[Any], target: object, *, inserting: bool) -> None:
     state = sa.inspect(target)
     values = state.dict
     row = _row_id(mapper, target)
-    for key, _column in _encrypted(mapper):
+    for key, column in _encrypted(mapper):
+        if inserting and key not in values and column.default is not None \
+                and column.default.is_scalar:
+            values[key] = column.default.arg  # the INSERT would add it unbound otherwise
         if values.get(key) is None:
             continue
         # An UPDATE writes only what changed (the ORM compares with the committed state).
