@@ -74,6 +74,8 @@ def for_row(value: Any, row: object) -> Any:
 def bind_row(table: Table, row: dict[str, Any]) -> dict[str, Any]:
     """A Core statement's row with each encrypted value bound to the row's primary key
     (``None``: the INSERT's own, which is left out; write the values again once known)."""
+    if not any(is_encrypted(column) for column in table.columns):
+        return row
     (key,) = table.primary_key.columns
     return {name: for_row(value, row[key.name]) if is_encrypted(table.c[name]) else value
             for name, value in row.items() if not (name == key.name and value is None)}
