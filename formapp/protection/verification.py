@@ -8,6 +8,7 @@ configured) is named by table, column and row id, never by content.
 
 from __future__ import annotations
 
+import hmac
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -16,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from formapp.protection.cipher import DecryptionError, decrypt_for_row
 from formapp.protection.keyring import Keyring, MissingKeyError
+from formapp.protection.lookup import PERSONNUMMER
 from formapp.protection.rotation import encrypted_columns
 
 BATCH = 1000
@@ -27,14 +29,14 @@ class ValueCheck:
     problems: list[tuple[str, str]] = field(default_factory=list)  # (where, why)
 
 
-def _values(session: Session, table: sa.Table, column: sa.Column,
-            ) -> Iterator[tuple[object, str]]:
-    """(row id, stored value) of every non-NULL value, in batches by primary key."""
+def _values(session: Session, table: sa.Table, column: sa.Column, *also: sa.Column,
+            ) -> Iterator[sa.Row]:
+    """(row id, stored value, *also) of every non-NULL value, in batches by primary key."""
     (key,) = table.primary_key.columns
     raw = sa.type_coerce(column, sa.Text())
     last = None
     while True:
-        query = sa.select(key, raw).where(column.is_not(None)).order_by(key).limit(BATCH)
+        query = sa.select(key, raw, *also).where(column.is_not(None)).order_by(key).limit(BATCH)
         if last is not None:
             query = query.where(key > last)
         rows = session.execute(query).all()
@@ -49,13 +51,26 @@ def check_encrypted_values(session: Session, ring: Keyring, metadata: sa.MetaDat
     report = ValueCheck()
     for table, column in encrypted_columns(metadata):
         purpose = column.type.purpose  # type: ignore[attr-defined]
-        for row_id, stored in _values(session, table, column):
+        lookup = (table.c.personnummer_hmac,) if purpose == "person.personnummer" else ()
+        for row_id, stored, *hashed in _values(session, table, column, *lookup):
             report.checked += 1
             try:
-                decrypt_for_row(ring, stored, purpose, row_id)
+                plain = decrypt_for_row(ring, stored, purpose, row_id)
             except MissingKeyError as exc:
                 report.problems.append((f"{purpose} row {row_id}", str(exc)))
+                continue
             except DecryptionError as exc:
                 report.problems.append((f"{purpose} row {row_id}",
                                         getattr(exc, "why", str(exc))))
+                continue
+            if hashed and not _hash_matches(ring, plain, hashed[0]):
+                # The keyed hash finds the person: one pointing at another row's number
+                # would send that person's next consent or registration to this row.
+                report.problems.append((f"person.personnummer_hmac row {row_id}",
+                                        "is not the lookup hash of the row's personnummer"))
     return report
+
+
+def _hash_matches(ring: Keyring, digits: str, stored: str) -> bool:
+    return any(hmac.compare_digest(stored, candidate)
+               for candidate in ring.lookup_hashes(PERSONNUMMER, digits))

@@ -88,6 +88,22 @@ def test_swapped_personnummer_is_reported_by_verify_all(app: Flask) -> None:
     assert OTHER_PNR.replace("-", "") not in result.output
 
 
+def test_swapped_lookup_hashes_are_reported(app: Flask) -> None:
+    """Not a ciphertext, but what finds a person: swapped, it would send one person's next
+    consent to the other's row."""
+    first, second, _ = _two_consents(app)
+    one, two = first.person.personnummer_hmac, second.person.personnummer_hmac
+    for person_id, value in ((first.person_id, "x" * 64), (second.person_id, one),
+                             (first.person_id, two)):
+        db.session.execute(sa.update(PERSON).where(PERSON.c.id == person_id)
+                           .values(personnummer_hmac=value))
+    db.session.commit()
+    result = app.test_cli_runner().invoke(cli, ["verify", "--all"])
+    assert result.exit_code == 1
+    for person_id in (first.person_id, second.person_id):
+        assert f"FAIL person.personnummer_hmac row {person_id}" in result.output
+
+
 def test_a_value_moved_to_another_column_of_its_row_is_reported(app: Flask) -> None:
     first, _, _ = _two_consents(app)
     _write_raw(PERSON, "name", first.person_id, _raw(PERSON, "personnummer", first.person_id))
