@@ -17,8 +17,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from formapp.evidence import evidence
 from formapp.records.consent_proof import person_problem, sealed_record
-from formapp.records.models import Registration
+from formapp.records.models import Registration, RegistrationRevision
+
+
+class DocumentNotBound(RuntimeError):
+    """A registration names a sealed PDF that is not its own: never served as its."""
+
+    def __init__(self, document: RegistrationDocument, problems: list[str]) -> None:
+        self.document, self.problems = document, problems
+        super().__init__(f"registration {document.registration.id}: its {document.label} PDF "
+                         f"{document.digest}: " + "; ".join(problems))
 
 
 @dataclass(frozen=True)
@@ -32,18 +42,38 @@ class RegistrationDocument:
     digest: str
 
 
+def start_document(registration: Registration) -> RegistrationDocument:
+    return RegistrationDocument(registration, "FK 9448", "9448", registration.document_id,
+                                registration.pdf_sha256)
+
+
+def end_document(registration: Registration) -> RegistrationDocument | None:
+    if not registration.end_pdf_sha256:
+        return None
+    return RegistrationDocument(registration, "FK 9449", "9449", registration.end_document_id,
+                                registration.end_pdf_sha256)
+
+
+def earlier_document(registration: Registration,
+                     revision: RegistrationRevision) -> RegistrationDocument:
+    return RegistrationDocument(
+        registration, f"earlier FK {revision.form} (before a rättelse)", revision.form,
+        revision.previous_document_id, revision.previous_pdf_sha256)
+
+
 def documents_of(registration: Registration) -> list[RegistrationDocument]:
-    found = [RegistrationDocument(registration, "FK 9448", "9448", registration.document_id,
-                                  registration.pdf_sha256)]
-    if registration.end_pdf_sha256:
-        found.append(RegistrationDocument(registration, "FK 9449", "9449",
-                                          registration.end_document_id,
-                                          registration.end_pdf_sha256))
-    for revision in registration.revisions:
-        found.append(RegistrationDocument(
-            registration, f"earlier FK {revision.form} (before a rättelse)", revision.form,
-            revision.previous_document_id, revision.previous_pdf_sha256))
-    return found
+    end = end_document(registration)
+    return [start_document(registration), *([end] if end else []),
+            *(earlier_document(registration, r) for r in registration.revisions)]
+
+
+def bound_pdf(document: RegistrationDocument) -> bytes:
+    """The archived PDF, if it is this registration's own (else ``DocumentNotBound``)."""
+    data = evidence().archive.read(document.digest)
+    problems = binding_problems(document, data)
+    if problems:
+        raise DocumentNotBound(document, problems)
+    return data
 
 
 def _import_problems(record: dict[str, Any], registration: Registration) -> list[str]:

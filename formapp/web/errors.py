@@ -9,6 +9,7 @@ from werkzeug.exceptions import HTTPException
 from formapp.extensions import db
 from formapp.i18n import _lo, _lp
 from formapp.protection.cipher import MisplacedValue
+from formapp.records.registration_proof import DocumentNotBound
 
 MESSAGES = {
     400: (_lp("Felaktig begäran"), _lp("Sidan kunde inte läsa det som skickades. Försök igen.")),
@@ -44,6 +45,16 @@ def configure_errors(app: Flask) -> None:
                    "flyttats från en annan post eller ändrats i databasen. Inget visas och "
                    "inget sparades. Be förbundets administratör köra formapp verify --all, som "
                    "visar vilka poster det gäller.")
+        return render_template("error.html", code=409, title=MESSAGES[500][0], text=text), 409
+
+    @app.errorhandler(DocumentNotBound)
+    def document_not_bound(error: DocumentNotBound) -> tuple[str, int]:
+        # Never another record's PDF in this one's name (issue 17).
+        db.session.rollback()
+        app.logger.error("%s", error)
+        text = _lo("Dokumentet hör inte till den här registreringen: dess förseglade uppgifter "
+                   "namnger en annan post. Det visas inte. Be förbundets administratör köra "
+                   "formapp verify --all, som visar vilka poster det gäller.")
         return render_template("error.html", code=409, title=MESSAGES[500][0], text=text), 409
 
     @app.errorhandler(HTTPException)

@@ -28,6 +28,7 @@ from tests.web.registration_helpers import (
     PNR_MAN,
     register_one,
 )
+from tests.web.test_consent_flow import officer
 from tests.world import World, build_world
 
 
@@ -78,7 +79,7 @@ def test_the_sealed_records_name_the_registration_forbund_and_person(app: Flask)
 
 
 def test_a_registration_pointed_at_another_registrations_pdf_is_reported(app: Flask) -> None:
-    _, first, second = _two(app)
+    world, first, second = _two(app)
     assert _verify(app)[0] == 0
     first_id, second_id, second_pdf = first.id, second.id, second.pdf_sha256
     db.session.execute(update(Registration).where(Registration.id == first_id)
@@ -91,6 +92,12 @@ def test_a_registration_pointed_at_another_registrations_pdf_is_reported(app: Fl
     assert any(f"registration {first_id}" in line and second_pdf in line
                for line in failed), failed
     assert not any(f"registration {second_id}:" in line for line in failed), failed
+    # Its page does not hand out the other participant's PDF either.
+    browser = officer(app, world)
+    response = browser.get(f"/registreringar/{first_id}/pdf")
+    assert response.status_code == 409 and not response.data.startswith(b"%PDF")
+    assert "hör inte till" in response.get_data(as_text=True)
+    assert browser.get(f"/registreringar/{second_id}/pdf").data.startswith(b"%PDF")
 
 
 def test_an_ending_pointed_at_another_ending_is_reported(app: Flask) -> None:
@@ -106,6 +113,8 @@ def test_an_ending_pointed_at_another_ending_is_reported(app: Flask) -> None:
     code, output = _verify(app)
     assert code == 1
     assert f"registration {first.id}" in output and "FK 9449" in output
+    response = officer(app, world).get(f"/registreringar/{first.id}/utregistrering.pdf")
+    assert response.status_code == 409 and not response.data.startswith(b"%PDF")
 
 
 def test_a_revision_pointed_at_another_pdf_is_reported(app: Flask) -> None:
