@@ -47,8 +47,9 @@ def sealed_record(data: bytes) -> dict[str, Any] | None:
     return record if isinstance(record, dict) else None
 
 
-def _person_matches(record: dict[str, Any], person: Person) -> str:
-    """Empty when the record names ``person``, else why not."""
+def person_problem(record: dict[str, Any], person: Person) -> str:
+    """Empty when the record names ``person``, else why not. Shared by every sealed record
+    that names a person (consents, FK 9448/9449)."""
     stored = record.get("person_key")
     if isinstance(stored, str) and ":" in stored:
         key_id, _, digest = stored.partition(":")
@@ -79,7 +80,7 @@ def binding_problems(consent: Consent, data: bytes) -> list[str]:
                         f"{consent.insats_id}")
     if consent.scan_sha256 is not None and record.get("scan_sha256") != consent.scan_sha256:
         problems.append("the PDF is not the paper scan the consent names")
-    person = _person_matches(record, consent.person)
+    person = person_problem(record, consent.person)
     if person:
         problems.append(f"the PDF does not belong to the consent's person: {person}")
     return problems

@@ -28,6 +28,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from formapp.extensions import Model
 from formapp.protection.columns import EncryptedJSON, EncryptedText
 from formapp.protection.lookup import personnummer_hash
+from formapp.protection.row_binding import bind_rows
 from formapp.records.consent_gate import gate_ddl
 
 
@@ -704,6 +705,10 @@ class AuditEntry(Model):
     # entries written before the trail was keyed (plain SHA-256, sealed by the keyed entry
     # that follows them).
     key_id: Mapped[str | None] = mapped_column(String(32))
+
+
+# Every encrypted value the ORM writes is bound to its row (``protection.row_binding``).
+bind_rows(Model)
 
 
 # The audit trail refuses UPDATE and DELETE in the database itself; the hash chain catches

@@ -20,6 +20,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 
 from formapp.documents.receipt_pdf import ReceiptDocument, render_receipt_pdf
 from formapp.extensions import Model, db, table_of
+from formapp.protection.columns import bind_row
 from formapp.protection.lookup import personnummer_hash
 from formapp.records.consents import archive_pdf
 from formapp.records.form_values import support_bits
@@ -181,7 +182,8 @@ def _insert_chunk(forbund_id: int, chunk: list[Participation], document: str, no
     for model, rows in ((Person, people), (Consent, consents), (Registration, registrations),
                         (RegistrationSupport, supports)):
         if rows:
-            db.session.execute(table_of(model).insert(), rows)
+            table = table_of(model)
+            db.session.execute(table.insert(), [bind_row(table, row) for row in rows])
     # Withdrawn after the registration is written, as in life: the database's consent gate
     # (records.consent_gate) refuses a registration on a consent already withdrawn.
     if withdrawn_ids:

@@ -13,9 +13,10 @@ from formapp.records import deregistrations as store
 from formapp.records import registrations
 from formapp.records.errors import InvalidAnswers, RuleViolation
 from formapp.records.models import Registration
+from formapp.records.registration_proof import end_document
 from formapp.records.submissions import earlier_result
 from formapp.web.answers import answer_rows
-from formapp.web.downloads import pdf_response
+from formapp.web.downloads import registration_pdf_response
 from formapp.web.paper_form import (
     PaperForm,
     already_stored,
@@ -127,10 +128,11 @@ def _ended_message(answers: dict[str, object]) -> str:
 @login_required
 def pdf(registration_id: int) -> Response:
     registration = registration_for_officer(registration_id)
-    if registration.end_pdf_sha256 is None:
+    document = end_document(registration)
+    if document is None:
         abort(404)
     registration_viewed(registration, "deregistration.pdf", "Öppnade utregistreringens PDF")
-    return pdf_response(registration.end_pdf_sha256, f"FK9449-{registration.end_document_id}.pdf")
+    return registration_pdf_response(document, f"FK9449-{registration.end_document_id}.pdf")
 
 
 @bp.route("/registreringar/<int:registration_id>/ta-bort", methods=["GET", "POST"])

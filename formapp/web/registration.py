@@ -25,8 +25,9 @@ from formapp.records import registrations as store
 from formapp.records.access import can_register_participants
 from formapp.records.errors import RuleViolation
 from formapp.records.models import Consent, ConsentStatus, Insats, Registration
+from formapp.records.registration_proof import earlier_document, start_document
 from formapp.web.answers import answer_rows, answer_text, revision_changes
-from formapp.web.downloads import pdf_response
+from formapp.web.downloads import registration_pdf_response
 from formapp.web.guards import get_or_404, require, show_violation
 from formapp.web.paper_form import (
     PaperForm,
@@ -188,7 +189,8 @@ def _corrected(registration: Registration, answers: dict[str, object]) -> str:
 def pdf(registration_id: int) -> Response:
     registration = registration_for_officer(registration_id)
     registration_viewed(registration, "registration.pdf", "Öppnade inregistreringens PDF")
-    return pdf_response(registration.pdf_sha256, f"FK9448-{registration.document_id}.pdf")
+    return registration_pdf_response(start_document(registration),
+                                     f"FK9448-{registration.document_id}.pdf")
 
 
 @bp.route("/registreringar/<int:registration_id>/historik/<int:revision_id>.pdf")
@@ -200,5 +202,5 @@ def revision_pdf(registration_id: int, revision_id: int) -> Response:
         abort(404)
     registration_viewed(registration, "registration.revision_pdf",
                         "Öppnade en tidigare blankett i historiken", revision_id=revision.id)
-    return pdf_response(revision.previous_pdf_sha256,
-                        f"FK{revision.form}-{revision.previous_document_id}.pdf")
+    return registration_pdf_response(earlier_document(registration, revision),
+                                     f"FK{revision.form}-{revision.previous_document_id}.pdf")
