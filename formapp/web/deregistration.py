@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from formapp.clock import today
@@ -28,6 +28,7 @@ from formapp.web.paper_form import (
     switching_language,
 )
 from formapp.web.registration import registration_for_officer
+from formapp.web.route_policy import checks_its_fields, officer_route
 from formapp.web.view_audit import registration_viewed
 from formapp.webforms.registration import EraseForm
 
@@ -40,7 +41,8 @@ def _pnr(registration: Registration) -> str:
 
 
 @bp.route("/registreringar/<int:registration_id>/utregistrering", methods=["GET", "POST"])
-@login_required
+@officer_route
+@checks_its_fields
 def new(registration_id: int) -> str | Response | tuple[str, int]:
     registration = registration_for_officer(registration_id)
     if not registration.is_active:
@@ -79,7 +81,8 @@ def new(registration_id: int) -> str | Response | tuple[str, int]:
 
 @bp.route("/registreringar/<int:registration_id>/utregistrering/rattelse",
           methods=["GET", "POST"])
-@login_required
+@officer_route
+@checks_its_fields
 def correct(registration_id: int) -> str | Response | tuple[str, int]:
     """Rättelse of FK 9449: the answers again, the earlier ones kept in the history."""
     registration = registration_for_officer(registration_id)
@@ -124,7 +127,7 @@ def _ended_message(answers: dict[str, object]) -> str:
 
 
 @bp.route("/registreringar/<int:registration_id>/utregistrering.pdf")
-@login_required
+@officer_route
 def pdf(registration_id: int) -> Response:
     registration = registration_for_officer(registration_id)
     if registration.end_pdf_sha256 is None:
@@ -134,7 +137,7 @@ def pdf(registration_id: int) -> Response:
 
 
 @bp.route("/registreringar/<int:registration_id>/ta-bort", methods=["GET", "POST"])
-@login_required
+@officer_route
 def erase(registration_id: int) -> str | Response | tuple[str, int]:
     """End reason 8, Felregistrering: say exactly what goes and what stays, then remove."""
     if request.method == "POST" and db.session.get(Registration, registration_id) is None:
