@@ -47,6 +47,7 @@ from formapp.web.route_policy import configure_route_policy
 from formapp.web.security import configure_security
 from formapp.web.session import configure_session
 from formapp.web.uploads import configure_uploads
+from formapp.web.view_audit import configure_view_audit
 from formapp.web.wtforms_i18n import configure_wtforms_i18n
 
 BLUEPRINTS = (auth.bp, home.bp, forbund.bp, insatser.bp, users.bp, consent.bp, language.bp,
@@ -62,6 +63,7 @@ def register_web(app: Flask) -> None:
     configure_handover(app)
     configure_errors(app)
     configure_uploads(app)
+    configure_view_audit(app)
     configure_wtforms_i18n(app)
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
