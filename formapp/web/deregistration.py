@@ -35,11 +35,6 @@ from formapp.webforms.registration import EraseForm
 bp = Blueprint("deregistration", __name__)
 
 
-def _pnr(registration: Registration) -> str:
-    digits = registration.person.personnummer
-    return f"{digits[:8]}-{digits[8:]}"
-
-
 @bp.route("/registreringar/<int:registration_id>/utregistrering", methods=["GET", "POST"])
 @officer_route
 @checks_its_fields
@@ -54,7 +49,7 @@ def new(registration_id: int) -> str | Response | tuple[str, int]:
                             "Öppnade utregistreringen (FK 9449)")
     definition = store.definition()
     form = PaperForm(definition, values={"namn": registration.name},
-                     fixed={"personnummer": _pnr(registration)},
+                     fixed={"personnummer": registration.person.pnr.formatted},
                      context=store.form_context(registration))
     if request.method == "POST":
         form.values = answers_from_post(definition)
@@ -95,7 +90,7 @@ def correct(registration_id: int) -> str | Response | tuple[str, int]:
                             "Öppnade rättelse av utregistreringen (FK 9449)")
     definition = store.definition()
     form = PaperForm(definition, values=stored_answers(definition, registration.end_answers),
-                     fixed={"personnummer": _pnr(registration)},
+                     fixed={"personnummer": registration.person.pnr.formatted},
                      context=store.form_context(registration))
     return form_page(form, lambda answers: _corrected(registration, answers),
                      message=_o("Rättelsen är sparad. De tidigare uppgifterna finns i "

@@ -99,7 +99,7 @@ def _consent_for_officer(consent_id: str) -> Consent:
 def _new_form(consent: Consent, definition: FormDefinition) -> PaperForm:
     person = consent.person
     return PaperForm(definition, values={"namn": consent.name},
-                     fixed={"personnummer": f"{person.personnummer[:8]}-{person.personnummer[8:]}"},
+                     fixed={"personnummer": person.pnr.formatted},
                      context=store.form_context(consent.insats))
 
 
@@ -168,7 +168,7 @@ def correct(registration_id: int) -> str | Response | tuple[str, int]:
         registration_viewed(registration, "registration.correction_opened",
                             "Öppnade rättelse av inregistreringen (FK 9448)")
     form = PaperForm(definition, values=stored_answers(definition, registration.answers),
-                     fixed={"personnummer": f"{person.personnummer[:8]}-{person.personnummer[8:]}"},
+                     fixed={"personnummer": person.pnr.formatted},
                      context=store.form_context(registration.insats))
     return form_page(form, lambda answers: _corrected(registration, answers),
                      message=_o("Rättelsen är sparad. De tidigare uppgifterna finns i "
