@@ -25,6 +25,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from formapp.domain.personnummer import Personnummer
 from formapp.extensions import Model
 from formapp.protection.columns import EncryptedJSON, EncryptedText
 from formapp.protection.lookup import personnummer_hash
@@ -243,6 +244,11 @@ class Person(Model):
     def _hash_personnummer(self, _: str, digits: str) -> str:
         self.personnummer_hmac = personnummer_hash(digits)
         return digits
+
+    @property
+    def pnr(self) -> Personnummer:
+        """The personnummer as a value (``.formatted`` is how pages and PDFs write it)."""
+        return Personnummer.from_digits(self.personnummer)
 
 
 class ArchivedDocument(Model):

@@ -68,7 +68,7 @@ def collect(person: Person) -> dict[str, Any]:
     audit = db.session.scalars(select(AuditEntry).where(
         AuditEntry.person_key.in_(audit_keys(person.personnummer))).order_by(AuditEntry.id)).all()
     return {
-        "personnummer": f"{person.personnummer[:8]}-{person.personnummer[8:]}",
+        "personnummer": person.pnr.formatted,
         "namn": person.name,
         "kon": person.kon,
         "samverkansorganisation": db.session.get_one(Forbund, person.forbund_id).name,

@@ -15,7 +15,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
@@ -55,6 +55,7 @@ from formapp.web.downloads import pdf_response
 from formapp.web.guards import get_or_404, require, show_violation
 from formapp.web.handover import end_handover, handover_state, mark_signed, start_handover
 from formapp.web.read_aloud import read_aloud_evidence
+from formapp.web.route_policy import officer_route, participant_route
 from formapp.web.session import current_login_session, finish_login_session
 from formapp.web.view_audit import consent_viewed
 from formapp.webforms.consent import (
@@ -70,7 +71,7 @@ bp = Blueprint("consent", __name__)
 
 
 @bp.route("/insatser/<int:insats_id>/samtycke", methods=["GET", "POST"])
-@login_required
+@officer_route
 def start(insats_id: int) -> str | Response:
     insats = get_or_404(Insats, insats_id)
     day = today()
@@ -141,7 +142,7 @@ def draft_in_hand(token: str) -> ConsentDraft:
 
 
 @bp.route("/deltagare/<token>/sprak")
-@login_required
+@participant_route
 @participant_page
 def language(token: str) -> str:
     draft = draft_in_hand(token)
@@ -151,7 +152,7 @@ def language(token: str) -> str:
 
 
 @bp.route("/deltagare/<token>/<locale>", methods=["GET", "POST"])
-@login_required
+@participant_route
 @participant_page
 def read(token: str, locale: str) -> str | Response | tuple[str, int]:
     if request.method == "POST":
@@ -222,7 +223,7 @@ def read(token: str, locale: str) -> str | Response | tuple[str, int]:
 
 
 @bp.route("/deltagare/<token>/<locale>/paus", methods=["POST"])
-@login_required
+@participant_route
 @participant_page
 def pause(token: str, locale: str) -> Response:
     """The tablet locks (idle, or "ge tillbaka") from the signing page: what was written is
@@ -253,7 +254,7 @@ def _signed(consent: Consent) -> Response:
 
 
 @bp.route("/deltagare/klart")
-@login_required
+@participant_route
 @participant_page
 def done() -> str | Response:
     state = handover_state()
@@ -263,7 +264,7 @@ def done() -> str | Response:
 
 
 @bp.route("/deltagare/tillbaka", methods=["GET", "POST"])
-@login_required
+@participant_route
 def hand_back() -> str | Response | tuple[str, int]:
     """The lock screen: from here on only the officer's password opens anything, and the
     draft stays locked on the server until the officer hands the tablet back."""
@@ -314,7 +315,7 @@ def _officer_password_ok(password: str) -> bool:
 
 
 @bp.route("/samtycke/<token>/pausat", methods=["GET", "POST"])
-@login_required
+@officer_route
 def paused(token: str) -> str | Response:
     """The officer has the tablet back before the participant signed: hand it back to the
     participant (same draft, unlocked) or end the consent (nothing kept)."""
@@ -346,7 +347,7 @@ def _viewable_consent(consent_id: str) -> Consent:
 
 
 @bp.route("/samtycken/<consent_id>")
-@login_required
+@officer_route
 def receipt(consent_id: str) -> str:
     consent = _viewable_consent(consent_id)
     consent_viewed(consent, "consent.viewed", "Visade samtycket")
@@ -372,7 +373,7 @@ def _render_receipt(consent: Consent, withdraw_form: WithdrawForm) -> str:
 
 
 @bp.route("/samtycken/<consent_id>/pdf")
-@login_required
+@officer_route
 def pdf(consent_id: str) -> Response:
     consent = _viewable_consent(consent_id)
     check = check_consent_pdf(consent)
@@ -383,7 +384,7 @@ def pdf(consent_id: str) -> Response:
 
 
 @bp.route("/samtycken/<consent_id>/aterkalla", methods=["POST"])
-@login_required
+@officer_route
 def withdraw(consent_id: str) -> str | Response | tuple[str, int]:
     consent = _viewable_consent(consent_id)
     form = WithdrawForm()
@@ -413,7 +414,7 @@ def withdraw(consent_id: str) -> str | Response | tuple[str, int]:
 
 
 @bp.route("/samtycken/<consent_id>/kvitto.pdf")
-@login_required
+@officer_route
 def withdrawal_pdf(consent_id: str) -> Response:
     consent = _viewable_consent(consent_id)
     if consent.withdrawal_pdf_sha256 is None:

@@ -4,7 +4,7 @@ registerutdrag (GDPR art. 15) and withdrawal of a consent (art. 7.3)."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
@@ -19,6 +19,7 @@ from formapp.records.models import Consent, Forbund, Person
 from formapp.records.subject_access import collect, find_person_by_personnummer, registerutdrag
 from formapp.web.downloads import pdf_response
 from formapp.web.guards import get_or_404, require, show_violation
+from formapp.web.route_policy import officer_route
 from formapp.web.view_audit import consent_viewed, record_view
 from formapp.webforms.people import ExtractForm, PersonSearchForm, PersonWithdrawForm
 
@@ -32,7 +33,7 @@ def _admin_of(forbund_id: int) -> None:
 
 
 @bp.route("/forbund/<int:forbund_id>/personer", methods=["GET", "POST"])
-@login_required
+@officer_route
 def search(forbund_id: int) -> str | Response:
     forbund = get_or_404(Forbund, forbund_id)
     _admin_of(forbund.id)
@@ -60,7 +61,7 @@ def _person(person_id: int) -> Person:
 
 
 @bp.route("/personer/<int:person_id>")
-@login_required
+@officer_route
 def show(person_id: int) -> str:
     person = _person(person_id)
     record_view(action="person.viewed", subject=f"person:{person.id}",
@@ -74,7 +75,7 @@ def show(person_id: int) -> str:
 
 
 @bp.route("/personer/<int:person_id>/registerutdrag", methods=["POST"])
-@login_required
+@officer_route
 def extract(person_id: int) -> str | Response | tuple[str, int]:
     person = _person(person_id)
     form = ExtractForm()
@@ -97,7 +98,7 @@ def extract(person_id: int) -> str | Response | tuple[str, int]:
 
 
 @bp.route("/personer/<int:person_id>/samtycken/<consent_id>/aterkalla", methods=["POST"])
-@login_required
+@officer_route
 def withdraw(person_id: int, consent_id: str) -> Response:
     person = _person(person_id)
     consent = db.session.get(Consent, consent_id)
@@ -120,7 +121,7 @@ def withdraw(person_id: int, consent_id: str) -> Response:
 
 
 @bp.route("/personer/<int:person_id>/samtycken/<consent_id>/pdf")
-@login_required
+@officer_route
 def consent_pdf(person_id: int, consent_id: str) -> Response:
     person = _person(person_id)
     consent = db.session.get(Consent, consent_id)

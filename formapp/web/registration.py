@@ -11,7 +11,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
@@ -34,6 +34,7 @@ from formapp.web.paper_form import (
     form_page,
     stored_answers,
 )
+from formapp.web.route_policy import checks_its_fields, officer_route
 from formapp.web.view_audit import consents_listed, record_view, registration_viewed
 from formapp.webforms.registration import GateForm
 
@@ -58,7 +59,7 @@ def _waiting_consents(insats: Insats) -> list[Consent]:
 
 
 @bp.route("/insatser/<int:insats_id>/inregistrering", methods=["GET", "POST"])
-@login_required
+@officer_route
 def gate(insats_id: int) -> str | Response | tuple[str, int]:
     """Who is to be registered: personal data only on an active, unused consent."""
     insats = get_or_404(Insats, insats_id)
@@ -99,12 +100,13 @@ def _consent_for_officer(consent_id: str) -> Consent:
 def _new_form(consent: Consent, definition: FormDefinition) -> PaperForm:
     person = consent.person
     return PaperForm(definition, values={"namn": consent.name},
-                     fixed={"personnummer": f"{person.personnummer[:8]}-{person.personnummer[8:]}"},
+                     fixed={"personnummer": person.pnr.formatted},
                      context=store.form_context(consent.insats))
 
 
 @bp.route("/samtycken/<consent_id>/inregistrering", methods=["GET", "POST"])
-@login_required
+@officer_route
+@checks_its_fields
 def new(consent_id: str) -> str | Response | tuple[str, int]:
     """FK 9448 for the person of ``consent``, in its insats."""
     consent = _consent_for_officer(consent_id)
@@ -135,7 +137,7 @@ def new(consent_id: str) -> str | Response | tuple[str, int]:
 
 
 @bp.route("/registreringar/<int:registration_id>")
-@login_required
+@officer_route
 def show(registration_id: int) -> str:
     registration = registration_for_officer(registration_id)
     registration_viewed(registration, "registration.viewed", "Visade registreringen")
@@ -156,7 +158,8 @@ def show(registration_id: int) -> str:
 
 
 @bp.route("/registreringar/<int:registration_id>/rattelse", methods=["GET", "POST"])
-@login_required
+@officer_route
+@checks_its_fields
 def correct(registration_id: int) -> str | Response | tuple[str, int]:
     """Rättelse: the FK 9448 answers again, the earlier ones kept in the history."""
     registration = registration_for_officer(registration_id)
@@ -166,7 +169,7 @@ def correct(registration_id: int) -> str | Response | tuple[str, int]:
         registration_viewed(registration, "registration.correction_opened",
                             "Öppnade rättelse av inregistreringen (FK 9448)")
     form = PaperForm(definition, values=stored_answers(definition, registration.answers),
-                     fixed={"personnummer": f"{person.personnummer[:8]}-{person.personnummer[8:]}"},
+                     fixed={"personnummer": person.pnr.formatted},
                      context=store.form_context(registration.insats))
     return form_page(form, lambda answers: _corrected(registration, answers),
                      message=_o("Rättelsen är sparad. De tidigare uppgifterna finns i "
@@ -185,7 +188,7 @@ def _corrected(registration: Registration, answers: dict[str, object]) -> str:
 
 
 @bp.route("/registreringar/<int:registration_id>/pdf")
-@login_required
+@officer_route
 def pdf(registration_id: int) -> Response:
     registration = registration_for_officer(registration_id)
     registration_viewed(registration, "registration.pdf", "Öppnade inregistreringens PDF")
@@ -194,7 +197,7 @@ def pdf(registration_id: int) -> Response:
 
 
 @bp.route("/registreringar/<int:registration_id>/historik/<int:revision_id>.pdf")
-@login_required
+@officer_route
 def revision_pdf(registration_id: int, revision_id: int) -> Response:
     registration = registration_for_officer(registration_id)
     revision = next((r for r in registration.revisions if r.id == revision_id), None)
