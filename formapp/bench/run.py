@@ -29,12 +29,14 @@ class Sizes:
     render_locales: tuple[str, ...] | None  # None: every locale with a consent text
     import_rows: int = 10_000  # import_10k: rows of the Excel file (issue 21)
     import_runs: int = 3
+    two_nodes_seconds: float = 30  # load_two_nodes (issue 22): a node is killed at 40 %
 
 
 FULL = Sizes(runs=40, peer_runs=10, verify_pdfs=1000, participations=300_000, report_runs=5,
              render_locales=None)
 QUICK = Sizes(runs=3, peer_runs=1, verify_pdfs=5, participations=2_000, report_runs=2,
-              render_locales=("sv", "ar", "th"), import_rows=300, import_runs=1)
+              render_locales=("sv", "ar", "th"), import_rows=300, import_runs=1,
+              two_nodes_seconds=8)
 
 
 def _page_cases(env: BenchEnv, sizes: Sizes, numbers: Iterator[str]) -> list[CaseResult]:
