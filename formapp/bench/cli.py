@@ -10,7 +10,7 @@ import click
 from formapp.bench.environment import machine
 from formapp.bench.load import MAX_SECONDS, run_load
 from formapp.bench.run import FULL, QUICK, Sizes, run_bench
-from formapp.bench.timing import SkippedCase
+from formapp.bench.timing import CaseResult, SkippedCase
 
 if TYPE_CHECKING:
     from formapp.bench.nodes import NodesResult
@@ -43,7 +43,8 @@ def bench_command(ctx: click.Context, as_json: bool, quick: bool, pg_url: str | 
     say = (lambda _: None) if as_json else click.echo
     measured_on = machine()
     say("machine: " + ", ".join(f"{k} {v}" for k, v in measured_on.items()))
-    results = run_bench(sizes, progress=say)
+    results: dict[str, CaseResult | SkippedCase | NodesResult] = dict(
+        run_bench(sizes, progress=say))
     if pg_url:
         results.update(run_bench(sizes, pg_url, progress=say))
     two_nodes = two_nodes_case(pg_url, sizes)

@@ -245,7 +245,7 @@ def node(env: dict[str, str], port: int, workers: int) -> Iterator[subprocess.Po
                f"127.0.0.1:{port}", "--log-level", "critical", "formapp.app:create_app()"]
     process = subprocess.Popen(command, env=env, start_new_session=True)
     try:
-        _wait_for(port, process)
+        _wait_for(port, process, "gunicorn")
         yield process
     finally:
         if process.poll() is None:
@@ -262,18 +262,18 @@ def proxy(port: int, backends: list[int]) -> Iterator[subprocess.Popen]:
     process = subprocess.Popen([sys.executable, "-m", "formapp.bench.proxy", str(port),
                                 *map(str, backends)])
     try:
-        _wait_for(port, process)
+        _wait_for(port, process, "the proxy")
         yield process
     finally:
         process.terminate()
         process.wait()
 
 
-def _wait_for(port: int, process: subprocess.Popen) -> None:
+def _wait_for(port: int, process: subprocess.Popen, what: str) -> None:
     deadline = time.monotonic() + 60
     while True:
         if process.poll() is not None:
-            raise RuntimeError(f"{process.args[2]} exited with {process.returncode}")
+            raise RuntimeError(f"{what} exited with {process.returncode}")
         try:
             connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
             connection.request("GET", "/healthz")
