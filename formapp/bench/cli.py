@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import click
 
 from formapp.bench.environment import machine
 from formapp.bench.load import MAX_SECONDS, run_load
-from formapp.bench.run import FULL, QUICK, Sizes, run_bench
+from formapp.bench.run import FULL, QUICK, Sizes, run_bench, run_national
 from formapp.bench.timing import CaseResult, SkippedCase
 
 if TYPE_CHECKING:
@@ -31,8 +32,12 @@ def two_nodes_case(pg_url: str | None, sizes: Sizes) -> NodesResult | SkippedCas
 @click.option("--database-url", "pg_url", envvar="FORMAPP_BENCH_DATABASE_URL",
               help="Also run the database cases on PostgreSQL (a new schema there, dropped "
                    "after).")
+@click.option("--participations", type=click.IntRange(min=80), default=None,
+              help="Participations across 80 förbund for reports_national and "
+                   "reports_forbund (PostgreSQL only; default 3,000,000, --quick 8,000).")
 @click.pass_context
-def bench_command(ctx: click.Context, as_json: bool, quick: bool, pg_url: str | None) -> None:
+def bench_command(ctx: click.Context, as_json: bool, quick: bool, pg_url: str | None,
+                  participations: int | None) -> None:
     """Time formapp's cases against their floors in a fresh, throw-away app (a few minutes).
 
     `formapp bench load` is the load test: gunicorn with 2 workers, sealed consents per second.
@@ -40,6 +45,8 @@ def bench_command(ctx: click.Context, as_json: bool, quick: bool, pg_url: str | 
     if ctx.invoked_subcommand is not None:
         return
     sizes = QUICK if quick else FULL
+    if participations is not None:
+        sizes = replace(sizes, national_participations=participations)
     say = (lambda _: None) if as_json else click.echo
     measured_on = machine()
     say("machine: " + ", ".join(f"{k} {v}" for k, v in measured_on.items()))
@@ -47,6 +54,14 @@ def bench_command(ctx: click.Context, as_json: bool, quick: bool, pg_url: str | 
         run_bench(sizes, progress=say))
     if pg_url:
         results.update(run_bench(sizes, pg_url, progress=say))
+        for case in run_national(sizes, pg_url):
+            results[case.name] = case
+            say(case.line())
+    else:
+        for name in ("reports_forbund", "reports_national"):
+            results[name] = SkippedCase(name, "PostgreSQL only: set FORMAPP_BENCH_DATABASE_URL "
+                                              "(or --database-url)")
+            say(results[name].line())
     two_nodes = two_nodes_case(pg_url, sizes)
     results[two_nodes.name] = two_nodes
     say(two_nodes.line())
