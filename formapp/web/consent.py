@@ -50,13 +50,14 @@ from formapp.records.login_throttle import is_locked as is_login_locked
 from formapp.records.login_throttle import record_failure
 from formapp.records.models import Consent, ConsentDraft, ConsentKind, Insats
 from formapp.records.signatures import parse_signature
-from formapp.web.confirm import confirmation_page, confirmed
+from formapp.web.confirm import confirmed
 from formapp.web.downloads import pdf_response
 from formapp.web.guards import get_or_404, require, show_violation
 from formapp.web.handover import end_handover, handover_state, mark_signed, start_handover
 from formapp.web.read_aloud import read_aloud_evidence
 from formapp.web.session import current_login_session, finish_login_session
 from formapp.web.view_audit import consent_viewed
+from formapp.web.withdraw_step import confirm_withdrawal
 from formapp.webforms.consent import (
     ConsentStartForm,
     HandBackForm,
@@ -390,15 +391,10 @@ def withdraw(consent_id: str) -> str | Response | tuple[str, int]:
     # Asked only when withdrawing can go ahead: a missing reason is told at the field first.
     if form.validate_on_submit() and (form.reason.data or "").strip() and not confirmed() \
             and consent.status != "withdrawn":
-        return confirmation_page(
-            title=_o("Återkalla samtycket?"),
-            message=_o("Samtycket från %(name)s för %(insats)s återkallas. Inga fler "
-                       "personuppgifter registreras med stöd av det, och det går inte att ångra.",
-                       name=consent.name, insats=consent.insats.name),
-            confirm_label=_o("Ja, återkalla samtycket"),
+        return confirm_withdrawal(
+            consent, reason=form.reason.data or "",
             action=url_for("consent.withdraw", consent_id=consent.id),
-            cancel_url=url_for("consent.receipt", consent_id=consent.id),
-            carry={"reason": form.reason.data or ""})
+            cancel_url=url_for("consent.receipt", consent_id=consent.id))
     if form.validate_on_submit():
         try:
             withdrawal.withdraw(consent, by=current_user, reason=form.reason.data or "",
