@@ -17,8 +17,8 @@ from formapp.records.access import can_manage_users
 from formapp.records.errors import RuleViolation
 from formapp.records.models import Consent, Forbund, Person
 from formapp.records.subject_access import collect, find_person_by_personnummer, registerutdrag
-from formapp.web.downloads import pdf_response
 from formapp.web.confirm import confirmed
+from formapp.web.downloads import pdf_response
 from formapp.web.guards import get_or_404, require, show_violation
 from formapp.web.view_audit import consent_viewed, record_view
 from formapp.web.withdraw_step import confirm_withdrawal
