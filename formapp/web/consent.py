@@ -45,6 +45,7 @@ from formapp.records.handover_locks import (
     lock_draft,
     unlock_draft,
 )
+from formapp.records.interpreter import set_interpreter
 from formapp.records.login_sessions import HANDBACK_FAILURES, count_handback_failure
 from formapp.records.login_throttle import is_locked as is_login_locked
 from formapp.records.login_throttle import record_failure
@@ -99,7 +100,7 @@ def start(insats_id: int) -> str | Response:
             show_violation(form, violation)
             existing = _blocking_consent(insats, form.personnummer.data or "", day)
         else:
-            draft.interpreter = bool(form.interpreter.data)
+            set_interpreter(draft, bool(form.interpreter.data), by=current_user)
             db.session.commit()
             start_handover(draft.token)
             return redirect(url_for("consent.language", token=draft.token))
@@ -325,7 +326,7 @@ def paused(token: str) -> str | Response:
     form = PausedForm(data={"interpreter": draft.interpreter})
     if form.validate_on_submit():
         if form.resume.data:
-            draft.interpreter = bool(form.interpreter.data)
+            set_interpreter(draft, bool(form.interpreter.data), by=current_user)
             unlock_draft(draft)
             db.session.commit()
             start_handover(draft.token)

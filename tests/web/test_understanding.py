@@ -14,11 +14,13 @@ import subprocess
 import pikepdf
 import pytest
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from formapp.definitions.understanding import questions_for
 from formapp.evidence import evidence
 from formapp.extensions import db
+from formapp.records.audit import person_key
+from formapp.records.audit_events import EVENT_LABELS
 from formapp.records.consent_texts import shown_texts
 from formapp.records.models import AuditEntry, Consent, Forbund
 from tests.i18n.test_participant_pages import LOCALES, untranslated
@@ -117,6 +119,62 @@ def test_questions_before_signing_sealed_with_the_answers(app: Flask) -> None:
     assert "Förståelsefrågor" in text and "3 av 4 rätt första gången" in text
     assert swedish.questions[0].question in text  # the Swedish wording
     assert "Tolk läste" in text
+
+    # The officer's receipt page says the same in plain words (the Swedish wording).
+    receipt = browser.get(f"/samtycken/{consent.id}").get_data(as_text=True)
+    block = receipt[receipt.index('id="understanding-heading"'):]
+    assert "3 av 4 rätt första gången" in block
+    for number, (asked, sv) in enumerate(zip(questions.questions, swedish.questions,
+                                             strict=True), start=1):
+        assert f"Fråga {number}" in block and sv.question in block
+        assert sv.options[asked.answer] in block
+    assert "Rätt efter 2 försök" in block and "Rätt första gången" in block
+    assert first.question not in block  # the Arabic wording is in the PDF, not here
+
+    # The registerutdrag: every answer under its question, in Swedish and in Arabic.
+    person_url = f"/personer/{consent.person_id}"
+    extract = admin(app, world).post(f"{person_url}/registerutdrag",
+                                     {"why": "Begärt per brev 2026-11-20"})
+    assert extract.status_code == 200
+    with pikepdf.open(io.BytesIO(extract.data)) as document:
+        data = json.loads(document.attachments["record.json"].get_file().read_bytes())
+    asked = data["samtycken"][0]["förståelsefrågor"]
+    assert [a["answers"] for a in asked["answers"]] == [a["answers"]
+                                                        for a in understood["answers"]]
+    words = " ".join(extract_text(extract.data).split())
+    assert "Frågor om texten" in words and "Fråga 1 av 4" in words
+    assert " ".join(swedish.questions[1].question.split()) in words
+    assert " ".join(questions.questions[1].question.split()) in words
+    assert "Fel svar." in words and "Rätt svar." in words and "Försök: 2" in words
+
+
+def test_tolk_laser_turned_on_and_off_is_audited(app: Flask) -> None:
+    world = build_world()
+    browser = officer(app, world)
+    read_url(start(browser, world), "sv")  # started without an interpreter: nothing to log
+    assert db.session.scalar(select(AuditEntry).where(
+        AuditEntry.action == "consent.interpreter")) is None
+    paused = hand_back(browser)
+    browser.post(paused, {"resume": "Lämna tillbaka", "interpreter": "y"})
+    paused = hand_back(browser)
+    browser.post(paused, {"resume": "Lämna tillbaka", "interpreter": "y"})  # unchanged
+    paused = hand_back(browser)
+    browser.post(paused, {"resume": "Lämna tillbaka"})
+    entries = db.session.scalars(select(AuditEntry).where(
+        AuditEntry.action == "consent.interpreter").order_by(AuditEntry.id)).all()
+    assert [json.loads(e.details)["interpreter"] for e in entries] == [True, False]
+    assert all(e.person_key == person_key("191212121212") for e in entries)
+    assert all(e.actor_id == world.users["deltagaransvarig"].id for e in entries)
+    # Chosen on the start form: logged as turned on.
+    other = officer(app, world)
+    other.post(f"/insatser/{world.insats_a1.id}/samtycke", {
+        "skyddad_identitet": "nej", "personnummer": "19850315-2384", "place": "Umeå",
+        "interpreter": "y"})
+    assert db.session.scalar(select(func.count()).select_from(AuditEntry).where(
+        AuditEntry.action == "consent.interpreter",
+        AuditEntry.person_key == person_key("198503152384"))) == 1
+    # The Granskningslogg names it in words.
+    assert "consent.interpreter" in EVENT_LABELS
 
 
 def test_without_questions_the_record_says_so(app: Flask) -> None:
