@@ -25,7 +25,7 @@ from formapp.extensions import db
 from formapp.i18n import _lp, _o, participant_page, registry, set_participant_locale
 from formapp.records import understanding, withdrawal
 from formapp.records.access import can_register_participants
-from formapp.records.consent_proof import check_consent_pdf
+from formapp.records.consent_proof import check_consent_pdf, consent_record
 from formapp.records.consent_texts import available_locales, forbund_texts, text_version
 from formapp.records.consents import (
     active_consent,
@@ -369,8 +369,11 @@ def _render_receipt(consent: Consent, withdraw_form: WithdrawForm) -> str:
     signed = consent.kind == ConsentKind.SIGNED.value  # a paper one's text is on the paper
     texts = {"binding": text_version(consent.binding_version) if signed else None,
              "read": text_version(consent.read_version) if consent.read_version else None}
+    # How the participant read (issue 19): the sealed record's answers, when it is this
+    # consent's own (a PDF that fails the check says nothing here).
+    record = consent_record(consent) if signed and check is not None and check.ok else None
     return render_template("consent/receipt.html", consent=consent, check=check, texts=texts,
-                           withdraw_form=withdraw_form)
+                           withdraw_form=withdraw_form, record=record)
 
 
 @bp.route("/samtycken/<consent_id>/pdf")
