@@ -55,7 +55,7 @@ from formapp.web.confirm import confirmed
 from formapp.web.downloads import pdf_response
 from formapp.web.guards import get_or_404, require, show_violation
 from formapp.web.handover import end_handover, handover_state, mark_signed, start_handover
-from formapp.web.read_aloud import read_aloud_evidence
+from formapp.web.read_aloud import audio_cache, read_aloud_evidence
 from formapp.web.session import current_login_session, finish_login_session
 from formapp.web.view_audit import consent_viewed
 from formapp.web.withdraw_step import confirm_withdrawal
@@ -186,7 +186,8 @@ def read(token: str, locale: str) -> str | Response | tuple[str, int]:
                                    shown=form.texts.data or "", texts=texts, read_aloud=heard,
                                    understanding=understanding.evidence(
                                        draft, questions, understanding.questions_in_use(
-                                           draft.insats.forbund, texts.binding)))
+                                           draft.insats.forbund, texts.binding),
+                                       audio_cache()))
         except RuleViolation as violation:
             show_violation(form, violation)
             if texts_changed:

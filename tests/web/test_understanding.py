@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from formapp.definitions.understanding import questions_for
 from formapp.evidence import evidence
 from formapp.extensions import db
+from formapp.readaloud import machine
 from formapp.records.audit import person_key
 from formapp.records.audit_events import EVENT_LABELS
 from formapp.records.consent_texts import shown_texts
@@ -39,6 +40,10 @@ def record_of(consent: Consent) -> dict:
     pdf = evidence().archive.read(consent.pdf_sha256)
     with pikepdf.open(io.BytesIO(pdf)) as document:
         return json.loads(document.attachments["record.json"].get_file().read_bytes())
+
+
+def audio_cache_of(app: Flask):
+    return machine.cache_dir(app.config)
 
 
 def switch_on(app: Flask, world: World) -> None:
@@ -175,6 +180,53 @@ def test_tolk_laser_turned_on_and_off_is_audited(app: Flask) -> None:
         AuditEntry.person_key == person_key("198503152384"))) == 1
     # The Granskningslogg names it in words.
     assert "consent.interpreter" in EVENT_LABELS
+
+
+@pytest.mark.skipif(not shutil.which("espeak-ng"), reason="espeak-ng (Debian) reads aloud")
+def test_how_long_each_question_was_played_is_sealed(app: Flask) -> None:
+    """The questions page reports the seconds its question audio played with each answer
+    (as the reading page reports the sections'); the record names the file by SHA-256."""
+    world = build_world()
+    switch_on(app, world)
+    browser = officer(app, world)
+    url = read_url(start(browser, world), "fa")
+    browser.get(url)
+    questions_url = browser.post(f"{url}/till-fragorna", {"read_aloud": ""}) \
+        .headers["Location"]
+    texts = shown_texts(world.forbund_a, "fa")
+    questions = questions_for(texts.read)
+    first, second, *rest = questions.questions
+    page = browser.get(questions_url).get_data(as_text=True)
+    audio_url = re.search(r'data-play-src="([^"]+)"', page).group(1)
+    assert browser.get(audio_url).status_code == 200  # the tablet fetched it to play it
+    assert 'name="question_audio"' in page
+    browser.post(questions_url, {"action": "answer", "choice": str(1 - first.answer),
+                                 "question_audio": "12.5"})
+    browser.get(questions_url)
+    browser.post(questions_url, {"action": "answer", "choice": str(first.answer),
+                                 "question_audio": "3"})
+    # Not listened to, and a report that is no number of seconds: nothing recorded.
+    browser.get(questions_url)
+    browser.post(questions_url, {"action": "answer", "choice": str(second.answer),
+                                 "question_audio": "inf"})
+    for question in rest:
+        browser.get(questions_url)
+        browser.post(questions_url, {"action": "answer", "choice": str(question.answer),
+                                     "question_audio": "-4" if question is rest[0] else ""})
+    assert sign(browser, url).headers["Location"] == "/deltagare/klart"
+    hand_back(browser)
+    consent = db.session.scalar(select(Consent))
+    answers = record_of(consent)["understanding"]["answers"]
+    heard = answers[0]["question_audio"]
+    words = machine.generate_words(audio_cache_of(app), first.spoken(), "fa")
+    assert heard == {"source": "machine", "engine": machine.ENGINE, "voice": words.voice,
+                     "audio_sha256": words.sha256, "audio_seconds": words.seconds,
+                     "played_seconds": 15.5}
+    assert all("question_audio" not in a for a in answers[1:])
+    text = " ".join(extract_text(evidence().archive.read(consent.pdf_sha256)).split())
+    assert "frågan uppläst 15.5 s" in text
+    page = browser.get(f"/samtycken/{consent.id}").get_data(as_text=True)
+    assert "Frågan lästes upp för deltagaren i 15.5 sekunder." in page
 
 
 def test_without_questions_the_record_says_so(app: Flask) -> None:
