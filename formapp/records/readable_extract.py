@@ -44,6 +44,7 @@ def _what_happened(action: str) -> str:
     exact = {
         "consent.signed": _p("Du lämnade ett samtycke"),
         "consent.withdrawn": _p("Samtycket återkallades"),
+        "consent.interpreter": _p("Det antecknades om en tolk läste texten för dig"),
         "registration.registered": _p("Du registrerades som deltagare (FK 9448)"),
         "registration.ended": _p("Ditt deltagande avslutades (FK 9449)"),
         "registration.corrected": _p("Uppgifter rättades"),

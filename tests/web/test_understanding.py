@@ -156,7 +156,7 @@ def test_questions_before_signing_sealed_with_the_answers(app: Flask) -> None:
 def test_tolk_laser_turned_on_and_off_is_audited(app: Flask) -> None:
     world = build_world()
     browser = officer(app, world)
-    read_url(start(browser, world), "sv")  # started without an interpreter: nothing to log
+    url = read_url(start(browser, world), "sv")  # without an interpreter: nothing to log
     assert db.session.scalar(select(AuditEntry).where(
         AuditEntry.action == "consent.interpreter")) is None
     paused = hand_back(browser)
@@ -180,6 +180,14 @@ def test_tolk_laser_turned_on_and_off_is_audited(app: Flask) -> None:
         AuditEntry.person_key == person_key("198503152384"))) == 1
     # The Granskningslogg names it in words.
     assert "consent.interpreter" in EVENT_LABELS
+    # The registerutdrag says so in words, as every other event about the person.
+    assert sign(browser, url).headers["Location"] == "/deltagare/klart"
+    hand_back(browser)
+    consent = db.session.scalar(select(Consent).where(Consent.person_id.is_not(None)))
+    extract = admin(app, world).post(f"/personer/{consent.person_id}/registerutdrag",
+                                     {"why": "Begärt per brev 2026-11-20"})
+    words = " ".join(extract_text(extract.data).split())
+    assert words.count("Det antecknades om en tolk läste texten för dig") == 2
 
 
 @pytest.mark.skipif(not shutil.which("espeak-ng"), reason="espeak-ng (Debian) reads aloud")
