@@ -86,6 +86,16 @@ def binding_problems(consent: Consent, data: bytes) -> list[str]:
     return problems
 
 
+def consent_record(consent: Consent) -> dict[str, Any] | None:
+    """The sealed ``record.json`` of the consent's archived PDF (None: no PDF, or none in
+    it). What it says is evidence only where :func:`check_consent_pdf` finds it bound."""
+    try:
+        data = evidence().archive.read(consent.pdf_sha256)
+    except DocumentError:
+        return None
+    return sealed_record(data)
+
+
 def check_consent_pdf(consent: Consent) -> SealCheck | None:
     """The consent's archived PDF checked: seal intact and trusted, and bound to this row.
     None when the archive does not have it."""

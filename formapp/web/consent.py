@@ -25,7 +25,7 @@ from formapp.extensions import db
 from formapp.i18n import _lp, _o, participant_page, registry, set_participant_locale
 from formapp.records import understanding, withdrawal
 from formapp.records.access import can_register_participants
-from formapp.records.consent_proof import check_consent_pdf
+from formapp.records.consent_proof import check_consent_pdf, consent_record
 from formapp.records.consent_texts import available_locales, forbund_texts, text_version
 from formapp.records.consents import (
     active_consent,
@@ -45,19 +45,21 @@ from formapp.records.handover_locks import (
     lock_draft,
     unlock_draft,
 )
+from formapp.records.interpreter import set_interpreter
 from formapp.records.login_sessions import HANDBACK_FAILURES, count_handback_failure
 from formapp.records.login_throttle import is_locked as is_login_locked
 from formapp.records.login_throttle import record_failure
 from formapp.records.models import Consent, ConsentDraft, ConsentKind, Insats
 from formapp.records.signatures import parse_signature
-from formapp.web.confirm import confirmation_page, confirmed
+from formapp.web.confirm import confirmed
 from formapp.web.downloads import pdf_response
 from formapp.web.guards import get_or_404, require, show_violation
 from formapp.web.handover import end_handover, handover_state, mark_signed, start_handover
-from formapp.web.read_aloud import read_aloud_evidence
+from formapp.web.read_aloud import audio_cache, read_aloud_evidence
 from formapp.web.route_policy import officer_route, participant_route
 from formapp.web.session import current_login_session, finish_login_session
 from formapp.web.view_audit import consent_viewed
+from formapp.web.withdraw_step import confirm_withdrawal
 from formapp.webforms.consent import (
     ConsentStartForm,
     HandBackForm,
@@ -99,7 +101,7 @@ def start(insats_id: int) -> str | Response:
             show_violation(form, violation)
             existing = _blocking_consent(insats, form.personnummer.data or "", day)
         else:
-            draft.interpreter = bool(form.interpreter.data)
+            set_interpreter(draft, bool(form.interpreter.data), by=current_user)
             db.session.commit()
             start_handover(draft.token)
             return redirect(url_for("consent.language", token=draft.token))
@@ -185,7 +187,8 @@ def read(token: str, locale: str) -> str | Response | tuple[str, int]:
                                    shown=form.texts.data or "", texts=texts, read_aloud=heard,
                                    understanding=understanding.evidence(
                                        draft, questions, understanding.questions_in_use(
-                                           draft.insats.forbund, texts.binding)))
+                                           draft.insats.forbund, texts.binding),
+                                       audio_cache()))
         except RuleViolation as violation:
             show_violation(form, violation)
             if texts_changed:
@@ -325,7 +328,7 @@ def paused(token: str) -> str | Response:
     form = PausedForm(data={"interpreter": draft.interpreter})
     if form.validate_on_submit():
         if form.resume.data:
-            draft.interpreter = bool(form.interpreter.data)
+            set_interpreter(draft, bool(form.interpreter.data), by=current_user)
             unlock_draft(draft)
             db.session.commit()
             start_handover(draft.token)
@@ -368,8 +371,11 @@ def _render_receipt(consent: Consent, withdraw_form: WithdrawForm) -> str:
     signed = consent.kind == ConsentKind.SIGNED.value  # a paper one's text is on the paper
     texts = {"binding": text_version(consent.binding_version) if signed else None,
              "read": text_version(consent.read_version) if consent.read_version else None}
+    # How the participant read (issue 19): the sealed record's answers, when it is this
+    # consent's own (a PDF that fails the check says nothing here).
+    record = consent_record(consent) if signed and check is not None and check.ok else None
     return render_template("consent/receipt.html", consent=consent, check=check, texts=texts,
-                           withdraw_form=withdraw_form)
+                           withdraw_form=withdraw_form, record=record)
 
 
 @bp.route("/samtycken/<consent_id>/pdf")
@@ -391,15 +397,10 @@ def withdraw(consent_id: str) -> str | Response | tuple[str, int]:
     # Asked only when withdrawing can go ahead: a missing reason is told at the field first.
     if form.validate_on_submit() and (form.reason.data or "").strip() and not confirmed() \
             and consent.status != "withdrawn":
-        return confirmation_page(
-            title=_o("Återkalla samtycket?"),
-            message=_o("Samtycket från %(name)s för %(insats)s återkallas. Inga fler "
-                       "personuppgifter registreras med stöd av det, och det går inte att ångra.",
-                       name=consent.name, insats=consent.insats.name),
-            confirm_label=_o("Ja, återkalla samtycket"),
+        return confirm_withdrawal(
+            consent, reason=form.reason.data or "",
             action=url_for("consent.withdraw", consent_id=consent.id),
-            cancel_url=url_for("consent.receipt", consent_id=consent.id),
-            carry={"reason": form.reason.data or ""})
+            cancel_url=url_for("consent.receipt", consent_id=consent.id))
     if form.validate_on_submit():
         try:
             withdrawal.withdraw(consent, by=current_user, reason=form.reason.data or "",

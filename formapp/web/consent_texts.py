@@ -26,6 +26,7 @@ from formapp.records.models import Forbund
 from formapp.records.read_aloud import needs_recording, reading_for, upload_recording
 from formapp.web.guards import get_or_404, require, show_violation
 from formapp.web.read_aloud import audio_cache
+from formapp.web.review_status import review_counts, text_summary
 from formapp.web.route_policy import larger_body, officer_route
 from formapp.web.uploads import MIB
 from formapp.webforms.consent import (
@@ -36,6 +37,8 @@ from formapp.webforms.consent import (
 )
 
 bp = Blueprint("consent_texts", __name__)
+bp.app_template_global()(review_counts)
+bp.app_template_global()(text_summary)
 MAX_TEXT_BYTES = 200 * 1024
 
 TEXT_NAMES = {

@@ -17,10 +17,12 @@ from formapp.records.access import can_manage_users
 from formapp.records.errors import RuleViolation
 from formapp.records.models import Consent, Forbund, Person
 from formapp.records.subject_access import collect, find_person_by_personnummer, registerutdrag
+from formapp.web.confirm import confirmed
 from formapp.web.downloads import pdf_response
 from formapp.web.guards import get_or_404, require, show_violation
 from formapp.web.route_policy import officer_route
 from formapp.web.view_audit import consent_viewed, record_view
+from formapp.web.withdraw_step import confirm_withdrawal
 from formapp.webforms.people import ExtractForm, PersonSearchForm, PersonWithdrawForm
 
 bp = Blueprint("people", __name__)
@@ -99,12 +101,20 @@ def extract(person_id: int) -> str | Response | tuple[str, int]:
 
 @bp.route("/personer/<int:person_id>/samtycken/<consent_id>/aterkalla", methods=["POST"])
 @officer_route
-def withdraw(person_id: int, consent_id: str) -> Response:
+def withdraw(person_id: int, consent_id: str) -> str | Response:
     person = _person(person_id)
     consent = db.session.get(Consent, consent_id)
     if consent is None or consent.person_id != person.id:
         abort(404)
     form = PersonWithdrawForm()
+    person_url = url_for("people.show", person_id=person.id)
+    # Asked first, as on the receipt page; only when withdrawing can go ahead (a missing
+    # reason or an already withdrawn consent is told at once).
+    if form.validate_on_submit() and not confirmed() and consent.status != "withdrawn":
+        return confirm_withdrawal(
+            consent, reason=form.reason.data or "",
+            action=url_for("people.withdraw", person_id=person.id, consent_id=consent.id),
+            cancel_url=person_url)
     if form.validate_on_submit():
         try:
             withdrawal.withdraw(consent, by=current_user, reason=form.reason.data or "",
@@ -117,7 +127,7 @@ def withdraw(person_id: int, consent_id: str) -> Response:
             flash(_o("Samtycket är återkallat. Ett förseglat kvitto är sparat."), "success")
     else:
         flash(_o("Ange hur och när personen återkallade samtycket."), "error")
-    return redirect(url_for("people.show", person_id=person.id))
+    return redirect(person_url)
 
 
 @bp.route("/personer/<int:person_id>/samtycken/<consent_id>/pdf")

@@ -74,12 +74,15 @@ def questions(token: str, locale: str) -> str | Response | tuple[str, int]:
     form = AnswerForm()
     form.choice.choices = [(str(i), option) for i, option in enumerate(question.options)]
     if request.method == "POST" and form.validate_on_submit():
+        heard = understanding.played_seconds(form.question_audio.data or "") \
+            if machine.voice_for(locale) else 0.0
         if request.form.get("action") == "pass":
-            understanding.pass_question(draft, qs, question)
+            understanding.pass_question(draft, qs, question, heard=heard)
             db.session.commit()
             return _next(draft, qs, token, locale, right=False)
         if form.choice.data is not None and form.choice.data.isdigit():
-            right = understanding.answer(draft, qs, question, int(form.choice.data))
+            right = understanding.answer(draft, qs, question, int(form.choice.data),
+                                         heard=heard)
             db.session.commit()
             if right:
                 return _next(draft, qs, token, locale, right=True)
