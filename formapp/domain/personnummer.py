@@ -121,13 +121,18 @@ def _age(born: date, on: date) -> int:
     return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
 
+def luhn_digit(payload: str) -> int:
+    """The Luhn (mod 10) check digit that completes ``payload``."""
+    total = 0
+    for index, char in enumerate(reversed(payload)):
+        value = int(char) * (1 if index % 2 else 2)  # the check digit's neighbour is doubled
+        total += value - 9 if value > 9 else value
+    return (10 - total % 10) % 10
+
+
 def luhn_ok(digits: str) -> bool:
     """Luhn (mod 10) check over ``digits``; the last digit is the check digit."""
-    total = 0
-    for index, char in enumerate(reversed(digits)):
-        value = int(char) * (2 if index % 2 else 1)
-        total += value - 9 if value > 9 else value
-    return total % 10 == 0
+    return luhn_digit(digits[:-1]) == int(digits[-1])
 
 
 def normalise(raw: str) -> str:

@@ -18,6 +18,7 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 
+from formapp.cases.registration import apply_columns, end_columns
 from formapp.definitions import Checked, FormDefinition, load_form
 from formapp.domain.personnummer import Personnummer
 from formapp.evidence import evidence, remove_after_commit
@@ -26,7 +27,7 @@ from formapp.i18n import _lo
 from formapp.records.change_log import changed_fields, registration_changed
 from formapp.records.consents import withdraw_consent
 from formapp.records.errors import InvalidAnswers, RuleViolation
-from formapp.records.form_values import apply_block, clear_block, to_json
+from formapp.records.form_values import to_json
 from formapp.records.models import (
     ArchivedDocument,
     ConsentStatus,
@@ -181,26 +182,21 @@ def _seal_and_apply(registration: Registration, checked: Checked, *, by: User, n
                        officer=by, context=context, now=now, record=record, reason=reason)
     end = values["avslutningsdatum"]
     assert isinstance(end, date)
-    registration.end_date = end
-    registration.end_reason = str(end_reason)
-    registration.end_answers = to_json(values)
+    apply_columns(registration, end_columns(values,
+                                            measured=bool(checked.asked.get("arbetar_efter"))))
     registration.end_document_id = document_id
     registration.end_pdf_sha256 = digest
     registration.updated_at = now
     if corrects_document_id is None:
         registration.ended_at = now
         registration.ended_by_id = by.id
-    if checked.asked.get("arbetar_efter"):
-        apply_block(registration, values, measurement="efter")
-    else:
-        clear_block(registration, measurement="efter")
     # The ending first, then the withdrawal: the database's consent gate
     # (records.consent_gate) sees the registration written while its consent still held.
     db.session.flush()
     registration_changed(
         registration, actor=by,
         action="registration.end_corrected" if corrects_document_id else "registration.ended",
-        why=reason, fields=changed_fields(before, registration.end_answers),
+        why=reason, fields=changed_fields(before, to_json(values)),
         end_reason=str(end_reason), document_id=document_id, pdf_sha256=digest)
     if effect_of(end_reason) == "withdraw_consent" and \
             registration.consent.status != ConsentStatus.WITHDRAWN.value:

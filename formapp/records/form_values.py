@@ -3,7 +3,8 @@
 Two representations: the whole answer set as JSON (what the PDF showed, what a rättelse starts
 from; it is valid *raw* input to ``check`` again), and the report columns of the
 "försörjning och sysselsättning" block (``forms/common/support_block.toml``) on a
-registration. Only this module knows which block field goes to which column.
+registration. Only this module knows which block field goes to which column; which other
+answer goes to which column, ``formapp.cases.registration`` alone knows.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import cast
 
 from formapp.definitions.model import YES
 from formapp.domain.personnummer import Personnummer
-from formapp.records.models import SUPPORT_BITS, Registration, RegistrationSupport
+from formapp.records.models import SUPPORT_BITS
 
 # Block fields kept as columns "<name><suffix>"; forsorjning goes to registration_support.
 BLOCK_COLUMNS = ("aktivt_arbetssokande", "arbetar", "arbete_procent", "arbete_typ", "studerar",
@@ -58,26 +59,9 @@ def block_columns(values: Mapping[str, object], *, measurement: str
     return columns, chosen
 
 
-def apply_block(registration: Registration, values: Mapping[str, object], *,
-                measurement: str) -> None:
-    """Copy the block's answers (suffix ``_fore``/``_efter``) into the report columns and the
-    support rows of ``measurement``. A question not asked becomes NULL."""
-    columns, chosen = block_columns(values, measurement=measurement)
-    for name, value in columns.items():
-        setattr(registration, name, value)
-    kept = [s for s in registration.supports if s.measurement != measurement]
-    registration.supports = kept + [
-        RegistrationSupport(measurement=measurement, kind=kind) for kind in chosen]
-
-
 def support_bits(kinds: Iterable[object]) -> int:
     """The kinds as ``SUPPORT_BITS`` (the same choice as the support rows, for the reports)."""
     bits = 0
     for kind in kinds:
         bits |= SUPPORT_BITS[str(kind)]
     return bits
-
-
-def clear_block(registration: Registration, *, measurement: str) -> None:
-    """No measurement (end reasons 6 and 7): every column of the block NULL, no support rows."""
-    apply_block(registration, {}, measurement=measurement)

@@ -518,7 +518,7 @@ class Registration(Model):
     studerar_efter: Mapped[bool | None] = mapped_column(Boolean)
     studie_procent_efter: Mapped[int | None] = mapped_column(Integer)
     # The support rows' kinds again, as SUPPORT_BITS (0: none), kept with them by
-    # ``form_values.apply_block``: the reports count kinds from the index, without a join.
+    # ``cases.registration.apply_columns``: the reports count kinds from the index, without a join.
     forsorjning_fore_bits: Mapped[int] = mapped_column(Integer, default=0)
     forsorjning_efter_bits: Mapped[int] = mapped_column(Integer, default=0)
     end_answers: Mapped[dict | None] = mapped_column(EncryptedJSON("registration.end_answers"))

@@ -41,6 +41,7 @@ from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, insert, select, text, update
 
+from formapp.cases.registration import end_columns, start_columns
 from formapp.definitions import FormDefinition, check, load_form
 from formapp.definitions.model import NO, YES
 from formapp.definitions.printable import document_problem_o, unprintable_o
@@ -55,7 +56,6 @@ from formapp.records.audit import log_event
 from formapp.records.change_log import id_ranges
 from formapp.records.consents import archive_pdf
 from formapp.records.errors import RuleViolation
-from formapp.records.form_values import block_columns, to_json
 from formapp.records.models import (
     AnonymousCount,
     Consent,
@@ -808,34 +808,23 @@ def _registration_row(row: ValidRow, insats: Insats, person: _PersonRef, consent
                       receipt: str, by: User | None, now: datetime
                       ) -> tuple[dict[str, object], list[tuple[str, str]]]:
     """The row's registration on its consent as the table's columns, and its support rows
-    (measurement, kind): what ``records.registrations`` would store for the same answers."""
-    values = row.start
+    (measurement, kind): the answers mapped by ``cases.registration``, as FK 9448 and 9449
+    store them."""
     pnr = row.pnr
-    start = values["startdatum"]
-    assert pnr is not None and isinstance(start, date)
-    fore, fore_kinds = block_columns(values, measurement="fore")
-    measured = row.end is not None and row.end_asked_after
-    efter, efter_kinds = block_columns(row.end if measured else {},  # type: ignore[arg-type]
-                                       measurement="efter")
+    assert pnr is not None
     end = row.end
+    answers = (start_columns(row.start, pnr)
+               | end_columns(end, measured=end is not None and row.end_asked_after))
     record: dict[str, object] = {
         "forbund_id": insats.forbund_id, "insats_id": insats.id, "person_id": person.id,
-        "consent_id": consent_id, "officer_id": by.id if by else None,
-        "name": str(values["namn"]), "start_date": start, "age_at_start": pnr.age_on(start),
-        "kon": person.kon, "kommun": str(values["kommun"]), "stadsdel": values.get("stadsdel"),
-        "utbildning": str(values["utbildning"]),
-        "forsorjning_tid": str(values["forsorjning_tid"]), "answers": to_json(values),
+        "consent_id": consent_id, "officer_id": by.id if by else None, "kon": person.kon,
         "document_id": str(uuid.uuid4()), "pdf_sha256": receipt, "registered_at": now,
-        "updated_at": now, "version": 1, **fore, **efter,
-        "end_date": end["avslutningsdatum"] if end is not None else None,
-        "end_reason": str(end["avslutningsanledning"]) if end is not None else None,
-        "end_answers": to_json(end) if end is not None else None,
+        "updated_at": now, "version": 1, **answers.values,
         "end_document_id": str(uuid.uuid4()) if end is not None else None,
         "end_pdf_sha256": receipt if end is not None else None,
         "ended_at": now if end is not None else None,
         "ended_by_id": by.id if by and end is not None else None}
-    kinds = [("fore", kind) for kind in fore_kinds] + [("efter", kind) for kind in efter_kinds]
-    return record, kinds
+    return record, list(answers.supports)
 
 
 def _insert_registrations(pairs: list[tuple[ValidRow, str]], insats: Insats,

@@ -4,7 +4,8 @@ For the bench (300,000 participations), the demo and the report tests: the repor
 the registration columns and support rows, and making 300,000 sealed PDFs through the forms
 would take hours. Every row points at one sealed placeholder document that says so
 (:func:`placeholder_document`), so ``formapp verify --all`` still finds every file it expects.
-Never used for real participants: real registrations go through ``records.registrations``.
+Never used for real participants: real registrations go through ``cases.registration``,
+whose mapping of answers to columns these rows use too.
 """
 
 from __future__ import annotations
@@ -21,15 +22,15 @@ from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.sql import sqltypes
 
+from formapp.cases.registration import end_columns, start_columns
+from formapp.definitions.model import NO, YES
 from formapp.documents.receipt_pdf import ReceiptDocument, render_receipt_pdf
+from formapp.domain.personnummer import Personnummer, luhn_digit
 from formapp.extensions import Model, db, table_of
 from formapp.protection.columns import bind_row
 from formapp.protection.lookup import personnummer_hash
 from formapp.records.consents import archive_pdf
-from formapp.records.form_values import support_bits
 from formapp.records.models import Consent, Person, Registration, RegistrationSupport
-
-YES, NO = "ja", "nej"
 
 
 @dataclass(frozen=True)
@@ -62,24 +63,12 @@ class Participation:
     personnummer: str | None = None  # made from birth date and kön when None
 
 
-def luhn_digit(nine: str) -> int:
-    total = 0
-    for index, char in enumerate(nine):
-        value = int(char) * (2 if index % 2 == 0 else 1)
-        total += value - 9 if value > 9 else value
-    return (10 - total % 10) % 10
-
-
 def make_personnummer(birth: date, kon: str, serial: int) -> str:
     """A valid personnummer for ``birth`` and ``kön``; serials 0–494 give distinct ones (the
     födelsenummer runs 010–999: 000 is never issued)."""
     third = (serial % 5) * 2 + (1 if kon == "man" else 0)  # odd second-to-last digit: man
     stem = f"{birth:%y%m%d}{serial // 5 % 99 + 1:02d}{third}"
     return f"{birth.year // 100}{stem}{luhn_digit(stem)}"
-
-
-def age_on(birth: date, day: date) -> int:
-    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
 
 
 def placeholder_document(forbund_id: int, forbund_name: str) -> str:
@@ -96,7 +85,9 @@ def placeholder_document(forbund_id: int, forbund_name: str) -> str:
                        reason="Syntetiska registreringar")
 
 
-def _block(supports: tuple[str, ...], aktivt: bool, work: Work, suffix: str) -> dict:
+def _block(supports: tuple[str, ...], aktivt: bool, work: Work, suffix: str
+           ) -> dict[str, object]:
+    """The "försörjning och sysselsättning" answers as the form's check leaves them."""
     answers: dict[str, object] = {
         f"forsorjning{suffix}": list(supports),
         f"aktivt_arbetssokande{suffix}": YES if aktivt else NO,
@@ -108,18 +99,6 @@ def _block(supports: tuple[str, ...], aktivt: bool, work: Work, suffix: str) -> 
     if work.studier:
         answers[f"studie_procent{suffix}"] = work.studier
     return answers
-
-
-def _columns(aktivt: bool | None, work: Work | None, suffix: str) -> dict:
-    if work is None:
-        return {f"{name}{suffix}": None for name in (
-            "aktivt_arbetssokande", "arbetar", "arbete_procent", "arbete_typ", "studerar",
-            "studie_procent")}
-    return {f"aktivt_arbetssokande{suffix}": aktivt, f"arbetar{suffix}": bool(work.arbete),
-            f"arbete_procent{suffix}": work.arbete or None,
-            f"arbete_typ{suffix}": work.typ if work.arbete else None,
-            f"studerar{suffix}": bool(work.studier),
-            f"studie_procent{suffix}": work.studier or None}
 
 
 def insert_participations(forbund_id: int, rows: Iterable[Participation], document: str, *,
@@ -183,12 +162,11 @@ def _chunk_rows(forbund_id: int, chunk: list[Participation], document: str, now:
             "status": "used", "used_at": now,
             "withdrawn_at": now if withdrawn else None, "withdrawn_by_id": None,
             "withdrawal_reason": None, "withdrawal_pdf_sha256": None})
-        registrations.append(_registration(forbund_id, p, pid, consent_id, document, now)
-                             | {"id": rid})
+        registration, kinds = _registration(forbund_id, p, pid, personnummer, consent_id,
+                                            document, now)
+        registrations.append(registration | {"id": rid})
         supports += [{"registration_id": rid, "measurement": measurement, "kind": kind}
-                     for measurement, kinds in (("fore", p.supports_fore),
-                                                ("efter", p.supports_efter))
-                     for kind in kinds]
+                     for measurement, kind in kinds]
     return {Person: people, Consent: consents, Registration: registrations,
             RegistrationSupport: supports}, withdrawn_ids
 
@@ -276,33 +254,29 @@ def _sync_sequence(model: type[Model]) -> None:
             f"(SELECT max(id) FROM {table}))"))
 
 
-def _registration(forbund_id: int, p: Participation, person_id: int, consent_id: str,
-                  document: str, now: datetime) -> dict:
-    answers = {"namn": p.name, "mattillfalle": "Inregistrering",
-               "startdatum": p.start_date.isoformat(), "kommun": p.kommun,
-               "utbildning": p.utbildning, "forsorjning_tid": p.forsorjning_tid,
-               **_block(p.supports_fore, p.aktivt_fore, p.work_fore, "_fore")}
-    row = {"forbund_id": forbund_id, "insats_id": p.insats_id, "person_id": person_id,
-           "consent_id": consent_id, "name": p.name, "start_date": p.start_date,
-           "age_at_start": age_on(p.birth_date, p.start_date), "kon": p.kon,
-           "forsorjning_fore_bits": support_bits(p.supports_fore),
-           "forsorjning_efter_bits": support_bits(p.supports_efter), "kommun": p.kommun,
-           "stadsdel": None, "utbildning": p.utbildning, "forsorjning_tid": p.forsorjning_tid,
-           "answers": answers, "document_id": str(uuid.uuid4()), "pdf_sha256": document,
-           "officer_id": None, "registered_at": now, "updated_at": now, "version": 1,
-           "ended_by_id": None,
-           "end_date": p.end_date, "end_reason": p.end_reason, "end_answers": None,
-           "end_document_id": None, "end_pdf_sha256": None, "ended_at": None,
-           **_columns(p.aktivt_fore, p.work_fore, "_fore")}
+def _registration(forbund_id: int, p: Participation, person_id: int, personnummer: str,
+                  consent_id: str, document: str, now: datetime
+                  ) -> tuple[dict[str, object], tuple[tuple[str, str], ...]]:
+    """The participation's registration: its answers as FK 9448 and 9449 would have checked
+    them, mapped to columns by ``cases.registration`` as a real registration is; and its
+    support rows (measurement, kind)."""
+    start = {"namn": p.name, "mattillfalle": "Inregistrering", "startdatum": p.start_date,
+             "kommun": p.kommun, "utbildning": p.utbildning,
+             "forsorjning_tid": p.forsorjning_tid,
+             **_block(p.supports_fore, p.aktivt_fore, p.work_fore, "_fore")}
+    end: dict[str, object] | None = None
     measured = p.end_date is not None and p.end_reason not in ("6", "7")
-    row.update(_columns(p.aktivt_efter, p.work_efter if measured else None, "_efter"))
     if p.end_date is not None:
-        end_answers: dict[str, object] = {
-            "namn": p.name, "mattillfalle": "Utregistrering",
-            "avslutningsdatum": p.end_date.isoformat(), "avslutningsanledning": p.end_reason}
+        end = {"namn": p.name, "mattillfalle": "Utregistrering",
+               "avslutningsdatum": p.end_date, "avslutningsanledning": p.end_reason}
         if measured:
-            end_answers.update(_block(p.supports_efter, p.aktivt_efter, p.work_efter,
-                                      "_efter"))
-        row.update(end_answers=end_answers, end_document_id=str(uuid.uuid4()),
-                   end_pdf_sha256=document, ended_at=now)
-    return row
+            end.update(_block(p.supports_efter, p.aktivt_efter, p.work_efter, "_efter"))
+    columns = (start_columns(start, Personnummer.from_digits(personnummer))
+               | end_columns(end, measured=measured))
+    return {"forbund_id": forbund_id, "insats_id": p.insats_id, "person_id": person_id,
+            "consent_id": consent_id, "kon": p.kon, "document_id": str(uuid.uuid4()),
+            "pdf_sha256": document, "officer_id": None, "registered_at": now,
+            "updated_at": now, "version": 1, "ended_by_id": None, **columns.values,
+            "end_document_id": str(uuid.uuid4()) if end is not None else None,
+            "end_pdf_sha256": document if end is not None else None,
+            "ended_at": now if end is not None else None}, columns.supports

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
+from formapp.cases import registration as cases
 from formapp.clock import today
 from formapp.definitions import FormDefinition
 from formapp.extensions import db
@@ -124,7 +125,7 @@ def new(consent_id: str) -> str | Response | tuple[str, int]:
                     why="Öppnade inregistreringen (FK 9448) med namn och personnummer",
                     forbund_id=consent.forbund_id, personnummer=consent.person.personnummer)
     return form_page(form, lambda answers: url_for(
-                         "registration.show", registration_id=store.register_participant(
+                         "registration.show", registration_id=cases.register_participant(
                              consent, answers, officer=current_user, today=today()).id),
                      message=_o("Deltagaren är inregistrerad. Blanketten är förseglad och "
                                 "sparad."),
@@ -183,7 +184,7 @@ def correct(registration_id: int) -> str | Response | tuple[str, int]:
 
 
 def _corrected(registration: Registration, answers: dict[str, object]) -> str:
-    store.correct_registration(registration, answers, by=current_user, today=today())
+    cases.correct_registration(registration, answers, by=current_user, today=today())
     return url_for("registration.show", registration_id=registration.id)
 
 

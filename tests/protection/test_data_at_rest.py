@@ -7,6 +7,7 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 
+from formapp.cases.registration import correct_registration
 from formapp.clock import today
 from formapp.extensions import db
 from formapp.protection.cipher import BOUND_PREFIX, DecryptionError, decrypt_for_row
@@ -15,7 +16,6 @@ from formapp.protection.current import keyring
 from formapp.records.consents import find_person
 from formapp.records.models import Consent, Person, Registration
 from formapp.records.participants import Search, search_participants
-from formapp.records.registrations import correct_registration
 from tests.web.registration_helpers import (
     ANSWERS_9448,
     PNR_KVINNA,

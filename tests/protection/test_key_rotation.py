@@ -8,6 +8,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import Flask
 
+from formapp.cases.registration import correct_registration
 from formapp.cli import cli
 from formapp.clock import today
 from formapp.extensions import db
@@ -24,7 +25,6 @@ from formapp.protection.keyring import (
 from formapp.protection.rotation import encrypted_columns, rotate
 from formapp.records.consents import find_person
 from formapp.records.models import Registration
-from formapp.records.registrations import correct_registration
 from formapp.records.subject_access import collect
 from tests.web.registration_helpers import ANSWERS_9448, PNR_MAN, register_one, take_consent
 from tests.world import build_world

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from flask import Flask
 from flask_migrate import downgrade, upgrade
 
+from formapp.cases.registration import correct_registration
 from formapp.cli import cli
 from formapp.clock import today
 from formapp.extensions import db
@@ -20,7 +21,6 @@ from formapp.protection.cipher import BOUND_PREFIX, DecryptionError, decrypt, en
 from formapp.protection.current import keyring
 from formapp.protection.rotation import encrypted_columns
 from formapp.records.models import Consent, Person, Registration
-from formapp.records.registrations import correct_registration
 from tests.conftest import make_app
 from tests.web.registration_helpers import ANSWERS_9448, register_one
 from tests.web.test_consent_binding import OTHER_PNR, _two_consents

@@ -12,6 +12,7 @@ import pikepdf
 from flask import Flask
 from sqlalchemy import update
 
+from formapp.cases.registration import correct_registration
 from formapp.cli import cli
 from formapp.clock import today
 from formapp.evidence import evidence
@@ -20,7 +21,6 @@ from formapp.protection.current import keyring
 from formapp.protection.lookup import PERSONNUMMER
 from formapp.records.deregistrations import deregister
 from formapp.records.models import Registration, RegistrationRevision
-from formapp.records.registrations import correct_registration
 from tests.web.registration_helpers import (
     ANSWERS_9448,
     ANSWERS_9449,

@@ -9,11 +9,11 @@ from html import unescape
 from flask import Flask
 from sqlalchemy import select
 
+from formapp.cases.registration import register_participant
 from formapp.clock import today
 from formapp.extensions import db
 from formapp.protection.lookup import personnummer_hashes
 from formapp.records.models import Consent, Person
-from formapp.records.registrations import register_participant
 from formapp.webclient import Browser
 from tests.web.test_consent_flow import hand_back, officer, read_url, sign, start
 from tests.world import World

@@ -11,6 +11,7 @@ from flask import Flask
 from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.exc import IntegrityError
 
+from formapp.cases.registration import register_participant
 from formapp.clock import today
 from formapp.evidence import evidence
 from formapp.extensions import db
@@ -24,7 +25,6 @@ from formapp.records.models import (
     Registration,
     RegistrationSupport,
 )
-from formapp.records.registrations import register_participant
 from formapp.reports.importer import import_rows, read_sheet
 from formapp.webclient import Browser
 from tests.reports.test_excel import sheet_of, valid_row

@@ -6,10 +6,10 @@ from __future__ import annotations
 from flask import Flask
 from sqlalchemy import select
 
+from formapp.cases.registration import register_participant
 from formapp.clock import today
 from formapp.extensions import db
 from formapp.records.models import Consent, Person
-from formapp.records.registrations import register_participant
 from tests.web.registration_helpers import ANSWERS_9448
 from tests.web.test_consent_flow import hand_back, officer, read_url, sign, start
 from tests.world import build_world

@@ -6,12 +6,12 @@ from __future__ import annotations
 from flask import Flask
 from sqlalchemy import select
 
+from formapp.cases.registration import correct_registration
 from formapp.clock import today
 from formapp.extensions import db
 from formapp.records.audit import person_key
 from formapp.records.deregistrations import deregister
 from formapp.records.models import AuditEntry, Registration
-from formapp.records.registrations import correct_registration
 from tests.web.registration_helpers import (
     ANSWERS_9448,
     ANSWERS_9449,
