@@ -5,7 +5,11 @@ text version it asks about by that version's id and SHA-256 (``[text]``). A publ
 never edited to add questions: a file of questions sits beside it, and a new text version needs
 a new file. For formapp's own text the binding is to the *template* (the filled-in text a
 förbund publishes names its template in ``[template]``), so every förbund's filled version of
-the same template has the same questions.
+the same template has the same questions. For Försäkringskassan's FK 9443 text
+(``questions/fk-9443/``) the binding is to the built-in version itself
+(``forms/9443/texts/<locale>.toml``, or the corrected ``<locale>-2.toml`` where there is one):
+there is no template, every förbund using FK 9443 shows exactly that version. A förbund's own
+uploaded text has no questions.
 
 ```toml
 locale = "sv"
@@ -29,8 +33,10 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from formapp.definitions import consent_templates, consent_texts
 from formapp.definitions.loader import default_forms_dir
-from formapp.documents.consent import ConsentText
+from formapp.documents.consent import FK_TEXT, FORMAPP_TEXT, ConsentText
+from formapp.readaloud.sections import reading_sections
 
 QUESTIONS_DIR = Path("9443") / "questions"
 MIN_QUESTIONS, MAX_QUESTIONS = 3, 5
@@ -156,8 +162,27 @@ def questions_for(text: ConsentText, forms_dir: Path | None = None) -> QuestionS
     return next((qs for qs in all_question_sets(forms_dir) if qs.binds(text)), None)
 
 
+Binding = tuple[str, str, int]  # (version, SHA-256, number of reading sections)
+
+
+def current_bindings(forms_dir: Path | None = None) -> dict[str, dict[str, Binding]]:
+    """Per text id and locale, what a question file must be bound to now: formapp's text by its
+    current template in that language, FK 9443 by its newest built-in version in that language
+    (the corrected ``<locale>-2`` where published.toml lists one)."""
+    templates = {"sv": consent_templates.swedish_template(forms_dir),
+                 **consent_templates.translations(forms_dir)}
+    formapp = {locale: (t.version, t.sha256, len(t.data["sections"]) + 1)
+               for locale, t in templates.items()}
+    fk = {}
+    for locale in consent_texts.builtin_locales(forms_dir):
+        text = consent_texts.latest_builtin(locale, forms_dir)
+        if text is not None:  # the title and sections: the declaration is not asked about
+            fk[locale] = (text.version, text.sha256, len(reading_sections(text)) - 1)
+    return {FORMAPP_TEXT: formapp, FK_TEXT: fk}
+
+
 def question_problems(forms_dir: Path | None = None,
-                      texts: dict[str, dict[str, tuple[str, str, int]]] | None = None
+                      texts: dict[str, dict[str, Binding]] | None = None
                       ) -> list[str]:
     """What is wrong with the question files: malformed, unlike the Swedish file, or bound to
     a text that is not there. ``texts``: per text id and locale, the (version, SHA-256,

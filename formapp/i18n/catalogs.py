@@ -31,7 +31,6 @@ from babel.messages.pofile import read_po, write_po
 
 from formapp.config import PROJECT_ROOT
 from formapp.definitions import consent_templates, message_ids, understanding
-from formapp.documents.consent import FORMAPP_TEXT
 from formapp.i18n import glossary, review
 from formapp.i18n.domains import KEYWORDS, OFFICER_DOMAIN, PARTICIPANT_DOMAIN
 from formapp.i18n.registry import Registry, load_registry
@@ -445,13 +444,10 @@ def _check_formapp_text(forms: Path, registry: Registry) -> tuple[list[str], lis
 
 
 def _check_questions(forms: Path) -> list[str]:
-    """The understanding questions (issue 19): each bound to the current template in its
-    language, the same questions as the Swedish file, sections that exist."""
-    templates = {"sv": consent_templates.swedish_template(forms),
-                 **consent_templates.translations(forms)}
-    bound = {locale: (t.version, t.sha256, len(t.data["sections"]) + 1)
-             for locale, t in templates.items()}
-    return understanding.question_problems(forms, {FORMAPP_TEXT: bound})
+    """The understanding questions (issue 19): each bound to the current text in its language
+    (formapp's template, FK 9443's newest built-in version), the same questions as the Swedish
+    file, sections that exist."""
+    return understanding.question_problems(forms, understanding.current_bindings(forms))
 
 
 def _check_consent_texts(directory: Path, registry: Registry) -> tuple[list[str], list[str]]:

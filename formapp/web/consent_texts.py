@@ -8,6 +8,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from formapp.clock import today
+from formapp.definitions.consent_texts import builtin_versions
 from formapp.definitions.understanding import questions_for
 from formapp.documents.consent import FK_TEXT, FORMAPP_TEXT
 from formapp.extensions import db
@@ -149,6 +150,11 @@ def _page(forbund: Forbund, form: PublishTextForm, choose: ChooseTextForm,
         for info, locale, text, _, _, _ in rows]
     lacking = [locales.get(locale) for locale in texts.lacking(
         [info.id for info in locales.locales if info.id != "sv"])]
+    # A text the förbund wrote or translated itself has no questions (the Frågor column says
+    # why): questions are written for one text and reviewed with it.
+    builtin = {version.id for version in builtin_versions()}
+    uploaded = {text.version for _, _, text, _, _, _ in rows
+                if text.text_id == OWN_TEXT or (text.is_fk and text.version not in builtin)}
     history = version_history(forbund)
     order = [info.id for info in locales.locales]
     order += sorted(set(history) - set(order))
@@ -159,6 +165,7 @@ def _page(forbund: Forbund, form: PublishTextForm, choose: ChooseTextForm,
     return render_template("consent_texts/index.html", forbund=forbund, rows=rows, form=form,
                            choose=choose, audio_form=audio_form, binding=texts.binding(),
                            lacking=lacking, history=history_rows, text_names=TEXT_NAMES,
+                           uploaded=uploaded,
                            may_publish=may_publish,
                            understanding_form=understanding_form or UnderstandingSettingsForm(
                                prefix="understanding", formdata=None,

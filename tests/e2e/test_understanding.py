@@ -186,3 +186,61 @@ def test_a_wrong_answer_shows_the_section_again_and_the_answers_are_sealed(
     expect(page.locator(".understanding-answers li")).to_have_count(len(questions.questions))
     shot(page, f"understanding-{locale}-receipt")
     assert serious(page) == []
+
+
+def _fk_questions_on(site: Site) -> None:
+    """Förbund A keeps FK 9443 (build_world's choice) and switches the questions on (in a
+    thread of its own, as use_questions)."""
+    def work() -> None:
+        with site.app.app_context():
+            forbund = db.session.get(Forbund, site.world.forbund_a.id)
+            forbund.understanding_questions = True
+            db.session.commit()
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join()
+    db.session.expire_all()
+
+
+@pytest.mark.parametrize("locale", ["ar", "ku"])
+def test_the_fk_9443_questions_on_the_tablet(site: Site, tablet: BrowserContext,
+                                             locale: str) -> None:
+    """FK 9443's own questions, three options for "who is responsible": a wrong answer shows
+    Försäkringskassan's section again; the targets are large enough and axe finds nothing."""
+    _fk_questions_on(site)
+    texts = shown_texts(site.world.forbund_a, locale)
+    questions = questions_for(texts.read)
+    assert questions is not None and questions.text_id == "fk-9443"
+    page = tablet.new_page()
+    login(page, site.url, site.world.email("deltagaransvarig"))
+    start_consent(page, site.url, site.world.insats_a1.id, "19850315-2384")
+    page.click(f"a.language-choice[href$='/{locale}']")
+    page.wait_for_load_state()
+    page.locator("#to-questions").tap()
+    page.wait_for_url("**/fragor")
+    for question in questions.questions:
+        expect(page.locator("#question-text")).to_have_text(question.question)
+        expect(page.locator(".answer-option")).to_have_count(len(question.options))
+        if question.id == "responsible":
+            shot(page, f"understanding-fk9443-{locale}-question")
+            assert serious(page) == [] and targets_too_small(page) == []
+            answer(page, (question.answer + 1) % len(question.options))
+            section = page.locator("#answer-section")
+            expect(section).to_be_visible()
+            expect(section).to_contain_text(texts.read.sections[1].paragraphs[0][:40])
+            shot(page, f"understanding-fk9443-{locale}-wrong")
+            assert serious(page) == [] and targets_too_small(page) == []
+        answer(page, question.answer)
+    page.wait_for_url(f"**/deltagare/*/{locale}#sign-form")
+    sign(page)
+    page.goto(f"{site.url}/deltagare/tillbaka")
+    hand_back(page)
+    page.wait_for_url("**/samtycken/*")
+    consent = db.session.scalar(select(Consent))
+    pdf = evidence().archive.read(consent.pdf_sha256)
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        record = json.loads(document.attachments["record.json"].get_file().read_bytes())
+    assert record["understanding"]["questions"] == f"fk-9443/{locale}"
+    assert record["understanding"]["questions_sha256"] == questions.sha256
+    assert [a["correct"] for a in record["understanding"]["answers"]] == [True] * 4

@@ -17,6 +17,7 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from formapp.definitions.understanding import questions_for
+from formapp.documents.consent import FK_TEXT
 from formapp.evidence import evidence
 from formapp.extensions import db
 from formapp.readaloud import machine
@@ -26,6 +27,7 @@ from formapp.records.consent_texts import shown_texts
 from formapp.records.models import AuditEntry, Consent, Forbund
 from tests.i18n.test_participant_pages import LOCALES, untranslated
 from tests.web.test_consent_flow import hand_back, officer, read_url, sign, start
+from tests.web.test_consent_texts_admin import own_swedish_text, upload
 from tests.web.test_formapp_text_pages import admin, use_formapp_text
 from tests.world import World, build_world
 
@@ -318,3 +320,69 @@ def test_the_questions_page_speaks_every_language(app: Flask, locale: str) -> No
     left = {name: sorted(untranslated(html, locale))
             for name, html in {"asked": asked, "again": again}.items()}
     assert not any(left.values()), left
+
+
+def test_the_fk_9443_text_asks_its_questions_and_seals_them(app: Flask) -> None:
+    """A förbund using Försäkringskassan's text (build_world's choice) gets FK 9443's own
+    questions once the switch is on: asked in Kurdish about the corrected ku-2 version the
+    participant reads, the answers sealed in record.json."""
+    world = build_world()
+    assert world.forbund_a.consent_text == FK_TEXT
+    browser = admin(app, world)
+    url = f"/forbund/{world.forbund_a.id}/samtyckestexter"
+    page = browser.get(url).get_data(as_text=True)
+    table = page[page.index('id="current-texts"'):page.index("</table>",
+                                                             page.index('id="current-texts"'))]
+    assert table.count("4 frågor (av)") == len(table.split("<tr>")) - 2  # every language's row
+    assert ">inga<" not in table
+    assert "FK 9443" in page[page.index('id="understanding"'):page.index('id="current-texts"')]
+    browser.post(url, {"understanding-save": "1", "understanding-enabled": "y"})
+    db.session.expire_all()
+    assert db.session.get(Forbund, world.forbund_a.id).understanding_questions
+
+    taker = officer(app, world)
+    read = read_url(start(taker, world), "ku")
+    texts = shown_texts(world.forbund_a, "ku")
+    assert texts.read.version == "9443-ku-2026-2" and texts.binding.version == "9443-sv-2026-1"
+    questions = questions_for(texts.read)
+    assert questions is not None and questions.text_id == FK_TEXT
+    assert 'id="to-questions"' in taker.get(read).get_data(as_text=True)
+    assert sign(taker, read).headers["Location"].endswith("/ku/fragor")  # not straight on
+    taker.get(read)
+    questions_url = taker.post(f"{read}/till-fragorna", {"read_aloud": ""}).headers["Location"]
+    first = questions.questions[0]
+    assert first.question in taker.get(questions_url).get_data(as_text=True)
+    wrong = 1 - first.answer
+    _answer(taker, questions_url, wrong)
+    # The wrong answer shows the section that answers it again, in Kurdish.
+    again = taker.get(questions_url).get_data(as_text=True)
+    assert texts.read.sections[first.section - 1].paragraphs[1] in again
+    _answer(taker, questions_url, first.answer)
+    for question in questions.questions[1:]:
+        response = _answer(taker, questions_url, question.answer)
+    assert response.headers["Location"].endswith("/ku#sign-form")
+    assert sign(taker, read).headers["Location"] == "/deltagare/klart"
+    hand_back(taker)
+
+    consent = db.session.scalar(select(Consent))
+    assert consent.read_version == "9443-ku-2026-2"
+    understood = record_of(consent)["understanding"]
+    assert understood["questions_sha256"] == questions.sha256
+    assert [(a["id"], a["answers"], a["correct"]) for a in understood["answers"]] == [
+        (first.id, [wrong, first.answer], True),
+        *[(q.id, [q.answer], True) for q in questions.questions[1:]]]
+    swedish = questions_for(texts.binding)
+    assert swedish is not None and swedish.text_id == FK_TEXT
+    pdf = " ".join(extract_text(evidence().archive.read(consent.pdf_sha256)).split())
+    assert "3 av 4 rätt första gången" in pdf and swedish.questions[0].question in pdf
+
+
+def test_a_forbunds_own_text_says_why_it_has_no_questions(app: Flask) -> None:
+    world = build_world()
+    browser = admin(app, world)
+    assert upload(browser, world.forbund_a.id, own_swedish_text()).status_code == 302
+    page = browser.get(f"/forbund/{world.forbund_a.id}/samtyckestexter").get_data(as_text=True)
+    table = page[page.index('id="current-texts"'):]
+    table = table[:table.index("</table>")]
+    assert "inga (förbundets egen text har inga frågor)" in table
+    assert "frågor (av)" not in table
