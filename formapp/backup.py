@@ -1,9 +1,16 @@
 """``formapp backup`` and ``formapp restore``: the database and the archive, consistently.
 
 The backup reads every table in one transaction (a snapshot) and copies exactly the archived
-files that snapshot refers to; archive files are write-once, so a file named by the snapshot
-can not change while it is copied. The format is plain (JSON lines per table, the PDFs as they
-are, a manifest with counts and hashes) so it can be read without formapp in twenty years.
+documents that snapshot refers to; archived documents are write-once, so one named by the
+snapshot can not change while it is copied. The format is plain (JSON lines per table, the
+documents as they are stored, a manifest with counts and hashes) so it can be read without
+formapp in twenty years.
+
+Documents are files ``archive/<ab>/<cd>/<sha256>.pdf`` whatever the archive backend (a backup
+of the database backend restores into the local one and back): the sealed PDF, or its
+envelope when it is encrypted at rest (``documents.envelope`` describes the format). An
+envelope stays encrypted in the backup, and the backup never holds the data keys that open
+it; ``archive_blob``, the database backend's table, is therefore not copied as rows.
 """
 
 from __future__ import annotations
@@ -22,6 +29,8 @@ from flask import current_app
 from sqlalchemy import select, text
 
 from formapp.config import ConfigError
+from formapp.documents.envelope import is_envelope
+from formapp.documents.errors import DocumentError
 from formapp.evidence import EXTENSION_KEY, evidence
 from formapp.extensions import db
 from formapp.private_files import FILE_MODE, open_private, private_dir, write_private
@@ -30,7 +39,11 @@ from formapp.protection.current import CHECK_TABLE, check_key_rows, forget_keyri
 from formapp.protection.keyring import KEY_FILE
 from formapp.records.audit import record_head
 from formapp.records.audit_checkpoints import DIRECTORY
+from formapp.records.audit_checkpoints import directory as checkpoint_directory
 from formapp.records.models import ArchivedDocument
+
+# The database archive backend's documents travel as files (``archive/``), not as rows.
+DOCUMENT_TABLES = ("archive_blob",)
 
 FORMAT = 1
 # Development secrets live in the data directory: the seal's certificates and key (without
@@ -106,7 +119,7 @@ def backup(out: Path) -> Summary:
         with conn.begin():  # one snapshot for every table
             if conn.dialect.name == "sqlite":
                 conn.execute(text("SELECT 1 FROM sqlite_master LIMIT 1"))
-            for table in db.metadata.sorted_tables:
+            for table in _row_tables():
                 path = out / "db" / f"{table.name}.jsonl"
                 count = 0
                 with open_private(path) as handle:
@@ -119,15 +132,19 @@ def backup(out: Path) -> Summary:
             revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar() \
                 if sa.inspect(conn).has_table("alembic_version") else None
     archive = evidence().archive
+    encrypted = 0
     for digest in digests:
-        source = archive.path_for(digest)
-        if not source.exists():
+        try:
+            stored = archive.read_at_rest(digest)
+        except DocumentError:
             raise BackupError(f"the archive lacks {digest}, which the database names: run "
-                              "`formapp verify --all` first")
-        target = out / "archive" / source.relative_to(archive.root)
+                              "`formapp verify --all` first") from None
+        encrypted += is_envelope(stored)
+        target = out / document_path(digest)
         private_dir(target.parent)
-        shutil.copy2(source, target)
-    checkpoints = _copy_checkpoints(archive.root / DIRECTORY, out / DIRECTORY)
+        write_private(target, stored, exclusive=True)
+        target.chmod(0o400)
+    checkpoints = _copy_checkpoints(checkpoint_directory(), out / DIRECTORY)
     data_dir = Path(current_app.config["FORMAPP_DATA_DIR"])
     secrets = [name for name in SECRET_FILES if (data_dir / name).exists()]
     for name in secrets:
@@ -137,11 +154,21 @@ def backup(out: Path) -> Summary:
     manifest = {
         "format": FORMAT, "created": datetime.now().astimezone().isoformat(),
         "alembic_revision": revision, "rows": rows, "archive_files": len(digests),
+        "archive_encrypted": encrypted,
         "audit_checkpoints": checkpoints, "secrets": secrets,
         "sha256": {f"db/{p.name}": _sha256(p) for p in sorted((out / "db").iterdir())},
     }
     write_private(out / "manifest.json", json.dumps(manifest, indent=2))
     return Summary(rows, len(digests))
+
+
+def _row_tables() -> list[sa.Table]:
+    return [t for t in db.metadata.sorted_tables if t.name not in DOCUMENT_TABLES]
+
+
+def document_path(digest: str) -> Path:
+    """Where a document is in a backup (the local archive's layout)."""
+    return Path("archive") / digest[:2] / digest[2:4] / f"{digest}.pdf"
 
 
 def _copy_checkpoints(source: Path, target: Path) -> int:
@@ -181,7 +208,7 @@ def restore(source: Path) -> Summary:
     # The database's consent gate refuses a registration on a withdrawn consent: those
     # consents come in as used and are withdrawn again once every row is in.
     withdrawn: list[str] = []
-    for table in db.metadata.sorted_tables:
+    for table in _row_tables():
         path = source / "db" / f"{table.name}.jsonl"
         batch: list[dict[str, Any]] = []
         with path.open(encoding="utf-8") as handle:
@@ -207,11 +234,12 @@ def restore(source: Path) -> Summary:
     files = 0
     for path in sorted((source / "archive").glob("??/??/*.pdf")) if (source / "archive").exists() \
             else []:
-        data = path.read_bytes()
-        if archive.store(data) != path.stem:
-            raise BackupError(f"{path.name} in the backup is damaged")
+        try:  # as stored (an envelope stays one); plain ones encrypted if encryption is on
+            archive.store_at_rest(path.read_bytes(), path.stem)
+        except DocumentError as exc:
+            raise BackupError(f"{path.name} in the backup is damaged: {exc}") from exc
         files += 1
-    _copy_checkpoints(source / DIRECTORY, archive.root / DIRECTORY)
+    _copy_checkpoints(source / DIRECTORY, checkpoint_directory())
     db.session.commit()
     record_head()  # the chain is checked against it again from now on
     return Summary(manifest["rows"], files)
@@ -221,7 +249,7 @@ def _restore_secrets(source: Path, names: list[str]) -> None:
     """The installation's development secrets come back with its data; the seal is loaded
     again from them (restart the app afterwards, as its secret key changed too)."""
     data_dir = Path(current_app.config["FORMAPP_DATA_DIR"])
-    if any((data_dir / "archive").glob("??/??/*.pdf")):
+    if not evidence().archive.is_empty():
         raise BackupError(f"{data_dir / 'archive'} is not empty: restore into a new data "
                           "directory")
     for name in names:

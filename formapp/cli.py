@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from formapp.app import create_app
 from formapp.archive_check import maintain, verify_all, verify_files
+from formapp.archive_cli import archive_group
 from formapp.backup import BackupError, backup, restore
 from formapp.bench.environment import machine
 from formapp.bench.load import MAX_SECONDS, run_load
@@ -111,6 +112,7 @@ cli.add_command(i18n_command)
 cli.add_command(export_excel_command)
 cli.add_command(import_excel_command)
 cli.add_command(rotate_key_command)
+cli.add_command(archive_group)
 cli.add_command(audio_command)
 
 

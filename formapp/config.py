@@ -46,6 +46,20 @@ def _int_env(env: Mapping[str, str], name: str, default: int) -> int:
         raise ConfigError(f"{name} must be a whole number, got {raw!r}") from exc
 
 
+def _bool_env(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = (env.get(name) or "").strip().lower()
+    if raw == "":
+        return default
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"{name} must be on or off (1/0, true/false, yes/no), got {raw!r}")
+
+
+ARCHIVE_BACKENDS = ("local", "database")
+
+
 def load_config(env: Mapping[str, str] | None = None, overrides: Mapping[str, Any] | None = None,
                 ) -> dict[str, Any]:
     """Flask configuration from the environment, then ``overrides`` (used by tests)."""
@@ -126,7 +140,15 @@ def load_config(env: Mapping[str, str] | None = None, overrides: Mapping[str, An
         # development generated into <data dir>/data_keys when unset.
         "FORMAPP_DATA_KEYS": env.get("FORMAPP_DATA_KEYS") or None,
         "FORMAPP_LOOKUP_KEYS": env.get("FORMAPP_LOOKUP_KEYS") or None,
+        # The archive of sealed PDFs (README: Archive): on this machine's disk ("local") or in
+        # the database every app node reaches ("database"); new documents encrypted at rest
+        # under the data keys, on by default in production.
+        "FORMAPP_ARCHIVE_BACKEND": env.get("FORMAPP_ARCHIVE_BACKEND") or "local",
+        "FORMAPP_ARCHIVE_ENCRYPTION": _bool_env(env, "FORMAPP_ARCHIVE_ENCRYPTION", production),
     }
     config.update(overrides)
+    if config["FORMAPP_ARCHIVE_BACKEND"] not in ARCHIVE_BACKENDS:
+        raise ConfigError(f"FORMAPP_ARCHIVE_BACKEND must be one of {', '.join(ARCHIVE_BACKENDS)}"
+                          f", got {config['FORMAPP_ARCHIVE_BACKEND']!r}")
     config["FORMAPP_DATA_DIR"] = data_dir
     return config

@@ -28,6 +28,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from formapp.extensions import db
 from formapp.protection.columns import EncryptedJSON, EncryptedText
 from formapp.protection.lookup import personnummer_hash
+from formapp.records.archive_blob_ddl import archive_blob_ddl
 from formapp.records.consent_gate import gate_ddl
 
 
@@ -234,6 +235,26 @@ class ArchivedDocument(db.Model):
                                             index=True)
     size: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ArchiveBlob(db.Model):
+    """A sealed PDF kept in the database (``FORMAPP_ARCHIVE_BACKEND=database``), which every app
+    node reaches; write-once by trigger (``records.archive_blob_ddl``). ``envelope`` is the
+    header of its encryption (``documents.envelope``), NULL when ``body`` is the plain PDF.
+    A backup copies these as files, like the local archive's, not as table rows."""
+
+    __tablename__ = "archive_blob"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    envelope: Mapped[str | None] = mapped_column(Text)
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+    stored_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+@event.listens_for(ArchiveBlob.__table__, "after_create")
+def _archive_blob_write_once(target: object, connection: Connection, **_: object) -> None:
+    for statement in archive_blob_ddl(connection.dialect.name):
+        connection.exec_driver_sql(statement)
 
 
 class ConsentDraft(db.Model):
