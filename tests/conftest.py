@@ -29,14 +29,6 @@ PG_URL = os.environ.get("FORMAPP_TEST_DATABASE_URL", "")
 # Web font subsets take ~10 s to build: one build per machine, reused while the fonts match.
 WEBFONT_DIR = Path(tempfile.gettempdir()) / "formapp-test-webfonts"
 BACKENDS = ["sqlite", "postgresql"]
-# Archive settings a test module can run over (override the ``archive_config`` fixture with
-# ``each_archive``): the local disk plain (the default) and encrypted, the database encrypted.
-ARCHIVES: dict[str, dict[str, object]] = {
-    "local": {},
-    "local-encrypted": {"FORMAPP_ARCHIVE_ENCRYPTION": True},
-    "database-encrypted": {"FORMAPP_ARCHIVE_BACKEND": "database",
-                           "FORMAPP_ARCHIVE_ENCRYPTION": True},
-}
 
 
 def pytest_report_header() -> str:
@@ -128,15 +120,8 @@ def tables_of(app: Flask) -> Iterator[Flask]:
 @pytest.fixture
 def archive_config() -> dict[str, object]:
     """The archive's settings for ``app``: the default (local disk, plain) unless a module
-    overrides this fixture, e.g. ``archive_config = each_archive``."""
+    overrides this fixture (``tests.archives``)."""
     return {}
-
-
-def _each_archive(request: pytest.FixtureRequest) -> dict[str, object]:
-    return ARCHIVES[request.param]
-
-
-each_archive = pytest.fixture(params=list(ARCHIVES), name="archive_config")(_each_archive)
 
 
 @pytest.fixture

@@ -29,7 +29,7 @@ from formapp.protection.keyring import (
 )
 from formapp.records.models import ArchiveBlob, AuditEntry, Consent
 from formapp.webclient import Browser
-from tests.conftest import ARCHIVES, each_archive  # noqa: F401 (the archive_config fixture)
+from tests.archives import ARCHIVES, each_archive  # noqa: F401 (the archive_config fixture)
 from tests.web.test_consent_flow import hand_back, officer, read_url, sign, start
 from tests.world import build_world
 
