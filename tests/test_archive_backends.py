@@ -87,6 +87,9 @@ def test_each_backend_serves_verifies_and_exports_the_plain_sealed_pdf(
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
     assert evidence().check(out.read_bytes()).ok
     assert runner.invoke(cli, ["verify", str(out)]).exit_code == 0
+    if archive.backend == "local":  # a file as the archive keeps it, envelope or not
+        as_stored = runner.invoke(cli, ["verify", archive.location(digest)])
+        assert as_stored.exit_code == 0, as_stored.output
     assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry).where(
         AuditEntry.action == "archive.exported")) == 1
     by_digest = runner.invoke(cli, ["archive", "export", digest, "--out", str(out)])

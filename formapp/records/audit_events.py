@@ -57,6 +57,7 @@ EVENT_LABELS = {
     # The system
     "audit.searched": _lo("Sökte i granskningsloggen"),
     "keys.rotated": _lo("Krypteringsnycklar bytta"),
+    "archive.exported": _lo("Exporterade ett arkiverat dokument"),
 }
 
 
