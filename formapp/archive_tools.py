@@ -8,6 +8,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from sqlalchemy import select
+
 from formapp.documents.archive import sha256_hex
 from formapp.documents.archive_store import ArchiveStore
 from formapp.documents.errors import DocumentError
@@ -66,20 +68,23 @@ def _each_document(step: Callable[[ArchiveStore, str], bool]) -> Progress:
     nothing: run it again)."""
     archive = evidence().archive
     progress = Progress()
-    digests = list(db.session.scalars(db.select(ArchivedDocument.sha256)
-                                      .order_by(ArchivedDocument.sha256)))
-    for n, digest in enumerate(digests, 1):
-        try:
-            if step(archive, digest):
-                progress.changed += 1
-            else:
-                progress.unchanged += 1
-        except DocumentError as exc:
-            progress.failed.append(f"{digest}: {exc}")
-        if n % BATCH == 0:
-            db.session.commit()
-    db.session.commit()
-    return progress
+    last = ""
+    while True:  # keyset pages: memory stays flat however large the archive
+        page = list(db.session.scalars(select(ArchivedDocument.sha256)
+                                       .where(ArchivedDocument.sha256 > last)
+                                       .order_by(ArchivedDocument.sha256).limit(BATCH)))
+        if not page:
+            return progress
+        for digest in page:
+            try:
+                if step(archive, digest):
+                    progress.changed += 1
+                else:
+                    progress.unchanged += 1
+            except DocumentError as exc:
+                progress.failed.append(f"{digest}: {exc}")
+        db.session.commit()
+        last = page[-1]
 
 
 def encrypt_archive() -> Progress:

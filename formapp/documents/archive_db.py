@@ -102,7 +102,11 @@ class DatabaseArchive:
         db.session.execute(sa.delete(BLOB).where(BLOB.c.sha256 == digest))
 
     def digests(self) -> Iterator[str]:
-        yield from db.session.scalars(sa.select(BLOB.c.sha256).order_by(BLOB.c.sha256)).all()
+        """Streamed (a decade of documents does not fit in memory as one list)."""
+        result = db.session.execute(sa.select(BLOB.c.sha256).order_by(BLOB.c.sha256)
+                                    .execution_options(yield_per=5000))
+        for (digest,) in result:
+            yield digest
 
     def is_empty(self) -> bool:
         return db.session.scalar(sa.select(sa.literal(1)).select_from(BLOB).limit(1)) is None
