@@ -173,5 +173,6 @@ def verify_all(*, recover_older_than: float = 600) -> list[Finding]:
         findings.append(Finding("archive", True, f"{plain} document{'' if plain == 1 else 's'} "
                                                  "stored unencrypted from before encryption "
                                                  "was on: run `formapp archive encrypt`"))
+    findings += [Finding("archive", False, problem) for problem in archive.guard_problems()]
     findings += [Finding("consent text", False, problem) for problem in verify_published()]
     return findings

@@ -207,6 +207,16 @@ def test_the_database_keeps_archive_blobs_write_once(app: Flask) -> None:
     db.session.commit()
     assert blob_count() == 1
 
+    # Someone who may drop the triggers is not stopped by them, but verify says they are gone.
+    runner = app.test_cli_runner()
+    assert runner.invoke(cli, ["verify", "--all"]).exit_code == 0
+    drop = "DROP TRIGGER archive_blob_write_once" + (
+        " ON archive_blob" if db.engine.dialect.name == "postgresql" else "")
+    db.session.execute(sa.text(drop))
+    db.session.commit()
+    verify = runner.invoke(cli, ["verify", "--all"])
+    assert verify.exit_code == 1 and "archive_blob_write_once" in verify.output, verify.output
+
 
 @ENCRYPTED_BACKENDS
 def test_a_data_key_rotation_rewraps_the_archive_and_frees_the_old_key(app: Flask) -> None:

@@ -174,6 +174,9 @@ class Archive:
     def is_empty(self) -> bool:
         return next(self.digests(), None) is None
 
+    def guard_problems(self) -> list[str]:
+        return []  # files are linked into place once; the file system has no triggers
+
     def _whole(self, data: bytes) -> str | None:
         """The digest of a complete document in ``data`` (plain or envelope), else None."""
         if not is_envelope(data):

@@ -22,6 +22,7 @@ from formapp.documents.archive_store import AtRest, Leftovers
 from formapp.documents.envelope import MAGIC, Envelope, is_envelope, parse
 from formapp.documents.errors import DocumentError
 from formapp.extensions import db
+from formapp.records.archive_blob_ddl import TRIGGER_NAMES
 
 BLOB = sa.table("archive_blob", sa.column("sha256", sa.String), sa.column("envelope", sa.Text),
                 sa.column("body", sa.LargeBinary), sa.column("stored_at", sa.DateTime))
@@ -110,6 +111,23 @@ class DatabaseArchive:
 
     def is_empty(self) -> bool:
         return db.session.scalar(sa.select(sa.literal(1)).select_from(BLOB).limit(1)) is None
+
+    def guard_problems(self) -> list[str]:
+        """The write-once triggers are in place (someone who dropped them could have changed
+        documents unseen by the database; ``verify --all`` says so)."""
+        dialect = db.session.get_bind().dialect.name
+        if dialect == "sqlite":
+            names = set(db.session.scalars(sa.text(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' "
+                "AND tbl_name = 'archive_blob'")))
+        else:
+            names = set(db.session.scalars(sa.text(
+                "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal "
+                "AND tgrelid = 'archive_blob'::regclass")))
+        missing = sorted(TRIGGER_NAMES.get(dialect, set()) - names)
+        return [f"the write-once trigger {name} on archive_blob is missing: documents could "
+                "have been changed or removed without the database refusing it"
+                for name in missing]
 
     def clear_incoming(self, min_age_seconds: float,
                        committed: Callable[[str], bool]) -> Leftovers:

@@ -138,6 +138,9 @@ class ArchiveStore(Protocol):
 
     def is_empty(self) -> bool: ...
 
+    def guard_problems(self) -> list[str]:
+        """What is missing of the backend's own write-once protection."""
+
 
 # Session.info key: (archive, digest) pairs to remove once the session commits (local files).
 DOOMED = "formapp.doomed_files"
