@@ -29,7 +29,11 @@ from formapp.protection.keyring import (
 )
 from formapp.records.models import ArchiveBlob, AuditEntry, Consent
 from formapp.webclient import Browser
-from tests.archives import ARCHIVES, each_archive  # noqa: F401 (the archive_config fixture)
+from tests.archives import (  # noqa: F401 (each_archive: the archive_config fixture)
+    ARCHIVES,
+    each_archive,
+    put_back_trigger,
+)
 from tests.web.test_consent_flow import hand_back, officer, read_url, sign, start
 from tests.world import build_world
 
@@ -214,8 +218,12 @@ def test_the_database_keeps_archive_blobs_write_once(app: Flask) -> None:
         " ON archive_blob" if db.engine.dialect.name == "postgresql" else "")
     db.session.execute(sa.text(drop))
     db.session.commit()
-    verify = runner.invoke(cli, ["verify", "--all"])
-    assert verify.exit_code == 1 and "archive_blob_write_once" in verify.output, verify.output
+    try:
+        verify = runner.invoke(cli, ["verify", "--all"])
+        assert verify.exit_code == 1 and "archive_blob_write_once" in verify.output, \
+            verify.output
+    finally:
+        put_back_trigger("archive_blob", "archive_blob_write_once")
 
 
 @ENCRYPTED_BACKENDS

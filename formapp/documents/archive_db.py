@@ -195,9 +195,13 @@ class DatabaseArchive:
                     "SELECT name FROM sqlite_master WHERE type = 'trigger' "
                     "AND tbl_name = :table"), {"table": table}))
             else:
+                # The table by name at run time: a ``'name'::regclass`` is an OID fixed when
+                # the statement is prepared (psycopg prepares repeated ones), and a table
+                # created again since has another.
                 names |= set(db.session.scalars(sa.text(
-                    "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal "
-                    "AND tgrelid = CAST(:table AS regclass)"), {"table": table}))
+                    "SELECT t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+                    "WHERE NOT t.tgisinternal AND c.relname = :table "
+                    "AND pg_table_is_visible(c.oid)"), {"table": table}))
         missing = sorted(TRIGGER_NAMES.get(dialect, set()) - names)
         return [f"the write-once trigger {name} on {name.rsplit('_', 2)[0]} is missing: "
                 "documents could have been changed or removed without the database refusing it"

@@ -29,7 +29,10 @@ from formapp.extensions import db
 from formapp.protection.current import check_keys, forget_keyring
 from formapp.records.models import ArchivedDocument, ArchiveTail, AuditEntry, Consent
 from formapp.records.renewal import renew
-from tests.archives import each_archive  # noqa: F401 (archive_config: each archive)
+from tests.archives import (  # noqa: F401 (each_archive: the archive_config fixture)
+    each_archive,
+    put_back_trigger,
+)
 from tests.conftest import make_app, tables_of
 from tests.documents.pki import Pki, serve_timestamps
 from tests.web.test_consent_flow import hand_back, officer, read_url, sign, start
@@ -152,14 +155,19 @@ def test_renew_appends_a_document_timestamp_and_keeps_the_binding(
         assert "write-once" in _refused(
             "UPDATE archive_tail SET n = 2 WHERE sha256 = :d", **where)
         postgres = db.engine.dialect.name == "postgresql"
-        db.session.execute(sa.text("DROP TRIGGER archive_tail_no_delete" if not postgres else
-                                   "DROP TRIGGER archive_tail_write_once ON archive_tail"))
+        dropped = "archive_tail_write_once" if postgres else "archive_tail_no_delete"
+        db.session.execute(sa.text(f"DROP TRIGGER {dropped}"
+                                   + (" ON archive_tail" if postgres else "")))
         db.session.execute(sa.text("DELETE FROM archive_tail WHERE sha256 = :d"), where)
         db.session.commit()
-    problems = [f.message for f in verify_all(recover_older_than=0) if not f.ok]
-    assert any("renewed document" in p for p in problems), problems
-    if archive.backend == "database":
-        assert any("archive_tail" in p and "missing" in p for p in problems), problems
+    try:
+        problems = [f.message for f in verify_all(recover_older_than=0) if not f.ok]
+        assert any("renewed document" in p for p in problems), problems
+        if archive.backend == "database":
+            assert any(dropped in p and "missing" in p for p in problems), problems
+    finally:
+        if archive.backend == "database":
+            put_back_trigger("archive_tail", dropped)
 
 
 def test_a_renewed_document_is_backed_up_restored_and_disposed_of_with_its_renewal(
