@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import defer, joinedload, selectinload
 
 from formapp.documents.archive import sha256_hex
 from formapp.documents.archive_store import tail_of
@@ -19,9 +20,21 @@ from formapp.documents.errors import DocumentError
 from formapp.evidence import evidence
 from formapp.extensions import db
 from formapp.maintenance import clear_incoming, purge_drafts
+from formapp.protection.cipher import DecryptionError
+from formapp.protection.current import keyring
+from formapp.protection.verification import check_encrypted_values
 from formapp.records.consent_proof import binding_problems, sealed_record
 from formapp.records.consent_texts import verify_published
-from formapp.records.models import ArchivedDocument, Consent, ConsentKind
+from formapp.records.models import (
+    ArchivedDocument,
+    Consent,
+    ConsentKind,
+    Person,
+    Registration,
+    RegistrationRevision,
+)
+from formapp.records.registration_proof import binding_problems as registration_problems
+from formapp.records.registration_proof import documents_of
 
 # Consents that no document of their own proves (issue 17): reported, never passed.
 WITHOUT_PROOF = {
@@ -137,33 +150,67 @@ def recover_staged(min_age_seconds: float = 600) -> list[Finding]:
     return findings
 
 
-def _consents_by_document() -> dict[str, list[tuple[Consent, str]]]:
-    """Per archived PDF, the consents that name it: as their proof, or as the receipt of
-    their withdrawal."""
-    bound: dict[str, list[tuple[Consent, str]]] = {}
-    for consent in db.session.scalars(select(Consent).options(joinedload(Consent.person))):
-        bound.setdefault(consent.pdf_sha256, []).append((consent, "consent"))
-        if consent.withdrawal_pdf_sha256:
-            bound.setdefault(consent.withdrawal_pdf_sha256, []).append((consent, "withdrawal"))
+# Checks of which sealed PDF belongs to which row: one per (document, row naming it).
+Check = tuple[str, str, Callable[[bytes], list[str]]]  # subject, role, problems of the bytes
+
+
+def _consent_checks(consent: Consent) -> Iterator[tuple[str, Check]]:
+    subject = f"consent {consent.id}"
+    if consent.kind in WITHOUT_PROOF:
+        problems = [WITHOUT_PROOF[consent.kind]]
+        yield consent.pdf_sha256, (subject, "consent", lambda _data: problems)
+    else:
+        yield consent.pdf_sha256, (subject, "consent",
+                                   lambda data: binding_problems(consent, data))
+    if consent.withdrawal_pdf_sha256:
+        digest = consent.withdrawal_pdf_sha256
+
+        def withdrawal(data: bytes) -> list[str]:
+            record = sealed_record(data) or {}
+            return [] if record.get("consent_document_id") == consent.id else [
+                f"the withdrawal receipt {digest} is about consent "
+                f"{record.get('consent_document_id')}, not this one"]
+        yield digest, (subject, "withdrawal", withdrawal)
+
+
+def _registration_checks(registration: Registration) -> Iterator[tuple[str, Check]]:
+    if registration.consent.kind in WITHOUT_PROOF:
+        return  # its consent is reported already; no document of its own proves it either
+    for document in documents_of(registration):
+        yield document.digest, (f"registration {registration.id}", document.label,
+                                partial(registration_problems, document))
+
+
+def _bound_documents() -> dict[str, list[Check]]:
+    """Per archived PDF, the rows that name it: consents (as their proof, or the receipt of
+    their withdrawal) and registrations (their FK 9448, FK 9449 and earlier versions). Loaded
+    without their encrypted columns: a value that does not open is its own finding
+    (``encrypted_value_findings``), not a reason to stop checking documents."""
+    bound: dict[str, list[Check]] = {}
+    consents = select(Consent).options(defer(Consent.name), joinedload(Consent.person)
+                                       .defer(Person.name).defer(Person.personnummer))
+    registrations = select(Registration).options(
+        defer(Registration.name), defer(Registration.answers), defer(Registration.end_answers),
+        joinedload(Registration.consent).defer(Consent.name),
+        joinedload(Registration.person).defer(Person.name).defer(Person.personnummer),
+        selectinload(Registration.revisions).defer(RegistrationRevision.previous_answers))
+    for checks in (*map(_consent_checks, db.session.scalars(consents)),
+                   *map(_registration_checks, db.session.scalars(registrations).unique())):
+        for digest, check in checks:
+            bound.setdefault(digest, []).append(check)
     return bound
 
 
-def _binding_findings(consents: Iterable[tuple[Consent, str]], digest: str,
-                      data: bytes) -> list[Finding]:
-    """Each consent naming this PDF must be the one its sealed record names."""
+def _binding_findings(checks: Iterable[Check], digest: str, data: bytes) -> list[Finding]:
+    """Each row naming this PDF must be the one its sealed record names."""
     findings = []
-    for consent, role in consents:
-        if role == "consent" and consent.kind in WITHOUT_PROOF:
-            problems = [WITHOUT_PROOF[consent.kind]]
-        elif role == "consent":
-            problems = binding_problems(consent, data)
-        else:
-            record = sealed_record(data) or {}
-            problems = [] if record.get("consent_document_id") == consent.id else [
-                f"the withdrawal receipt {digest} is about consent "
-                f"{record.get('consent_document_id')}, not this one"]
+    for subject, role, problems_of in checks:
+        try:
+            problems = problems_of(data)
+        except DecryptionError as exc:  # the person's personnummer does not open
+            problems = [f"its person can not be compared: {exc}"]
         if problems:
-            findings.append(Finding(f"consent {consent.id}", False,
+            findings.append(Finding(subject, False,
                                     f"its {role} PDF {digest}: " + "; ".join(problems)))
     return findings
 
@@ -194,7 +241,7 @@ def verify_all(*, recover_older_than: float = 600,
     archive = evidence().archive
     findings = maintain(recover_older_than)
     records = {r.sha256: r for r in db.session.scalars(select(ArchivedDocument))}
-    bound = _consents_by_document()
+    bound = _bound_documents()
     plain = 0
     for digest, record in sorted(records.items()):
         if not archive.exists(digest):
@@ -223,4 +270,15 @@ def verify_all(*, recover_older_than: float = 600,
                                                  "was on: run `formapp archive encrypt`"))
     findings += [Finding("archive", False, problem) for problem in archive.guard_problems()]
     findings += [Finding("consent text", False, problem) for problem in verify_published()]
+    findings += encrypted_value_findings()
+    return findings
+
+
+def encrypted_value_findings() -> list[Finding]:
+    """Every encrypted value opened as the value of its own row and column (issue 17)."""
+    report = check_encrypted_values(db.session(), keyring(), db.metadata)
+    findings = [Finding(where, False, why) for where, why in report.problems]
+    findings.append(Finding("encrypted values", not report.problems,
+                            f"{report.checked} checked, {len(report.problems)} not bound to "
+                            "their row and column"))
     return findings

@@ -29,12 +29,15 @@ class Sizes:
     render_locales: tuple[str, ...] | None  # None: every locale with a consent text
     import_rows: int = 10_000  # import_10k: rows of the Excel file (issue 21)
     import_runs: int = 3
+    two_nodes_seconds: float = 30  # load_two_nodes (issue 22): a node is killed at 40 %
+    national_participations: int = 3_000_000  # reports_national (issue 22), PostgreSQL only
 
 
 FULL = Sizes(runs=40, peer_runs=10, verify_pdfs=1000, participations=300_000, report_runs=5,
              render_locales=None)
 QUICK = Sizes(runs=3, peer_runs=1, verify_pdfs=5, participations=2_000, report_runs=2,
-              render_locales=("sv", "ar", "th"), import_rows=300, import_runs=1)
+              render_locales=("sv", "ar", "th"), import_rows=300, import_runs=1,
+              two_nodes_seconds=8, national_participations=8_000)
 
 
 def _page_cases(env: BenchEnv, sizes: Sizes, numbers: Iterator[str]) -> list[CaseResult]:
@@ -95,3 +98,11 @@ def run_bench(sizes: Sizes, database_url: str | None = None,
             results[result.name + suffix] = result
             progress(result.line())
     return results
+
+
+def run_national(sizes: Sizes, database_url: str) -> list[CaseResult]:
+    """``reports_forbund`` and ``reports_national`` over ``sizes.national_participations``
+    across 80 förbund, in an app of their own (a fresh schema, dropped after)."""
+    from formapp.bench.national_cases import FORBUND, national_cases
+    with bench_env(database_url):
+        return national_cases(sizes.national_participations, FORBUND, sizes.report_runs)

@@ -69,6 +69,17 @@ class Personnummer:
     kon: Kon
     is_samordningsnummer: bool
 
+    @classmethod
+    def from_digits(cls, digits: str) -> Personnummer:
+        """A number stored in its 12-digit canonical form (``digits``), checked when it was
+        stored: not checked again, so a rule added since (födelsenummer 000) leaves the
+        records made before it readable."""
+        day = int(digits[6:8])
+        is_samordning = day >= SAMORDNING_OFFSET
+        month, real_day = int(digits[4:6]), day - SAMORDNING_OFFSET if is_samordning else day
+        born = date(int(digits[:4]), month, real_day) if month and real_day else None
+        return cls(digits, born, "man" if int(digits[10]) % 2 else "kvinna", is_samordning)
+
     @property
     def formatted(self) -> str:
         """``YYYYMMDD-NNNN``, the form's own way of writing it."""
@@ -178,10 +189,7 @@ def parse_personnummer(raw: str, *, today: date | None = None) -> Personnummer:
     if not _date_ok(year, month, real_day, incomplete_allowed=is_samordning):
         raise PersonnummerError(_lp(
             "Personnumret innehåller inget giltigt datum: %(date)s finns inte.", date=written))
-    pnr = Personnummer(digits=digits, birth_date=None, kon="man" if int(digits[10]) % 2
-                       else "kvinna", is_samordningsnummer=is_samordning)
-    if month and real_day:
-        pnr = Personnummer(digits, date(year, month, real_day), pnr.kon, is_samordning)
+    pnr = Personnummer.from_digits(digits)
     if pnr.earliest_birth() > day_now:
         born = f"{digits[:4]}-{digits[4:6]}-{real_day:02d}"
         raise PersonnummerError(_lp(

@@ -17,13 +17,11 @@ web fonts in ``formapp.i18n.webfonts``; they are not imported here.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-from flask import Flask, current_app
+from flask import Flask
 
 from formapp.extensions import babel
-from formapp.i18n import review
 from formapp.i18n.domains import (
     OFFICER_DOMAIN,
     PARTICIPANT_DOMAIN,
@@ -73,17 +71,7 @@ def configure_i18n(app: Flask) -> None:
     load_registry(app.config.get("FORMAPP_LOCALES_FILE"))  # a malformed registry fails at start
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.globals.update(TEMPLATE_FUNCTIONS)
-    app.jinja_env.globals["review_counts"] = _review_counts
     app.context_processor(_locale_context)
-
-
-def _review_counts() -> list[tuple[LocaleInfo, review.ReviewCounts]]:
-    """Per translated locale, how many participant strings are machine/reviewed/official
-    (for the admin's Samtyckestexter page)."""
-    directory = str(current_app.config["BABEL_TRANSLATION_DIRECTORIES"]).split(";")[0]
-    reg = registry()
-    counts = review.participant_counts(Path(directory), reg.translated_ids)
-    return [(reg[locale], counts[locale]) for locale in reg.translated_ids]
 
 
 def _locale_context() -> dict[str, Any]:

@@ -25,6 +25,9 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from formapp.i18n import consent_po
+from formapp.i18n.review import DEFAULT, ReviewCounts
+
 FILE = "consent-review.toml"
 _HEADER = ("# Review status of this language's consent text translations, per string\n"
            "# (issue 23). Written by `formapp i18n import`; a status holds while the string's\n"
@@ -73,6 +76,27 @@ def status_of(reviews: list[StringReview], text_id: str, where: str, value: str,
         if (review.text, review.where, review.sha256) == (text_id, where, digest):
             return review.label()
     return "machine"
+
+
+def text_counts(forms: Path, translations: Path, locale: str) -> ReviewCounts:
+    """How many strings of the consent texts ``locale`` shows now (FK 9443's translation and
+    formapp's own text's) are machine, reviewed or official; a review file that cannot be
+    read counts as none reviewed, and is named among the problems."""
+    result = ReviewCounts()
+    try:
+        reviews = load(translations, locale)
+    except (ValueError, KeyError) as exc:
+        result.problems.append(f"{FILE}: {exc}")
+        reviews = []
+    for text_id in consent_po.TEXTS:
+        text = consent_po.current(forms, text_id, locale)
+        if text is None:
+            continue
+        for where, sv, translation in text.strings():
+            if sv:  # the first section's empty heading is no string
+                label = status_of(reviews, text_id, where, translation, text.status)
+                result.counts[label.split(" ", 1)[0] or DEFAULT] += 1
+    return result
 
 
 def record(translations: Path, locale: str, text_id: str, changes: dict[str, str], *,

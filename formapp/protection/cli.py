@@ -8,6 +8,7 @@ from flask.cli import with_appcontext
 
 from formapp.archive_tools import rewrap_archive
 from formapp.extensions import db
+from formapp.protection.cipher import MisplacedValue
 from formapp.protection.current import forget_keyring, keyring
 from formapp.protection.keyring import (
     DATA_VARIABLE,
@@ -60,7 +61,14 @@ def rotate_key_command(new_data_key: bool, new_lookup_key: bool, batch: int) -> 
         raise click.ClickException("archived documents whose key could not be re-wrapped: "
                                    "keep every old data key and run `formapp verify --all`")
     click.echo(f"  archive: {archive.changed} document keys re-wrapped")
-    report = rotate(db.session(), ring, db.metadata, batch=batch)
+    try:
+        report = rotate(db.session(), ring, db.metadata, batch=batch)
+    except MisplacedValue as exc:
+        db.session.rollback()  # the batches before it are committed: run again once resolved
+        raise click.ClickException(
+            f"{exc}. Not re-encrypted: that would make it pass for the row's own value. Run "
+            "`formapp verify --all` for every such value, restore them (e.g. from a backup), "
+            "then run `formapp rotate-key` again.") from exc
     for purpose, count in report.reencrypted.items():
         click.echo(f"  {purpose}: {count} re-encrypted")
     click.echo(f"  person.personnummer_hmac: {report.rehashed} recomputed")

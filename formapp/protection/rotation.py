@@ -5,6 +5,13 @@ Works in batches, each committed: an interrupted rotation is resumed by running 
 value already under the current key is skipped), and the app keeps working meanwhile because
 reading accepts every configured key and lookups try every lookup key. Values are moved as
 ciphertext through raw columns, so nothing but this module sees them decrypted.
+
+Each value is opened as the value of its own row and written bound to that row again
+(``cipher.encrypt_for_row``). A value that does not open there (moved from another row,
+changed, or without row binding) stops the rotation with its table, column and row: re-
+encrypting it would make a misplaced value look like the row's own (``formapp verify --all``
+lists them all). Values written before row binding are upgraded by migration 0019, the one
+place they are trusted.
 """
 
 from __future__ import annotations
@@ -15,7 +22,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from formapp.protection.cipher import decrypt, encrypt, key_id_of
+from formapp.protection.cipher import BOUND_PREFIX, decrypt_for_row, encrypt_for_row, key_id_of
 from formapp.protection.columns import is_encrypted
 from formapp.protection.current import forget_unused_keys, record_current_keys
 from formapp.protection.keyring import Keyring
@@ -60,15 +67,16 @@ def _reencrypt_column(session: Session, ring: Keyring, table: sa.Table, column: 
     done = 0
     while True:
         # Rows still under another key; each batch leaves this set, so the loop ends.
+        current = f"{BOUND_PREFIX}{ring.data_key_id}:"
         rows = session.execute(sa.select(key, raw).where(
-            column.is_not(None), sa.not_(raw.startswith(f"{ring.data_key_id}:",
-                                                          autoescape=True)))
+            column.is_not(None), sa.not_(raw.startswith(current, autoescape=True)))
             .order_by(key).limit(batch)).tuples().all()
         if not rows:
             break
         for row_id, stored in rows:
             report.still_used.add(key_id_of(stored))
-            fresh = encrypt(ring, decrypt(ring, stored, purpose), purpose)
+            fresh = encrypt_for_row(ring, decrypt_for_row(ring, stored, purpose, row_id),
+                                    purpose, row_id)
             session.execute(sa.update(table).where(key == row_id).values(
                 {column.name: sa.literal(fresh, sa.Text())}))
         done += len(rows)
@@ -87,7 +95,8 @@ def _rehash_people(session: Session, ring: Keyring, person: sa.Table, report: Ro
         if not rows:
             break
         for row_id, stored, current in rows:
-            digits = decrypt(ring, stored, column.type.purpose)  # type: ignore[attr-defined]
+            digits = decrypt_for_row(ring, stored,
+                                     column.type.purpose, row_id)  # type: ignore[attr-defined]
             wanted = ring.lookup_hash(PERSONNUMMER, digits)
             if wanted != current:
                 session.execute(sa.update(person).where(person.c.id == row_id)

@@ -133,14 +133,32 @@ def _describe(path: Path, mtime_ns: int, size: int) -> tuple[str, float]:
     return hashlib.sha256(raw).hexdigest(), round(seconds, 2)
 
 
+def _words_path(cache: Path, words: str, voice: str) -> Path:
+    return cache / "words" / hashlib.sha256(words.encode("utf-8")).hexdigest() / f"{voice}.wav"
+
+
+def cached_words(cache: Path, words: str, locale: str) -> MachineAudio | None:
+    """The reading of ``words`` if it has been generated; never generates (a signing reads
+    this)."""
+    voice = VOICES.get(locale)
+    if voice is None:
+        return None
+    path = _words_path(cache, words, voice)
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return None
+    sha256, seconds = _describe(path, stat.st_mtime_ns, stat.st_size)
+    return MachineAudio(0, voice, path, sha256, seconds)
+
+
 def generate_words(cache: Path, words: str, locale: str) -> MachineAudio:
     """A machine reading of any short text in ``locale`` (an understanding question and its
     options), cached by the words' own SHA-256: the same words are one file."""
     voice = voice_for(locale)
     if voice is None:
         raise MachineReadingError(f"no {ENGINE} voice for {locale}")
-    key = hashlib.sha256(words.encode("utf-8")).hexdigest()
-    path = cache / "words" / key / f"{voice}.wav"
+    path = _words_path(cache, words, voice)
     with _generating:
         if not path.exists():
             _speak(words, voice, path)

@@ -20,10 +20,13 @@ keyed entry after them covers their last hash, so they can no longer be re-chain
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import hmac
 import json
 import os
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -131,16 +134,42 @@ def _head_mac(key_id: str, entry_id: int, digest: str) -> str:
     return chain_mac(key_id, f"audit_head {entry_id} {digest}".encode("ascii"))
 
 
-def _store_head(path: Path, entry_id: int, digest: str) -> None:
+def _store_head(path: Path, entry_id: int, digest: str, *, forward_only: bool = False) -> None:
     """``<id> <hash> <key id> <HMAC>``: without the key the head can not be set to another
-    entry (cutting the end and rewriting the head shows)."""
+    entry (cutting the end and rewriting the head shows).
+
+    Every worker of every node sharing the data directory writes it after its commit, and
+    commits end in any order: under a lock on ``audit_head.lock``, each writer has its own
+    temporary file (a shared one was truncated under another writer's feet, and its rename
+    failed after the commit), and ``forward_only`` keeps a later entry's head from being
+    overwritten by an earlier one's."""
     key_id = current_key_id()
     line = f"{entry_id} {digest} {key_id} {_head_mac(key_id, entry_id, digest)}\n"
-    temp = path.with_suffix(".tmp")
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="ascii") as handle:
-        handle.write(line)
-    os.replace(temp, path)
+    lock_fd = os.open(path.with_name(path.name + ".lock"), os.O_WRONLY | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(lock_fd, fcntl.LOCK_EX)
+        if forward_only and (_head_id(path) or 0) >= entry_id:
+            return
+        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-")  # 0600
+        try:
+            with os.fdopen(fd, "w", encoding="ascii") as handle:
+                handle.write(line)
+            os.replace(temp, path)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(temp)
+            raise
+    finally:
+        os.close(lock_fd)  # releases the lock
+
+
+def _head_id(path: Path) -> int | None:
+    """The entry id the head record names (unchecked), None without a readable one."""
+    try:
+        first = path.read_text(encoding="ascii", errors="replace").split(maxsplit=1)
+    except FileNotFoundError:
+        return None
+    return int(first[0]) if first and first[0].isdecimal() else None
 
 
 def store_head(entry_id: int, digest: str) -> None:
@@ -159,7 +188,7 @@ def record_head() -> None:
 def _write_head(session: Session) -> None:
     pending = session.info.pop(_HEAD_PENDING, None)
     if pending is not None:
-        _store_head(*pending)
+        _store_head(*pending, forward_only=True)
     daily = session.info.pop(_DAILY_PENDING, None)
     if daily is not None:
         checkpoints.write_daily(*daily)

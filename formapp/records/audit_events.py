@@ -18,6 +18,7 @@ EVENT_LABELS = {
     "consent_text.chosen": _lo("Valde samtyckestext för nya samtycken"),
     "consent_audio.uploaded": _lo("Laddade upp en inspelning av en samtyckestext"),
     "forbund.understanding": _lo("Slog på eller av förståelsefrågorna"),
+    "consent.interpreter": _lo("Slog på eller av ”Tolk läser” för en deltagare"),
     "consent.drafts_purged": _lo("Rensade samtycken som aldrig skrevs under"),
     # Registrations (FK 9448, FK 9449)
     "registration.registered": _lo("Deltagare inregistrerad (FK 9448)"),

@@ -47,8 +47,9 @@ def sealed_record(data: bytes) -> dict[str, Any] | None:
     return record if isinstance(record, dict) else None
 
 
-def _person_matches(record: dict[str, Any], person: Person) -> str:
-    """Empty when the record names ``person``, else why not."""
+def person_problem(record: dict[str, Any], person: Person) -> str:
+    """Empty when the record names ``person``, else why not. Shared by every sealed record
+    that names a person (consents, FK 9448/9449)."""
     stored = record.get("person_key")
     if isinstance(stored, str) and ":" in stored:
         key_id, _, digest = stored.partition(":")
@@ -79,10 +80,20 @@ def binding_problems(consent: Consent, data: bytes) -> list[str]:
                         f"{consent.insats_id}")
     if consent.scan_sha256 is not None and record.get("scan_sha256") != consent.scan_sha256:
         problems.append("the PDF is not the paper scan the consent names")
-    person = _person_matches(record, consent.person)
+    person = person_problem(record, consent.person)
     if person:
         problems.append(f"the PDF does not belong to the consent's person: {person}")
     return problems
+
+
+def consent_record(consent: Consent) -> dict[str, Any] | None:
+    """The sealed ``record.json`` of the consent's archived PDF (None: no PDF, or none in
+    it). What it says is evidence only where :func:`check_consent_pdf` finds it bound."""
+    try:
+        data = evidence().archive.read(consent.pdf_sha256)
+    except DocumentError:
+        return None
+    return sealed_record(data)
 
 
 def check_consent_pdf(consent: Consent) -> SealCheck | None:

@@ -305,7 +305,7 @@ def withdraw_consent(consent: Consent, *, by: User, reason: str,
     now = now or datetime.now(UTC)
     reason = withdrawal_reason(consent, reason)
     person = consent.person
-    pnr = f"{person.personnummer[:8]}-{person.personnummer[8:]}"
+    pnr = person.pnr.formatted
     receipt_id = str(uuid.uuid4())
     record = {
         "form": "Återkallat samtycke FK 9443",

@@ -175,7 +175,8 @@ def _seal_and_apply(registration: Registration, checked: Checked, *, by: User, n
     links = {"corrects_document_id": corrects_document_id} if corrects_document_id else {}
     record = form_record(FORM, document_id, insats, pnr, by, values, now,
                          registration_document_id=registration.document_id,
-                         consent_document_id=registration.consent_id, **links)
+                         consent_document_id=registration.consent_id,
+                         registration_id=registration.id, **links)
     digest = seal_form(definition(), values, document_id=document_id, insats=insats,
                        officer=by, context=context, now=now, record=record, reason=reason)
     end = values["avslutningsdatum"]

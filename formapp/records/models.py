@@ -25,9 +25,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from formapp.domain.personnummer import Personnummer
 from formapp.extensions import Model
 from formapp.protection.columns import EncryptedJSON, EncryptedText
 from formapp.protection.lookup import personnummer_hash
+from formapp.protection.row_binding import bind_rows
 from formapp.records.archive_blob_ddl import archive_blob_ddl, archive_tail_ddl
 from formapp.records.consent_gate import gate_ddl
 
@@ -243,6 +245,11 @@ class Person(Model):
     def _hash_personnummer(self, _: str, digits: str) -> str:
         self.personnummer_hmac = personnummer_hash(digits)
         return digits
+
+    @property
+    def pnr(self) -> Personnummer:
+        """The personnummer as a value (``.formatted`` is how pages and PDFs write it)."""
+        return Personnummer.from_digits(self.personnummer)
 
 
 class ArchivedDocument(Model):
@@ -747,6 +754,10 @@ class AuditEntry(Model):
     # entries written before the trail was keyed (plain SHA-256, sealed by the keyed entry
     # that follows them).
     key_id: Mapped[str | None] = mapped_column(String(32))
+
+
+# Every encrypted value the ORM writes is bound to its row (``protection.row_binding``).
+bind_rows(Model)
 
 
 # The audit trail refuses UPDATE and DELETE in the database itself; the hash chain catches

@@ -11,6 +11,7 @@ from formapp.definitions.printable import document_problem_o
 from formapp.documents.errors import DocumentError
 from formapp.documents.form_pdf import render_form_pdf
 from formapp.domain.personnummer import Personnummer
+from formapp.records.consent_proof import person_key
 from formapp.records.consents import archive_pdf
 from formapp.records.errors import InvalidAnswers, RuleViolation
 from formapp.records.form_values import to_json
@@ -45,11 +46,21 @@ def seal_form(definition: FormDefinition, values: Mapping[str, object], *,
 
 
 def form_record(form: str, document_id: str, insats: Insats, pnr: Personnummer,
-                officer: User, values: Mapping[str, object], now: datetime,
+                officer: User, values: Mapping[str, object], now: datetime, *,
+                consent_document_id: str, registration_id: int | None,
                 **extra: object) -> dict[str, object]:
-    """What the PDF embeds as record.json: the registration as data, self-contained."""
+    """What the PDF embeds as record.json: the registration as data, self-contained, with the
+    ids that bind it to its row (``records.registration_proof``): the consent it rests on
+    (one registration per consent, so it names the registration from the start), the
+    registration's id once the database has given it one (a rättelse, FK 9449; the first
+    FK 9448 is sealed before its row exists), the förbund and the person's keyed hash."""
+    ids: dict[str, object] = {"consent_document_id": consent_document_id,
+                              "forbund_id": insats.forbund_id,
+                              "person_key": person_key(pnr.digits)}
+    if registration_id is not None:
+        ids["registration_id"] = registration_id
     return {"form": f"FK {form}", "document_id": document_id,
             "forbund": insats.forbund.name, "insats": {"id": insats.id, "name": insats.name},
             "personnummer": pnr.formatted, "answers": to_json(values),
             "officer": {"id": officer.id, "name": officer.full_name},
-            "created_at": now.isoformat(), **extra}
+            "created_at": now.isoformat(), **ids, **extra}

@@ -44,6 +44,7 @@ def _what_happened(action: str) -> str:
     exact = {
         "consent.signed": _p("Du lämnade ett samtycke"),
         "consent.withdrawn": _p("Samtycket återkallades"),
+        "consent.interpreter": _p("Det antecknades om en tolk läste texten för dig"),
         "registration.registered": _p("Du registrerades som deltagare (FK 9448)"),
         "registration.ended": _p("Ditt deltagande avslutades (FK 9449)"),
         "registration.corrected": _p("Uppgifter rättades"),
@@ -96,6 +97,25 @@ def _consent_section(c: Mapping[str, Any], locale: str) -> ReceiptSection:
     return ReceiptSection(_p("Samtycke %(date)s", date=c["lämnat"]), facts=tuple(facts))
 
 
+def _understanding_section(c: Mapping[str, Any], locale: str) -> ReceiptSection | None:
+    """The answers to the questions about the text, each under its question: in the wording
+    the person saw when this part is in that language, else in Swedish."""
+    understood = c.get("förståelsefrågor") or {}
+    answers = understood.get("answers") or []
+    if not answers:
+        return None
+    own = understood.get("locale") == locale
+    facts = []
+    for number, entry in enumerate(answers, start=1):
+        question = entry["question"] if own else entry["question_sv"]
+        answer = entry["answer_text"] if own else entry["answer_text_sv"]
+        result = _p("Rätt svar.") if entry["correct"] else _p("Fel svar.")
+        facts.append((_p("Fråga %(number)s av %(count)s", number=number, count=len(answers)),
+                      f"{question} {answer or '–'} · {result} "
+                      f"{_p('Försök: %(attempts)s', attempts=entry['attempts'])}"))
+    return ReceiptSection(_p("Frågor om texten"), facts=tuple(facts))
+
+
 def _registration_sections(r: Mapping[str, Any]) -> list[ReceiptSection]:
     kommun = kommuner.kommun(r["kommun"]).name if kommuner.is_kommun(r["kommun"]) else "–"
     facts = [(_p("Insats"), r["insats"]), (_p("Startdatum"), str(r["startdatum"])),
@@ -145,7 +165,11 @@ def readable_part(data: Mapping[str, Any], locale: str, *, erased: Sequence[tupl
             (_p("Kön (enligt folkbokföringen)"), _kon(data["kon"])),
             (_p("Samordningsförbund"), data["samverkansorganisation"])))
         sections = [person]
-        sections += [_consent_section(c, locale) for c in data["samtycken"]]
+        for c in data["samtycken"]:
+            sections.append(_consent_section(c, locale))
+            understood = _understanding_section(c, locale)
+            if understood is not None:
+                sections.append(understood)
         for r in data["registreringar"]:
             sections += _registration_sections(r)
         if erased:

@@ -121,7 +121,7 @@ def register_participant(consent: Consent, answers: Mapping[str, object], *, off
                     end=None)
     document_id = str(uuid.uuid4())
     record = form_record(FORM, document_id, insats, pnr, officer, checked.values, now,
-                         consent_document_id=consent.id)
+                         consent_document_id=consent.id, registration_id=None)
     digest = seal_form(definition(), checked.values, document_id=document_id, insats=insats,
                        officer=officer, context=context, now=now, record=record,
                        reason="Inregistrering FK 9448")
@@ -179,6 +179,7 @@ def correct_registration(registration: Registration, answers: Mapping[str, objec
     document_id = str(uuid.uuid4())
     record = form_record(FORM, document_id, insats, pnr, by, checked.values, now,
                          consent_document_id=registration.consent_id,
+                         registration_id=registration.id,
                          corrects_document_id=registration.document_id)
     digest = seal_form(definition(), checked.values, document_id=document_id, insats=insats,
                        officer=by, context=context, now=now, record=record,

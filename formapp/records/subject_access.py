@@ -22,11 +22,13 @@ from formapp.extensions import db
 from formapp.i18n import _lo, registry
 from formapp.protection.lookup import audit_keys
 from formapp.records.audit import log_event
+from formapp.records.consent_proof import consent_record
 from formapp.records.consents import archive_pdf, find_person
 from formapp.records.errors import RuleViolation
 from formapp.records.models import (
     AuditEntry,
     Consent,
+    ConsentKind,
     Forbund,
     Insats,
     Person,
@@ -68,7 +70,7 @@ def collect(person: Person) -> dict[str, Any]:
     audit = db.session.scalars(select(AuditEntry).where(
         AuditEntry.person_key.in_(audit_keys(person.personnummer))).order_by(AuditEntry.id)).all()
     return {
-        "personnummer": f"{person.personnummer[:8]}-{person.personnummer[8:]}",
+        "personnummer": person.pnr.formatted,
         "namn": person.name,
         "kon": person.kon,
         "samverkansorganisation": db.session.get_one(Forbund, person.forbund_id).name,
@@ -79,6 +81,7 @@ def collect(person: Person) -> dict[str, Any]:
             "pdf_sha256": c.pdf_sha256, "återkallat": _iso(c.withdrawn_at),
             "återkallelse_skäl": c.withdrawal_reason,
             "återkallelse_pdf_sha256": c.withdrawal_pdf_sha256,
+            "förståelsefrågor": _understanding(c),
         } for c in consents],
         "registreringar": [{
             "insats": r.insats.name, "startdatum": _iso(r.start_date), "kommun": r.kommun,
@@ -94,6 +97,14 @@ def collect(person: Person) -> dict[str, Any]:
         "loggade_händelser": [{"när": _iso(a.at), "vem": a.actor, "vad": a.action,
                                "varför": a.why, "avser": a.subject} for a in audit],
     }
+
+
+def _understanding(consent: Consent) -> dict[str, Any]:
+    """The answers to the understanding questions, as the consent's sealed record keeps
+    them ({} when none were asked, or the consent has no sealed record of its own)."""
+    record = consent_record(consent) if consent.kind == ConsentKind.SIGNED.value else None
+    found = record.get("understanding") if record is not None else None
+    return found if isinstance(found, dict) else {}
 
 
 def _insats_name(insats_id: int) -> str:

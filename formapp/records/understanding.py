@@ -7,12 +7,16 @@ question again and asks again; the participant may also go on. Every answer is e
 
 from __future__ import annotations
 
+import math
+from pathlib import Path
 from typing import Any
 
 from formapp.definitions.understanding import Question, QuestionSet, questions_for
 from formapp.documents.consent import ConsentText
 from formapp.i18n import _lp
+from formapp.readaloud import machine
 from formapp.records.models import ConsentDraft, Forbund
+from formapp.records.read_aloud import MAX_PLAYED_SECONDS
 
 
 def questions_in_use(forbund: Forbund, text: ConsentText) -> QuestionSet | None:
@@ -45,12 +49,32 @@ def all_done(draft: ConsentDraft, qs: QuestionSet | None) -> bool:
     return qs is None or next_question(draft, qs) is None
 
 
-def answer(draft: ConsentDraft, qs: QuestionSet, question: Question, choice: int) -> bool:
-    """Record one answer; True when it is right (then the question is done)."""
+def played_seconds(reported: str) -> float:
+    """The seconds the questions page says the question's audio played; 0 for anything
+    that is not a plausible number of seconds (nothing is recorded then)."""
+    try:
+        seconds = float(reported)
+    except (TypeError, ValueError):
+        return 0.0
+    return round(seconds, 1) if math.isfinite(seconds) and \
+        0 < seconds <= MAX_PLAYED_SECONDS else 0.0
+
+
+def _heard(entry: dict[str, Any], seconds: float) -> dict[str, Any]:
+    if seconds <= 0:
+        return entry
+    total = float(entry.get("question_audio_seconds") or 0) + seconds
+    return {**entry, "question_audio_seconds": round(min(total, MAX_PLAYED_SECONDS), 1)}
+
+
+def answer(draft: ConsentDraft, qs: QuestionSet, question: Question, choice: int,
+           *, heard: float = 0.0) -> bool:
+    """Record one answer, and the seconds the question was heard before it; True when it
+    is right (then the question is done)."""
     if not 0 <= choice < len(question.options):
         raise ValueError(choice)
     state = _state(draft, qs)
-    entry = dict(state["answers"].get(question.id) or {"given": []})
+    entry = _heard(dict(state["answers"].get(question.id) or {"given": []}), heard)
     entry["given"] = [*entry["given"], choice]
     right = choice == question.answer
     entry["done"] = right
@@ -59,13 +83,14 @@ def answer(draft: ConsentDraft, qs: QuestionSet, question: Question, choice: int
     return right
 
 
-def pass_question(draft: ConsentDraft, qs: QuestionSet, question: Question) -> None:
+def pass_question(draft: ConsentDraft, qs: QuestionSet, question: Question,
+                  *, heard: float = 0.0) -> None:
     """Go on after a wrong answer, without answering right: allowed, and recorded."""
     state = _state(draft, qs)
     entry = state["answers"].get(question.id)
     if not entry or not entry.get("given"):
         return  # only after an answer: a question is never skipped unanswered
-    state["answers"][question.id] = {**entry, "done": True, "passed": True}
+    state["answers"][question.id] = {**_heard(entry, heard), "done": True, "passed": True}
     draft.understanding = {**(draft.understanding or {}), **state}
 
 
@@ -81,11 +106,25 @@ def kept_read_aloud(draft: ConsentDraft, locale: str) -> str:
     return str(kept.get("read_aloud") or "") if kept.get("read_aloud_locale") == locale else ""
 
 
+def _question_audio(question: Question, locale: str, seconds: float,
+                    cache: Path | None) -> dict[str, Any] | None:
+    """What the record says of the question's audio played (as of a section's): the
+    machine reading's file by SHA-256, when it was played and exists."""
+    found = machine.cached_words(cache, question.spoken(), locale) \
+        if cache is not None and seconds > 0 else None
+    if found is None:
+        return None
+    return {"source": "machine", "engine": machine.ENGINE, "voice": found.voice,
+            "audio_sha256": found.sha256, "audio_seconds": found.seconds,
+            "played_seconds": seconds}
+
+
 def evidence(draft: ConsentDraft, qs: QuestionSet | None,
-             swedish: QuestionSet | None) -> dict[str, Any]:
+             swedish: QuestionSet | None, cache: Path | None = None) -> dict[str, Any]:
     """The sealed record's ``understanding``: {} when no questions were asked; else which
     questions (file and SHA-256) and, per question, every answer given, whether the last was
-    right and how many attempts it took."""
+    right, how many attempts it took and (``cache``: the machine readings) how long the
+    question's audio played."""
     if qs is None:
         return {}
     answers = _state(draft, qs)["answers"]
@@ -109,6 +148,10 @@ def evidence(draft: ConsentDraft, qs: QuestionSet | None,
             "attempts": len(given),
             "passed": bool((answers.get(question.id) or {}).get("passed")),
         })
+        heard = _question_audio(question, qs.locale, float(
+            (answers.get(question.id) or {}).get("question_audio_seconds") or 0), cache)
+        if heard is not None:
+            out[-1]["question_audio"] = heard
     return {"questions": qs.id, "locale": qs.locale, "text_version": qs.text_version,
             "questions_sha256": qs.sha256, "answers": out}
 
@@ -129,6 +172,8 @@ def pdf_lines(understanding: dict[str, Any], locale: str) -> tuple[tuple[str, st
     for number, entry in enumerate(answers, start=1):
         result = "rätt" if entry["correct"] else "fel"
         extra = ", gick vidare" if entry["passed"] else ""
+        if entry.get("question_audio"):
+            extra += f", frågan uppläst {entry['question_audio']['played_seconds']} s"
         lines.append((f"Fråga {number}", f"{entry['question_sv']} Svar: "
                       f"{entry['answer_text_sv'] or '–'} ({result}, {entry['attempts']} "
                       f"försök{extra}; avsnitt {entry['section']})", "sv"))

@@ -39,7 +39,7 @@ from datetime import UTC, date, datetime
 from functools import cache
 from typing import Any, cast
 
-from sqlalchemy import Table, insert, select, text, update
+from sqlalchemy import Table, bindparam, insert, select, text, update
 
 from formapp.definitions import FormDefinition, check, load_form
 from formapp.definitions.model import NO, YES
@@ -49,6 +49,7 @@ from formapp.documents.receipt_pdf import ReceiptDocument, render_receipt_pdf
 from formapp.domain.personnummer import Personnummer
 from formapp.extensions import db
 from formapp.i18n import _lo
+from formapp.protection.columns import bind_row, for_row, is_encrypted
 from formapp.protection.lookup import personnummer_hashes
 from formapp.records.audit import log_event
 from formapp.records.change_log import id_ranges
@@ -859,8 +860,10 @@ def _insert_registrations(pairs: list[tuple[ValidRow, str]], insats: Insats,
         # SQLite insert them one statement each.
         table = cast(Table, Registration.__table__)
         by_document: dict[str, int] = dict(db.session.execute(
-            insert(table).returning(table.c.document_id, table.c.id), records).tuples().all())
+            insert(table).returning(table.c.document_id, table.c.id),
+            [bind_row(table, {**record, "id": None}) for record in records]).tuples().all())
         new_ids = [by_document[str(record["document_id"])] for record in records]
+        _bind_to_ids(table, records, new_ids)
         supports = [{"registration_id": rid, "measurement": measurement, "kind": kind}
                     for rid, row_kinds in zip(new_ids, kinds, strict=True)
                     for measurement, kind in row_kinds]
@@ -872,6 +875,17 @@ def _insert_registrations(pairs: list[tuple[ValidRow, str]], insats: Insats,
         ids += new_ids
         stored(len(ids))
     return _Stored(ids, frozenset(fields))
+
+
+def _bind_to_ids(table: Table, records: list[dict[str, object]], ids: list[int]) -> None:
+    """Write the encrypted values again, bound to the ids the INSERT gave (their associated
+    data names the row, issue 17): one executemany, as the ORM does per row."""
+    names = [column.name for column in table.columns if is_encrypted(column)]
+    statement = (update(table).where(table.c.id == bindparam("b_id"))
+                 .values({name: bindparam(f"b_{name}") for name in names}))
+    db.session.execute(statement, [
+        {"b_id": row_id, **{f"b_{name}": for_row(record[name], row_id) for name in names}}
+        for row_id, record in zip(ids, records, strict=True)])
 
 
 def _receipt(plan: ImportPlan, insats: Insats, by: User | None, reason: str,

@@ -22,6 +22,7 @@ from typing import Any, Literal
 
 from formapp.definitions import OptionList, load_form
 from formapp.domain import kommuner
+from formapp.domain.personnummer import Personnummer
 
 Kind = Literal["text", "date", "int"]
 YES_NO = {"ja": "Ja", "nej": "Nej"}
@@ -135,8 +136,7 @@ def row_values(r: Mapping[str, Any], supports: Mapping[str, list[str]], *, ident
     ``name`` for ``identity``) as the sheet's row (``supports``: measurement -> kinds)."""
     values: list[object] = []
     if identity:
-        personnummer = r["personnummer"]
-        values += [f"{personnummer[:8]}-{personnummer[8:]}", r["name"]]
+        values += [Personnummer.from_digits(r["personnummer"]).formatted, r["name"]]
     reason, kommun, age = r["end_reason"], r["kommun"], r["age_at_start"]
     values += [
         r["insats_name"], KON.get(r["kon"], r["kon"]), kommun, _kommun_name(kommun), age,

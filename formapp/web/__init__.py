@@ -43,9 +43,11 @@ from formapp.web import (
 from formapp.web.errors import configure_errors
 from formapp.web.handover import configure_handover
 from formapp.web.languages import language_label
+from formapp.web.route_policy import configure_route_policy
 from formapp.web.security import configure_security
 from formapp.web.session import configure_session
 from formapp.web.uploads import configure_uploads
+from formapp.web.view_audit import configure_view_audit
 from formapp.web.wtforms_i18n import configure_wtforms_i18n
 
 BLUEPRINTS = (auth.bp, home.bp, forbund.bp, insatser.bp, users.bp, consent.bp, language.bp,
@@ -61,9 +63,11 @@ def register_web(app: Flask) -> None:
     configure_handover(app)
     configure_errors(app)
     configure_uploads(app)
+    configure_view_audit(app)
     configure_wtforms_i18n(app)
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
+    configure_route_policy(app)  # its login check after every other before_request hook
     app.jinja_env.globals.update(ROLE_LABELS=ROLE_LABELS, Role=Role, vocab=vocab,
                                   get_locale=get_locale)
     # Every time a person reads is Swedish time: {{ moment|local_time }}.

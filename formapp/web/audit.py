@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, render_template, request
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import select
 
 from formapp.clock import today
@@ -24,6 +24,7 @@ from formapp.records.audit_events import event_label
 from formapp.records.audit_search import AuditQuery, actions, search_audit
 from formapp.records.models import Forbund
 from formapp.web.guards import require
+from formapp.web.route_policy import officer_route
 from formapp.webforms.audit import AuditSearchForm, parsed_date
 
 bp = Blueprint("audit", __name__)
@@ -70,7 +71,7 @@ def _page_number() -> int:
 
 
 @bp.route("/granskningslogg", methods=["GET", "POST"])
-@login_required
+@officer_route
 def search() -> str | tuple[str, int]:
     scope = _scope()
     form = _form(scope)

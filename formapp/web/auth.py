@@ -12,7 +12,7 @@ from flask import (
     session,
     url_for,
 )
-from flask_login import current_user, login_required, login_user
+from flask_login import current_user, login_user
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
@@ -36,6 +36,7 @@ from formapp.records.sign_in import (
 from formapp.web.guards import show_violation
 from formapp.web.login_flow import begin_pending, login_and_redirect, safe_next
 from formapp.web.oidc import idp_logout_url
+from formapp.web.route_policy import officer_route, open_route
 from formapp.web.session import SESSION_KEY, finish_login_session
 from formapp.webforms.admin import ConfirmForm, LoginForm, PasswordChangeForm
 
@@ -43,6 +44,7 @@ bp = Blueprint("auth", __name__)
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@open_route
 def login() -> str | Response | tuple[str, int]:
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
@@ -96,6 +98,7 @@ def _after_password(user: User, form: LoginForm) -> str | Response:
 
 
 @bp.route("/logout", methods=["POST"])
+@open_route
 def logout() -> Response:
     form = ConfirmForm()
     if form.validate_on_submit():
@@ -109,7 +112,7 @@ def logout() -> Response:
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
-@login_required
+@officer_route
 def change_password() -> str | Response:
     form = PasswordChangeForm()
     if form.validate_on_submit():

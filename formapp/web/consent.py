@@ -15,7 +15,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
@@ -25,7 +25,7 @@ from formapp.extensions import db
 from formapp.i18n import _lp, _o, participant_page, registry, set_participant_locale
 from formapp.records import understanding, withdrawal
 from formapp.records.access import can_register_participants
-from formapp.records.consent_proof import check_consent_pdf
+from formapp.records.consent_proof import check_consent_pdf, consent_record
 from formapp.records.consent_texts import available_locales, forbund_texts, text_version
 from formapp.records.consents import (
     active_consent,
@@ -45,18 +45,21 @@ from formapp.records.handover_locks import (
     lock_draft,
     unlock_draft,
 )
+from formapp.records.interpreter import set_interpreter
 from formapp.records.login_sessions import HANDBACK_FAILURES, count_handback_failure
 from formapp.records.login_throttle import is_locked as is_login_locked
 from formapp.records.login_throttle import record_failure
 from formapp.records.models import Consent, ConsentDraft, ConsentKind, Insats
 from formapp.records.signatures import parse_signature
-from formapp.web.confirm import confirmation_page, confirmed
+from formapp.web.confirm import confirmed
 from formapp.web.downloads import pdf_response
 from formapp.web.guards import get_or_404, require, show_violation
 from formapp.web.handover import end_handover, handover_state, mark_signed, start_handover
-from formapp.web.read_aloud import read_aloud_evidence
+from formapp.web.read_aloud import audio_cache, read_aloud_evidence
+from formapp.web.route_policy import officer_route, participant_route
 from formapp.web.session import current_login_session, finish_login_session
 from formapp.web.view_audit import consent_viewed
+from formapp.web.withdraw_step import confirm_withdrawal
 from formapp.webforms.consent import (
     ConsentStartForm,
     HandBackForm,
@@ -70,7 +73,7 @@ bp = Blueprint("consent", __name__)
 
 
 @bp.route("/insatser/<int:insats_id>/samtycke", methods=["GET", "POST"])
-@login_required
+@officer_route
 def start(insats_id: int) -> str | Response:
     insats = get_or_404(Insats, insats_id)
     day = today()
@@ -98,7 +101,7 @@ def start(insats_id: int) -> str | Response:
             show_violation(form, violation)
             existing = _blocking_consent(insats, form.personnummer.data or "", day)
         else:
-            draft.interpreter = bool(form.interpreter.data)
+            set_interpreter(draft, bool(form.interpreter.data), by=current_user)
             db.session.commit()
             start_handover(draft.token)
             return redirect(url_for("consent.language", token=draft.token))
@@ -141,7 +144,7 @@ def draft_in_hand(token: str) -> ConsentDraft:
 
 
 @bp.route("/deltagare/<token>/sprak")
-@login_required
+@participant_route
 @participant_page
 def language(token: str) -> str:
     draft = draft_in_hand(token)
@@ -151,7 +154,7 @@ def language(token: str) -> str:
 
 
 @bp.route("/deltagare/<token>/<locale>", methods=["GET", "POST"])
-@login_required
+@participant_route
 @participant_page
 def read(token: str, locale: str) -> str | Response | tuple[str, int]:
     if request.method == "POST":
@@ -184,7 +187,8 @@ def read(token: str, locale: str) -> str | Response | tuple[str, int]:
                                    shown=form.texts.data or "", texts=texts, read_aloud=heard,
                                    understanding=understanding.evidence(
                                        draft, questions, understanding.questions_in_use(
-                                           draft.insats.forbund, texts.binding)))
+                                           draft.insats.forbund, texts.binding),
+                                       audio_cache()))
         except RuleViolation as violation:
             show_violation(form, violation)
             if texts_changed:
@@ -222,7 +226,7 @@ def read(token: str, locale: str) -> str | Response | tuple[str, int]:
 
 
 @bp.route("/deltagare/<token>/<locale>/paus", methods=["POST"])
-@login_required
+@participant_route
 @participant_page
 def pause(token: str, locale: str) -> Response:
     """The tablet locks (idle, or "ge tillbaka") from the signing page: what was written is
@@ -253,7 +257,7 @@ def _signed(consent: Consent) -> Response:
 
 
 @bp.route("/deltagare/klart")
-@login_required
+@participant_route
 @participant_page
 def done() -> str | Response:
     state = handover_state()
@@ -263,7 +267,7 @@ def done() -> str | Response:
 
 
 @bp.route("/deltagare/tillbaka", methods=["GET", "POST"])
-@login_required
+@participant_route
 def hand_back() -> str | Response | tuple[str, int]:
     """The lock screen: from here on only the officer's password opens anything, and the
     draft stays locked on the server until the officer hands the tablet back."""
@@ -314,7 +318,7 @@ def _officer_password_ok(password: str) -> bool:
 
 
 @bp.route("/samtycke/<token>/pausat", methods=["GET", "POST"])
-@login_required
+@officer_route
 def paused(token: str) -> str | Response:
     """The officer has the tablet back before the participant signed: hand it back to the
     participant (same draft, unlocked) or end the consent (nothing kept)."""
@@ -324,7 +328,7 @@ def paused(token: str) -> str | Response:
     form = PausedForm(data={"interpreter": draft.interpreter})
     if form.validate_on_submit():
         if form.resume.data:
-            draft.interpreter = bool(form.interpreter.data)
+            set_interpreter(draft, bool(form.interpreter.data), by=current_user)
             unlock_draft(draft)
             db.session.commit()
             start_handover(draft.token)
@@ -346,7 +350,7 @@ def _viewable_consent(consent_id: str) -> Consent:
 
 
 @bp.route("/samtycken/<consent_id>")
-@login_required
+@officer_route
 def receipt(consent_id: str) -> str:
     consent = _viewable_consent(consent_id)
     consent_viewed(consent, "consent.viewed", "Visade samtycket")
@@ -367,12 +371,15 @@ def _render_receipt(consent: Consent, withdraw_form: WithdrawForm) -> str:
     signed = consent.kind == ConsentKind.SIGNED.value  # a paper one's text is on the paper
     texts = {"binding": text_version(consent.binding_version) if signed else None,
              "read": text_version(consent.read_version) if consent.read_version else None}
+    # How the participant read (issue 19): the sealed record's answers, when it is this
+    # consent's own (a PDF that fails the check says nothing here).
+    record = consent_record(consent) if signed and check is not None and check.ok else None
     return render_template("consent/receipt.html", consent=consent, check=check, texts=texts,
-                           withdraw_form=withdraw_form)
+                           withdraw_form=withdraw_form, record=record)
 
 
 @bp.route("/samtycken/<consent_id>/pdf")
-@login_required
+@officer_route
 def pdf(consent_id: str) -> Response:
     consent = _viewable_consent(consent_id)
     check = check_consent_pdf(consent)
@@ -383,22 +390,17 @@ def pdf(consent_id: str) -> Response:
 
 
 @bp.route("/samtycken/<consent_id>/aterkalla", methods=["POST"])
-@login_required
+@officer_route
 def withdraw(consent_id: str) -> str | Response | tuple[str, int]:
     consent = _viewable_consent(consent_id)
     form = WithdrawForm()
     # Asked only when withdrawing can go ahead: a missing reason is told at the field first.
     if form.validate_on_submit() and (form.reason.data or "").strip() and not confirmed() \
             and consent.status != "withdrawn":
-        return confirmation_page(
-            title=_o("Återkalla samtycket?"),
-            message=_o("Samtycket från %(name)s för %(insats)s återkallas. Inga fler "
-                       "personuppgifter registreras med stöd av det, och det går inte att ångra.",
-                       name=consent.name, insats=consent.insats.name),
-            confirm_label=_o("Ja, återkalla samtycket"),
+        return confirm_withdrawal(
+            consent, reason=form.reason.data or "",
             action=url_for("consent.withdraw", consent_id=consent.id),
-            cancel_url=url_for("consent.receipt", consent_id=consent.id),
-            carry={"reason": form.reason.data or ""})
+            cancel_url=url_for("consent.receipt", consent_id=consent.id))
     if form.validate_on_submit():
         try:
             withdrawal.withdraw(consent, by=current_user, reason=form.reason.data or "",
@@ -413,7 +415,7 @@ def withdraw(consent_id: str) -> str | Response | tuple[str, int]:
 
 
 @bp.route("/samtycken/<consent_id>/kvitto.pdf")
-@login_required
+@officer_route
 def withdrawal_pdf(consent_id: str) -> Response:
     consent = _viewable_consent(consent_id)
     if consent.withdrawal_pdf_sha256 is None:

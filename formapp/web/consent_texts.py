@@ -4,7 +4,7 @@ language, which languages lack a translation, every version's history, publishin
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from formapp.clock import today
@@ -26,6 +26,9 @@ from formapp.records.models import Forbund
 from formapp.records.read_aloud import needs_recording, reading_for, upload_recording
 from formapp.web.guards import get_or_404, require, show_violation
 from formapp.web.read_aloud import audio_cache
+from formapp.web.review_status import review_counts, text_summary
+from formapp.web.route_policy import larger_body, officer_route
+from formapp.web.uploads import MIB
 from formapp.webforms.consent import (
     ChooseTextForm,
     PublishTextForm,
@@ -34,6 +37,8 @@ from formapp.webforms.consent import (
 )
 
 bp = Blueprint("consent_texts", __name__)
+bp.app_template_global()(review_counts)
+bp.app_template_global()(text_summary)
 MAX_TEXT_BYTES = 200 * 1024
 
 TEXT_NAMES = {
@@ -84,7 +89,7 @@ def _choose(forbund: Forbund, form: ChooseTextForm) -> Response | None:
 
 
 @bp.route("/forbund/<int:forbund_id>/samtyckestexter", methods=["GET", "POST"])
-@login_required
+@officer_route
 def index(forbund_id: int) -> str | Response | tuple[str, int]:
     forbund = get_or_404(Forbund, forbund_id)
     require(can_edit_forbund(current_user, forbund, today()))
@@ -161,7 +166,8 @@ def _page(forbund: Forbund, form: PublishTextForm, choose: ChooseTextForm,
 
 
 @bp.route("/forbund/<int:forbund_id>/samtyckestexter/upplasning", methods=["POST"])
-@login_required
+@officer_route
+@larger_body("FORMAPP_AUDIO_MAX_BYTES", room=MIB)
 def upload_audio(forbund_id: int) -> str | Response | tuple[str, int]:
     """A recording of one text version read aloud, e.g. by an interpreter (issue 19)."""
     forbund = get_or_404(Forbund, forbund_id)

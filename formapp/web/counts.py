@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask import Blueprint, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from formapp.clock import today
@@ -24,6 +24,7 @@ from formapp.records.models import Insats
 from formapp.records.submissions import new_token
 from formapp.web.guards import get_or_404, require
 from formapp.web.paper_form import store_once
+from formapp.web.route_policy import officer_route
 from formapp.webforms.registration import AnonymousCountForm, VolumeCountForm
 
 bp = Blueprint("counts", __name__)
@@ -45,7 +46,7 @@ def _years(form: AnonymousCountForm | VolumeCountForm, insats: Insats) -> None:
 
 
 @bp.route("/insatser/<int:insats_id>/anonyma", methods=["GET", "POST"])
-@login_required
+@officer_route
 def anonymous(insats_id: int) -> str | Response | tuple[str, int]:
     insats = get_or_404(Insats, insats_id)
     day = today()
@@ -84,7 +85,7 @@ def _changed(change: Callable[[], object], endpoint: str, insats: Insats) -> str
 
 
 @bp.route("/insatser/<int:insats_id>/volym", methods=["GET", "POST"])
-@login_required
+@officer_route
 def volume(insats_id: int) -> str | Response | tuple[str, int]:
     insats = get_or_404(Insats, insats_id)
     day = today()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from formapp.clock import today
@@ -13,9 +13,10 @@ from formapp.records import deregistrations as store
 from formapp.records import registrations
 from formapp.records.errors import InvalidAnswers, RuleViolation
 from formapp.records.models import Registration
+from formapp.records.registration_proof import end_document
 from formapp.records.submissions import earlier_result
 from formapp.web.answers import answer_rows
-from formapp.web.downloads import pdf_response
+from formapp.web.downloads import registration_pdf_response
 from formapp.web.paper_form import (
     PaperForm,
     already_stored,
@@ -28,19 +29,16 @@ from formapp.web.paper_form import (
     switching_language,
 )
 from formapp.web.registration import registration_for_officer
+from formapp.web.route_policy import checks_its_fields, officer_route
 from formapp.web.view_audit import registration_viewed
 from formapp.webforms.registration import EraseForm
 
 bp = Blueprint("deregistration", __name__)
 
 
-def _pnr(registration: Registration) -> str:
-    digits = registration.person.personnummer
-    return f"{digits[:8]}-{digits[8:]}"
-
-
 @bp.route("/registreringar/<int:registration_id>/utregistrering", methods=["GET", "POST"])
-@login_required
+@officer_route
+@checks_its_fields
 def new(registration_id: int) -> str | Response | tuple[str, int]:
     registration = registration_for_officer(registration_id)
     if not registration.is_active:
@@ -52,7 +50,7 @@ def new(registration_id: int) -> str | Response | tuple[str, int]:
                             "Öppnade utregistreringen (FK 9449)")
     definition = store.definition()
     form = PaperForm(definition, values={"namn": registration.name},
-                     fixed={"personnummer": _pnr(registration)},
+                     fixed={"personnummer": registration.person.pnr.formatted},
                      context=store.form_context(registration))
     if request.method == "POST":
         form.values = answers_from_post(definition)
@@ -79,7 +77,8 @@ def new(registration_id: int) -> str | Response | tuple[str, int]:
 
 @bp.route("/registreringar/<int:registration_id>/utregistrering/rattelse",
           methods=["GET", "POST"])
-@login_required
+@officer_route
+@checks_its_fields
 def correct(registration_id: int) -> str | Response | tuple[str, int]:
     """Rättelse of FK 9449: the answers again, the earlier ones kept in the history."""
     registration = registration_for_officer(registration_id)
@@ -92,7 +91,7 @@ def correct(registration_id: int) -> str | Response | tuple[str, int]:
                             "Öppnade rättelse av utregistreringen (FK 9449)")
     definition = store.definition()
     form = PaperForm(definition, values=stored_answers(definition, registration.end_answers),
-                     fixed={"personnummer": _pnr(registration)},
+                     fixed={"personnummer": registration.person.pnr.formatted},
                      context=store.form_context(registration))
     return form_page(form, lambda answers: _corrected(registration, answers),
                      message=_o("Rättelsen är sparad. De tidigare uppgifterna finns i "
@@ -124,17 +123,18 @@ def _ended_message(answers: dict[str, object]) -> str:
 
 
 @bp.route("/registreringar/<int:registration_id>/utregistrering.pdf")
-@login_required
+@officer_route
 def pdf(registration_id: int) -> Response:
     registration = registration_for_officer(registration_id)
-    if registration.end_pdf_sha256 is None:
+    document = end_document(registration)
+    if document is None:
         abort(404)
     registration_viewed(registration, "deregistration.pdf", "Öppnade utregistreringens PDF")
-    return pdf_response(registration.end_pdf_sha256, f"FK9449-{registration.end_document_id}.pdf")
+    return registration_pdf_response(document, f"FK9449-{registration.end_document_id}.pdf")
 
 
 @bp.route("/registreringar/<int:registration_id>/ta-bort", methods=["GET", "POST"])
-@login_required
+@officer_route
 def erase(registration_id: int) -> str | Response | tuple[str, int]:
     """End reason 8, Felregistrering: say exactly what goes and what stays, then remove."""
     if request.method == "POST" and db.session.get(Registration, registration_id) is None:

@@ -9,11 +9,21 @@ from flask import current_app, request, send_file
 from werkzeug.wrappers import Response
 
 from formapp.evidence import evidence
+from formapp.records.registration_proof import RegistrationDocument, bound_pdf
 
 
 def pdf_response(digest: str, filename: str) -> Response:
-    response = current_app.response_class(evidence().archive.read(digest),
-                                          mimetype="application/pdf")
+    return pdf_bytes_response(evidence().archive.read(digest), filename)
+
+
+def registration_pdf_response(document: RegistrationDocument, filename: str) -> Response:
+    """A registration's sealed PDF, only if its sealed record names this registration
+    (``DocumentNotBound`` otherwise: the error page says so, nothing is served)."""
+    return pdf_bytes_response(bound_pdf(document), filename)
+
+
+def pdf_bytes_response(data: bytes, filename: str) -> Response:
+    response = current_app.response_class(data, mimetype="application/pdf")
     disposition = "attachment" if request.args.get("ladda_ner") else "inline"
     response.headers["Content-Disposition"] = f'{disposition}; filename="{filename}"'
     return response

@@ -19,6 +19,7 @@ from formapp.i18n.webfonts import (
     webfont_dir,
     webfonts,
 )
+from formapp.web.route_policy import public_route
 
 bp = Blueprint("fonts", __name__, url_prefix="/fonts")
 FONT_MAX_AGE = 365 * 24 * 3600
@@ -37,6 +38,7 @@ def _ensure_built() -> Path:
 
 
 @bp.route("/fonts.css")
+@public_route
 def stylesheet() -> Response:
     response = send_from_directory(_ensure_built(), STYLESHEET, mimetype="text/css",
                                    max_age=0, conditional=True, etag=True)
@@ -45,6 +47,7 @@ def stylesheet() -> Response:
 
 
 @bp.route("/<name>.woff2")
+@public_route
 def font(name: str) -> Response:
     directory = _ensure_built()
     filename = f"{name}.woff2"

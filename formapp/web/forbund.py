@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
@@ -23,13 +23,14 @@ from formapp.records.models import Forbund, User
 from formapp.records.organisations import ForbundInput, save_forbund
 from formapp.web.consent_texts import TEXT_NAMES
 from formapp.web.guards import get_or_404, require, show_violation
+from formapp.web.route_policy import officer_route
 from formapp.webforms.admin import ForbundForm
 
 bp = Blueprint("forbund", __name__, url_prefix="/forbund")
 
 
 @bp.route("/")
-@login_required
+@officer_route
 def index() -> str:
     require(can_manage_forbund_list(current_user))
     forbund = db.session.scalars(select(Forbund).order_by(Forbund.name)).all()
@@ -59,7 +60,7 @@ def _edit(form: ForbundForm, forbund: Forbund | None) -> Response | None:
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@login_required
+@officer_route
 def new() -> str | Response:
     require(can_manage_forbund_list(current_user))
     form = ForbundForm()
@@ -76,7 +77,7 @@ def republish_if_used(forbund: Forbund, by: User) -> Publication | None:
 
 
 @bp.route("/<int:forbund_id>")
-@login_required
+@officer_route
 def show(forbund_id: int) -> str:
     forbund = get_or_404(Forbund, forbund_id)
     require(can_edit_forbund(current_user, forbund, today()))
@@ -87,7 +88,7 @@ def show(forbund_id: int) -> str:
 
 
 @bp.route("/<int:forbund_id>/edit", methods=["GET", "POST"])
-@login_required
+@officer_route
 def edit(forbund_id: int) -> str | Response:
     forbund = get_or_404(Forbund, forbund_id)
     require(can_edit_forbund(current_user, forbund, today()))

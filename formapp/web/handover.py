@@ -1,7 +1,8 @@
 """Hand-over mode: while the participant holds the tablet, only participant pages answer.
 
 The session remembers the consent being taken. Every other page redirects back to it until
-the officer takes the tablet back with their password.
+the officer takes the tablet back with their password. Which pages are the participant's
+is declared at each route (``formapp.web.route_policy``).
 """
 
 from __future__ import annotations
@@ -10,17 +11,9 @@ from flask import Flask, redirect, request, session, url_for
 from werkzeug.wrappers import Response
 
 from formapp.i18n.selection import PARTICIPANT_SESSION_KEY
+from formapp.web.route_policy import access_of
 
 HANDOVER_KEY = "handover"
-# Endpoints a participant may reach during the hand-over.
-PARTICIPANT_ENDPOINTS = frozenset({
-    "consent.language", "consent.read", "consent.pause", "consent.done", "consent.hand_back",
-    "static", "fonts.stylesheet", "fonts.font", "home.health",
-    # the audio of the text they read (read aloud)
-    "read_aloud.machine_section", "read_aloud.recording",
-    # the understanding questions between reading and signing, and their readings
-    "understanding.begin", "understanding.questions", "understanding.question_audio",
-})
 
 
 def start_handover(token: str) -> None:
@@ -46,7 +39,10 @@ def end_handover() -> dict | None:
 
 def _keep_participant_in_their_pages() -> Response | None:
     state = handover_state()
-    if state is None or request.endpoint in PARTICIPANT_ENDPOINTS:
+    # The routes a participant may reach say so themselves (route_policy: participant_route,
+    # public_route); a request that matched no route is sent back too.
+    access = access_of(request.endpoint)
+    if state is None or (access is not None and access.during_handover):
         return None
     if "token" in state:
         return redirect(url_for("consent.language", token=state["token"]))

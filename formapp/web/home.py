@@ -5,20 +5,21 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import Blueprint, render_template
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import text
 
 from formapp.clock import today
 from formapp.extensions import db
 from formapp.records.access import roles_on, visible_insatser
 from formapp.records.accounts import live_grants
+from formapp.web.route_policy import officer_route, public_route
 
 bp = Blueprint("home", __name__)
 EXPIRY_WARNING_DAYS = 60
 
 
 @bp.route("/")
-@login_required
+@officer_route
 def index() -> str:
     day = today()
     grants = live_grants(current_user, day)
@@ -29,6 +30,7 @@ def index() -> str:
 
 
 @bp.route("/healthz")
+@public_route
 def health() -> tuple[dict[str, str], int]:
     """For load balancers: the app answers and the database is reachable."""
     db.session.execute(text("SELECT 1"))

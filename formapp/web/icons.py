@@ -9,11 +9,14 @@ from __future__ import annotations
 from flask import Blueprint, current_app, send_from_directory
 from werkzeug.wrappers import Response
 
+from formapp.web.route_policy import open_route
+
 bp = Blueprint("icons", __name__)
 ICON_MAX_AGE = 24 * 3600  # a day: a changed icon shows up tomorrow at the latest
 
 
 @bp.route("/favicon.ico")
+@open_route
 def favicon() -> Response:
     response = send_from_directory(f"{current_app.static_folder}/icons", "favicon.ico",
                                    mimetype="image/vnd.microsoft.icon", max_age=ICON_MAX_AGE)

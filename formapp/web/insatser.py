@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
@@ -28,6 +28,7 @@ from formapp.records.models import Grant, Insats, Role, User
 from formapp.records.organisations import InsatsInput, save_insats
 from formapp.web.confirm import confirmation_page, confirmed
 from formapp.web.guards import get_or_404, require, show_violation
+from formapp.web.route_policy import officer_route
 from formapp.web.view_audit import consents_listed, registrations_listed
 from formapp.webforms.admin import AssignForm, ConfirmForm, InsatsForm
 
@@ -35,7 +36,7 @@ bp = Blueprint("insatser", __name__, url_prefix="/insatser")
 
 
 @bp.route("/")
-@login_required
+@officer_route
 def index() -> str:
     day = today()
     require(can_list_insatser(current_user, day))
@@ -76,7 +77,7 @@ def _save(form: InsatsForm, insats: Insats | None) -> Response | None:
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@login_required
+@officer_route
 def new() -> str | Response:
     if current_user.forbund_id is None:
         abort(403)
@@ -86,7 +87,7 @@ def new() -> str | Response:
 
 
 @bp.route("/<int:insats_id>")
-@login_required
+@officer_route
 def show(insats_id: int) -> str:
     insats = get_or_404(Insats, insats_id)
     day = today()
@@ -113,7 +114,7 @@ def show(insats_id: int) -> str:
 
 
 @bp.route("/<int:insats_id>/edit", methods=["GET", "POST"])
-@login_required
+@officer_route
 def edit(insats_id: int) -> str | Response:
     insats = get_or_404(Insats, insats_id)
     require(can_edit_insatser(current_user, insats.forbund_id, today()))
@@ -135,7 +136,7 @@ def _assign_form(insats: Insats) -> AssignForm:
 
 
 @bp.route("/<int:insats_id>/deltagaransvariga", methods=["POST"])
-@login_required
+@officer_route
 def assign(insats_id: int) -> str | tuple[str, int] | Response:
     insats = get_or_404(Insats, insats_id)
     day = today()
@@ -166,7 +167,7 @@ def assign(insats_id: int) -> str | tuple[str, int] | Response:
 
 
 @bp.route("/<int:insats_id>/deltagaransvariga/<int:grant_id>/remove", methods=["POST"])
-@login_required
+@officer_route
 def unassign(insats_id: int, grant_id: int) -> Response | str:
     insats = get_or_404(Insats, insats_id)
     require(can_edit_insatser(current_user, insats.forbund_id, today()))

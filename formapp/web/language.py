@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response
 
 from formapp.i18n import set_officer_locale
 from formapp.i18n.selection import URL_PARAMETER
+from formapp.web.route_policy import open_route
 from formapp.webforms.admin import ConfirmForm
 
 bp = Blueprint("language", __name__)
@@ -27,6 +28,7 @@ def _back_to(target: str | None) -> str:
 
 
 @bp.route("/language", methods=["POST"])
+@open_route
 def officer() -> Response:
     if not ConfirmForm().validate_on_submit():
         abort(400)

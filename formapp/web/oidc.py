@@ -39,6 +39,7 @@ from formapp.records.audit import log_event
 from formapp.records.idp_links import create_from_claims, linked_user
 from formapp.records.sign_in import IDP, IDP_MFA, needs_second_factor, provider
 from formapp.web.login_flow import login_and_redirect, safe_next
+from formapp.web.route_policy import open_route
 from formapp.web.session import current_login_session
 
 bp = Blueprint("oidc", __name__)
@@ -62,6 +63,7 @@ def _client(idp: OidcProvider) -> Any:
 
 
 @bp.route("/login/oidc/<key>")
+@open_route
 def start(key: str) -> Response | tuple[str, int]:
     idp = provider(key)
     if idp is None:
@@ -80,6 +82,7 @@ def start(key: str) -> Response | tuple[str, int]:
 
 
 @bp.route("/login/oidc/<key>/callback")
+@open_route
 def callback(key: str) -> Response | tuple[str, int]:
     idp = provider(key)
     if idp is None:

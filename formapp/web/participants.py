@@ -7,7 +7,7 @@ A GET shows the insats's participants without criteria."""
 from __future__ import annotations
 
 from flask import Blueprint, render_template, request
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from formapp.clock import today
 from formapp.domain import kommuner
@@ -23,6 +23,7 @@ from formapp.records.participants import (
     whole_personnummer,
 )
 from formapp.web.guards import get_or_404, require
+from formapp.web.route_policy import officer_route
 from formapp.web.view_audit import participants_listed
 
 bp = Blueprint("participants", __name__)
@@ -45,7 +46,7 @@ def _search() -> Search:
 
 
 @bp.route("/insatser/<int:insats_id>/deltagare", methods=["GET", "POST"])
-@login_required
+@officer_route
 def search(insats_id: int) -> str:
     insats = get_or_404(Insats, insats_id)
     require(can_register_participants(current_user, insats, today()))

@@ -4,7 +4,7 @@ registerutdrag (GDPR art. 15) and withdrawal of a consent (art. 7.3)."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
@@ -17,9 +17,12 @@ from formapp.records.access import can_manage_users
 from formapp.records.errors import RuleViolation
 from formapp.records.models import Consent, Forbund, Person
 from formapp.records.subject_access import collect, find_person_by_personnummer, registerutdrag
+from formapp.web.confirm import confirmed
 from formapp.web.downloads import pdf_response
 from formapp.web.guards import get_or_404, require, show_violation
+from formapp.web.route_policy import officer_route
 from formapp.web.view_audit import consent_viewed, record_view
+from formapp.web.withdraw_step import confirm_withdrawal
 from formapp.webforms.people import ExtractForm, PersonSearchForm, PersonWithdrawForm
 
 bp = Blueprint("people", __name__)
@@ -32,7 +35,7 @@ def _admin_of(forbund_id: int) -> None:
 
 
 @bp.route("/forbund/<int:forbund_id>/personer", methods=["GET", "POST"])
-@login_required
+@officer_route
 def search(forbund_id: int) -> str | Response:
     forbund = get_or_404(Forbund, forbund_id)
     _admin_of(forbund.id)
@@ -60,7 +63,7 @@ def _person(person_id: int) -> Person:
 
 
 @bp.route("/personer/<int:person_id>")
-@login_required
+@officer_route
 def show(person_id: int) -> str:
     person = _person(person_id)
     record_view(action="person.viewed", subject=f"person:{person.id}",
@@ -74,7 +77,7 @@ def show(person_id: int) -> str:
 
 
 @bp.route("/personer/<int:person_id>/registerutdrag", methods=["POST"])
-@login_required
+@officer_route
 def extract(person_id: int) -> str | Response | tuple[str, int]:
     person = _person(person_id)
     form = ExtractForm()
@@ -97,13 +100,21 @@ def extract(person_id: int) -> str | Response | tuple[str, int]:
 
 
 @bp.route("/personer/<int:person_id>/samtycken/<consent_id>/aterkalla", methods=["POST"])
-@login_required
-def withdraw(person_id: int, consent_id: str) -> Response:
+@officer_route
+def withdraw(person_id: int, consent_id: str) -> str | Response:
     person = _person(person_id)
     consent = db.session.get(Consent, consent_id)
     if consent is None or consent.person_id != person.id:
         abort(404)
     form = PersonWithdrawForm()
+    person_url = url_for("people.show", person_id=person.id)
+    # Asked first, as on the receipt page; only when withdrawing can go ahead (a missing
+    # reason or an already withdrawn consent is told at once).
+    if form.validate_on_submit() and not confirmed() and consent.status != "withdrawn":
+        return confirm_withdrawal(
+            consent, reason=form.reason.data or "",
+            action=url_for("people.withdraw", person_id=person.id, consent_id=consent.id),
+            cancel_url=person_url)
     if form.validate_on_submit():
         try:
             withdrawal.withdraw(consent, by=current_user, reason=form.reason.data or "",
@@ -116,11 +127,11 @@ def withdraw(person_id: int, consent_id: str) -> Response:
             flash(_o("Samtycket är återkallat. Ett förseglat kvitto är sparat."), "success")
     else:
         flash(_o("Ange hur och när personen återkallade samtycket."), "error")
-    return redirect(url_for("people.show", person_id=person.id))
+    return redirect(person_url)
 
 
 @bp.route("/personer/<int:person_id>/samtycken/<consent_id>/pdf")
-@login_required
+@officer_route
 def consent_pdf(person_id: int, consent_id: str) -> Response:
     person = _person(person_id)
     consent = db.session.get(Consent, consent_id)

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, abort, current_app, request, send_file, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from formapp.documents.consent import ConsentText
@@ -16,6 +16,7 @@ from formapp.readaloud import machine
 from formapp.records.consent_texts import ShownTexts, text_version
 from formapp.records.models import ConsentAudio, Forbund
 from formapp.records.read_aloud import Reading, checked_evidence, reading_for
+from formapp.web.route_policy import participant_route
 
 bp = Blueprint("read_aloud", __name__)
 AUDIO_MAX_AGE = 365 * 24 * 3600  # every file is named by what it reads: it never changes
@@ -55,7 +56,7 @@ def _immutable(response: Response) -> Response:
 
 
 @bp.route("/upplasning/<version>/<int:section>.wav")
-@login_required
+@participant_route
 def machine_section(version: str, section: int) -> Response:
     """One section's machine reading, generated at its first request."""
     try:
@@ -76,7 +77,7 @@ def machine_section(version: str, section: int) -> Response:
 
 
 @bp.route("/upplasning/inspelning/<int:audio_id>")
-@login_required
+@participant_route
 def recording(audio_id: int) -> Response:
     row = db.session.get(ConsentAudio, audio_id)
     # A recording is the förbund's (an interpreter's voice): its own users only.

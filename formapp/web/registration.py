@@ -11,7 +11,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
@@ -25,14 +25,16 @@ from formapp.records import registrations as store
 from formapp.records.access import can_register_participants
 from formapp.records.errors import RuleViolation
 from formapp.records.models import Consent, ConsentStatus, Insats, Registration
+from formapp.records.registration_proof import earlier_document, start_document
 from formapp.web.answers import answer_rows, answer_text, revision_changes
-from formapp.web.downloads import pdf_response
+from formapp.web.downloads import registration_pdf_response
 from formapp.web.guards import get_or_404, require, show_violation
 from formapp.web.paper_form import (
     PaperForm,
     form_page,
     stored_answers,
 )
+from formapp.web.route_policy import checks_its_fields, officer_route
 from formapp.web.view_audit import consents_listed, record_view, registration_viewed
 from formapp.webforms.registration import GateForm
 
@@ -57,7 +59,7 @@ def _waiting_consents(insats: Insats) -> list[Consent]:
 
 
 @bp.route("/insatser/<int:insats_id>/inregistrering", methods=["GET", "POST"])
-@login_required
+@officer_route
 def gate(insats_id: int) -> str | Response | tuple[str, int]:
     """Who is to be registered: personal data only on an active, unused consent."""
     insats = get_or_404(Insats, insats_id)
@@ -98,12 +100,13 @@ def _consent_for_officer(consent_id: str) -> Consent:
 def _new_form(consent: Consent, definition: FormDefinition) -> PaperForm:
     person = consent.person
     return PaperForm(definition, values={"namn": consent.name},
-                     fixed={"personnummer": f"{person.personnummer[:8]}-{person.personnummer[8:]}"},
+                     fixed={"personnummer": person.pnr.formatted},
                      context=store.form_context(consent.insats))
 
 
 @bp.route("/samtycken/<consent_id>/inregistrering", methods=["GET", "POST"])
-@login_required
+@officer_route
+@checks_its_fields
 def new(consent_id: str) -> str | Response | tuple[str, int]:
     """FK 9448 for the person of ``consent``, in its insats."""
     consent = _consent_for_officer(consent_id)
@@ -134,7 +137,7 @@ def new(consent_id: str) -> str | Response | tuple[str, int]:
 
 
 @bp.route("/registreringar/<int:registration_id>")
-@login_required
+@officer_route
 def show(registration_id: int) -> str:
     registration = registration_for_officer(registration_id)
     registration_viewed(registration, "registration.viewed", "Visade registreringen")
@@ -155,7 +158,8 @@ def show(registration_id: int) -> str:
 
 
 @bp.route("/registreringar/<int:registration_id>/rattelse", methods=["GET", "POST"])
-@login_required
+@officer_route
+@checks_its_fields
 def correct(registration_id: int) -> str | Response | tuple[str, int]:
     """Rättelse: the FK 9448 answers again, the earlier ones kept in the history."""
     registration = registration_for_officer(registration_id)
@@ -165,7 +169,7 @@ def correct(registration_id: int) -> str | Response | tuple[str, int]:
         registration_viewed(registration, "registration.correction_opened",
                             "Öppnade rättelse av inregistreringen (FK 9448)")
     form = PaperForm(definition, values=stored_answers(definition, registration.answers),
-                     fixed={"personnummer": f"{person.personnummer[:8]}-{person.personnummer[8:]}"},
+                     fixed={"personnummer": person.pnr.formatted},
                      context=store.form_context(registration.insats))
     return form_page(form, lambda answers: _corrected(registration, answers),
                      message=_o("Rättelsen är sparad. De tidigare uppgifterna finns i "
@@ -184,15 +188,16 @@ def _corrected(registration: Registration, answers: dict[str, object]) -> str:
 
 
 @bp.route("/registreringar/<int:registration_id>/pdf")
-@login_required
+@officer_route
 def pdf(registration_id: int) -> Response:
     registration = registration_for_officer(registration_id)
     registration_viewed(registration, "registration.pdf", "Öppnade inregistreringens PDF")
-    return pdf_response(registration.pdf_sha256, f"FK9448-{registration.document_id}.pdf")
+    return registration_pdf_response(start_document(registration),
+                                     f"FK9448-{registration.document_id}.pdf")
 
 
 @bp.route("/registreringar/<int:registration_id>/historik/<int:revision_id>.pdf")
-@login_required
+@officer_route
 def revision_pdf(registration_id: int, revision_id: int) -> Response:
     registration = registration_for_officer(registration_id)
     revision = next((r for r in registration.revisions if r.id == revision_id), None)
@@ -200,5 +205,5 @@ def revision_pdf(registration_id: int, revision_id: int) -> Response:
         abort(404)
     registration_viewed(registration, "registration.revision_pdf",
                         "Öppnade en tidigare blankett i historiken", revision_id=revision.id)
-    return pdf_response(revision.previous_pdf_sha256,
-                        f"FK{revision.form}-{revision.previous_document_id}.pdf")
+    return registration_pdf_response(earlier_document(registration, revision),
+                                     f"FK{revision.form}-{revision.previous_document_id}.pdf")

@@ -21,7 +21,7 @@ from flask import (
     url_for,
 )
 from flask_babel import format_decimal, get_locale
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
@@ -49,6 +49,7 @@ from formapp.reports.workbook import report_workbook
 from formapp.web import import_progress
 from formapp.web.downloads import generated_file
 from formapp.web.guards import require
+from formapp.web.route_policy import larger_body, officer_route
 from formapp.webforms.reports import ExportForm, ImportForm
 
 bp = Blueprint("reports", __name__, url_prefix="/rapporter")
@@ -109,7 +110,7 @@ def _report(report_id: str) -> tuple[Report, Filters]:
 
 
 @bp.route("/")
-@login_required
+@officer_route
 def index() -> str:
     _allowed()
     day = today()
@@ -119,7 +120,7 @@ def index() -> str:
 
 
 @bp.route("/<report_id>")
-@login_required
+@officer_route
 def show(report_id: str) -> str:
     report, filters = _report(report_id)
     years = list(range(today().year, today().year - 12, -1))
@@ -134,7 +135,7 @@ def _download_name(report_id: str, filters: Filters, suffix: str) -> str:
 
 
 @bp.route("/<report_id>/excel")
-@login_required
+@officer_route
 def excel(report_id: str) -> Response:
     report, filters = _report(report_id)
     data = report_workbook(report, datetime.now())
@@ -142,7 +143,7 @@ def excel(report_id: str) -> Response:
 
 
 @bp.route("/<report_id>/diagram/<table_key>.<any(svg, png):fmt>")
-@login_required
+@officer_route
 def chart(report_id: str, table_key: str, fmt: str) -> Response:
     report, filters = _report(report_id)
     table = next((t for t in report.tables if t.key == table_key and t.chart), None)
@@ -166,7 +167,7 @@ def _export_form() -> ExportForm:
 
 
 @bp.route("/export", methods=["GET", "POST"])
-@login_required
+@officer_route
 def export() -> str | tuple[str, int] | Response:
     _allowed()
     day = today()
@@ -225,7 +226,8 @@ def _importable() -> list[Insats]:
 
 
 @bp.route("/import", methods=["GET", "POST"])
-@login_required
+@officer_route
+@larger_body("FORMAPP_IMPORT_MAX_BYTES")
 def import_excel() -> str | tuple[str, int] | Response:
     insatser = _importable()
     # An import file may be larger than an ordinary upload: web.uploads gives this route
@@ -261,7 +263,7 @@ def _job(job_id: str) -> JobStatus:
 
 
 @bp.route("/import/<job_id>")
-@login_required
+@officer_route
 def import_job(job_id: str) -> str:
     form = _import_form(_importable())
     job = _job(job_id)
@@ -274,7 +276,7 @@ def import_job(job_id: str) -> str:
 
 
 @bp.route("/import/<job_id>/status")
-@login_required
+@officer_route
 def import_status(job_id: str) -> Response:
     """The import's progress for the page's script (``static/js/import-progress.js``)."""
     _importable()

@@ -13,7 +13,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_login import current_user, login_required
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from formapp.clock import today
@@ -43,6 +43,7 @@ from formapp.records.totp import (
 )
 from formapp.web.guards import show_violation
 from formapp.web.login_flow import complete_login, drop_pending, pending_user
+from formapp.web.route_policy import officer_route, open_route
 from formapp.webforms.admin import ConfirmForm
 from formapp.webforms.sign_in import CodeForm, EnrolForm, PinForm
 
@@ -60,6 +61,7 @@ def _grouped(secret: str) -> str:
 
 
 @bp.route("/login/kod", methods=["GET", "POST"])
+@open_route
 def code() -> str | Response | tuple[str, int]:
     pending = pending_user()
     if pending is None:
@@ -94,6 +96,7 @@ def code() -> str | Response | tuple[str, int]:
 
 
 @bp.route("/login/engangskoder", methods=["GET", "POST"])
+@open_route
 def enrol() -> str | Response | tuple[str, int]:
     """At a login that requires a second factor the account does not have yet."""
     pending = pending_user()
@@ -124,7 +127,7 @@ def _enrol_page(user: User, form: EnrolForm, *, during_login: bool) -> str:
 
 
 @bp.route("/konto/inloggning")
-@login_required
+@officer_route
 def account() -> str:
     return _account_page(current_user._get_current_object(), PinForm())
 
@@ -138,7 +141,7 @@ def _account_page(user: User, pin_form: PinForm) -> str:
 
 
 @bp.route("/konto/engangskoder", methods=["GET", "POST"])
-@login_required
+@officer_route
 def account_enrol() -> str | Response | tuple[str, int]:
     user = current_user._get_current_object()
     if has_totp(user) or signs_in_with_idp(user):
@@ -157,7 +160,7 @@ def account_enrol() -> str | Response | tuple[str, int]:
 
 
 @bp.route("/konto/reservkoder", methods=["POST"])
-@login_required
+@officer_route
 def account_recovery_codes() -> str | Response:
     user = current_user._get_current_object()
     if not ConfirmForm().validate_on_submit() or not has_totp(user):
@@ -169,7 +172,7 @@ def account_recovery_codes() -> str | Response:
 
 
 @bp.route("/konto/engangskoder/av", methods=["POST"])
-@login_required
+@officer_route
 def account_disable() -> Response:
     user = current_user._get_current_object()
     if ConfirmForm().validate_on_submit() and has_totp(user):
@@ -183,7 +186,7 @@ def account_disable() -> Response:
 
 
 @bp.route("/konto/kod-for-surfplattan", methods=["POST"])
-@login_required
+@officer_route
 def account_pin() -> str | Response | tuple[str, int]:
     user = current_user._get_current_object()
     form = PinForm()

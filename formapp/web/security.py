@@ -7,6 +7,8 @@ from urllib.parse import urlsplit
 from flask import Flask, Response, abort, current_app, request
 from flask_wtf.csrf import CSRFError
 
+from formapp.web.route_policy import checks_fields_itself
+
 CSP = "; ".join((
     "default-src 'self'",
     "script-src 'self'",
@@ -40,16 +42,11 @@ def _set_headers(response: Response) -> Response:
     return response
 
 
-# The paper forms check every text answer for control characters themselves and say so at
-# the field (formapp.definitions); every other form is guarded here.
-FIELD_CHECKED_ENDPOINTS = frozenset({"registration.new", "registration.correct",
-                                     "deregistration.new"})
-
-
 def _refuse_nul() -> None:
     """A NUL character is never text anyone typed, and PostgreSQL can not store one: refuse
-    the request before it reaches a form (a clear 400 instead of a database error)."""
-    if request.endpoint in FIELD_CHECKED_ENDPOINTS:
+    the request before it reaches a form (a clear 400 instead of a database error). The paper
+    forms check every text answer themselves and say so at the field (``checks_its_fields``)."""
+    if checks_fields_itself(request.endpoint):
         return
     for values in (request.args, request.form):
         for value in values.values():

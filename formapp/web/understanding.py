@@ -17,7 +17,6 @@ from flask import (
     send_file,
     url_for,
 )
-from flask_login import login_required
 from werkzeug.wrappers import Response
 
 from formapp.definitions.understanding import QuestionSet, questions_for
@@ -30,6 +29,7 @@ from formapp.records.consent_texts import forbund_texts, text_version
 from formapp.records.models import ConsentDraft
 from formapp.web.consent import draft_in_hand
 from formapp.web.read_aloud import audio_cache, read_aloud_for
+from formapp.web.route_policy import participant_route
 from formapp.webforms.consent import AnswerForm, ToQuestionsForm
 
 bp = Blueprint("understanding", __name__)
@@ -50,7 +50,7 @@ def _in_hand(token: str, locale: str) -> tuple[ConsentDraft, ConsentText, Questi
 
 
 @bp.route("/deltagare/<token>/<locale>/till-fragorna", methods=["POST"])
-@login_required
+@participant_route
 @participant_page
 def begin(token: str, locale: str) -> Response:
     """From the reading page: keep what was played aloud (checked when signing), then on to
@@ -64,7 +64,7 @@ def begin(token: str, locale: str) -> Response:
 
 
 @bp.route("/deltagare/<token>/<locale>/fragor", methods=["GET", "POST"])
-@login_required
+@participant_route
 @participant_page
 def questions(token: str, locale: str) -> str | Response | tuple[str, int]:
     draft, text, qs = _in_hand(token, locale)
@@ -74,12 +74,15 @@ def questions(token: str, locale: str) -> str | Response | tuple[str, int]:
     form = AnswerForm()
     form.choice.choices = [(str(i), option) for i, option in enumerate(question.options)]
     if request.method == "POST" and form.validate_on_submit():
+        heard = understanding.played_seconds(form.question_audio.data or "") \
+            if machine.voice_for(locale) else 0.0
         if request.form.get("action") == "pass":
-            understanding.pass_question(draft, qs, question)
+            understanding.pass_question(draft, qs, question, heard=heard)
             db.session.commit()
             return _next(draft, qs, token, locale, right=False)
         if form.choice.data is not None and form.choice.data.isdigit():
-            right = understanding.answer(draft, qs, question, int(form.choice.data))
+            right = understanding.answer(draft, qs, question, int(form.choice.data),
+                                         heard=heard)
             db.session.commit()
             if right:
                 return _next(draft, qs, token, locale, right=True)
@@ -130,7 +133,7 @@ def _section_audio(draft: ConsentDraft, text: ConsentText, number: int) -> str |
 
 
 @bp.route("/upplasning/fraga/<version>/<question_id>.wav")
-@login_required
+@participant_route
 def question_audio(version: str, question_id: str) -> Response:
     """A question and its options read by espeak-ng in the text's language."""
     try:

@@ -1,9 +1,11 @@
 """How large a request body may be, and a page that says so when one is larger.
 
-Every route takes ``FORMAPP_MAX_UPLOAD_BYTES`` (Flask's ``MAX_CONTENT_LENGTH``); the Excel
-import takes its own ``FORMAPP_IMPORT_MAX_BYTES``. The limit is the request's own property,
-known from the matched route before anything reads the body: the CSRF check and the NUL guard
-read the form before the view runs, so a limit set inside the view came too late."""
+Every route takes ``FORMAPP_MAX_UPLOAD_BYTES`` (Flask's ``MAX_CONTENT_LENGTH``); a route
+declared with ``@larger_body`` takes its own setting (the Excel import
+``FORMAPP_IMPORT_MAX_BYTES``, the audio upload ``FORMAPP_AUDIO_MAX_BYTES``). The limit is the
+request's own property, known from the matched route before anything reads the body: the CSRF
+check and the NUL guard read the form before the view runs, so a limit set inside the view
+came too late."""
 
 from __future__ import annotations
 
@@ -14,21 +16,17 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from formapp.i18n import _o
 from formapp.web.errors import MESSAGES
+from formapp.web.route_policy import larger_body_of
 
 MIB = 1024 * 1024
-# Routes whose body may be larger than the default: the setting that says how large, and room
-# over it so that a file just too big reaches its form and gets the message at its field.
-LARGER_BODIES = {"reports.import_excel": ("FORMAPP_IMPORT_MAX_BYTES", 0),
-                 "consent_texts.upload_audio": ("FORMAPP_AUDIO_MAX_BYTES", MIB)}
 
 
 class UploadLimitRequest(FlaskRequest):
     @property
     def max_content_length(self) -> int | None:
-        larger = LARGER_BODIES.get(self.endpoint or "")
-        if self._max_content_length is None and larger and current_app:
-            setting, room = larger
-            return int(current_app.config[setting]) + room
+        larger = larger_body_of(self.endpoint) if current_app else None
+        if self._max_content_length is None and larger is not None:
+            return int(current_app.config[larger.setting]) + larger.room
         return super().max_content_length
 
     @max_content_length.setter

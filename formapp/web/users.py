@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user
+from flask_login import current_user, login_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
@@ -26,6 +26,7 @@ from formapp.records.sign_in import METHOD_LABELS, has_totp, provider, providers
 from formapp.records.totp import reset_totp
 from formapp.web.confirm import confirmation_page, confirmed
 from formapp.web.guards import get_or_404, require, show_violation
+from formapp.web.route_policy import officer_route
 from formapp.webforms.admin import ConfirmForm, GrantForm, UserForm
 from formapp.webforms.sign_in import IdpLinkForm
 
@@ -33,7 +34,7 @@ bp = Blueprint("users", __name__)
 
 
 @bp.route("/forbund/<int:forbund_id>/users/")
-@login_required
+@officer_route
 def index(forbund_id: int) -> str:
     forbund = get_or_404(Forbund, forbund_id)
     require(can_manage_users(current_user, forbund.id, today()))
@@ -44,7 +45,7 @@ def index(forbund_id: int) -> str:
 
 
 @bp.route("/forbund/<int:forbund_id>/users/new", methods=["GET", "POST"])
-@login_required
+@officer_route
 def new(forbund_id: int) -> str | Response:
     forbund = get_or_404(Forbund, forbund_id)
     require(can_manage_users(current_user, forbund.id, today()))
@@ -54,7 +55,7 @@ def new(forbund_id: int) -> str | Response:
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
-@login_required
+@officer_route
 def edit(user_id: int) -> str | tuple[str, int] | Response:
     user = get_or_404(User, user_id)
     require(can_manage_users(current_user, user.forbund_id, today()))
@@ -89,7 +90,7 @@ def _idp_form(user: User) -> IdpLinkForm | None:
 
 
 @bp.route("/users/<int:user_id>/idp", methods=["POST"])
-@login_required
+@officer_route
 def link_idp(user_id: int) -> str | Response | tuple[str, int]:
     user = get_or_404(User, user_id)
     require(can_manage_users(current_user, user.forbund_id, today()))
@@ -115,7 +116,7 @@ def link_idp(user_id: int) -> str | Response | tuple[str, int]:
 
 
 @bp.route("/users/<int:user_id>/idp/remove", methods=["POST"])
-@login_required
+@officer_route
 def unlink_idp(user_id: int) -> Response:
     user = get_or_404(User, user_id)
     require(can_manage_users(current_user, user.forbund_id, today()))
@@ -127,7 +128,7 @@ def unlink_idp(user_id: int) -> Response:
 
 
 @bp.route("/users/<int:user_id>/totp/reset", methods=["POST"])
-@login_required
+@officer_route
 def reset_user_totp(user_id: int) -> str | Response:
     user = get_or_404(User, user_id)
     require(can_manage_users(current_user, user.forbund_id, today()))
@@ -179,7 +180,7 @@ def _grant_form(user: User) -> GrantForm | None:
 
 
 @bp.route("/users/<int:user_id>/grants", methods=["POST"])
-@login_required
+@officer_route
 def add_grant(user_id: int) -> str | Response | tuple[str, int]:
     user = get_or_404(User, user_id)
     day = today()
@@ -215,7 +216,7 @@ def _grant_of_manageable_user(grant_id: int) -> Grant:
 
 
 @bp.route("/grants/<int:grant_id>/revoke", methods=["POST"])
-@login_required
+@officer_route
 def revoke(grant_id: int) -> Response | str:
     grant = _grant_of_manageable_user(grant_id)
     if grant.user_id == current_user.id and grant.role == Role.SAMVERKANSADMIN:
@@ -242,7 +243,7 @@ def revoke(grant_id: int) -> Response | str:
 
 
 @bp.route("/grants/<int:grant_id>/renew", methods=["POST"])
-@login_required
+@officer_route
 def renew(grant_id: int) -> Response:
     grant = _grant_of_manageable_user(grant_id)
     if ConfirmForm().validate_on_submit():

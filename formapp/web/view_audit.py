@@ -1,32 +1,89 @@
-"""Every look at personal data goes into the audit trail: who (the logged-in user), when, what
-(action and subject) and why (what the page is for). Committed at once, so a view is logged
-even if rendering the page fails afterwards."""
+"""Every look at personal data goes into the audit trail: who (the logged-in user), when,
+what (action and subject) and why (what the page is for).
+
+A view records what it shows; the entries are written when the request ends, in a transaction
+of their own, before the response leaves:
+
+* not mid-request: a commit there also committed whatever the page had changed and flushed so
+  far, so a page that failed afterwards left half a change behind (and the view, not the
+  request, decided when its work became permanent);
+* their own transaction, after the request's work is rolled back: whatever the page did not
+  commit itself is never made permanent by the audit (a page's writes are committed by its
+  store call), and the chain lock is held only for the append;
+* also when the page failed: the data was loaded to be shown, so the look is logged;
+* before the response leaves (``after_request``): if the entries can not be written the
+  answer is the error page, never the data without its entry. ``teardown_request`` writes
+  what an error that skipped ``after_request`` left.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
+from flask import Flask, current_app, g
 from flask_login import current_user
+from werkzeug.wrappers import Response
 
 from formapp.extensions import db
 from formapp.records.audit import log_event
-from formapp.records.models import Consent, Registration
+from formapp.records.models import Consent, Registration, User
+
+_PENDING = "formapp_view_audit"
+
+
+@dataclass(frozen=True)
+class _View:
+    actor: User
+    action: str
+    subject: str
+    why: str
+    forbund_id: int | None
+    personnummer: str | None
+    details: Mapping[str, Any] | None
 
 
 def record_view(*, action: str, subject: str, why: str, forbund_id: int | None,
                 personnummer: str | None = None,
                 details: Mapping[str, Any] | None = None) -> None:
-    log_event(actor=current_user, action=action, subject=subject, why=why,
-              forbund_id=forbund_id, personnummer=personnummer, details=details)
-    # The page goes on with what it has loaded and checked access on (the user, the record,
-    # its insats and förbund) instead of reading each of them again after this commit.
-    session = db.session()
-    expire, session.expire_on_commit = session.expire_on_commit, False
+    """Note a look at personal data; written when the request ends (see above)."""
+    pending: list[_View] = g.setdefault(_PENDING, [])
+    pending.append(_View(current_user._get_current_object(), action, subject, why, forbund_id,
+                         personnummer, dict(details) if details is not None else None))
+
+
+def _write(views: list[_View]) -> None:
+    db.session.rollback()  # nothing the page left uncommitted goes in with the entries
+    for view in views:
+        log_event(actor=view.actor, action=view.action, subject=view.subject, why=view.why,
+                  forbund_id=view.forbund_id, personnummer=view.personnummer,
+                  details=view.details)
+    db.session.commit()
+
+
+def _write_with_the_response(response: Response) -> Response:
+    views = g.pop(_PENDING, None)
+    if views:
+        _write(views)
+    return response
+
+
+def _write_after_an_error(_error: BaseException | None) -> None:
+    views = g.pop(_PENDING, None)
+    if not views:
+        return
     try:
-        session.commit()
-    finally:
-        session.expire_on_commit = expire
+        _write(views)
+    except Exception:  # the request is over: say so loudly, the answer was an error already
+        db.session.rollback()
+        current_app.logger.exception("view audit entries not written: %s",
+                                     [view.action for view in views])
+
+
+def configure_view_audit(app: Flask) -> None:
+    app.after_request(_write_with_the_response)
+    app.teardown_request(_write_after_an_error)
 
 
 def registration_viewed(registration: Registration, action: str, why: str,

@@ -59,6 +59,8 @@ class AnswerForm(FlaskForm):
     """One understanding question (choices set by the view)."""
 
     choice = RadioField(validate_choice=False)
+    # Seconds the question's audio played since the page showed (js/understanding.js).
+    question_audio = HiddenField()
 
 
 class UnderstandingSettingsForm(FlaskForm):

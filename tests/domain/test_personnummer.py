@@ -146,3 +146,19 @@ def test_age_on(on: date, age: int) -> None:
 def test_luhn() -> None:
     assert luhn_ok("8112189876")
     assert not luhn_ok("8112189875")
+
+
+@pytest.mark.parametrize("raw", ["19121212-1212", "19701063-2391", "19900161-0022",
+                                 "201900772383", "19800860-1232", "197500604561",
+                                 "20000229-0104"])
+def test_a_stored_number_reads_back_as_the_value_it_was(raw: str) -> None:
+    parsed = parse_personnummer(raw, today=TODAY)
+    assert Personnummer.from_digits(parsed.digits) == parsed
+
+
+def test_a_stored_number_from_before_a_rule_is_still_read() -> None:
+    """Födelsenummer 000 is refused now; a record stored before that rule still shows."""
+    with pytest.raises(PersonnummerError, match="000"):
+        parse_personnummer("19800101-0001", today=TODAY)
+    stored = Personnummer.from_digits("198001010001")
+    assert stored.formatted == "19800101-0001" and stored.birth_date == date(1980, 1, 1)

@@ -117,6 +117,16 @@ def test_a_wrong_answer_shows_the_section_again_and_the_answers_are_sealed(
     page.locator("#answer-submit").tap()
     expect(page.locator("#choice-error")).to_be_visible()
 
+    # The question read aloud: how long it played goes with the answer.
+    if listened:
+        listen = page.locator("[data-question-listen]")
+        listen.tap()
+        played = page.locator("[data-question-played]")
+        for _ in range(300):  # polled: the page's CSP forbids evaluating a string
+            if float(played.input_value() or 0) >= 0.5:
+                break
+            page.wait_for_timeout(200)
+        listen.tap()  # pause
     # A wrong answer: the section that answers it, highlighted, in view; then the right one.
     wrong = next(i for i in range(len(first.options)) if i != first.answer)
     answer(page, wrong)
@@ -168,3 +178,11 @@ def test_a_wrong_answer_shows_the_section_again_and_the_answers_are_sealed(
     assert record["read_with_interpreter"] is False
     if listened:
         assert [(h["source"], h["section"]) for h in record["read_aloud"]] == [("machine", 1)]
+        heard = understood["answers"][0]["question_audio"]
+        assert heard["source"] == "machine" and heard["played_seconds"] >= 0.5
+        assert all("question_audio" not in a for a in understood["answers"][1:])
+    # The officer's page says how the participant read, in plain words.
+    expect(page.locator("#understanding-heading")).to_be_visible()
+    expect(page.locator(".understanding-answers li")).to_have_count(len(questions.questions))
+    shot(page, f"understanding-{locale}-receipt")
+    assert serious(page) == []

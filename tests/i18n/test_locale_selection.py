@@ -10,6 +10,7 @@ from flask_babel import get_locale
 
 from formapp.i18n import load_registry, participant_page
 from formapp.i18n.selection import OFFICER_SESSION_KEY, PARTICIPANT_SESSION_KEY
+from formapp.web.route_policy import open_route
 from formapp.webclient import Browser
 from tests.world import PASSWORD, build_world
 
@@ -99,10 +100,12 @@ def test_a_stored_non_officer_locale_is_ignored_on_officer_pages(app: Flask,
 
 def test_participant_choice_applies_only_to_participant_pages(app: Flask,
                                                               browser: Browser) -> None:
+    @open_route  # (a route declares who may reach it: here anyone)
     @participant_page
     def participant_view() -> str:
         return str(get_locale())
 
+    @open_route
     def officer_view() -> str:
         return str(get_locale())
 

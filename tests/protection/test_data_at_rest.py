@@ -9,7 +9,7 @@ from flask import Flask
 
 from formapp.clock import today
 from formapp.extensions import db
-from formapp.protection.cipher import DecryptionError, decrypt
+from formapp.protection.cipher import BOUND_PREFIX, DecryptionError, decrypt_for_row
 from formapp.protection.columns import EncryptionMisuse
 from formapp.protection.current import keyring
 from formapp.records.consents import find_person
@@ -54,7 +54,8 @@ def test_no_personnummer_or_name_is_stored_in_the_clear(app: Flask) -> None:
     leaked = [s for s in SECRETS if s in raw]
     assert leaked == [], f"in the clear in the database: {leaked}"
     stored = db.session.execute(sa.text("SELECT personnummer, name FROM person")).all()
-    assert all(v.startswith(f"{keyring().data_key_id}:") for row in stored for v in row)
+    assert all(v.startswith(f"{BOUND_PREFIX}{keyring().data_key_id}:")
+               for row in stored for v in row)
 
     # … while the app reads them as ever.
     db.session.expire_all()
@@ -109,9 +110,13 @@ def test_a_ciphertext_moved_to_another_column_does_not_open(app: Flask) -> None:
     consent = take_consent(app, world, PNR_MAN)
     stored_name = db.session.execute(sa.text("SELECT name FROM consent WHERE id = :id"),
                                      {"id": consent.id}).scalar_one()
-    assert decrypt(keyring(), stored_name, "consent.name") == "Testperson Exempelsson"
+    ring = keyring()
+    assert decrypt_for_row(ring, stored_name, "consent.name", consent.id) == \
+        "Testperson Exempelsson"
     with pytest.raises(DecryptionError):
-        decrypt(keyring(), stored_name, "person.name")
+        decrypt_for_row(ring, stored_name, "person.name", consent.id)
+    with pytest.raises(DecryptionError):  # nor in another row (tests/protection/test_row_binding)
+        decrypt_for_row(ring, stored_name, "consent.name", "another-consent")
 
 
 def test_participant_search_by_number_part_and_name_with_sorting(app: Flask) -> None:

@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from formapp.clock import today
 from formapp.evidence import evidence
 from formapp.extensions import db
+from formapp.protection.columns import bind_row
 from formapp.records.consents import withdraw_consent
 from formapp.records.deregistrations import deregister
 from formapp.records.errors import RuleViolation
@@ -209,8 +210,8 @@ def test_the_database_refuses_personal_data_on_a_withdrawn_consent(app: Flask) -
     db.session.commit()
     copy = {c.key: getattr(registration, c.key) for c in Registration.__table__.columns
             if c.key not in ("id", "consent_id", "document_id", "end_document_id")}
-    _refused(Registration.__table__.insert().values(
-        **copy, consent_id=other.consent_id, document_id="c" * 36))
+    _refused(Registration.__table__.insert().values(**bind_row(Registration.__table__, {
+        **copy, "id": None, "consent_id": other.consent_id, "document_id": "c" * 36})))
     # The ORM path a forgotten check would take: refused at the flush.
     registration = _registration(registration_id)
     with pytest.raises(IntegrityError, match="consent gate"):

@@ -85,8 +85,20 @@ def test_withdrawal_from_the_persons_page(app: Flask) -> None:
     admin.post(f"{person_url}/samtycken/{consent.id}/aterkalla", {"reason": ""})
     db.session.expire_all()
     assert db.session.get(Consent, consent.id).status == "active"
-    admin.post(f"{person_url}/samtycken/{consent.id}/aterkalla",
-               {"reason": "Mejl från personen 2026-11-21."})
+    # Nothing happens before the confirmation step (as on the receipt page): the page asks,
+    # names the person and the insats, and carries the reason along.
+    asked = admin.post(f"{person_url}/samtycken/{consent.id}/aterkalla",
+                       {"reason": "Mejl från personen 2026-11-21."})
+    asked_page = asked.get_data(as_text=True)
+    assert asked.status_code == 200 and "Ja, återkalla samtycket" in asked_page
+    assert 'name="reason" value="Mejl från personen 2026-11-21."' in asked_page
+    assert consent.insats.name in asked_page
+    assert f'href="{person_url}"' in asked_page  # "Avbryt" goes back to the person
+    db.session.expire_all()
+    assert db.session.get(Consent, consent.id).status == "active"
+    done = admin.post(f"{person_url}/samtycken/{consent.id}/aterkalla",
+                      {"reason": "Mejl från personen 2026-11-21.", "bekraftat": "1"})
+    assert done.status_code == 302 and done.headers["Location"].endswith(person_url)
     db.session.expire_all()
     withdrawn = db.session.get(Consent, consent.id)
     assert withdrawn.status == "withdrawn" and withdrawn.withdrawal_pdf_sha256

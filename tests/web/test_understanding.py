@@ -14,11 +14,14 @@ import subprocess
 import pikepdf
 import pytest
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from formapp.definitions.understanding import questions_for
 from formapp.evidence import evidence
 from formapp.extensions import db
+from formapp.readaloud import machine
+from formapp.records.audit import person_key
+from formapp.records.audit_events import EVENT_LABELS
 from formapp.records.consent_texts import shown_texts
 from formapp.records.models import AuditEntry, Consent, Forbund
 from tests.i18n.test_participant_pages import LOCALES, untranslated
@@ -37,6 +40,10 @@ def record_of(consent: Consent) -> dict:
     pdf = evidence().archive.read(consent.pdf_sha256)
     with pikepdf.open(io.BytesIO(pdf)) as document:
         return json.loads(document.attachments["record.json"].get_file().read_bytes())
+
+
+def audio_cache_of(app: Flask):
+    return machine.cache_dir(app.config)
 
 
 def switch_on(app: Flask, world: World) -> None:
@@ -117,6 +124,117 @@ def test_questions_before_signing_sealed_with_the_answers(app: Flask) -> None:
     assert "Förståelsefrågor" in text and "3 av 4 rätt första gången" in text
     assert swedish.questions[0].question in text  # the Swedish wording
     assert "Tolk läste" in text
+
+    # The officer's receipt page says the same in plain words (the Swedish wording).
+    receipt = browser.get(f"/samtycken/{consent.id}").get_data(as_text=True)
+    block = receipt[receipt.index('id="understanding-heading"'):]
+    assert "3 av 4 rätt första gången" in block
+    for number, (asked, sv) in enumerate(zip(questions.questions, swedish.questions,
+                                             strict=True), start=1):
+        assert f"Fråga {number}" in block and sv.question in block
+        assert sv.options[asked.answer] in block
+    assert "Rätt efter 2 försök" in block and "Rätt första gången" in block
+    assert first.question not in block  # the Arabic wording is in the PDF, not here
+
+    # The registerutdrag: every answer under its question, in Swedish and in Arabic.
+    person_url = f"/personer/{consent.person_id}"
+    extract = admin(app, world).post(f"{person_url}/registerutdrag",
+                                     {"why": "Begärt per brev 2026-11-20"})
+    assert extract.status_code == 200
+    with pikepdf.open(io.BytesIO(extract.data)) as document:
+        data = json.loads(document.attachments["record.json"].get_file().read_bytes())
+    asked = data["samtycken"][0]["förståelsefrågor"]
+    assert [a["answers"] for a in asked["answers"]] == [a["answers"]
+                                                        for a in understood["answers"]]
+    words = " ".join(extract_text(extract.data).split())
+    assert "Frågor om texten" in words and "Fråga 1 av 4" in words
+    assert " ".join(swedish.questions[1].question.split()) in words
+    assert " ".join(questions.questions[1].question.split()) in words
+    assert "Rätt svar. Försök: 2" in words and "Rätt svar. Försök: 1" in words
+
+
+def test_tolk_laser_turned_on_and_off_is_audited(app: Flask) -> None:
+    world = build_world()
+    browser = officer(app, world)
+    url = read_url(start(browser, world), "sv")  # without an interpreter: nothing to log
+    assert db.session.scalar(select(AuditEntry).where(
+        AuditEntry.action == "consent.interpreter")) is None
+    paused = hand_back(browser)
+    browser.post(paused, {"resume": "Lämna tillbaka", "interpreter": "y"})
+    paused = hand_back(browser)
+    browser.post(paused, {"resume": "Lämna tillbaka", "interpreter": "y"})  # unchanged
+    paused = hand_back(browser)
+    browser.post(paused, {"resume": "Lämna tillbaka"})
+    entries = db.session.scalars(select(AuditEntry).where(
+        AuditEntry.action == "consent.interpreter").order_by(AuditEntry.id)).all()
+    assert [json.loads(e.details)["interpreter"] for e in entries] == [True, False]
+    assert all(e.person_key == person_key("191212121212") for e in entries)
+    assert all(e.actor_id == world.users["deltagaransvarig"].id for e in entries)
+    # Chosen on the start form: logged as turned on.
+    other = officer(app, world)
+    other.post(f"/insatser/{world.insats_a1.id}/samtycke", {
+        "skyddad_identitet": "nej", "personnummer": "19850315-2384", "place": "Umeå",
+        "interpreter": "y"})
+    assert db.session.scalar(select(func.count()).select_from(AuditEntry).where(
+        AuditEntry.action == "consent.interpreter",
+        AuditEntry.person_key == person_key("198503152384"))) == 1
+    # The Granskningslogg names it in words.
+    assert "consent.interpreter" in EVENT_LABELS
+    # The registerutdrag says so in words, as every other event about the person.
+    assert sign(browser, url).headers["Location"] == "/deltagare/klart"
+    hand_back(browser)
+    consent = db.session.scalar(select(Consent).where(Consent.person_id.is_not(None)))
+    extract = admin(app, world).post(f"/personer/{consent.person_id}/registerutdrag",
+                                     {"why": "Begärt per brev 2026-11-20"})
+    words = " ".join(extract_text(extract.data).split())
+    assert words.count("Det antecknades om en tolk läste texten för dig") == 2
+
+
+@pytest.mark.skipif(not shutil.which("espeak-ng"), reason="espeak-ng (Debian) reads aloud")
+def test_how_long_each_question_was_played_is_sealed(app: Flask) -> None:
+    """The questions page reports the seconds its question audio played with each answer
+    (as the reading page reports the sections'); the record names the file by SHA-256."""
+    world = build_world()
+    switch_on(app, world)
+    browser = officer(app, world)
+    url = read_url(start(browser, world), "fa")
+    browser.get(url)
+    questions_url = browser.post(f"{url}/till-fragorna", {"read_aloud": ""}) \
+        .headers["Location"]
+    texts = shown_texts(world.forbund_a, "fa")
+    questions = questions_for(texts.read)
+    first, second, *rest = questions.questions
+    page = browser.get(questions_url).get_data(as_text=True)
+    audio_url = re.search(r'data-play-src="([^"]+)"', page).group(1)
+    assert browser.get(audio_url).status_code == 200  # the tablet fetched it to play it
+    assert 'name="question_audio"' in page
+    browser.post(questions_url, {"action": "answer", "choice": str(1 - first.answer),
+                                 "question_audio": "12.5"})
+    browser.get(questions_url)
+    browser.post(questions_url, {"action": "answer", "choice": str(first.answer),
+                                 "question_audio": "3"})
+    # Not listened to, and a report that is no number of seconds: nothing recorded.
+    browser.get(questions_url)
+    browser.post(questions_url, {"action": "answer", "choice": str(second.answer),
+                                 "question_audio": "inf"})
+    for question in rest:
+        browser.get(questions_url)
+        browser.post(questions_url, {"action": "answer", "choice": str(question.answer),
+                                     "question_audio": "-4" if question is rest[0] else ""})
+    assert sign(browser, url).headers["Location"] == "/deltagare/klart"
+    hand_back(browser)
+    consent = db.session.scalar(select(Consent))
+    answers = record_of(consent)["understanding"]["answers"]
+    heard = answers[0]["question_audio"]
+    words = machine.generate_words(audio_cache_of(app), first.spoken(), "fa")
+    assert heard == {"source": "machine", "engine": machine.ENGINE, "voice": words.voice,
+                     "audio_sha256": words.sha256, "audio_seconds": words.seconds,
+                     "played_seconds": 15.5}
+    assert all("question_audio" not in a for a in answers[1:])
+    text = " ".join(extract_text(evidence().archive.read(consent.pdf_sha256)).split())
+    assert "frågan uppläst 15.5 s" in text
+    page = browser.get(f"/samtycken/{consent.id}").get_data(as_text=True)
+    assert "Frågan lästes upp för deltagaren i 15.5 sekunder." in page
 
 
 def test_without_questions_the_record_says_so(app: Flask) -> None:

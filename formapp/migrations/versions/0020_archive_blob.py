@@ -6,7 +6,7 @@ formapp.records.archive_blob_ddl, written out (tests/records/test_migrations.py 
 two agree).
 
 Revision ID: 0020
-Revises: 0021
+Revises: 0019
 Create Date: 2026-12-04 22:00:00.000000
 
 """
@@ -15,7 +15,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0020'
-down_revision = '0021'
+down_revision = '0019'
 branch_labels = None
 depends_on = None
 

@@ -28,6 +28,22 @@
       show(button, true);
     });
   });
+  // How long the question itself was heard goes with the answer (sealed as evidence, like
+  // the sections' read-aloud); a jump is a seek, not listening.
+  const played = form.querySelector("[data-question-played]");
+  let seconds = 0;
+  let lastTime = 0;
+  audio.addEventListener("loadstart", () => { lastTime = 0; });
+  audio.addEventListener("seeking", () => { lastTime = audio.currentTime; });
+  audio.addEventListener("timeupdate", () => {
+    const now = audio.currentTime;
+    const step = now - lastTime;
+    if (played && active && "questionListen" in active.dataset && step > 0 && step < 2) {
+      seconds += step;
+      played.value = String(Math.round(seconds * 10) / 10);
+    }
+    lastTime = now;
+  });
   const stop = () => { if (active) show(active, false); };
   audio.addEventListener("pause", stop);
   audio.addEventListener("ended", stop);
