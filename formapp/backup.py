@@ -1,9 +1,18 @@
 """``formapp backup`` and ``formapp restore``: the database and the archive, consistently.
 
 The backup reads every table in one transaction (a snapshot) and copies exactly the archived
-files that snapshot refers to; archive files are write-once, so a file named by the snapshot
-can not change while it is copied. The format is plain (JSON lines per table, the PDFs as they
-are, a manifest with counts and hashes) so it can be read without formapp in twenty years.
+documents that snapshot refers to; archived documents are write-once, so one named by the
+snapshot can not change while it is copied. The format is plain (JSON lines per table, the
+documents as they are stored, a manifest with counts and hashes) so it can be read without
+formapp in twenty years.
+
+Documents are files ``archive/<ab>/<cd>/<sha256>.pdf`` whatever the archive backend (a backup
+of the database backend restores into the local one and back): the sealed PDF, or its
+envelope when it is encrypted at rest (``documents.envelope`` describes the format), and
+its renewals for long-term proof as ``<sha256>.<n>.tail`` beside it (each appended to the
+PDF in order of ``n``; each plain, or an envelope of its own). An envelope stays encrypted in
+the backup, and the backup never holds the data keys that open it; ``archive_blob`` and
+``archive_tail``, the database backend's tables, are therefore not copied as rows.
 """
 
 from __future__ import annotations
@@ -22,6 +31,8 @@ from flask import current_app
 from sqlalchemy import select, text
 
 from formapp.config import ConfigError
+from formapp.documents.envelope import is_envelope
+from formapp.documents.errors import DocumentError
 from formapp.evidence import EXTENSION_KEY, evidence
 from formapp.extensions import db
 from formapp.private_files import FILE_MODE, open_private, private_dir, write_private
@@ -30,7 +41,12 @@ from formapp.protection.current import CHECK_TABLE, check_key_rows, forget_keyri
 from formapp.protection.keyring import KEY_FILE
 from formapp.records.audit import record_head
 from formapp.records.audit_checkpoints import DIRECTORY
+from formapp.records.audit_checkpoints import directory as checkpoint_directory
 from formapp.records.models import ArchivedDocument
+
+# The database archive backend's documents and renewals travel as files (``archive/``), not
+# as rows.
+DOCUMENT_TABLES = ("archive_blob", "archive_tail")
 
 FORMAT = 1
 # Development secrets live in the data directory: the seal's certificates and key (without
@@ -106,7 +122,7 @@ def backup(out: Path) -> Summary:
         with conn.begin():  # one snapshot for every table
             if conn.dialect.name == "sqlite":
                 conn.execute(text("SELECT 1 FROM sqlite_master LIMIT 1"))
-            for table in db.metadata.sorted_tables:
+            for table in _row_tables():
                 path = out / "db" / f"{table.name}.jsonl"
                 count = 0
                 with open_private(path) as handle:
@@ -119,15 +135,20 @@ def backup(out: Path) -> Summary:
             revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar() \
                 if sa.inspect(conn).has_table("alembic_version") else None
     archive = evidence().archive
+    encrypted = renewals = 0
     for digest in digests:
-        if not archive.path_for(digest).exists():
+        try:
+            stored = archive.read_at_rest(digest)
+        except DocumentError:
             raise BackupError(f"the archive lacks {digest}, which the database names: run "
-                              "`formapp verify --all` first")
-        for source in archive.files_of(digest):  # with its renewals (long-term proof)
-            target = out / "archive" / source.relative_to(archive.root)
-            private_dir(target.parent)
-            shutil.copy2(source, target)
-    checkpoints = _copy_checkpoints(archive.root / DIRECTORY, out / DIRECTORY)
+                              "`formapp verify --all` first") from None
+        encrypted += is_envelope(stored)
+        _write_document(out / document_path(digest), stored)
+        for name in archive.tail_names(digest):  # its renewals (long-term proof)
+            _write_document(out / document_path(digest).with_name(name),
+                            archive.read_tail_at_rest(name))
+            renewals += 1
+    checkpoints = _copy_checkpoints(checkpoint_directory(), out / DIRECTORY)
     data_dir = Path(current_app.config["FORMAPP_DATA_DIR"])
     secrets = [name for name in SECRET_FILES if (data_dir / name).exists()]
     for name in secrets:
@@ -137,11 +158,28 @@ def backup(out: Path) -> Summary:
     manifest = {
         "format": FORMAT, "created": datetime.now().astimezone().isoformat(),
         "alembic_revision": revision, "rows": rows, "archive_files": len(digests),
+        "archive_encrypted": encrypted, "archive_renewals": renewals,
         "audit_checkpoints": checkpoints, "secrets": secrets,
         "sha256": {f"db/{p.name}": _sha256(p) for p in sorted((out / "db").iterdir())},
     }
     write_private(out / "manifest.json", json.dumps(manifest, indent=2))
     return Summary(rows, len(digests))
+
+
+def _row_tables() -> list[sa.Table]:
+    return [t for t in db.metadata.sorted_tables if t.name not in DOCUMENT_TABLES]
+
+
+def document_path(digest: str) -> Path:
+    """Where a document is in a backup (the local archive's layout); its renewals are
+    ``<digest>.<n>.tail`` beside it."""
+    return Path("archive") / digest[:2] / digest[2:4] / f"{digest}.pdf"
+
+
+def _write_document(target: Path, stored: bytes) -> None:
+    private_dir(target.parent)
+    write_private(target, stored, exclusive=True)
+    target.chmod(0o400)
 
 
 def _copy_checkpoints(source: Path, target: Path) -> int:
@@ -181,7 +219,7 @@ def restore(source: Path) -> Summary:
     # The database's consent gate refuses a registration on a withdrawn consent: those
     # consents come in as used and are withdrawn again once every row is in.
     withdrawn: list[str] = []
-    for table in db.metadata.sorted_tables:
+    for table in _row_tables():
         path = source / "db" / f"{table.name}.jsonl"
         batch: list[dict[str, Any]] = []
         with path.open(encoding="utf-8") as handle:
@@ -207,15 +245,19 @@ def restore(source: Path) -> Summary:
     files = 0
     for path in sorted((source / "archive").glob("??/??/*.pdf")) if (source / "archive").exists() \
             else []:
-        data = path.read_bytes()
-        if archive.store(data) != path.stem:
-            raise BackupError(f"{path.name} in the backup is damaged")
+        try:  # as stored (an envelope stays one); plain ones encrypted if encryption is on
+            archive.store_at_rest(path.read_bytes(), path.stem)
+        except DocumentError as exc:
+            raise BackupError(f"{path.name} in the backup is damaged: {exc}") from exc
         files += 1
-    # Renewals: their hash is the whole document's, which `formapp verify --all` checks.
+    # Renewals: checked to open here; the whole document's hash is `formapp verify --all`'s.
     for path in sorted((source / "archive").glob("??/??/*.tail")) \
             if (source / "archive").exists() else []:
-        archive.restore_tail(path.name, path.read_bytes())
-    _copy_checkpoints(source / DIRECTORY, archive.root / DIRECTORY)
+        try:
+            archive.restore_tail(path.name, path.read_bytes())
+        except DocumentError as exc:
+            raise BackupError(f"{path.name} in the backup is damaged: {exc}") from exc
+    _copy_checkpoints(source / DIRECTORY, checkpoint_directory())
     db.session.commit()
     record_head()  # the chain is checked against it again from now on
     return Summary(manifest["rows"], files)
@@ -225,7 +267,7 @@ def _restore_secrets(source: Path, names: list[str]) -> None:
     """The installation's development secrets come back with its data; the seal is loaded
     again from them (restart the app afterwards, as its secret key changed too)."""
     data_dir = Path(current_app.config["FORMAPP_DATA_DIR"])
-    if any((data_dir / "archive").glob("??/??/*.pdf")):
+    if not evidence().archive.is_empty():
         raise BackupError(f"{data_dir / 'archive'} is not empty: restore into a new data "
                           "directory")
     for name in names:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -27,7 +27,6 @@ from formapp.records.accounts import UserInput, grant_role, save_user
 from formapp.records.audit import checkpoint, verify_chain
 from formapp.records.errors import RuleViolation
 from formapp.records.models import Forbund, Role
-from formapp.records.renewal import renew
 from formapp.records.retention import dispose, plan_retention
 
 
@@ -140,37 +139,6 @@ def verify_command(files: tuple[Path, ...], check_all: bool, at: datetime | None
         click.echo(f"{'OK  ' if finding.ok else 'FAIL'} {finding.subject}: {finding.message}")
     failed = sum(not f.ok for f in findings)
     click.echo(f"{len(findings) - failed} OK, {failed} failed.")
-    if failed:
-        sys.exit(1)
-
-
-@cli.group("archive")
-def archive_group() -> None:
-    """The archive of sealed PDFs: long-term proof."""
-
-
-@archive_group.command("renew")
-@click.option("--before", "before", type=click.DateTime(["%Y-%m-%d"]),
-              help="Renew proofs that lapse before this date (default: a year from today).")
-@with_appcontext
-def archive_renew_command(before: datetime | None) -> None:
-    """Add a document timestamp (PAdES B-LTA) to every archived PDF whose latest timestamp or
-    seal certificate expires before the date. Needs FORMAPP_TSA_URL; run it e.g. monthly."""
-    limit = (before.replace(tzinfo=UTC) if before
-             else datetime.combine(today() + timedelta(days=365), time(), UTC))
-    try:
-        renewals = renew(limit)
-    except DocumentError as exc:
-        raise click.ClickException(str(exc)) from exc
-    for item in renewals:
-        if item.until is None:
-            click.echo(f"FAIL {item.sha256} ({item.kind}): {item.problem}")
-        else:
-            click.echo(f"renewed {item.sha256} ({item.kind}): its proof lapsed "
-                       f"{item.expired:%Y-%m-%d}, now {item.until:%Y-%m-%d}")
-    failed = sum(item.until is None for item in renewals)
-    click.echo(f"{len(renewals) - failed} renewed, {failed} failed (proofs lapsing before "
-               f"{limit:%Y-%m-%d}).")
     if failed:
         sys.exit(1)
 

@@ -99,6 +99,20 @@ def _setting(env: Mapping[str, str] | None, name: str) -> str | None:
     return (os.environ if env is None else env).get(name) or None
 
 
+def _bool_env(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = (env.get(name) or "").strip().lower()
+    if raw == "":
+        return default
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"{name} must be on or off (1/0, true/false, yes/no), got {raw!r}")
+
+
+ARCHIVE_BACKENDS = ("local", "database")
+
+
 def load_config(env: Mapping[str, str] | None = None, overrides: Mapping[str, Any] | None = None,
                 ) -> dict[str, Any]:
     """Flask configuration from the environment, then ``overrides`` (used by tests)."""
@@ -188,7 +202,17 @@ def load_config(env: Mapping[str, str] | None = None, overrides: Mapping[str, An
         # whether a role that sees personal data must sign in with a second factor.
         "FORMAPP_OIDC_PROVIDERS": _providers(env),
         "FORMAPP_REQUIRE_SECOND_FACTOR": _second_factor_required(env, environment),
+
+
+        # The archive of sealed PDFs (README: Archive): on this machine's disk ("local") or in
+        # the database every app node reaches ("database"); new documents encrypted at rest
+        # under the data keys, on by default in production.
+        "FORMAPP_ARCHIVE_BACKEND": env.get("FORMAPP_ARCHIVE_BACKEND") or "local",
+        "FORMAPP_ARCHIVE_ENCRYPTION": _bool_env(env, "FORMAPP_ARCHIVE_ENCRYPTION", production),
     }
     config.update(overrides)
+    if config["FORMAPP_ARCHIVE_BACKEND"] not in ARCHIVE_BACKENDS:
+        raise ConfigError(f"FORMAPP_ARCHIVE_BACKEND must be one of {', '.join(ARCHIVE_BACKENDS)}"
+                          f", got {config['FORMAPP_ARCHIVE_BACKEND']!r}")
     config["FORMAPP_DATA_DIR"] = data_dir
     return config

@@ -2,31 +2,35 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from flask import Flask, current_app
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from formapp.documents.archive import Archive
+from formapp.documents.archive_db import DatabaseArchive
+from formapp.documents.archive_store import DOOMED, ArchiveStore, AtRest
 from formapp.documents.long_term import ValidationData, load_validation_data
 from formapp.documents.seal import Sealer, SealSettings
 from formapp.documents.signing_keys import SealMaterial, load_seal
 from formapp.documents.verification import SealCheck, check_seal
+from formapp.protection.current import keyring
 
 EXTENSION_KEY = "formapp.evidence"
 _PENDING = "formapp.pending_files"  # key in Session.info: files stored in this transaction
 _PENDING_TAILS = "formapp.pending_tails"  # key in Session.info: renewals in this transaction
-_DOOMED = "formapp.doomed_files"  # key in Session.info: files to remove once this commits
 
 
 @dataclass
 class Evidence:
     material: SealMaterial
     sealer: Sealer
-    archive: Archive
+    archive: ArchiveStore
     validation: ValidationData
 
     def check(self, data: bytes, at: datetime | None = None) -> SealCheck:
@@ -44,7 +48,16 @@ def build_evidence(app: Flask) -> Evidence:
     validation = load_validation_data(config.get("FORMAPP_REVOCATION_DIR"))
     sealer = Sealer(material, SealSettings(tsa_url=config.get("FORMAPP_TSA_URL")),
                     timestamper=config.get("FORMAPP_TIMESTAMPER"), validation=validation)
-    return Evidence(material, sealer, Archive(data_dir / "archive"), validation)
+    return Evidence(material, sealer, build_archive(config), validation)
+
+
+def build_archive(config: Mapping[str, Any]) -> ArchiveStore:
+    """The configured backend (``FORMAPP_ARCHIVE_BACKEND``), encrypting new documents when
+    ``FORMAPP_ARCHIVE_ENCRYPTION`` is on; either reads plain and encrypted documents."""
+    at_rest = AtRest(encrypt=config["FORMAPP_ARCHIVE_ENCRYPTION"], keyring=keyring)
+    if config["FORMAPP_ARCHIVE_BACKEND"] == "database":
+        return DatabaseArchive(at_rest)
+    return Archive(Path(config["FORMAPP_DATA_DIR"]) / "archive", at_rest)
 
 
 def evidence() -> Evidence:
@@ -57,21 +70,23 @@ def evidence() -> Evidence:
     return extensions[EXTENSION_KEY]
 
 
-def track_new_file(session: Session, archive: Archive, digest: str) -> None:
+def track_new_file(session: Session, archive: ArchiveStore, digest: str) -> None:
     """A staged ``digest`` is promoted into ``archive`` when ``session`` commits and
     discarded if it rolls back: the file exists exactly when its record does."""
     session.info.setdefault(_PENDING, []).append((archive, digest))
 
 
-def track_new_tail(session: Session, archive: Archive, name: str) -> None:
+def track_new_tail(session: Session, archive: ArchiveStore, name: str) -> None:
     """A staged renewal ``name`` joins its document when ``session`` commits, else goes."""
     session.info.setdefault(_PENDING_TAILS, []).append((archive, name))
 
 
-def remove_after_commit(session: Session, archive: Archive, digest: str) -> None:
-    """Remove ``digest`` from ``archive`` once ``session`` commits (erasure): a rollback keeps
-    the file, so its record and the file still exist together."""
-    session.info.setdefault(_DOOMED, []).append((archive, digest))
+def remove_after_commit(session: Session, archive: ArchiveStore, digest: str) -> None:
+    """Remove ``digest`` (with its renewals) from ``archive`` once ``session`` commits
+    (erasure; its record is deleted in ``session``): a rollback keeps the document, so its
+    record and the document still exist together. On disk the files go after the commit; in
+    the database the rows go in the same transaction."""
+    archive.remove_on_commit(session, digest)
 
 
 @event.listens_for(Session, "after_commit")
@@ -80,7 +95,7 @@ def _keep_files(session: Session) -> None:
         archive.promote(digest)
     for archive, name in session.info.pop(_PENDING_TAILS, []):
         archive.promote_tail(name)
-    for archive, digest in session.info.pop(_DOOMED, []):
+    for archive, digest in session.info.pop(DOOMED, []):
         archive.remove(digest)
 
 
@@ -90,4 +105,4 @@ def _drop_files(session: Session) -> None:
         archive.discard(digest)
     for archive, name in session.info.pop(_PENDING_TAILS, []):
         archive.discard_tail(name)
-    session.info.pop(_DOOMED, None)
+    session.info.pop(DOOMED, None)

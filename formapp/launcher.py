@@ -37,7 +37,9 @@ def _own(attribute: str, help: str) -> LazyCommand:
 
 
 COMMANDS: dict[str, LazyCommand] = {
-    "archive": _own("archive_group", "The archive of sealed PDFs: long-term proof."),
+    "archive": LazyCommand("formapp.archive_cli:archive_group",
+                          "The archive of sealed PDFs: export, encryption at rest, long-term "
+                          "proof."),
     "audio": LazyCommand("formapp.readaloud.cli:audio_command",
                          "Read aloud: recordings and machine readings of the consent texts "
                          "(issue 19)."),

@@ -3,9 +3,10 @@ from cron, e.g. hourly) and ``formapp verify --all`` both do it and report the c
 
 * Staged documents (``archive/.staging/*.pdf``): promoted if their record committed, else
   dropped (``archive_check.recover_staged``).
-* Half-written files (``.incoming-*``, anywhere in the archive): a process killed between
-  writing a file and linking it into place. A whole file whose record committed is completed
-  into the archive; anything else is removed.
+* Half-written files (``.incoming-*``, anywhere in the local archive): a process killed
+  between writing a file and linking it into place. A whole file (a plain PDF, or an envelope
+  that opens) whose record committed is completed into the archive; anything else is removed.
+  The database backend writes a document in its record's transaction: nothing is left.
 * Consent drafts nobody signed, older than ``FORMAPP_DRAFT_PURGE_HOURS``: they hold a
   personnummer, and a draft is unusable after ``consents.DRAFT_LIFETIME`` anyway.
 
@@ -15,51 +16,24 @@ process and are left alone.
 
 from __future__ import annotations
 
-import time
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import delete, func, select
 
-from formapp.documents.archive import sha256_hex
+from formapp.documents.archive_store import Leftovers
 from formapp.evidence import evidence
 from formapp.extensions import db
-from formapp.private_files import private_dir
 from formapp.records.audit import log_event
 from formapp.records.models import ArchivedDocument, ConsentDraft
 
 
-@dataclass(frozen=True)
-class Leftovers:
-    completed: int  # whole files whose record committed, now in the archive
-    removed: int  # partial files, or files whose record never committed
-
-
 def clear_incoming(min_age_seconds: float) -> Leftovers:
-    archive = evidence().archive
-    if not archive.root.exists():
-        return Leftovers(0, 0)
-    completed = removed = 0
-    now = time.time()
-    for path in sorted(archive.root.rglob(".incoming-*")):
-        try:
-            if now - path.stat().st_mtime < min_age_seconds:
-                continue
-            data = path.read_bytes()
-        except FileNotFoundError:
-            continue  # its writer finished meanwhile
-        digest = sha256_hex(data)
-        target = archive.path_for(digest)
-        if not target.exists() and db.session.get(ArchivedDocument, digest) is not None:
-            private_dir(target.parent)
-            target.write_bytes(data)
-            target.chmod(0o400)
-            completed += 1
-        else:
-            removed += 1
-        path.unlink(missing_ok=True)
-    return Leftovers(completed, removed)
+    """Half-written archive files (the local backend's; the database backend has none)."""
+    def committed(digest: str) -> bool:
+        return db.session.get(ArchivedDocument, digest) is not None
+
+    return evidence().archive.clear_incoming(min_age_seconds, committed)
 
 
 def purge_drafts(now: datetime | None = None) -> int:

@@ -118,8 +118,16 @@ def tables_of(app: Flask) -> Iterator[Flask]:
 
 
 @pytest.fixture
-def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
-    with tables_of(make_app(database_url, tmp_path / "data")) as app:
+def archive_config() -> dict[str, object]:
+    """The archive's settings for ``app``: the default (local disk, plain) unless a module
+    overrides this fixture (``tests.archives``)."""
+    return {}
+
+
+@pytest.fixture
+def app(database_url: str, tmp_path: Path, archive_config: dict[str, object],
+        ) -> Iterator[Flask]:
+    with tables_of(make_app(database_url, tmp_path / "data", **archive_config)) as app:
         yield app
 
 

@@ -6,7 +6,9 @@ from __future__ import annotations
 import os
 import time
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
+import pytest
 from flask import Flask
 from sqlalchemy import func, select, update
 
@@ -16,6 +18,7 @@ from formapp.evidence import evidence
 from formapp.extensions import db
 from formapp.records.consents import start_draft
 from formapp.records.models import AuditEntry, Consent, ConsentDraft
+from tests.archives import ARCHIVES
 from tests.web.test_consent_flow import hand_back, officer, read_url, sign, start
 from tests.world import build_world
 
@@ -29,6 +32,8 @@ def _leave_incoming(folder: os.PathLike[str], name: str, data: bytes) -> None:
     os.utime(path, (hour_ago, hour_ago))
 
 
+@pytest.mark.parametrize("archive_config", [ARCHIVES["local"], ARCHIVES["local-encrypted"]],
+                         ids=["plain", "encrypted"])
 def test_maintenance_finishes_or_removes_half_written_files(app: Flask) -> None:
     world = build_world()
     browser = officer(app, world)
@@ -36,7 +41,8 @@ def test_maintenance_finishes_or_removes_half_written_files(app: Flask) -> None:
     hand_back(browser)
     consent = db.session.scalar(select(Consent))
     archive = evidence().archive
-    committed = archive.read(consent.pdf_sha256)
+    plain = archive.read(consent.pdf_sha256)
+    committed = archive.read_at_rest(consent.pdf_sha256)  # an envelope when encrypted
     archive.path_for(consent.pdf_sha256).unlink()  # its record committed, the file never moved
     archive.staging.mkdir(parents=True, exist_ok=True)
     _leave_incoming(archive.staging, ".incoming-committed", committed)
@@ -48,8 +54,22 @@ def test_maintenance_finishes_or_removes_half_written_files(app: Flask) -> None:
     assert result.exit_code == 0, result.output
     assert "1 completed" in result.output and "2 removed" in result.output
     assert [p.name for p in archive.root.rglob(".incoming-*")] == []
-    assert archive.read(consent.pdf_sha256) == committed
+    assert archive.read(consent.pdf_sha256) == plain
+    assert archive.read_at_rest(consent.pdf_sha256) == committed
     assert app.test_cli_runner().invoke(cli, ["verify", "--all"]).exit_code == 0
+
+
+@pytest.mark.parametrize("archive_config", [ARCHIVES["database-encrypted"]], ids=["database"])
+def test_the_database_archive_leaves_nothing_to_finish(app: Flask) -> None:
+    """Its documents are written in their record's transaction: no staging, no files."""
+    world = build_world()
+    browser = officer(app, world)
+    sign(browser, read_url(start(browser, world), "sv"))
+    hand_back(browser)
+    result = app.test_cli_runner().invoke(cli, ["maintenance", "--min-age", "0"])
+    assert result.exit_code == 0 and "0 finished" in result.output, result.output
+    assert "0 completed, 0 removed" in result.output
+    assert not (Path(app.config["FORMAPP_DATA_DIR"]) / "archive" / ".staging").exists()
 
 
 def test_abandoned_drafts_are_purged_after_the_configured_time(app: Flask) -> None:

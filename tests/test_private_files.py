@@ -7,11 +7,13 @@ import base64
 import stat
 from pathlib import Path
 
+import pytest
 from flask import Flask
 
 from formapp.cli import cli
 from formapp.extensions import db
 from formapp.protection.current import keyring
+from tests.archives import ARCHIVES
 from tests.conftest import make_app
 from tests.web.test_consent_flow import hand_back, officer, read_url, sign, start
 from tests.world import build_world
@@ -27,6 +29,8 @@ def _shared_with_others(root: Path) -> list[str]:
     return found
 
 
+@pytest.mark.parametrize("archive_config", [ARCHIVES["local"], ARCHIVES["local-encrypted"]],
+                         ids=["plain", "encrypted"])
 def test_the_data_directory_and_a_backup_are_private(app: Flask, tmp_path: Path) -> None:
     world = build_world()
     browser = officer(app, world)
@@ -37,6 +41,8 @@ def test_the_data_directory_and_a_backup_are_private(app: Flask, tmp_path: Path)
     data_dir = Path(app.config["FORMAPP_DATA_DIR"])
     archive = data_dir / "archive"
     assert any(archive.glob("??/??/*.pdf")) and any(archive.glob("audit-checkpoints/*.p7m"))
+    if app.config["FORMAPP_ARCHIVE_ENCRYPTION"]:  # no sealed PDF readable without the keys
+        assert not any(p.read_bytes().startswith(b"%PDF") for p in archive.glob("??/??/*.pdf"))
     assert _shared_with_others(data_dir) == []
 
     out = tmp_path / "backup"
@@ -47,6 +53,8 @@ def test_the_data_directory_and_a_backup_are_private(app: Flask, tmp_path: Path)
     assert not (out / "secrets" / "data_keys").exists()
     ring = keyring()
     contents = [p.read_bytes() for p in out.rglob("*") if p.is_file()]
+    if app.config["FORMAPP_ARCHIVE_ENCRYPTION"]:
+        assert not any(p.read_bytes().startswith(b"%PDF") for p in out.rglob("*.pdf"))
     for key in (*ring.data_keys.values(), *ring.lookup_keys.values()):
         assert not any(base64.b64encode(key) in data or key in data for data in contents)
 

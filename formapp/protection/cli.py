@@ -6,6 +6,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from formapp.archive_tools import rewrap_archive
 from formapp.extensions import db
 from formapp.protection.cipher import MisplacedValue
 from formapp.protection.current import forget_keyring, keyring
@@ -51,6 +52,15 @@ def rotate_key_command(new_data_key: bool, new_lookup_key: bool, batch: int) -> 
     if new_lookup_key:
         click.echo(f"New lookup key {_add_development_key(LOOKUP_VARIABLE)} added.")
     ring = keyring()
+    # The archive's document keys first: the old data key's check value is dropped at the
+    # end, and nothing may still need that key then.
+    archive = rewrap_archive()
+    for failure in archive.failed:
+        click.echo(f"FAIL {failure}")
+    if archive.failed:
+        raise click.ClickException("archived documents whose key could not be re-wrapped: "
+                                   "keep every old data key and run `formapp verify --all`")
+    click.echo(f"  archive: {archive.changed} document keys re-wrapped")
     try:
         report = rotate(db.session(), ring, db.metadata, batch=batch)
     except MisplacedValue as exc:
@@ -65,7 +75,8 @@ def rotate_key_command(new_data_key: bool, new_lookup_key: bool, batch: int) -> 
     log_event(actor=None, action="keys.rotated", subject="data_keys",
               why="formapp rotate-key",
               details={"data_key": report.data_key_id, "lookup_key": report.lookup_key_id,
-                       "reencrypted": report.total, "rehashed": report.rehashed})
+                       "reencrypted": report.total, "rehashed": report.rehashed,
+                       "archive_rewrapped": archive.changed})
     db.session.commit()
     click.echo(f"Every value is under data key {report.data_key_id} and every lookup hash "
                f"under lookup key {report.lookup_key_id}.")

@@ -70,6 +70,7 @@ EVENT_LABELS = {
     "audit.searched": _lo("Sökte i granskningsloggen"),
     "keys.rotated": _lo("Krypteringsnycklar bytta"),
     "archive.renewed": _lo("Förnyade arkivbeviset (dokumenttidsstämpel)"),
+    "archive.exported": _lo("Exporterade ett arkiverat dokument"),
 }
 
 

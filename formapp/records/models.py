@@ -30,6 +30,7 @@ from formapp.extensions import Model
 from formapp.protection.columns import EncryptedJSON, EncryptedText
 from formapp.protection.lookup import personnummer_hash
 from formapp.protection.row_binding import bind_rows
+from formapp.records.archive_blob_ddl import archive_blob_ddl, archive_tail_ddl
 from formapp.records.consent_gate import gate_ddl
 
 
@@ -267,6 +268,48 @@ class ArchivedDocument(Model):
     renewed_sha256: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)
     renewed_size: Mapped[int | None] = mapped_column(Integer)
     renewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ArchiveBlob(Model):
+    """A sealed PDF kept in the database (``FORMAPP_ARCHIVE_BACKEND=database``), which every app
+    node reaches; write-once by trigger (``records.archive_blob_ddl``). ``envelope`` is the
+    header of its encryption (``documents.envelope``), NULL when ``body`` is the plain PDF.
+    A backup copies these as files, like the local archive's, not as table rows."""
+
+    __tablename__ = "archive_blob"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    envelope: Mapped[str | None] = mapped_column(Text)
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+    stored_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+@event.listens_for(ArchiveBlob.__table__, "after_create")
+def _archive_blob_write_once(target: object, connection: Connection, **_: object) -> None:
+    for statement in archive_blob_ddl(connection.dialect.name):
+        connection.exec_driver_sql(statement)
+
+
+class ArchiveTail(Model):
+    """A renewal of an ``ArchiveBlob``'s document (long-term proof, ``records.renewal``): the
+    bytes appended to it, ``n`` counting from 1 in the order they follow the sealed PDF.
+    Write-once like the document (``records.archive_blob_ddl``), encrypted at rest like it
+    (``envelope`` NULL when ``body`` is plain); a backup copies these as
+    ``<sha256>.<n>.tail`` files, like the local archive's."""
+
+    __tablename__ = "archive_tail"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    n: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    envelope: Mapped[str | None] = mapped_column(Text)
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+    stored_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+@event.listens_for(ArchiveTail.__table__, "after_create")
+def _archive_tail_write_once(target: object, connection: Connection, **_: object) -> None:
+    for statement in archive_tail_ddl(connection.dialect.name):
+        connection.exec_driver_sql(statement)
 
 
 class ConsentDraft(Model):

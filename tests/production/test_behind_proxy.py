@@ -29,6 +29,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.serialization import pkcs12
 
 from formapp.bench.load import _free_port, gunicorn
+from formapp.documents.envelope import is_envelope
 from formapp.documents.signing_keys import create_dev_seal
 from formapp.extensions import db
 from formapp.records.totp import begin_enrolment, confirm_enrolment
@@ -192,6 +193,12 @@ def test_production_behind_an_https_proxy(production_db: str, tmp_path: Path) ->
         assert status == 302 and receipt.startswith("/samtycken/")
         status, _, page = browser.request("GET", receipt)
         assert status == 200 and "Förseglat och oförändrat" in page
+        # Production encrypts the archive by default: on disk an envelope, served in plain.
+        stored = [p.read_bytes() for p in (data_dir / "archive").glob("??/??/*.pdf")]
+        assert len(stored) == 1 and is_envelope(stored[0]), stored[0][:40]
+        status, headers, body = browser.request("GET", f"{receipt}/pdf")
+        assert status == 200 and headers["content-type"] == "application/pdf"
+        assert body.startswith("%PDF-")
 
         # FK 9448 on that consent.
         register = f"{receipt}/inregistrering"

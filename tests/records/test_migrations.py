@@ -10,6 +10,7 @@ from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
 from formapp.extensions import db
+from formapp.records.archive_blob_ddl import TRIGGER_NAMES as ARCHIVE_TRIGGERS
 from formapp.records.consent_gate import TRIGGER_NAMES
 from formapp.records.consents import withdraw_consent
 from formapp.records.models import Registration
@@ -64,7 +65,8 @@ def _empty() -> None:
         conn.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
         if db.engine.dialect.name == "postgresql":
             for name in ("registration_consent_gate", "registration_support_consent_gate",
-                         "consent_withdrawal_final"):
+                         "consent_withdrawal_final", "archive_blob_write_once",
+                         "archive_tail_write_once"):
                 conn.execute(sa.text(f"DROP FUNCTION IF EXISTS {name}() CASCADE"))
 
 
@@ -126,6 +128,50 @@ def test_consents_an_old_import_made_up_are_marked_unproven(database_url: str,
                                       ).all())
         assert kinds == ({"unproven": 1, "signed": signed} if signed else {"unproven": 1})
         assert _gate_triggers() == triggers
+        db.session.remove()
+        _empty()
+        db.engine.dispose()
+
+
+def _archive_triggers() -> dict[str, str]:
+    return {name: sql for name, sql in _triggers().items()
+            if "archive_blob" in name or "archive_tail" in name}
+
+
+def _triggers() -> dict[str, str]:
+    with db.engine.connect() as conn:
+        if db.engine.dialect.name == "sqlite":
+            rows = conn.execute(sa.text(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")).all()
+        else:
+            rows = conn.execute(sa.text(
+                "SELECT t.tgname, pg_get_triggerdef(t.oid) FROM pg_trigger t"
+                " JOIN pg_class c ON c.oid = t.tgrelid"
+                " WHERE NOT t.tgisinternal AND c.relnamespace = current_schema()::regnamespace"
+                " UNION ALL SELECT 'function ' || proname, prosrc FROM pg_proc"
+                " WHERE pronamespace = current_schema()::regnamespace")).all()
+    return dict(rows)
+
+
+def test_the_archive_blob_triggers_come_with_the_migrations(database_url: str,
+                                                            tmp_path: Path) -> None:
+    """Migration 0020 makes the same write-once triggers on archive_blob and archive_tail as
+    ``create_all``, and its downgrade takes them away with the tables."""
+    app = make_app(database_url, tmp_path / "data")
+    with app.app_context():
+        _empty()
+        db.create_all()
+        created = _archive_triggers()
+        assert {n for n in created if not n.startswith("function ")} == \
+            ARCHIVE_TRIGGERS[db.engine.dialect.name]
+        _empty()
+        upgrade()
+        assert _archive_triggers() == created
+        downgrade(revision="0020-1")
+        assert _archive_triggers() == {}
+        tables = sa.inspect(db.engine).get_table_names()
+        assert "archive_blob" not in tables and "archive_tail" not in tables
+        upgrade()
         db.session.remove()
         _empty()
         db.engine.dispose()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from flask import Flask
 from sqlalchemy import func, select, update
 
@@ -19,6 +20,7 @@ from formapp.records.models import (
     Person,
     Registration,
 )
+from tests.archives import ARCHIVES
 from tests.web.registration_helpers import register_one, take_consent
 from tests.world import build_world
 
@@ -30,6 +32,7 @@ def count(model: type) -> int:
     return db.session.scalar(select(func.count()).select_from(model))
 
 
+@pytest.mark.parametrize("archive_config", list(ARCHIVES.values()), ids=list(ARCHIVES))
 def test_retention_disposes_exactly_what_is_past_its_period(app: Flask) -> None:
     world = build_world()
     officer = world.users["deltagaransvarig"]

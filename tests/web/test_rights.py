@@ -7,6 +7,7 @@ import io
 import json
 
 import pikepdf
+import pytest
 from flask import Flask
 from sqlalchemy import select
 
@@ -15,6 +16,7 @@ from formapp.extensions import db
 from formapp.records.audit import person_key, verify_chain
 from formapp.records.models import ArchivedDocument, AuditEntry, Consent
 from formapp.webclient import Browser
+from tests.archives import ARCHIVES
 from tests.web.test_consent_flow import hand_back, officer, read_url, sign, start
 from tests.world import PASSWORD, build_world
 
@@ -25,6 +27,8 @@ def _admin(app: Flask, world) -> Browser:
     return browser
 
 
+@pytest.mark.parametrize("archive_config", [ARCHIVES["local"], ARCHIVES["database-encrypted"]],
+                         ids=["local", "database"])
 def test_registerutdrag_holds_everything_and_is_sealed_and_audited(app: Flask) -> None:
     world = build_world()
     taker = officer(app, world)

@@ -1,0 +1,266 @@
+"""The archive behind its storage interface (issue 22) and encrypted at rest (issue 17): each
+backend serves, verifies and exports the plain sealed PDF; the database keeps its blobs
+write-once itself; plain archives keep working and are encrypted on request; a data key
+rotation re-wraps the archive so the old key can go."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import stat
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+
+from formapp.cli import cli
+from formapp.config import ConfigError, load_config
+from formapp.documents.envelope import is_envelope, parse
+from formapp.evidence import EXTENSION_KEY, evidence
+from formapp.extensions import db
+from formapp.protection.current import forget_keyring
+from formapp.protection.keyring import (
+    DATA_VARIABLE,
+    KEY_FILE,
+    read_key_file,
+    write_key_file,
+)
+from formapp.records.models import ArchiveBlob, AuditEntry, Consent
+from formapp.webclient import Browser
+from tests.archives import (  # noqa: F401 (each_archive: the archive_config fixture)
+    ARCHIVES,
+    each_archive,
+    put_back_trigger,
+)
+from tests.web.test_consent_flow import hand_back, officer, read_url, sign, start
+from tests.world import build_world
+
+
+def signed_consent(app: Flask) -> tuple[Consent, Browser]:
+    """A consent signed on the tablet; the officer's browser, handed back."""
+    world = build_world()
+    browser = officer(app, world)
+    sign(browser, read_url(start(browser, world), "sv"))
+    hand_back(browser)
+    return db.session.scalar(sa.select(Consent)), browser
+
+
+def reconfigure(app: Flask, **settings: object) -> None:
+    """As a restart with other settings does: the archive is built again from them."""
+    app.config.update(settings)
+    app.extensions.pop(EXTENSION_KEY, None)
+    forget_keyring()
+
+
+def local_files(app: Flask) -> list[Path]:
+    return sorted((Path(app.config["FORMAPP_DATA_DIR"]) / "archive").glob("??/??/*.pdf"))
+
+
+def blob_count() -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(ArchiveBlob))
+
+
+def test_each_backend_serves_verifies_and_exports_the_plain_sealed_pdf(
+        app: Flask, archive_config: dict[str, object], tmp_path: Path) -> None:
+    consent, browser = signed_consent(app)
+    digest = consent.pdf_sha256
+    archive = evidence().archive
+    stored = archive.read_at_rest(digest)
+    encrypted = bool(archive_config.get("FORMAPP_ARCHIVE_ENCRYPTION"))
+    assert is_envelope(stored) is encrypted and archive.is_encrypted(digest) is encrypted
+    if encrypted:  # neither the PDF nor its name and personnummer lie about in clear
+        assert not stored.startswith(b"%PDF") and b"Testperson" not in stored
+        assert parse(stored).sha256 == digest
+    if archive.backend == "database":
+        assert local_files(app) == [] and blob_count() == 1
+    else:
+        assert len(local_files(app)) == 1 and blob_count() == 0
+
+    served = browser.get(f"/samtycken/{consent.id}/pdf").get_data()
+    assert served.startswith(b"%PDF") and hashlib.sha256(served).hexdigest() == digest
+
+    runner = app.test_cli_runner()
+    verify = runner.invoke(cli, ["verify", "--all"])
+    assert verify.exit_code == 0, verify.output
+    out = tmp_path / "export.pdf"
+    export = runner.invoke(cli, ["archive", "export", consent.id, "--out", str(out)])
+    assert export.exit_code == 0, export.output
+    assert hashlib.sha256(out.read_bytes()).hexdigest() == digest
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    assert evidence().check(out.read_bytes()).ok
+    assert runner.invoke(cli, ["verify", str(out)]).exit_code == 0
+    if archive.backend == "local":  # a file as the archive keeps it, envelope or not
+        as_stored = runner.invoke(cli, ["verify", archive.location(digest)])
+        assert as_stored.exit_code == 0, as_stored.output
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry).where(
+        AuditEntry.action == "archive.exported")) == 1
+    by_digest = runner.invoke(cli, ["archive", "export", digest, "--out", str(out)])
+    assert by_digest.exit_code == 0 and out.read_bytes() == served
+    unknown = runner.invoke(cli, ["archive", "export", "0" * 64, "--out", str(out)])
+    assert unknown.exit_code != 0 and "no archived document" in unknown.output
+
+
+PLAIN_BACKENDS = pytest.mark.parametrize(
+    "archive_config", [{}, {"FORMAPP_ARCHIVE_BACKEND": "database"}], ids=["local", "database"])
+ENCRYPTED_BACKENDS = pytest.mark.parametrize(
+    "archive_config", [ARCHIVES["local-encrypted"], ARCHIVES["database-encrypted"]],
+    ids=["local", "database"])
+
+
+@PLAIN_BACKENDS
+def test_a_plain_archive_keeps_working_and_is_encrypted_on_request(app: Flask) -> None:
+    consent, browser = signed_consent(app)
+    digest = consent.pdf_sha256
+    runner = app.test_cli_runner()
+    refused = runner.invoke(cli, ["archive", "encrypt"])
+    assert refused.exit_code != 0 and "FORMAPP_ARCHIVE_ENCRYPTION is off" in refused.output
+
+    reconfigure(app, FORMAPP_ARCHIVE_ENCRYPTION=True)  # turned on later
+    verify = runner.invoke(cli, ["verify", "--all"])
+    assert verify.exit_code == 0, verify.output
+    assert "1 document stored unencrypted" in verify.output
+    served = browser.get(f"/samtycken/{consent.id}/pdf").get_data()
+    assert hashlib.sha256(served).hexdigest() == digest  # read as it was
+
+    encrypt = runner.invoke(cli, ["archive", "encrypt"])
+    assert encrypt.exit_code == 0 and "1 encrypted, 0 were already" in encrypt.output
+    db.session.expire_all()
+    assert evidence().archive.is_encrypted(digest)
+    again = runner.invoke(cli, ["archive", "encrypt"])
+    assert again.exit_code == 0 and "0 encrypted, 1 were already" in again.output
+    assert browser.get(f"/samtycken/{consent.id}/pdf").get_data() == served
+    verify = runner.invoke(cli, ["verify", "--all"])
+    assert verify.exit_code == 0 and "unencrypted" not in verify.output, verify.output
+
+
+@PLAIN_BACKENDS
+def test_a_new_document_after_encryption_is_on_is_encrypted_beside_plain_ones(
+        app: Flask) -> None:
+    first, browser = signed_consent(app)
+    reconfigure(app, FORMAPP_ARCHIVE_ENCRYPTION=True)
+    browser.post(f"/samtycken/{first.id}/aterkalla", {"reason": "Ringde och återkallade.",
+                                                       "bekraftat": "1"})
+    db.session.expire_all()
+    digest = db.session.get(Consent, first.id).withdrawal_pdf_sha256  # the receipt's PDF
+    archive = evidence().archive
+    assert archive.is_encrypted(digest) and not archive.is_encrypted(first.pdf_sha256)
+    verify = app.test_cli_runner().invoke(cli, ["verify", "--all"])
+    assert verify.exit_code == 0 and "1 document stored unencrypted" in verify.output
+
+
+@ENCRYPTED_BACKENDS
+def test_a_changed_or_unopenable_encrypted_document_fails_verify(app: Flask) -> None:
+    consent, _ = signed_consent(app)
+    digest = consent.pdf_sha256
+    archive = evidence().archive
+    stored = bytearray(archive.read_at_rest(digest))
+    stored[-50] ^= 1
+    if archive.backend == "local":
+        path = Path(archive.location(digest))
+        path.chmod(0o600)
+        path.write_bytes(bytes(stored))
+        expected = "changed or cut short"
+    else:  # the database refuses a changed body, not a changed header (a re-wrap's)
+        fields = parse(bytes(stored)).fields
+        fields["wrapped_key"] = base64.b64encode(bytes(48)).decode()
+        db.session.execute(sa.update(ArchiveBlob).where(ArchiveBlob.sha256 == digest)
+                           .values(envelope=json.dumps(fields)))
+        db.session.commit()
+        expected = "does not open with data key"
+    verify = app.test_cli_runner().invoke(cli, ["verify", "--all"])
+    assert verify.exit_code == 1 and expected in verify.output, verify.output
+
+
+def _refused(statement: str, **params: object) -> str:
+    with pytest.raises(sa.exc.DBAPIError) as caught, db.session.begin_nested():
+        db.session.execute(sa.text(statement), params)
+    return str(caught.value)
+
+
+@pytest.mark.parametrize("archive_config", [{"FORMAPP_ARCHIVE_BACKEND": "database"}],
+                         ids=["database"])
+def test_the_database_keeps_archive_blobs_write_once(app: Flask) -> None:
+    consent, _ = signed_consent(app)
+    digest = consent.pdf_sha256
+    where = {"d": digest}
+    assert "write-once" in _refused("UPDATE archive_blob SET body = :b WHERE sha256 = :d",
+                                    b=b"%PDF-other", **where)
+    assert "write-once" in _refused("UPDATE archive_blob SET sha256 = :n WHERE sha256 = :d",
+                                    n="0" * 64, **where)
+    assert "only after its archived_document" in _refused(
+        "DELETE FROM archive_blob WHERE sha256 = :d", **where)
+
+    reconfigure(app, FORMAPP_ARCHIVE_ENCRYPTION=True)
+    assert evidence().archive.encrypt_plain(digest)  # plain → envelope: allowed, once
+    db.session.commit()
+    assert "write-once" in _refused(
+        "UPDATE archive_blob SET envelope = NULL WHERE sha256 = :d", **where)
+    assert "write-once" in _refused(
+        "UPDATE archive_blob SET body = :b WHERE sha256 = :d", b=b"x", **where)
+    assert "write-once" in _refused(
+        "UPDATE archive_blob SET envelope = :e, body = :b WHERE sha256 = :d",
+        e='{"alg": "AES-256-GCM"}', b=b"x", **where)
+    assert evidence().check(evidence().archive.read(digest)).ok
+
+    # A blob no record names (never the app's doing) may go: the erasure path's rule.
+    db.session.execute(sa.text("INSERT INTO archive_blob (sha256, body, stored_at) "
+                               "VALUES (:d, :b, CURRENT_TIMESTAMP)"), {"d": "f" * 64, "b": b"x"})
+    db.session.execute(sa.text("DELETE FROM archive_blob WHERE sha256 = :d"), {"d": "f" * 64})
+    db.session.commit()
+    assert blob_count() == 1
+
+    # Someone who may drop the triggers is not stopped by them, but verify says they are gone.
+    runner = app.test_cli_runner()
+    assert runner.invoke(cli, ["verify", "--all"]).exit_code == 0
+    drop = "DROP TRIGGER archive_blob_write_once" + (
+        " ON archive_blob" if db.engine.dialect.name == "postgresql" else "")
+    db.session.execute(sa.text(drop))
+    db.session.commit()
+    try:
+        verify = runner.invoke(cli, ["verify", "--all"])
+        assert verify.exit_code == 1 and "archive_blob_write_once" in verify.output, \
+            verify.output
+    finally:
+        put_back_trigger("archive_blob", "archive_blob_write_once")
+
+
+@ENCRYPTED_BACKENDS
+def test_a_data_key_rotation_rewraps_the_archive_and_frees_the_old_key(app: Flask) -> None:
+    consent, browser = signed_consent(app)
+    digest = consent.pdf_sha256
+    old_key = parse(evidence().archive.read_at_rest(digest)).key_id
+    runner = app.test_cli_runner()
+    rotated = runner.invoke(cli, ["rotate-key", "--new-data-key"])
+    assert rotated.exit_code == 0 and "archive: 1 document keys re-wrapped" in rotated.output, \
+        rotated.output
+    db.session.expire_all()
+    stored = evidence().archive.read_at_rest(digest)
+    new_key = parse(stored).key_id
+    assert new_key != old_key
+
+    key_path = Path(app.config["FORMAPP_DATA_DIR"]) / KEY_FILE
+    values = read_key_file(key_path)
+    values[DATA_VARIABLE] = values[DATA_VARIABLE].split(",")[0]  # the old key removed
+    write_key_file(key_path, values)
+    reconfigure(app)
+    assert browser.get(f"/samtycken/{consent.id}/pdf").get_data().startswith(b"%PDF")
+    verify = runner.invoke(cli, ["verify", "--all"])
+    assert verify.exit_code == 0, verify.output
+
+
+def test_the_archive_settings_and_their_defaults(tmp_path: Path) -> None:
+    base = {"FORMAPP_DATA_DIR": str(tmp_path), "FORMAPP_SECRET_KEY": "x" * 40}
+    assert load_config(base)["FORMAPP_ARCHIVE_BACKEND"] == "local"
+    assert load_config(base)["FORMAPP_ARCHIVE_ENCRYPTION"] is False  # development
+    production = {**base, "FORMAPP_ENV": "production"}
+    assert load_config(production)["FORMAPP_ARCHIVE_ENCRYPTION"] is True
+    assert load_config({**production, "FORMAPP_ARCHIVE_ENCRYPTION": "off"})[
+        "FORMAPP_ARCHIVE_ENCRYPTION"] is False
+    assert load_config({**base, "FORMAPP_ARCHIVE_BACKEND": "database"})[
+        "FORMAPP_ARCHIVE_BACKEND"] == "database"
+    with pytest.raises(ConfigError, match="FORMAPP_ARCHIVE_BACKEND"):
+        load_config({**base, "FORMAPP_ARCHIVE_BACKEND": "s3"})
+    with pytest.raises(ConfigError, match="FORMAPP_ARCHIVE_ENCRYPTION"):
+        load_config({**base, "FORMAPP_ARCHIVE_ENCRYPTION": "maybe"})
