@@ -85,9 +85,11 @@ def end_columns(values: Mapping[str, object] | None, *, measured: bool) -> Colum
 def apply_columns(registration: Registration, columns: Columns) -> None:
     """The ORM path: ``columns`` set on ``registration``, the support rows of its
     measurements replaced (the other measurement's kept)."""
+    # The support rows are read first: loading them autoflushes, and the columns must reach the
+    # database as one UPDATE (the consent gate's trigger takes a withdrawal's ending only whole).
+    kept = [s for s in registration.supports if s.measurement not in columns.measurements]
     for name, value in columns.values.items():
         setattr(registration, name, value)
-    kept = [s for s in registration.supports if s.measurement not in columns.measurements]
     registration.supports = kept + [
         RegistrationSupport(measurement=measurement, kind=kind)
         for measurement, kind in columns.supports]

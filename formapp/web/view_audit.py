@@ -22,6 +22,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import sqlalchemy as sa
 from flask import Flask, current_app, g
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -54,7 +55,15 @@ def record_view(*, action: str, subject: str, why: str, forbund_id: int | None,
 
 
 def _write(views: list[_View]) -> None:
+    # The actors (loaded and unchanged) are kept out of the rollback's expiry, so writing their
+    # entries does not read their rows again; a changed actor is rolled back like the rest.
+    actors = [a for a in {id(v.actor): v.actor for v in views}.values()
+              if a in db.session and not sa.inspect(a).modified]
+    for actor in actors:
+        db.session.expunge(actor)
     db.session.rollback()  # nothing the page left uncommitted goes in with the entries
+    for actor in actors:
+        db.session.add(actor)
     for view in views:
         log_event(actor=view.actor, action=view.action, subject=view.subject, why=view.why,
                   forbund_id=view.forbund_id, personnummer=view.personnummer,

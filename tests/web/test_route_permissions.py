@@ -135,13 +135,13 @@ TABLE: tuple[Row, ...] = (
         every(200)),
     Row("read_aloud.recording", "GET", lambda w: "/upplasning/inspelning/999999", every(404)),
     # The understanding questions: only the tablet's own hand-over; a text without questions
-    # has no question readings.
+    # has no reading of a question it does not ask.
     Row("understanding.begin", "POST", lambda w: "/deltagare/no-such-token/sv/till-fragorna",
         every(404)),
     Row("understanding.questions", "GET", lambda w: "/deltagare/no-such-token/sv/fragor",
         every(404)),
     Row("understanding.question_audio", "GET",
-        lambda w: "/upplasning/fraga/9443-sv-2026-1/withdraw.wav", every(404)),
+        lambda w: "/upplasning/fraga/9443-sv-2026-1/no-such-question.wav", every(404)),
     # The audit search: every förbund for the system administrator, their own for the others.
     Row("audit.search", "GET", lambda w: "/granskningslogg",
         only(200, "system_admin", "samverkansadmin", "other_forbund_admin")),
