@@ -251,6 +251,24 @@ def _prepare(data_dir: Path, env: dict[str, str]) -> tuple[Flask, int]:
     return app, insats_id
 
 
+def wait_until_healthy(port: int, process: subprocess.Popen, what: str) -> None:
+    """Until ``/healthz`` on 127.0.0.1:``port`` answers 200 (a minute at most), or ``process``
+    (``what``) exits."""
+    deadline = time.monotonic() + 60
+    while True:
+        if process.poll() is not None:
+            raise RuntimeError(f"{what} exited with {process.returncode}")
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            connection.request("GET", "/healthz")
+            if connection.getresponse().status == 200:
+                return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
 @contextmanager
 def gunicorn(env: dict[str, str], port: int, workers: int) -> Iterator[subprocess.Popen]:
     """formapp under gunicorn on 127.0.0.1:``port``, stopped (SIGTERM) on the way out."""
@@ -258,19 +276,7 @@ def gunicorn(env: dict[str, str], port: int, workers: int) -> Iterator[subproces
                f"127.0.0.1:{port}", "--log-level", "warning", "formapp.app:create_app()"]
     process = subprocess.Popen(command, env=env)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited with {process.returncode}")
-            try:
-                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-                connection.request("GET", "/healthz")
-                if connection.getresponse().status == 200:
-                    break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.2)
+        wait_until_healthy(port, process, "gunicorn")
         yield process
     finally:
         process.terminate()

@@ -48,7 +48,14 @@ from sqlalchemy import select
 from formapp.archive_check import maintain
 from formapp.bench.consent_cases import SIGNATURE
 from formapp.bench.environment import OFFICER, personnummer_stream, scratch_database
-from formapp.bench.load import MAX_SECONDS, _CookieSigner, _free_port, _Officer, _prepare
+from formapp.bench.load import (
+    MAX_SECONDS,
+    _CookieSigner,
+    _free_port,
+    _Officer,
+    _prepare,
+    wait_until_healthy,
+)
 from formapp.demo import DEMO_PASSWORD
 from formapp.evidence import evidence
 from formapp.extensions import db
@@ -245,7 +252,7 @@ def node(env: dict[str, str], port: int, workers: int) -> Iterator[subprocess.Po
                f"127.0.0.1:{port}", "--log-level", "critical", "formapp.app:create_app()"]
     process = subprocess.Popen(command, env=env, start_new_session=True)
     try:
-        _wait_for(port, process, "gunicorn")
+        wait_until_healthy(port, process, "gunicorn")
         yield process
     finally:
         if process.poll() is None:
@@ -262,27 +269,11 @@ def proxy(port: int, backends: list[int]) -> Iterator[subprocess.Popen]:
     process = subprocess.Popen([sys.executable, "-m", "formapp.bench.proxy", str(port),
                                 *map(str, backends)])
     try:
-        _wait_for(port, process, "the proxy")
+        wait_until_healthy(port, process, "the proxy")
         yield process
     finally:
         process.terminate()
         process.wait()
-
-
-def _wait_for(port: int, process: subprocess.Popen, what: str) -> None:
-    deadline = time.monotonic() + 60
-    while True:
-        if process.poll() is not None:
-            raise RuntimeError(f"{what} exited with {process.returncode}")
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            connection.request("GET", "/healthz")
-            if connection.getresponse().status == 200:
-                return
-        except OSError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.2)
 
 
 def run_two_nodes(database_url: str, seconds: float = 30, users: int = 4, workers: int = 1,
