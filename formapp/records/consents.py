@@ -17,19 +17,18 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from formapp.cases.archiving import archive_pdf
 from formapp.definitions.printable import (
     document_problem_o,
     document_problem_p,
     unprintable_o,
     unprintable_p,
 )
-from formapp.documents.archive import sha256_hex
 from formapp.documents.consent import ConsentDocument, Signature
 from formapp.documents.consent_pdf import render_consent_pdf
 from formapp.documents.errors import DocumentError
 from formapp.documents.receipt_pdf import ReceiptDocument, render_receipt_pdf
 from formapp.domain.personnummer import PersonnummerError, parse_personnummer
-from formapp.evidence import evidence, track_new_file
 from formapp.extensions import db
 from formapp.i18n import _lo, _lp
 from formapp.localtime import local, local_text
@@ -40,7 +39,6 @@ from formapp.records.consent_proof import person_key as proof_person_key
 from formapp.records.consent_texts import ShownTexts, forbund_texts, shown_texts
 from formapp.records.errors import RuleViolation
 from formapp.records.models import (
-    ArchivedDocument,
     Consent,
     ConsentDraft,
     ConsentStatus,
@@ -265,24 +263,6 @@ def consents_of(person: Person) -> list[Consent]:
 def consents_for_insats(insats: Insats, limit: int = 50) -> list[Consent]:
     return list(db.session.scalars(select(Consent).where(Consent.insats_id == insats.id)
                                    .order_by(Consent.signed_at.desc()).limit(limit)))
-
-
-def archive_pdf(pdf: bytes, *, kind: str, forbund_id: int, reason: str | None = None) -> str:
-    """Seal and store ``pdf`` and add its archive record; the file goes if the transaction
-    does not commit."""
-    tools = evidence()
-    new_file = False
-    sealed = tools.sealer.seal(pdf, reason=reason)
-    digest = sha256_hex(sealed)
-    if not tools.archive.exists(digest):
-        tools.archive.stage(sealed)
-        new_file = True
-    if new_file:
-        track_new_file(db.session(), tools.archive, digest)
-    if db.session.get(ArchivedDocument, digest) is None:
-        db.session.add(ArchivedDocument(sha256=digest, kind=kind, forbund_id=forbund_id,
-                                        size=len(sealed)))
-    return digest
 
 
 def withdrawal_reason(consent: Consent, reason: str) -> str:

@@ -13,12 +13,12 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
+from formapp.cases.archiving import archive_pdf
 from formapp.definitions.printable import document_problem_o
 from formapp.documents.errors import DocumentError
 from formapp.documents.paper_scan import check_scan, scan_sha256, with_record
 from formapp.extensions import db
 from formapp.records.consent_proof import person_key
-from formapp.records.consents import archive_pdf
 from formapp.records.errors import RuleViolation
 from formapp.records.models import Consent, ConsentKind, ConsentStatus, Insats, Person, User
 

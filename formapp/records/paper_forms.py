@@ -6,13 +6,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, datetime
 
+from formapp.cases.archiving import archive_pdf
 from formapp.definitions import Checked, FormDefinition, check
 from formapp.definitions.printable import document_problem_o
 from formapp.documents.errors import DocumentError
 from formapp.documents.form_pdf import render_form_pdf
 from formapp.domain.personnummer import Personnummer
 from formapp.records.consent_proof import person_key
-from formapp.records.consents import archive_pdf
 from formapp.records.errors import InvalidAnswers, RuleViolation
 from formapp.records.form_values import to_json
 from formapp.records.models import Insats, User

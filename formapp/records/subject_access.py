@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from formapp.cases.archiving import archive_pdf
 from formapp.documents.receipt_pdf import ReceiptDocument, render_receipt_pdf
 from formapp.domain.personnummer import PersonnummerError, parse_personnummer
 from formapp.extensions import db
@@ -23,7 +24,7 @@ from formapp.i18n import _lo, registry
 from formapp.protection.lookup import audit_keys
 from formapp.records.audit import log_event
 from formapp.records.consent_proof import consent_record
-from formapp.records.consents import archive_pdf, find_person
+from formapp.records.consents import find_person
 from formapp.records.errors import RuleViolation
 from formapp.records.models import (
     AuditEntry,

@@ -41,6 +41,7 @@ from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, insert, select, text, update
 
+from formapp.cases.archiving import archive_pdf
 from formapp.cases.registration import end_columns, start_columns
 from formapp.definitions import FormDefinition, check, load_form
 from formapp.definitions.model import NO, YES
@@ -54,7 +55,6 @@ from formapp.protection.columns import bind_row, for_row, is_encrypted
 from formapp.protection.lookup import personnummer_hashes
 from formapp.records.audit import log_event
 from formapp.records.change_log import id_ranges
-from formapp.records.consents import archive_pdf
 from formapp.records.errors import RuleViolation
 from formapp.records.models import (
     AnonymousCount,

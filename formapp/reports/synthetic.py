@@ -22,6 +22,7 @@ from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.sql import sqltypes
 
+from formapp.cases.archiving import archive_pdf
 from formapp.cases.registration import end_columns, start_columns
 from formapp.definitions.model import NO, YES
 from formapp.documents.receipt_pdf import ReceiptDocument, render_receipt_pdf
@@ -29,7 +30,6 @@ from formapp.domain.personnummer import Personnummer, luhn_digit
 from formapp.extensions import Model, db, table_of
 from formapp.protection.columns import bind_row
 from formapp.protection.lookup import personnummer_hash
-from formapp.records.consents import archive_pdf
 from formapp.records.models import Consent, Person, Registration, RegistrationSupport
 
 
