@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from formapp.archive_check import maintain, verify_all, verify_files
 from formapp.backup import BackupError, backup, restore
+from formapp.cases.retention import dispose
 from formapp.clock import today
 from formapp.demo import DEMO_PASSWORD, DEMO_USERS, load_demo
 from formapp.documents.consent import FORMAPP_TEXT
@@ -27,7 +28,7 @@ from formapp.records.accounts import UserInput, grant_role, save_user
 from formapp.records.audit import checkpoint, verify_chain
 from formapp.records.errors import RuleViolation
 from formapp.records.models import Forbund, Role
-from formapp.records.retention import dispose, plan_retention
+from formapp.records.retention import plan_retention
 
 
 @cli.command("demo")

@@ -13,11 +13,11 @@ from formapp.bench.consent_cases import ConsentDriver, reset_tablet
 from formapp.bench.environment import OFFICER, BenchEnv
 from formapp.bench.page_cases import page_case
 from formapp.bench.timing import CaseResult
+from formapp.cases.deregistration import deregister
 from formapp.cases.registration import register_participant
 from formapp.clock import today
 from formapp.extensions import db, table_of
 from formapp.protection.columns import bind_row, for_row, is_encrypted
-from formapp.records.deregistrations import deregister
 from formapp.records.models import Consent, Registration, RegistrationSupport, User
 
 ANSWERS_9448: dict[str, object] = {

@@ -5,7 +5,7 @@ registration's columns and support rows.
 answer (``formapp.definitions.check``) goes to which column of ``registration`` (the block's
 own columns come from ``records.form_values``). Both writers use them: the ORM path of one
 registration (:func:`register_participant`, :func:`correct_registration`,
-``records.deregistrations``) through :func:`apply_columns`, and the bulk INSERTs of the Excel
+``cases.deregistration``) through :func:`apply_columns`, and the bulk INSERTs of the Excel
 import (``reports.importer``) and of the synthetic data (``reports.synthetic``) through
 :attr:`Columns.values`.
 
@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
+from formapp.cases.paper_forms import checked_answers, form_record, seal_form
 from formapp.domain.personnummer import Personnummer
 from formapp.extensions import db
 from formapp.i18n import _lo
@@ -36,7 +37,6 @@ from formapp.records.models import (
     RegistrationSupport,
     User,
 )
-from formapp.records.paper_forms import checked_answers, form_record, seal_form
 from formapp.records.periods import overlap_message, overlapping
 from formapp.records.registrations import FORM, active_registration, definition, form_context
 

@@ -13,8 +13,8 @@ alike, on both tables:
     stays byte for byte).
   An envelope never becomes plain again, and a plain row's bytes never change.
 - DELETE: only of a row whose document no ``archived_document`` row names any more. This is
-  the erasure path: retention (``records.retention``) and end reason 8
-  (``records.deregistrations``) delete the record first and the document and its renewals
+  the erasure path: retention (``cases.retention``) and end reason 8
+  (``cases.deregistration``) delete the record first and the document and its renewals
   after it, in the same transaction, so all go together or none does. A document (or a
   renewal of it) that is still some record's proof can not be deleted.
 

@@ -1,6 +1,7 @@
 """Retention: proof of a consent and of its withdrawal is kept for ``FORMAPP_RETENTION_YEARS``
 after it stopped being needed; then the consent, the participation resting on it, their sealed
-PDFs and (when nothing else is left) the person are disposed of.
+PDFs and (when nothing else is left) the person are disposed of. :func:`plan_retention` says
+what is past it (a read); ``formapp.cases.retention.dispose`` carries the plan out.
 
 "Stopped being needed": a withdrawn consent from its withdrawal, a used one from the end of its
 participation, an unused one from its signing. An ongoing participation keeps everything.
@@ -11,20 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 
-from formapp.evidence import evidence, remove_after_commit
 from formapp.extensions import db
-from formapp.records.audit import log_event
-from formapp.records.models import (
-    ArchivedDocument,
-    Consent,
-    ConsentStatus,
-    Person,
-    Registration,
-    RegistrationErasure,
-    RegistrationRevision,
-)
+from formapp.records.models import Consent, ConsentStatus, Registration
 
 
 @dataclass(frozen=True)
@@ -88,38 +79,3 @@ def plan_retention(today: date, years: int) -> RetentionPlan:
             consent.id, consent.insats.name, reason, tuple(d for d in documents if d),
             registration.id if registration else None, person_removed=not others))
     return plan
-
-
-def dispose(plan: RetentionPlan) -> None:
-    """Carry out ``plan`` (flush only; files go when the transaction commits)."""
-    archive = evidence().archive
-    for item in plan.disposals:
-        consent = db.session.get_one(Consent, item.consent_id)
-        person_id = consent.person_id
-        if item.registration_id is not None:
-            db.session.execute(delete(RegistrationRevision).where(
-                RegistrationRevision.registration_id == item.registration_id))
-            db.session.delete(db.session.get(Registration, item.registration_id))
-        db.session.execute(delete(RegistrationErasure).where(
-            RegistrationErasure.consent_id == consent.id))
-        db.session.delete(consent)
-        db.session.flush()
-        for digest in item.documents:
-            if db.session.scalar(select(func.count()).select_from(Consent).where(
-                    Consent.pdf_sha256 == digest)):
-                continue  # still someone else's proof
-            document = db.session.get(ArchivedDocument, digest)
-            if document is not None:
-                db.session.delete(document)
-            remove_after_commit(db.session(), archive, digest)
-        if item.person_removed:
-            db.session.delete(db.session.get(Person, person_id))
-        log_event(actor=None, action="retention.disposed", subject=f"consent:{consent.id}",
-                  why=f"Gallring: {item.reason}, före {plan.cutoff.isoformat()}",
-                  forbund_id=consent.forbund_id,
-                  details={"documents": list(item.documents),
-                           "registration_id": item.registration_id,
-                           "person_removed": item.person_removed})
-        db.session.flush()
-
-

@@ -19,11 +19,12 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
+from formapp.cases import withdrawal
 from formapp.clock import today
 from formapp.domain.personnummer import parse_personnummer
 from formapp.extensions import db
 from formapp.i18n import _lp, _o, participant_page, registry, set_participant_locale
-from formapp.records import understanding, withdrawal
+from formapp.records import understanding
 from formapp.records.access import can_register_participants
 from formapp.records.consent_proof import check_consent_pdf, consent_record
 from formapp.records.consent_texts import available_locales, forbund_texts, text_version

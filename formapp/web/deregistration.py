@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from formapp.cases import deregistration as cases
 from formapp.clock import today
 from formapp.extensions import db
 from formapp.i18n import _o
@@ -56,7 +57,7 @@ def new(registration_id: int) -> str | Response | tuple[str, int]:
         form.values = answers_from_post(definition)
         if not switching_language():
             try:
-                checked = store.check_deregistration(registration, form.values, today=today())
+                checked = cases.check_deregistration(registration, form.values, today=today())
                 if store.effect_of(checked.values[store.REASON_FIELD]) == "remove_registration":
                     return redirect(url_for("deregistration.erase",
                                             registration_id=registration.id))
@@ -106,12 +107,12 @@ def correct(registration_id: int) -> str | Response | tuple[str, int]:
 
 
 def _corrected(registration: Registration, answers: dict[str, object]) -> str:
-    store.correct_deregistration(registration, answers, by=current_user, today=today())
+    cases.correct_deregistration(registration, answers, by=current_user, today=today())
     return url_for("registration.show", registration_id=registration.id)
 
 
 def _ended(registration: Registration, answers: dict[str, object]) -> str:
-    store.deregister(registration, answers, by=current_user, today=today())
+    cases.deregister(registration, answers, by=current_user, today=today())
     return url_for("registration.show", registration_id=registration.id)
 
 
@@ -163,5 +164,5 @@ def erase(registration_id: int) -> str | Response | tuple[str, int]:
 
 
 def _erased(registration: Registration, insats_id: int) -> str:
-    store.erase_registration(registration, by=current_user)
+    cases.erase_registration(registration, by=current_user)
     return url_for("participants.search", insats_id=insats_id)

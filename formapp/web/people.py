@@ -8,15 +8,16 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
+from formapp.cases import withdrawal
+from formapp.cases.subject_access import registerutdrag
 from formapp.clock import today
 from formapp.domain.personnummer import parse_personnummer
 from formapp.extensions import db
 from formapp.i18n import _o
-from formapp.records import withdrawal
 from formapp.records.access import can_manage_users
 from formapp.records.errors import RuleViolation
 from formapp.records.models import Consent, Forbund, Person
-from formapp.records.subject_access import collect, find_person_by_personnummer, registerutdrag
+from formapp.records.subject_access import collect, find_person_by_personnummer
 from formapp.web.confirm import confirmed
 from formapp.web.downloads import pdf_response
 from formapp.web.guards import get_or_404, require, show_violation

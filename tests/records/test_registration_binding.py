@@ -12,6 +12,7 @@ import pikepdf
 from flask import Flask
 from sqlalchemy import update
 
+from formapp.cases.deregistration import deregister
 from formapp.cases.registration import correct_registration
 from formapp.cli import cli
 from formapp.clock import today
@@ -19,7 +20,6 @@ from formapp.evidence import evidence
 from formapp.extensions import db
 from formapp.protection.current import keyring
 from formapp.protection.lookup import PERSONNUMMER
-from formapp.records.deregistrations import deregister
 from formapp.records.models import Registration, RegistrationRevision
 from tests.web.registration_helpers import (
     ANSWERS_9448,

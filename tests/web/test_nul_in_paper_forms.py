@@ -7,9 +7,9 @@ from __future__ import annotations
 from flask import Flask
 from sqlalchemy import select
 
+from formapp.cases.deregistration import deregister
 from formapp.clock import today
 from formapp.extensions import db
-from formapp.records.deregistrations import deregister
 from formapp.records.models import Registration
 from tests.web.registration_helpers import (
     ANSWERS_9448,

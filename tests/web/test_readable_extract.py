@@ -18,14 +18,14 @@ from flask import Flask
 from flask_babel import force_locale
 from sqlalchemy import select
 
+from formapp.cases.deregistration import deregister
 from formapp.cases.registration import register_participant
+from formapp.cases.subject_access import registerutdrag
 from formapp.definitions import load_form, text
 from formapp.evidence import evidence
 from formapp.extensions import db
 from formapp.i18n import _p
-from formapp.records.deregistrations import deregister
 from formapp.records.models import Consent, Person
-from formapp.records.subject_access import registerutdrag
 from formapp.web.answers import answer_text
 from tests.web.registration_helpers import ANSWERS_9448, ANSWERS_9449
 from tests.web.test_consent_flow import hand_back, officer, read_url, sign, start

@@ -8,11 +8,11 @@ from flask import Flask
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from formapp.cases import paper_forms
 from formapp.clock import today
 from formapp.documents.errors import DocumentError
 from formapp.evidence import evidence
 from formapp.extensions import db
-from formapp.records import paper_forms
 from formapp.records.deregistrations import erasure_plan
 from formapp.records.models import (
     AnonymousCount,

@@ -6,11 +6,11 @@ from __future__ import annotations
 from flask import Flask
 from sqlalchemy import select
 
+from formapp.cases.deregistration import deregister
 from formapp.cases.registration import correct_registration
 from formapp.clock import today
 from formapp.extensions import db
 from formapp.records.audit import person_key
-from formapp.records.deregistrations import deregister
 from formapp.records.models import AuditEntry, Registration
 from tests.web.registration_helpers import (
     ANSWERS_9448,
