@@ -1,5 +1,6 @@
-"""What FK 9448 and FK 9449 share in the store: checking answers for a known person, the sealed
-paper-layout PDF, and the record.json it embeds."""
+"""What the FK 9448 and FK 9449 cases share: checking answers for a known person, the sealed
+paper-layout PDF (rendered, sealed and staged through ``cases.archiving``), and the record.json
+it embeds."""
 
 from __future__ import annotations
 
