@@ -12,11 +12,11 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
+from formapp.cases.consent import sign_consent, start_draft
 from formapp.cases.registration import register_participant
 from formapp.documents.consent import Signature, SignatureStroke
 from formapp.domain import insatser as vocab
 from formapp.extensions import db
-from formapp.records.consents import sign_consent, start_draft
 from formapp.records.deregistrations import deregister
 from formapp.records.models import AnonymousCount, Forbund, Insats, User, VolumeCount
 from formapp.records.withdrawal import withdraw

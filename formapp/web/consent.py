@@ -19,6 +19,7 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
+from formapp.cases.consent import discard_draft, sign_consent, start_draft
 from formapp.clock import today
 from formapp.domain.personnummer import parse_personnummer
 from formapp.extensions import db
@@ -30,11 +31,8 @@ from formapp.records.consent_texts import available_locales, forbund_texts, text
 from formapp.records.consents import (
     active_consent,
     consent_from_draft,
-    discard_draft,
     draft_by_token,
     find_person,
-    sign_consent,
-    start_draft,
 )
 from formapp.records.errors import RuleViolation
 from formapp.records.handback_pin import can_take_back, handback_secret_ok
