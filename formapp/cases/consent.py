@@ -90,6 +90,7 @@ def start_draft(insats: Insats, officer: User, *, personnummer: str, place: str,
 
 
 def discard_draft(draft: ConsentDraft) -> None:
+    """The officer takes the tablet back unsigned: the draft (and its personnummer) goes."""
     db.session.delete(draft)
     db.session.flush()
 
