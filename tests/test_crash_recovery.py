@@ -29,10 +29,11 @@ ROOT = Path(__file__).resolve().parents[1]
 CHILD = textwrap.dedent("""
     import os, sys, json, math
     from pathlib import Path
+    from formapp.cases.consent import sign_consent
     from formapp.documents.archive import Archive
     from formapp.documents.archive_db import DatabaseArchive
     from formapp.extensions import db
-    from formapp.records.consents import draft_by_token, sign_consent
+    from formapp.records.consents import draft_by_token
     from formapp.records.signatures import parse_signature
     from tests.conftest import make_app
 

@@ -12,11 +12,11 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select, update
 
+from formapp.cases.consent import start_draft
 from formapp.cli import cli
 from formapp.clock import today
 from formapp.evidence import evidence
 from formapp.extensions import db
-from formapp.records.consents import start_draft
 from formapp.records.models import AuditEntry, Consent, ConsentDraft
 from tests.archives import ARCHIVES
 from tests.web.test_consent_flow import hand_back, officer, read_url, sign, start

@@ -18,6 +18,7 @@ import uuid
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
 
+from formapp.cases.consent import withdraw_consent
 from formapp.cases.paper_forms import checked_answers, form_record, seal_form
 from formapp.cases.registration import apply_columns, end_columns
 from formapp.definitions import Checked
@@ -26,7 +27,6 @@ from formapp.evidence import evidence, remove_after_commit
 from formapp.extensions import db
 from formapp.i18n import _lo
 from formapp.records.change_log import changed_fields, registration_changed
-from formapp.records.consents import withdraw_consent
 from formapp.records.deregistrations import (
     FORM,
     REASON_FIELD,

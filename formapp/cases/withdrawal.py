@@ -9,9 +9,9 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 
+from formapp.cases.consent import withdraw_consent, withdrawal_reason
 from formapp.cases.deregistration import end_on_withdrawal
 from formapp.extensions import db
-from formapp.records.consents import withdraw_consent, withdrawal_reason
 from formapp.records.models import Consent, Registration, User
 
 

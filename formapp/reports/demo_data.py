@@ -12,13 +12,13 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
+from formapp.cases.consent import sign_consent, start_draft
 from formapp.cases.deregistration import deregister
 from formapp.cases.registration import register_participant
 from formapp.cases.withdrawal import withdraw
 from formapp.documents.consent import Signature, SignatureStroke
 from formapp.domain import insatser as vocab
 from formapp.extensions import db
-from formapp.records.consents import sign_consent, start_draft
 from formapp.records.models import AnonymousCount, Forbund, Insats, User, VolumeCount
 from formapp.reports.synthetic import Participation, Work, make_personnummer
 

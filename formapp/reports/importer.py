@@ -13,7 +13,7 @@ No consent is ever made up (issue 17). A row with identity is stored with its pe
 and name only on evidence of consent: an active consent already signed in formapp for that
 person and insats (used, as FK 9448 uses it), or a scanned signed paper FK 9443 given with the
 row (``import_scans``), sealed and archived as "samtycke på papper, intygat av <officer>"
-(``records.paper_consents``). Every other row, and every row with skyddad identitet or whose
+(``cases.paper_consent``). Every other row, and every row with skyddad identitet or whose
 consent was withdrawn (end reason 6), is counted as an anonymous participation (year and kön,
 as the anonymous registration counts them) and nothing personal is stored. One sealed receipt
 per import says how many rows went which way; the imported registrations point at it, and
@@ -42,6 +42,7 @@ from typing import Any, cast
 from sqlalchemy import Table, bindparam, insert, select, text, update
 
 from formapp.cases.archiving import archive_pdf
+from formapp.cases.paper_consent import attest_paper_consent
 from formapp.cases.registration import end_columns, start_columns
 from formapp.definitions import FormDefinition, check, load_form
 from formapp.definitions.model import NO, YES
@@ -67,7 +68,6 @@ from formapp.records.models import (
     RegistrationSupport,
     User,
 )
-from formapp.records.paper_consents import attest_paper_consent
 from formapp.records.periods import overlap_message, overlaps
 from formapp.reports import import_messages, import_scans
 from formapp.reports.import_scans import Scan, ScanNameError

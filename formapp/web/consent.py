@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
 from formapp.cases import withdrawal
+from formapp.cases.consent import discard_draft, sign_consent, start_draft
 from formapp.clock import today
 from formapp.domain.personnummer import parse_personnummer
 from formapp.extensions import db
@@ -31,11 +32,8 @@ from formapp.records.consent_texts import available_locales, forbund_texts, text
 from formapp.records.consents import (
     active_consent,
     consent_from_draft,
-    discard_draft,
     draft_by_token,
     find_person,
-    sign_consent,
-    start_draft,
 )
 from formapp.records.errors import RuleViolation
 from formapp.records.handback_pin import can_take_back, handback_secret_ok

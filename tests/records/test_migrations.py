@@ -9,10 +9,10 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
+from formapp.cases.consent import withdraw_consent
 from formapp.extensions import db
 from formapp.records.archive_blob_ddl import TRIGGER_NAMES as ARCHIVE_TRIGGERS
 from formapp.records.consent_gate import TRIGGER_NAMES
-from formapp.records.consents import withdraw_consent
 from formapp.records.models import Registration
 from tests.conftest import make_app
 from tests.web.registration_helpers import register_one

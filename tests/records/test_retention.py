@@ -8,11 +8,11 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select, update
 
+from formapp.cases.consent import withdraw_consent
 from formapp.cli import cli
 from formapp.clock import today
 from formapp.evidence import evidence
 from formapp.extensions import db
-from formapp.records.consents import withdraw_consent
 from formapp.records.models import (
     ArchivedDocument,
     AuditEntry,

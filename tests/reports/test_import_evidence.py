@@ -15,13 +15,13 @@ from reportlab.pdfgen import canvas
 from sqlalchemy import func, select
 
 from formapp.archive_check import verify_all
+from formapp.cases.consent import sign_consent, start_draft
 from formapp.cli import cli
 from formapp.clock import today
 from formapp.demo import DEMO_FORBUND_NAME, DEMO_PASSWORD, demo_users
 from formapp.documents.consent import Signature, SignatureStroke
 from formapp.evidence import evidence
 from formapp.extensions import db
-from formapp.records.consents import sign_consent, start_draft
 from formapp.records.models import (
     AnonymousCount,
     ArchivedDocument,

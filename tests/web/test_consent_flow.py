@@ -13,11 +13,12 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
+from formapp.cases.consent import sign_consent
 from formapp.cli import cli
 from formapp.evidence import evidence
 from formapp.extensions import db
 from formapp.records.audit import person_key, verify_chain
-from formapp.records.consents import draft_by_token, sign_consent
+from formapp.records.consents import draft_by_token
 from formapp.records.models import ArchivedDocument, AuditEntry, Consent, ConsentDraft, Person
 from formapp.records.signatures import parse_signature
 from formapp.webclient import Browser, shown_texts

@@ -11,13 +11,13 @@ from flask import Flask
 from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.exc import IntegrityError
 
+from formapp.cases.consent import withdraw_consent
 from formapp.cases.deregistration import deregister
 from formapp.cases.registration import register_participant
 from formapp.clock import today
 from formapp.evidence import evidence
 from formapp.extensions import db
 from formapp.protection.columns import bind_row
-from formapp.records.consents import withdraw_consent
 from formapp.records.errors import RuleViolation
 from formapp.records.models import (
     ArchivedDocument,
