@@ -9,10 +9,12 @@ import base64
 import hashlib
 import json
 import stat
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from botocore.exceptions import ClientError
 from flask import Flask
 
 from formapp.cli import cli
@@ -31,9 +33,14 @@ from formapp.records.models import ArchiveBlob, AuditEntry, Consent
 from formapp.webclient import Browser
 from tests.archives import (  # noqa: F401 (each_archive: the archive_config fixture)
     ARCHIVES,
+    S3,
     each_archive,
+    new_bucket,
     put_back_trigger,
+    s3_client,
+    s3_settings,
 )
+from tests.conftest import make_app
 from tests.web.test_consent_flow import hand_back, officer, read_url, sign, start
 from tests.world import build_world
 
@@ -75,6 +82,13 @@ def test_each_backend_serves_verifies_and_exports_the_plain_sealed_pdf(
         assert parse(stored).sha256 == digest
     if archive.backend == "database":
         assert local_files(app) == [] and blob_count() == 1
+    elif archive.backend == "s3":  # one object, locked by the store for the retention period
+        assert local_files(app) == [] and blob_count() == 0
+        head = s3_client().head_object(Bucket=app.config["FORMAPP_ARCHIVE_S3_BUCKET"],
+                                       Key=f"archive/{digest}.pdf")
+        assert head["ObjectLockMode"] == "COMPLIANCE"
+        years = app.config["FORMAPP_RETENTION_YEARS"]
+        assert head["ObjectLockRetainUntilDate"].year - datetime.now(UTC).year == years
     else:
         assert len(local_files(app)) == 1 and blob_count() == 0
 
@@ -103,10 +117,11 @@ def test_each_backend_serves_verifies_and_exports_the_plain_sealed_pdf(
 
 
 PLAIN_BACKENDS = pytest.mark.parametrize(
-    "archive_config", [{}, {"FORMAPP_ARCHIVE_BACKEND": "database"}], ids=["local", "database"])
+    "archive_config", [{}, {"FORMAPP_ARCHIVE_BACKEND": "database"}, S3],
+    ids=["local", "database", "s3"])
 ENCRYPTED_BACKENDS = pytest.mark.parametrize(
-    "archive_config", [ARCHIVES["local-encrypted"], ARCHIVES["database-encrypted"]],
-    ids=["local", "database"])
+    "archive_config", [ARCHIVES["local-encrypted"], ARCHIVES["database-encrypted"],
+                       ARCHIVES["s3-encrypted"]], ids=["local", "database", "s3"])
 
 
 @PLAIN_BACKENDS
@@ -161,6 +176,12 @@ def test_a_changed_or_unopenable_encrypted_document_fails_verify(app: Flask) -> 
         path = Path(archive.location(digest))
         path.chmod(0o600)
         path.write_bytes(bytes(stored))
+        expected = "changed or cut short"
+    elif archive.backend == "s3":
+        # The lock keeps the written version; someone who may write to the bucket can still
+        # put a newer version on top, which is what a read gets: verify finds it changed.
+        s3_client().put_object(Bucket=app.config["FORMAPP_ARCHIVE_S3_BUCKET"],
+                               Key=f"archive/{digest}.pdf", Body=bytes(stored))
         expected = "changed or cut short"
     else:  # the database refuses a changed body, not a changed header (a re-wrap's)
         fields = parse(bytes(stored)).fields
@@ -261,6 +282,97 @@ def test_the_archive_settings_and_their_defaults(tmp_path: Path) -> None:
     assert load_config({**base, "FORMAPP_ARCHIVE_BACKEND": "database"})[
         "FORMAPP_ARCHIVE_BACKEND"] == "database"
     with pytest.raises(ConfigError, match="FORMAPP_ARCHIVE_BACKEND"):
+        load_config({**base, "FORMAPP_ARCHIVE_BACKEND": "ftp"})
+    with pytest.raises(ConfigError, match="FORMAPP_ARCHIVE_S3_BUCKET"):
         load_config({**base, "FORMAPP_ARCHIVE_BACKEND": "s3"})
+    s3 = {**base, "FORMAPP_ARCHIVE_BACKEND": "s3", "FORMAPP_ARCHIVE_S3_BUCKET": "archive",
+          "FORMAPP_ARCHIVE_S3_ENDPOINT_URL": "https://s3.example.se",
+          "FORMAPP_ARCHIVE_S3_PREFIX": "forbund-a/", "FORMAPP_RETENTION_YEARS": "12"}
+    config = load_config(s3)
+    assert config["FORMAPP_ARCHIVE_S3_LOCK_MODE"] == "COMPLIANCE"
+    assert config["FORMAPP_ARCHIVE_S3_LOCK_YEARS"] == 12  # as long as the retention period
+    assert config["FORMAPP_ARCHIVE_S3_ACCESS_KEY_ID"] is None  # boto3's credential chain
+    assert load_config({**s3, "FORMAPP_ARCHIVE_S3_LOCK_YEARS": "15"})[
+        "FORMAPP_ARCHIVE_S3_LOCK_YEARS"] == 15
+    with pytest.raises(ConfigError, match="FORMAPP_ARCHIVE_S3_LOCK_MODE"):
+        load_config({**s3, "FORMAPP_ARCHIVE_S3_LOCK_MODE": "LEGAL_HOLD"})
+    with pytest.raises(ConfigError, match="go together"):
+        load_config({**s3, "FORMAPP_ARCHIVE_S3_ACCESS_KEY_ID": "AKIA"})
     with pytest.raises(ConfigError, match="FORMAPP_ARCHIVE_ENCRYPTION"):
         load_config({**base, "FORMAPP_ARCHIVE_ENCRYPTION": "maybe"})
+
+
+def test_the_s3_backend_refuses_to_start_on_a_bucket_that_does_not_lock(
+        database_url: str, tmp_path: Path) -> None:
+    """Without Object Lock nothing in the store keeps a document write-once; a default
+    retention rule would lock staged uploads a rollback must be able to discard."""
+    with pytest.raises(ConfigError, match="does not have S3 Object Lock enabled"):
+        make_app(database_url, tmp_path / "data",
+                 **S3, **s3_settings(new_bucket(object_lock=False)))
+    bucket = new_bucket()
+    s3_client().put_object_lock_configuration(Bucket=bucket, ObjectLockConfiguration={
+        "ObjectLockEnabled": "Enabled",
+        "Rule": {"DefaultRetention": {"Mode": "COMPLIANCE", "Days": 1}}})
+    with pytest.raises(ConfigError, match="default retention rule"):
+        make_app(database_url, tmp_path / "data", **S3, **s3_settings(bucket))
+
+
+def _body(body: object) -> bytes:
+    """A request's body as botocore sends it (bytes, or a stream it rewinds)."""
+    if isinstance(body, bytes | bytearray):
+        return bytes(body)
+    position = body.tell()  # type: ignore[attr-defined]
+    data = body.read()  # type: ignore[attr-defined]
+    body.seek(position)  # type: ignore[attr-defined]
+    return data
+
+
+@pytest.mark.parametrize("archive_config", [ARCHIVES["s3-encrypted"]], ids=["s3"])
+def test_the_object_store_keeps_a_locked_document_and_its_renewal(app: Flask) -> None:
+    """What the store itself refuses (moto's S3, as AWS documents it): deleting a locked
+    version, even with the governance bypass; a second object under a taken key. A delete
+    without a version only hides the document behind a delete marker."""
+    consent, _ = signed_consent(app)
+    digest = consent.pdf_sha256
+    archive = evidence().archive
+    sent: list[tuple[bytes, dict[str, str]]] = []
+    archive.s3.meta.events.register(  # what goes over the wire for each PUT
+        "before-send.s3.PutObject",
+        lambda request, **_: sent.append((_body(request.body), {
+            name: value.decode() if isinstance(value, bytes) else value
+            for name, value in request.headers.items()})))
+    tail = archive.stage_tail(digest, b"\n% a renewal's bytes\n")
+    archive.promote_tail(tail)
+    # Staged unlocked, then written locked, create-only, with both integrity headers (moto
+    # accepts a wrong Content-MD5 or checksum, so they are checked here, not refused there).
+    (staged_body, staged), (body, final) = sent
+    assert "x-amz-object-lock-mode" not in staged and staged_body == body
+    assert final["x-amz-object-lock-mode"] == "COMPLIANCE" and final["If-None-Match"] == "*"
+    assert final["Content-MD5"] == base64.b64encode(hashlib.md5(body).digest()).decode()
+    assert final["x-amz-checksum-sha256"] == base64.b64encode(
+        hashlib.sha256(body).digest()).decode()
+    client, bucket = s3_client(), app.config["FORMAPP_ARCHIVE_S3_BUCKET"]
+    for key in (f"archive/{digest}.pdf", f"archive/{tail}"):
+        head = client.head_object(Bucket=bucket, Key=key)
+        assert head["ObjectLockMode"] == "COMPLIANCE"
+        for bypass in (False, True):
+            with pytest.raises(ClientError) as refused:
+                client.delete_object(Bucket=bucket, Key=key, VersionId=head["VersionId"],
+                                     BypassGovernanceRetention=bypass)
+            assert refused.value.response["Error"]["Code"] == "AccessDenied"
+        with pytest.raises(ClientError) as taken:
+            client.put_object(Bucket=bucket, Key=key, Body=b"%PDF-other", IfNoneMatch="*")
+        assert taken.value.response["Error"]["Code"] == "PreconditionFailed"
+    before = archive.read_at_rest(digest)
+    archive.store_at_rest(before, digest)  # a second store: a no-op, not a new version
+    versions = client.list_object_versions(Bucket=bucket, Prefix=f"archive/{digest}.pdf")
+    assert len(versions["Versions"]) == 1
+
+    archive.remove(digest)  # what erasure or retention does after the record's deletion
+    assert not archive.exists(digest) and archive.tail_names(digest) == []
+    assert list(archive.digests()) == []
+    versions = client.list_object_versions(Bucket=bucket, Prefix="archive/")
+    kept = {(v["Key"], v["VersionId"]) for v in versions["Versions"]}
+    assert len(kept) == 2 and len(versions["DeleteMarkers"]) == 2  # locked until retention
+    key, version = next(iter(sorted(kept)))
+    assert client.get_object(Bucket=bucket, Key=key, VersionId=version)["Body"].read()
