@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from botocore.exceptions import ClientError
 from flask import Flask
 
+from formapp.archive_check import recover_staged
 from formapp.cli import cli
 from formapp.config import ConfigError, load_config
 from formapp.documents.envelope import is_envelope, parse
@@ -29,7 +30,7 @@ from formapp.protection.keyring import (
     read_key_file,
     write_key_file,
 )
-from formapp.records.models import ArchiveBlob, AuditEntry, Consent
+from formapp.records.models import ArchiveBlob, ArchivedDocument, AuditEntry, Consent
 from formapp.webclient import Browser
 from tests.archives import (  # noqa: F401 (each_archive: the archive_config fixture)
     ARCHIVES,
@@ -376,3 +377,32 @@ def test_the_object_store_keeps_a_locked_document_and_its_renewal(app: Flask) ->
     assert len(kept) == 2 and len(versions["DeleteMarkers"]) == 2  # locked until retention
     key, version = next(iter(sorted(kept)))
     assert client.get_object(Bucket=bucket, Key=key, VersionId=version)["Body"].read()
+
+
+@pytest.mark.parametrize("archive_config", [ARCHIVES["s3-encrypted"]], ids=["s3"])
+def test_what_a_crash_leaves_in_s3_staging_is_finished_or_dropped_by_any_node(
+        app: Flask) -> None:
+    """A renewal whose transaction committed, its node killed before the promotion: the
+    tail waits (unlocked) in staging, and `formapp maintenance` (or `verify --all`) on any
+    node promotes it. One whose transaction never committed is dropped, every version."""
+    consent, _ = signed_consent(app)
+    digest = consent.pdf_sha256
+    archive = evidence().archive
+    sealed, tail = archive.read(digest), b"\n% the renewal's appended bytes\n"
+    name = archive.stage_tail(digest, tail)
+    record = db.session.get(ArchivedDocument, digest)
+    record.renewed_sha256 = hashlib.sha256(sealed + tail).hexdigest()
+    record.renewed_size = len(sealed + tail)
+    db.session.commit()
+    assert archive.tail_names(digest) == [] and [n for n, _ in archive.staged_tails()] == [name]
+
+    findings = recover_staged(min_age_seconds=0)  # what `formapp maintenance` does first
+    assert [f.message for f in findings] == ["recovered: its renewal had committed"]
+    assert archive.tail_names(digest) == [name] and archive.read(digest) == sealed + tail
+    unfinished = archive.stage_tail(digest, b"\n% never committed\n")
+    findings = recover_staged(min_age_seconds=0)
+    assert [f.message for f in findings] == ["dropped an unfinished renewal"]
+    assert archive.tail_names(digest) == [name] and list(archive.staged_tails()) == []
+    client, bucket = s3_client(), app.config["FORMAPP_ARCHIVE_S3_BUCKET"]
+    left = client.list_object_versions(Bucket=bucket, Prefix=f"archive/staging/{unfinished}")
+    assert "Versions" not in left and "DeleteMarkers" not in left
