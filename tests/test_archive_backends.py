@@ -146,6 +146,12 @@ def test_a_plain_archive_keeps_working_and_is_encrypted_on_request(app: Flask) -
     assert evidence().archive.is_encrypted(digest)
     again = runner.invoke(cli, ["archive", "encrypt"])
     assert again.exit_code == 0 and "0 encrypted, 1 were already" in again.output
+    if evidence().archive.backend == "s3":  # a new version; the plain one stays, locked
+        client, bucket = s3_client(), app.config["FORMAPP_ARCHIVE_S3_BUCKET"]
+        versions = client.list_object_versions(Bucket=bucket, Prefix=f"archive/{digest}.pdf")
+        assert {v["IsLatest"]: is_envelope(client.get_object(
+            Bucket=bucket, Key=v["Key"], VersionId=v["VersionId"])["Body"].read())
+            for v in versions["Versions"]} == {True: True, False: False}
     assert browser.get(f"/samtycken/{consent.id}/pdf").get_data() == served
     verify = runner.invoke(cli, ["verify", "--all"])
     assert verify.exit_code == 0 and "unencrypted" not in verify.output, verify.output
