@@ -11,6 +11,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from formapp.config import load_config
 from formapp.definitions.consent_texts import verify_builtin
+from formapp.evidence import check_archive_at_start
 from formapp.extensions import csrf, db, login_manager, migrate
 from formapp.i18n import configure_i18n
 from formapp.private_files import DIR_MODE, private_dir, private_sqlite_file
@@ -28,6 +29,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     _configure_data_dir(app)
     _configure_extensions(app)
     configure_keyring(app)
+    check_archive_at_start(app.config)
     _verify_consent_texts()
     register_web(app)
     _trust_proxies(app)

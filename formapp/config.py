@@ -110,7 +110,34 @@ def _bool_env(env: Mapping[str, str], name: str, default: bool) -> bool:
     raise ConfigError(f"{name} must be on or off (1/0, true/false, yes/no), got {raw!r}")
 
 
-ARCHIVE_BACKENDS = ("local", "database")
+ARCHIVE_BACKENDS = ("local", "database", "s3")
+S3_LOCK_MODES = ("COMPLIANCE", "GOVERNANCE")
+
+
+# FORMAPP_ARCHIVE_S3_<name>, each a string (None: unset).
+S3_SETTINGS = ("ENDPOINT_URL", "BUCKET", "REGION", "PREFIX", "ACCESS_KEY_ID",
+               "SECRET_ACCESS_KEY")
+
+
+def _check_s3(config: dict[str, Any]) -> None:
+    """The S3 backend's settings: a bucket, a lock mode S3 knows, a lock of at least a year."""
+    if config["FORMAPP_ARCHIVE_S3_LOCK_YEARS"] is None:
+        config["FORMAPP_ARCHIVE_S3_LOCK_YEARS"] = config["FORMAPP_RETENTION_YEARS"]
+    if config["FORMAPP_ARCHIVE_BACKEND"] != "s3":
+        return
+    if not config["FORMAPP_ARCHIVE_S3_BUCKET"]:
+        raise ConfigError("FORMAPP_ARCHIVE_BACKEND=s3 needs FORMAPP_ARCHIVE_S3_BUCKET")
+    if config["FORMAPP_ARCHIVE_S3_LOCK_MODE"] not in S3_LOCK_MODES:
+        raise ConfigError(f"FORMAPP_ARCHIVE_S3_LOCK_MODE must be one of "
+                          f"{', '.join(S3_LOCK_MODES)}, got "
+                          f"{config['FORMAPP_ARCHIVE_S3_LOCK_MODE']!r}")
+    if int(config["FORMAPP_ARCHIVE_S3_LOCK_YEARS"]) < 1:
+        raise ConfigError("FORMAPP_ARCHIVE_S3_LOCK_YEARS must be at least 1")
+    if bool(config["FORMAPP_ARCHIVE_S3_ACCESS_KEY_ID"]) != bool(
+            config["FORMAPP_ARCHIVE_S3_SECRET_ACCESS_KEY"]):
+        raise ConfigError("FORMAPP_ARCHIVE_S3_ACCESS_KEY_ID and "
+                          "FORMAPP_ARCHIVE_S3_SECRET_ACCESS_KEY go together (or neither: "
+                          "boto3's own credential chain)")
 
 
 def load_config(env: Mapping[str, str] | None = None, overrides: Mapping[str, Any] | None = None,
@@ -209,10 +236,19 @@ def load_config(env: Mapping[str, str] | None = None, overrides: Mapping[str, An
         # under the data keys, on by default in production.
         "FORMAPP_ARCHIVE_BACKEND": env.get("FORMAPP_ARCHIVE_BACKEND") or "local",
         "FORMAPP_ARCHIVE_ENCRYPTION": _bool_env(env, "FORMAPP_ARCHIVE_ENCRYPTION", production),
+        # ... or in an S3-compatible object store with object lock ("s3"; README: Production).
+        # Credentials: these two, else boto3's standard chain (AWS_* variables, profile, role).
+        **{f"FORMAPP_ARCHIVE_S3_{name}": env.get(f"FORMAPP_ARCHIVE_S3_{name}") or None
+           for name in S3_SETTINGS},
+        "FORMAPP_ARCHIVE_S3_LOCK_MODE": env.get("FORMAPP_ARCHIVE_S3_LOCK_MODE") or "COMPLIANCE",
+        # Every object is locked this long from its writing; by default as long as the
+        # retention period keeps a consent's proof.
+        "FORMAPP_ARCHIVE_S3_LOCK_YEARS": _int_env(env, "FORMAPP_ARCHIVE_S3_LOCK_YEARS", 0) or None,
     }
     config.update(overrides)
     if config["FORMAPP_ARCHIVE_BACKEND"] not in ARCHIVE_BACKENDS:
         raise ConfigError(f"FORMAPP_ARCHIVE_BACKEND must be one of {', '.join(ARCHIVE_BACKENDS)}"
                           f", got {config['FORMAPP_ARCHIVE_BACKEND']!r}")
+    _check_s3(config)
     config["FORMAPP_DATA_DIR"] = data_dir
     return config

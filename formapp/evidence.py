@@ -57,7 +57,20 @@ def build_archive(config: Mapping[str, Any]) -> ArchiveStore:
     at_rest = AtRest(encrypt=config["FORMAPP_ARCHIVE_ENCRYPTION"], keyring=keyring)
     if config["FORMAPP_ARCHIVE_BACKEND"] == "database":
         return DatabaseArchive(at_rest)
+    if config["FORMAPP_ARCHIVE_BACKEND"] == "s3":
+        from formapp.documents.archive_s3 import S3Archive, S3Settings  # boto3: an extra
+
+        return S3Archive(S3Settings(config), at_rest)
     return Archive(Path(config["FORMAPP_DATA_DIR"]) / "archive", at_rest)
+
+
+def check_archive_at_start(config: Mapping[str, Any]) -> None:
+    """Refuse to start on an S3 bucket without Object Lock (ConfigError): the other backends
+    keep documents write-once themselves; an object store only when the bucket locks."""
+    if config["FORMAPP_ARCHIVE_BACKEND"] == "s3":
+        from formapp.documents.archive_s3 import S3Archive, S3Settings
+
+        S3Archive(S3Settings(config)).check_bucket()
 
 
 def evidence() -> Evidence:

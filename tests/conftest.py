@@ -24,6 +24,7 @@ from formapp.app import create_app
 from formapp.documents.signing_keys import create_dev_seal
 from formapp.extensions import db
 from formapp.webclient import Browser
+from tests.archives import with_bucket
 
 PG_URL = os.environ.get("FORMAPP_TEST_DATABASE_URL", "")
 # Web font subsets take ~10 s to build: one build per machine, reused while the fonts match.
@@ -82,6 +83,7 @@ def _dev_seal() -> Path:
 def make_app(database_url: str, data_dir: Path, **overrides: object) -> Flask:
     if not (Path(data_dir) / "keys").exists():
         shutil.copytree(_dev_seal(), Path(data_dir) / "keys")
+    overrides = with_bucket(overrides)  # the S3 backend: a bucket of its own
     return create_app({
         "TESTING": True,
         "FORMAPP_ENV": "testing",

@@ -16,7 +16,10 @@ from formapp.extensions import db
 from formapp.protection.current import check_keys
 from formapp.records.audit import log_event
 from formapp.records.models import Registration
-from tests.archives import each_archive  # noqa: F401 (archive_config: each archive)
+from tests.archives import (  # noqa: F401 (each_archive: the archive_config fixture)
+    NEXT_BACKEND,
+    each_archive,
+)
 from tests.conftest import make_app
 from tests.web.registration_helpers import PNR_KVINNA, register_one
 from tests.web.test_consent_flow import hand_back, officer, read_url, sign, start
@@ -94,9 +97,8 @@ def test_backup_and_restore_round_trip(app: Flask, database_url: str, tmp_path: 
                  tmp_path / "restored-data" / "data_keys")  # kept apart, put back by hand
     # Into the other backend, with encryption the other way round: envelopes come back as
     # they were, plain documents are encrypted when the target encrypts.
-    other_backend = {"FORMAPP_ARCHIVE_BACKEND": "local" if archive_config.get(
-        "FORMAPP_ARCHIVE_BACKEND") == "database" else "database",
-        "FORMAPP_ARCHIVE_ENCRYPTION": not encrypted}
+    other_backend = {"FORMAPP_ARCHIVE_BACKEND": NEXT_BACKEND[str(archive_config.get(
+        "FORMAPP_ARCHIVE_BACKEND", "local"))], "FORMAPP_ARCHIVE_ENCRYPTION": not encrypted}
     restored = make_app(target_url, tmp_path / "restored-data", **other_backend)
     with restored.app_context():
         db.create_all()

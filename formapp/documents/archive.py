@@ -77,12 +77,7 @@ class Archive:
         return digest
 
     def store_at_rest(self, stored: bytes, digest: str) -> None:
-        plain = self.at_rest.unpack(stored, digest)
-        if sha256_hex(plain) != digest:
-            raise DocumentError(f"{digest}: the bytes are another document")
-        if not is_envelope(stored) and self.at_rest.encrypt:
-            stored = self.at_rest.pack(plain, digest)
-        self._write_once(self.path_for(digest), stored)
+        self._write_once(self.path_for(digest), self.at_rest.restorable(stored, digest))
 
     def stage(self, data: bytes) -> str:
         """Keep ``data`` in staging until its record commits (``promote``) or not (``discard``)."""

@@ -78,12 +78,7 @@ class DatabaseArchive:
         return self.stage(data)
 
     def store_at_rest(self, stored: bytes, digest: str) -> None:
-        plain = self.at_rest.unpack(stored, digest)
-        if sha256_hex(plain) != digest:
-            raise DocumentError(f"{digest}: the bytes are another document")
-        if not is_envelope(stored) and self.at_rest.encrypt:
-            stored = self.at_rest.pack(plain, digest)
-        self._insert(digest, stored)
+        self._insert(digest, self.at_rest.restorable(stored, digest))
 
     def promote(self, digest: str) -> None:
         """Committed with its record already."""

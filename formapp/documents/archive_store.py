@@ -1,10 +1,12 @@
 """What every archive backend offers (README: Archive), and the encryption they share.
 
-The archive holds sealed PDFs under their SHA-256, write-once. Two backends:
+The archive holds sealed PDFs under their SHA-256, write-once. Three backends:
 
 * ``local`` (``documents.archive.Archive``): files under ``<data dir>/archive``; one machine.
 * ``database`` (``documents.archive_db.DatabaseArchive``): the ``archive_blob`` table, which
   every app node on the same PostgreSQL reaches; triggers keep it write-once.
+* ``s3`` (``documents.archive_s3.S3Archive``): objects in an S3-compatible store, which every
+  app node reaches; the store's Object Lock keeps them write-once.
 
 A backend stores bytes *at rest*: the plain sealed PDF, or (``FORMAPP_ARCHIVE_ENCRYPTION``) an
 envelope (``documents.envelope``). Reading accepts both, so an archive written before
@@ -45,7 +47,7 @@ from formapp.documents.envelope import (
 from formapp.documents.errors import DocumentError
 from formapp.protection.keyring import Keyring
 
-BACKENDS = ("local", "database")
+BACKENDS = ("local", "database", "s3")
 _TAIL_NAME = re.compile(r"([0-9a-f]{64})\.([1-9][0-9]{0,8})\.tail")
 
 
@@ -95,6 +97,14 @@ class AtRest:
         if is_envelope(stored):
             return open_envelope(self.keyring(), parse(stored), digest)
         return stored
+
+    def restorable(self, stored: bytes, digest: str) -> bytes:
+        """A document from a backup as it is to be stored: checked to open to ``digest``'s
+        document; encrypted when it was plain and encryption is on."""
+        plain = self.unpack(stored, digest)
+        if hashlib.sha256(plain).hexdigest() != digest:
+            raise DocumentError(f"{digest}: the bytes are another document")
+        return self.pack(plain, digest) if not is_envelope(stored) and self.encrypt else stored
 
     def pack_part(self, plain: bytes, encrypt: bool | None = None) -> bytes:
         """What is stored for a renewal's tail: an envelope named by the tail's own SHA-256

@@ -184,8 +184,9 @@ def test_reason_6_withdraws_the_consent_and_keeps_its_history_and_proof(app: Fla
     assert str(_registration(registration_id).end_date) == "2025-06-30"
 
 
-@pytest.mark.parametrize("archive_config", [ARCHIVES["local"], ARCHIVES["database-encrypted"]],
-                         ids=["local", "database"])
+@pytest.mark.parametrize("archive_config", [ARCHIVES["local"], ARCHIVES["database-encrypted"],
+                                            ARCHIVES["s3-encrypted"]],
+                         ids=["local", "database", "s3"])
 def test_reason_8_removes_the_registration_after_a_confirmation_that_lists_it(
         app: Flask) -> None:
     world = build_world()

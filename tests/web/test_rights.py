@@ -27,8 +27,9 @@ def _admin(app: Flask, world) -> Browser:
     return browser
 
 
-@pytest.mark.parametrize("archive_config", [ARCHIVES["local"], ARCHIVES["database-encrypted"]],
-                         ids=["local", "database"])
+@pytest.mark.parametrize("archive_config", [ARCHIVES["local"], ARCHIVES["database-encrypted"],
+                                            ARCHIVES["s3-encrypted"]],
+                         ids=["local", "database", "s3"])
 def test_registerutdrag_holds_everything_and_is_sealed_and_audited(app: Flask) -> None:
     world = build_world()
     taker = officer(app, world)
