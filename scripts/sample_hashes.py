@@ -31,10 +31,10 @@ from formapp.documents.consent import FK_TEXT, FORMAPP_TEXT
 from formapp.documents.consent_pdf import render_consent_pdf
 from formapp.documents.errors import UnknownLocaleError
 from formapp.documents.form_pdf import render_form_pdf
-from formapp.documents.sample import sample_document
 from formapp.documents.seal import Sealer
 from formapp.documents.signing_keys import create_dev_seal, load_seal
 from formapp.i18n.registry import load_registry
+from formapp.tooling.sample_consent import sample_document
 
 FIXED = datetime(2025, 7, 1, 9, 0, tzinfo=UTC)  # the documents' creation and the seal's time
 REASON = "EXEMPEL – inte ett riktigt samtycke"

@@ -9,8 +9,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
+from formapp.documents.archive_blob_ddl import TRIGGER_NAMES as ARCHIVE_TRIGGERS
 from formapp.extensions import db
-from formapp.records.archive_blob_ddl import TRIGGER_NAMES as ARCHIVE_TRIGGERS
 from formapp.records.consent_gate import TRIGGER_NAMES
 from formapp.records.consents import withdraw_consent
 from formapp.records.models import Registration
