@@ -34,7 +34,7 @@ GROUPS: dict[str, str] = {
     "__init__": "core", "config": "core", "extensions": "core", "clock": "core",
     "localtime": "core", "private_files": "core", "oidc_config": "core",
     # The sealed archive and its seal, wired to the app (an extension).
-    "evidence": "evidence",
+    "evidence": "evidence", "evidence_tools": "evidence",
     # The composition root: create_app imports the packages; none imports it.
     "app": "app",
     # The command line and what only it runs.
