@@ -130,7 +130,7 @@ def _probably_prime(n: int) -> bool:
 SMALL_PRIMES = [p for p in range(2, 2000) if all(p % q for q in range(2, int(p ** 0.5) + 1))]
 
 
-def test_key(name: str) -> rsa.RSAPrivateKey:
+def seeded_key(name: str) -> rsa.RSAPrivateKey:
     """An RSA key made from ``name`` alone: the same test key on every machine (never a real
     seal's: anyone can make it again)."""
     e = 65537
@@ -142,10 +142,10 @@ def test_key(name: str) -> rsa.RSAPrivateKey:
                                  rsa.rsa_crt_iqmp(p, q), public).private_key()
 
 
-def test_sealer(directory: Path) -> Sealer:
+def sample_sealer(directory: Path) -> Sealer:
     """The sample seal: fixed keys, serials and validity, written to ``directory``/keys."""
     create_dev_seal(directory / "keys", start=FIXED - timedelta(days=1),
-                    keys=(test_key("ca"), test_key("seal")), serials=(9443, 9448))
+                    keys=(seeded_key("ca"), seeded_key("seal")), serials=(9443, 9448))
     return Sealer(load_seal(data_dir=directory, pkcs12_path=None, pkcs12_password=None,
                             trust_roots_path=None, create_dev=False))
 
@@ -157,7 +157,7 @@ def sample_hashes(names: Sequence[str] = ()) -> list[tuple[str, str]]:
     if unknown:
         raise SystemExit(f"no such sample: {', '.join(sorted(unknown))}")
     with tempfile.TemporaryDirectory() as scratch:
-        sealer = test_sealer(Path(scratch))
+        sealer = sample_sealer(Path(scratch))
         return [(hashlib.sha256(sealer.seal(render(), reason=REASON, signing_time=FIXED))
                  .hexdigest(), name)
                 for name, render in every.items() if not names or name in names]
