@@ -19,7 +19,6 @@ from formapp.demo import DEMO_PASSWORD, DEMO_USERS, load_demo
 from formapp.documents.consent import FORMAPP_TEXT
 from formapp.documents.consent_pdf import render_consent_pdf
 from formapp.documents.errors import DocumentError
-from formapp.documents.sample import SAMPLE_NAME, SAMPLE_PERSONNUMMER, TEXTS, sample_document
 from formapp.evidence import evidence
 from formapp.extensions import db
 from formapp.launcher import cli
@@ -29,6 +28,7 @@ from formapp.records.audit import checkpoint, verify_chain
 from formapp.records.errors import RuleViolation
 from formapp.records.models import Forbund, Role
 from formapp.records.retention import plan_retention
+from formapp.tooling.sample_consent import SAMPLE_NAME, SAMPLE_PERSONNUMMER, TEXTS, sample_document
 
 
 @cli.command("demo")

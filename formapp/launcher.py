@@ -4,10 +4,11 @@ Start-up cost is the one reason for this module: ``formapp --help`` (and ``forma
 not import the record store, the PDF stack, pyHanko or the benchmark (issue 16). So the group
 knows each command by name, module and one-line help, and imports the module only when that
 command runs (or its own ``--help`` is asked for). The commands themselves live in
-``formapp.cli`` and in the packages' ``cli`` modules.
+``formapp.cli``, in ``formapp.commands`` (those of a foundation package that need the record
+store) and in the ``cli`` modules of the packages above ``records``.
 
-A new command: write it (in ``formapp.cli``, decorated ``@cli.command``, or in a package's
-``cli`` module) and add its line to ``COMMANDS``; tests/test_cli.py checks the two agree.
+A new command: write it (in ``formapp.cli``, decorated ``@cli.command``, or in one of those
+modules) and add its line to ``COMMANDS``; tests/test_cli.py checks the two agree.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ COMMANDS: dict[str, LazyCommand] = {
     "archive": LazyCommand("formapp.archive_cli:archive_group",
                           "The archive of sealed PDFs: export, encryption at rest, long-term "
                           "proof."),
-    "audio": LazyCommand("formapp.readaloud.cli:audio_command",
+    "audio": LazyCommand("formapp.commands.audio:audio_command",
                          "Read aloud: recordings and machine readings of the consent texts "
                          "(issue 19)."),
     "audit": _own("audit_group", "The audit trail of personal data: verify its hash chain."),
@@ -57,7 +58,7 @@ COMMANDS: dict[str, LazyCommand] = {
     "export-excel": LazyCommand("formapp.reports.cli:export_excel_command",
                                 "Write closed participations as an .xlsx (the fields of "
                                 "seeds/000)."),
-    "i18n": LazyCommand("formapp.i18n.cli:i18n_command",
+    "i18n": LazyCommand("formapp.translation.cli:i18n_command",
                         "Message catalogs (translations/) and web fonts."),
     "import-excel": LazyCommand("formapp.reports.cli:import_excel_command",
                                 "Check every row of a participant sheet and import it into an "
@@ -70,7 +71,7 @@ COMMANDS: dict[str, LazyCommand] = {
                     "directory."),
     "retention": _own("retention_group",
                       "Dispose of consents and participations past their retention period."),
-    "rotate-key": LazyCommand("formapp.protection.cli:rotate_key_command",
+    "rotate-key": LazyCommand("formapp.commands.rotate_key:rotate_key_command",
                               "Re-encrypt every personal value with the current (first) data "
                               "key and recompute the lookup hashes with the current lookup "
                               "key."),

@@ -77,8 +77,8 @@ def with_bucket(settings: dict[str, object]) -> dict[str, object]:
 def put_back_trigger(table: str, name: str) -> None:
     """Create ``table``'s write-once trigger ``name`` again after a test dropped it: the tables
     of a PostgreSQL test schema outlive the test (they are emptied, not dropped)."""
+    from formapp.documents.archive_blob_ddl import table_ddl
     from formapp.extensions import db
-    from formapp.records.archive_blob_ddl import table_ddl
 
     db.session.rollback()
     for statement in table_ddl(table, db.engine.dialect.name):

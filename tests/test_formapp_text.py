@@ -12,8 +12,8 @@ import pytest
 from formapp.definitions import consent_templates as templates
 from formapp.definitions.consent_texts import builtin_versions, parse_text, sha256_hex
 from formapp.documents.consent import FORMAPP_TEXT, ConsentText
-from formapp.documents.sample import SAMPLE_VALUES, formapp_texts
 from formapp.domain.readability import lix
+from formapp.tooling.sample_consent import SAMPLE_VALUES, formapp_texts
 
 FORMS = Path(__file__).resolve().parents[1] / "forms"
 LIX_LIMIT = 40

@@ -9,10 +9,10 @@ from sqlalchemy import select
 from formapp.archive_check import verify_all
 from formapp.bench.timing import CaseResult
 from formapp.documents.consent_pdf import render_consent_pdf
-from formapp.documents.sample import sample_document
 from formapp.evidence import evidence
 from formapp.extensions import db
 from formapp.records.models import ArchivedDocument, Consent, ConsentKind, Insats
+from formapp.tooling.sample_consent import sample_document
 
 
 def fill_archive(insats: Insats, count: int) -> None:

@@ -4,17 +4,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
 import click
 
 from formapp.bench.environment import machine
 from formapp.bench.load import MAX_SECONDS, run_load
+from formapp.bench.nodes import NodesResult, run_two_nodes
 from formapp.bench.run import FULL, QUICK, Sizes, run_bench, run_national
 from formapp.bench.timing import CaseResult, SkippedCase
-
-if TYPE_CHECKING:
-    from formapp.bench.nodes import NodesResult
 
 
 def two_nodes_case(pg_url: str | None, sizes: Sizes) -> NodesResult | SkippedCase:
@@ -22,7 +19,6 @@ def two_nodes_case(pg_url: str | None, sizes: Sizes) -> NodesResult | SkippedCas
     if not pg_url:
         return SkippedCase("load_two_nodes", "PostgreSQL only: set FORMAPP_BENCH_DATABASE_URL "
                                              "(or --database-url)")
-    from formapp.bench.nodes import run_two_nodes  # starts processes: loaded when it runs
     return run_two_nodes(pg_url, seconds=sizes.two_nodes_seconds)
 
 
@@ -109,7 +105,6 @@ def _two_nodes(seconds: float, users: int, workers: int, database_url: str | Non
     if not database_url or not database_url.startswith("postgresql"):
         raise click.UsageError("--nodes 2 needs PostgreSQL: --database-url or "
                                "FORMAPP_BENCH_DATABASE_URL (two nodes share one database)")
-    from formapp.bench.nodes import run_two_nodes
     result = run_two_nodes(database_url, seconds=seconds, users=users, workers=workers)
     if as_json:
         click.echo(json.dumps({**result.as_json(), "machine": machine()}, indent=2))

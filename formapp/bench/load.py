@@ -40,9 +40,9 @@ from formapp.clock import today
 from formapp.demo import DEMO_PASSWORD, load_demo
 from formapp.evidence import evidence
 from formapp.extensions import db
-from formapp.i18n.webfonts import build_webfonts, webfont_dir
 from formapp.records.audit import verify_chain
 from formapp.records.models import Insats, Role, User
+from formapp.translation.webfonts import build_webfonts, webfont_dir
 from formapp.web.handover import HANDOVER_KEY
 from formapp.webclient import shown_texts
 

@@ -11,7 +11,7 @@ import pikepdf
 
 from formapp.bench.timing import CaseResult, time_ms
 from formapp.documents.consent_pdf import render_consent_pdf
-from formapp.documents.sample import sample_document
+from formapp.tooling.sample_consent import sample_document
 
 
 def render_cases(locales: Iterable[str], runs: int) -> list[CaseResult]:

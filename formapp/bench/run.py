@@ -10,6 +10,7 @@ from formapp.bench.cli_cases import cli_start_case
 from formapp.bench.consent_cases import ConsentDriver, consent_case, reset_tablet
 from formapp.bench.environment import BenchEnv, bench_env, bench_officer, personnummer_stream
 from formapp.bench.import_case import import_case
+from formapp.bench.national_cases import FORBUND, national_cases
 from formapp.bench.page_cases import page_case
 from formapp.bench.peer_case import WEASYPRINT_MISSING, peer_case
 from formapp.bench.registration_cases import registration_cases, registration_pages
@@ -103,6 +104,5 @@ def run_bench(sizes: Sizes, database_url: str | None = None,
 def run_national(sizes: Sizes, database_url: str) -> list[CaseResult]:
     """``reports_forbund`` and ``reports_national`` over ``sizes.national_participations``
     across 80 förbund, in an app of their own (a fresh schema, dropped after)."""
-    from formapp.bench.national_cases import FORBUND, national_cases
     with bench_env(database_url):
         return national_cases(sizes.national_participations, FORBUND, sizes.report_runs)

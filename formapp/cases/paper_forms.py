@@ -9,9 +9,9 @@ from datetime import date, datetime
 
 from formapp.cases.archiving import archive_pdf
 from formapp.definitions import Checked, FormDefinition, check
+from formapp.definitions.form_pdf import render_form_pdf
 from formapp.definitions.printable import document_problem_o
 from formapp.documents.errors import DocumentError
-from formapp.documents.form_pdf import render_form_pdf
 from formapp.domain.personnummer import Personnummer
 from formapp.records.consent_proof import person_key
 from formapp.records.errors import InvalidAnswers, RuleViolation

@@ -4,7 +4,7 @@
 A document is written in the transaction of its record, through the same session, so the
 database's atomicity does what staging does on disk: a crash before the commit leaves
 neither, after it both. There is nothing to stage, promote or clean up after a crash. The
-table is write-once by trigger (``records.archive_blob_ddl``); a document is deleted in the
+table is write-once by trigger (``documents.archive_blob_ddl``); a document is deleted in the
 transaction that deletes its record (erasure, retention), after it.
 
 A document's renewals (long-term proof) are rows of ``archive_tail``, keyed by the document's
@@ -22,11 +22,11 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from formapp.documents.archive import sha256_hex
+from formapp.documents.archive_blob_ddl import TABLES, TRIGGER_NAMES
 from formapp.documents.archive_store import AtRest, Leftovers, tail_name, tail_of
 from formapp.documents.envelope import MAGIC, Envelope, is_envelope, parse
 from formapp.documents.errors import DocumentError
 from formapp.extensions import db
-from formapp.records.archive_blob_ddl import TABLES, TRIGGER_NAMES
 
 BLOB = sa.table("archive_blob", sa.column("sha256", sa.String), sa.column("envelope", sa.Text),
                 sa.column("body", sa.LargeBinary), sa.column("stored_at", sa.DateTime))

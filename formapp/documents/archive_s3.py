@@ -38,6 +38,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from formapp.config import ConfigError
 from formapp.documents.archive import sha256_hex
 from formapp.documents.archive_store import DOOMED, AtRest, Leftovers, tail_name, tail_of
 from formapp.documents.envelope import MAGIC, is_envelope, parse
@@ -154,7 +155,6 @@ class S3Archive:
 
     def check_bucket(self) -> None:
         """At start: refuse a bucket without Object Lock."""
-        from formapp.config import ConfigError
         problems = self.bucket_problems()
         if problems:
             raise ConfigError("FORMAPP_ARCHIVE_BACKEND=s3: " + "; ".join(problems))

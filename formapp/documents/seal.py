@@ -71,14 +71,16 @@ class Sealer:
     def timestamper(self) -> timestamps.TimeStamper | None:
         return self._timestamper
 
-    def seal(self, pdf: bytes, *, reason: str | None = None) -> bytes:
+    def seal(self, pdf: bytes, *, reason: str | None = None,
+             signing_time: datetime | None = None) -> bytes:
         """``pdf`` sealed: its empty seal filled in place (a PDF formapp wrote), else an
-        invisible PAdES seal appended as an incremental update."""
+        invisible PAdES seal appended as an incremental update. ``signing_time`` (default
+        now) fixes the seal's time in a filled slot: byte-identical samples need it."""
         slot = find_slot(pdf)
         if slot is None:
             sealed = self._seal_incremental(pdf, reason)
         else:
-            now = datetime.now(UTC)
+            now = signing_time or datetime.now(UTC)
             details = signature_details(now, reason or self.settings.reason,
                                         self.settings.location)
             try:

@@ -65,15 +65,25 @@ def _name(common_name: str, organisation: str) -> x509.Name:
     ])
 
 
-def create_dev_seal(directory: Path, organisation: str = "formapp demo") -> None:
-    """A demo CA (20 years) and a seal certificate (10 years) signed by it, PEM files."""
+def create_dev_seal(directory: Path, organisation: str = "formapp demo", *,
+                    start: datetime | None = None,
+                    keys: tuple[rsa.RSAPrivateKey, rsa.RSAPrivateKey] | None = None,
+                    serials: tuple[int, int] | None = None) -> None:
+    """A demo CA (20 years) and a seal certificate (10 years) signed by it, PEM files.
+
+    ``start``, ``keys`` (CA, seal) and ``serials`` (CA, seal) default to now, new keys and
+    random serials; fixed, they make the same seal every time (scripts/sample_hashes.py)."""
     private_dir(directory)
-    now = datetime.now(UTC) - timedelta(minutes=5)
-    ca_key = rsa.generate_private_key(public_exponent=65537, key_size=KEY_BITS)
+    now = start or datetime.now(UTC) - timedelta(minutes=5)
+    ca_key, seal_key = keys or (
+        rsa.generate_private_key(public_exponent=65537, key_size=KEY_BITS),
+        rsa.generate_private_key(public_exponent=65537, key_size=KEY_BITS))
+    ca_serial, seal_serial = serials or (x509.random_serial_number(),
+                                         x509.random_serial_number())
     ca_name = _name("formapp demo CA – inte för riktiga samtycken", organisation)
     ca_cert = (
         x509.CertificateBuilder().subject_name(ca_name).issuer_name(ca_name)
-        .public_key(ca_key.public_key()).serial_number(x509.random_serial_number())
+        .public_key(ca_key.public_key()).serial_number(ca_serial)
         .not_valid_before(now).not_valid_after(now + timedelta(days=20 * 365))
         .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
         .add_extension(x509.KeyUsage(digital_signature=False, content_commitment=False,
@@ -84,11 +94,10 @@ def create_dev_seal(directory: Path, organisation: str = "formapp demo") -> None
                        critical=False)
         .sign(ca_key, hashes.SHA256())
     )
-    seal_key = rsa.generate_private_key(public_exponent=65537, key_size=KEY_BITS)
     seal_cert = (
         x509.CertificateBuilder()
         .subject_name(_name("formapp demo seal", organisation)).issuer_name(ca_name)
-        .public_key(seal_key.public_key()).serial_number(x509.random_serial_number())
+        .public_key(seal_key.public_key()).serial_number(seal_serial)
         .not_valid_before(now).not_valid_after(now + timedelta(days=10 * 365))
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=True,

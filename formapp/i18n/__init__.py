@@ -11,8 +11,9 @@ Public API (see ``domains`` for which strings go where)::
     set_officer_locale(id), set_participant_locale(id)
     configure_i18n(app)
 
-The catalog tools (extract, update, compile, check) are in ``formapp.i18n.catalogs`` and the
-web fonts in ``formapp.i18n.webfonts``; they are not imported here.
+The translators' side (catalogs, consent texts as .po files, glossary, review, web fonts, the
+``formapp i18n`` command) is the package ``formapp.translation``: it reads the form definitions
+and the PDF fonts, which themselves use this package, so it lives above both.
 """
 
 from __future__ import annotations

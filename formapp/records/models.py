@@ -25,12 +25,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from formapp.documents.archive_blob_ddl import archive_blob_ddl, archive_tail_ddl
 from formapp.domain.personnummer import Personnummer
 from formapp.extensions import Model
 from formapp.protection.columns import EncryptedJSON, EncryptedText
 from formapp.protection.lookup import personnummer_hash
 from formapp.protection.row_binding import bind_rows
-from formapp.records.archive_blob_ddl import archive_blob_ddl, archive_tail_ddl
 from formapp.records.consent_gate import gate_ddl
 
 
@@ -272,7 +272,7 @@ class ArchivedDocument(Model):
 
 class ArchiveBlob(Model):
     """A sealed PDF kept in the database (``FORMAPP_ARCHIVE_BACKEND=database``), which every app
-    node reaches; write-once by trigger (``records.archive_blob_ddl``). ``envelope`` is the
+    node reaches; write-once by trigger (``documents.archive_blob_ddl``). ``envelope`` is the
     header of its encryption (``documents.envelope``), NULL when ``body`` is the plain PDF.
     A backup copies these as files, like the local archive's, not as table rows."""
 
@@ -293,7 +293,7 @@ def _archive_blob_write_once(target: object, connection: Connection, **_: object
 class ArchiveTail(Model):
     """A renewal of an ``ArchiveBlob``'s document (long-term proof, ``records.renewal``): the
     bytes appended to it, ``n`` counting from 1 in the order they follow the sealed PDF.
-    Write-once like the document (``records.archive_blob_ddl``), encrypted at rest like it
+    Write-once like the document (``documents.archive_blob_ddl``), encrypted at rest like it
     (``envelope`` NULL when ``body`` is plain); a backup copies these as
     ``<sha256>.<n>.tail`` files, like the local archive's."""
 

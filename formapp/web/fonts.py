@@ -1,4 +1,5 @@
-"""The web fonts: ``/fonts/fonts.css`` and the WOFF2 subsets it names (formapp.i18n.webfonts).
+"""The web fonts: ``/fonts/fonts.css`` and the WOFF2 subsets it names
+(formapp.translation.webfonts).
 
 The subsets are built once into ``FORMAPP_WEBFONT_DIR`` (default ``<data dir>/webfonts``), by
 ``formapp i18n fonts`` or at the first request here. Font files are named by their content hash
@@ -12,7 +13,7 @@ from pathlib import Path
 from flask import Blueprint, abort, current_app, send_from_directory
 from werkzeug.wrappers import Response
 
-from formapp.i18n.webfonts import (
+from formapp.translation.webfonts import (
     STYLESHEET,
     build_webfonts,
     name_fonts,

@@ -9,9 +9,9 @@ from flask import current_app
 
 from formapp.definitions.loader import default_forms_dir
 from formapp.i18n import _no, _o, registry
-from formapp.i18n.consent_review import text_counts
 from formapp.i18n.registry import LocaleInfo
-from formapp.i18n.review import ReviewCounts, participant_counts
+from formapp.translation.consent_review import text_counts
+from formapp.translation.review import ReviewCounts, participant_counts
 
 
 def review_counts() -> list[tuple[LocaleInfo, ReviewCounts, ReviewCounts]]:

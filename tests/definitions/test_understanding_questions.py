@@ -11,8 +11,8 @@ from pathlib import Path
 from formapp.definitions import consent_templates, consent_texts, understanding
 from formapp.definitions.consent_texts import parse_text
 from formapp.documents.consent import FK_TEXT, FORMAPP_TEXT
-from formapp.i18n import glossary
 from formapp.readaloud.sections import reading_sections
+from formapp.translation import glossary
 
 ROOT = Path(__file__).resolve().parents[2]
 FORMS = ROOT / "forms"

@@ -19,13 +19,13 @@ from formapp.documents.consent import ConsentText, Signature, SignatureStroke, T
 from formapp.documents.consent_pdf import render_consent_pdf
 from formapp.documents.errors import DocumentError, MissingGlyphError, UnknownLocaleError
 from formapp.documents.pdfa import pdfa3b_violations, validate_pdfa3b
-from formapp.documents.sample import (
+from formapp.evidence import evidence
+from formapp.tooling.sample_consent import (
     SAMPLE_NAME,
     SAMPLE_PERSONNUMMER,
     published_text,
     sample_document,
 )
-from formapp.evidence import evidence
 
 # DESIGN.md §3: Swedish plus the 18 translations.
 LOCALES = ["sv", "en", "ar", "fa", "fa_AF", "ckb", "ku", "so", "ti", "bs", "sq", "tr", "pl", "ru",

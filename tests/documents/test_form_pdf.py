@@ -17,7 +17,7 @@ import pikepdf
 import pytest
 
 from formapp.definitions import FormDefinition, check, default_forms_dir, load_form, load_form_file
-from formapp.documents.form_pdf import CELL_TYPES, NOT_ASKED, asked_fields, render_form_pdf
+from formapp.definitions.form_pdf import CELL_TYPES, NOT_ASKED, asked_fields, render_form_pdf
 from formapp.documents.page import CHECKED, UNCHECKED
 from formapp.documents.pdfa import pdfa3b_violations
 

@@ -17,9 +17,9 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from formapp.documents.consent_pdf import render_consent_pdf
 from formapp.documents.long_term import add_document_timestamp, proof_parts
 from formapp.documents.pdfa import pdfa3b_violations
-from formapp.documents.sample import sample_document
 from formapp.documents.seal import Sealer, SealSettings
 from formapp.documents.verification import check_seal
+from formapp.tooling.sample_consent import sample_document
 from tests.documents.pki import Pki, serve_timestamps
 
 LATER = datetime.now(UTC) + timedelta(days=60)  # the seal certificate expired long ago

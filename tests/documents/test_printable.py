@@ -14,7 +14,7 @@ from formapp.documents.printable import (
     character_label,
     unprintable_characters,
 )
-from formapp.documents.sample import sample_document
+from formapp.tooling.sample_consent import sample_document
 
 
 @pytest.mark.parametrize("text, found", [

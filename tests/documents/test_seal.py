@@ -26,10 +26,10 @@ from formapp.documents.archive import Archive, sha256_hex
 from formapp.documents.consent_pdf import render_consent_pdf
 from formapp.documents.errors import DocumentError
 from formapp.documents.pdfa import pdfa3b_violations
-from formapp.documents.sample import sample_document
 from formapp.documents.seal import Sealer
 from formapp.documents.signing_keys import SealMaterial, load_seal
 from formapp.documents.verification import check_seal
+from formapp.tooling.sample_consent import sample_document
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from werkzeug.serving import make_server
 
 from formapp.extensions import db
-from formapp.i18n.webfonts import build_webfonts
+from formapp.translation.webfonts import build_webfonts
 from tests.conftest import WEBFONT_DIR, empty_tables, make_app
 from tests.world import World, build_world
 

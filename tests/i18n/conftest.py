@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from formapp.i18n import catalogs
+from formapp.translation import catalogs
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -14,10 +14,10 @@ from babel.messages.pofile import read_po, write_po
 from click.testing import CliRunner
 
 from formapp.definitions import message_ids
-from formapp.i18n import catalogs
-from formapp.i18n.catalogs import check_catalog, placeholders
-from formapp.i18n.cli import i18n_command
 from formapp.i18n.registry import load_registry
+from formapp.translation import catalogs
+from formapp.translation.catalogs import check_catalog, placeholders
+from formapp.translation.cli import i18n_command
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from formapp.i18n import catalogs, glossary
-from formapp.i18n.cli import i18n_command
+from formapp.translation import catalogs, glossary
+from formapp.translation.cli import i18n_command
 
 ROOT = Path(__file__).resolve().parents[2]
 TRANSLATIONS = ROOT / "translations"

@@ -15,8 +15,8 @@ from flask import Flask
 
 from formapp.definitions.loader import default_forms_dir
 from formapp.documents.consent import FK_TEXT
-from formapp.i18n import catalogs, consent_po, consent_review, review
-from formapp.i18n.cli import i18n_command
+from formapp.translation import catalogs, consent_po, consent_review, review
+from formapp.translation.cli import i18n_command
 from formapp.webclient import Browser
 from tests.conftest import make_app, tables_of
 from tests.world import PASSWORD, build_world

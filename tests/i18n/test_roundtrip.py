@@ -18,8 +18,8 @@ from click.testing import CliRunner
 
 from formapp.definitions import consent_templates
 from formapp.definitions.consent_texts import latest_builtin, verify_builtin
-from formapp.i18n import catalogs, consent_po, consent_review, review, roundtrip
-from formapp.i18n.cli import i18n_command
+from formapp.translation import catalogs, consent_po, consent_review, review, roundtrip
+from formapp.translation.cli import i18n_command
 
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = date(2026, 12, 4)

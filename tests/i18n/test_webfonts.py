@@ -14,7 +14,7 @@ from fontTools.ttLib import TTFont
 
 from formapp.documents.fonts import FONT_FILES, font_dir
 from formapp.i18n import load_registry
-from formapp.i18n.webfonts import (
+from formapp.translation.webfonts import (
     NAMES_FAMILY,
     NAMES_SELECTOR,
     SUBSETS,

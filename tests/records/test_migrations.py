@@ -10,8 +10,8 @@ from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
 from formapp.cases.consent import withdraw_consent
+from formapp.documents.archive_blob_ddl import TRIGGER_NAMES as ARCHIVE_TRIGGERS
 from formapp.extensions import db
-from formapp.records.archive_blob_ddl import TRIGGER_NAMES as ARCHIVE_TRIGGERS
 from formapp.records.consent_gate import TRIGGER_NAMES
 from formapp.records.models import Registration
 from tests.conftest import make_app

@@ -2,7 +2,7 @@
 renewals (long-term proof), write-once by trigger (issue 22).
 
 Empty until FORMAPP_ARCHIVE_BACKEND=database; the triggers are those of
-formapp.records.archive_blob_ddl, written out (tests/records/test_migrations.py checks the
+formapp.documents.archive_blob_ddl, written out (tests/records/test_migrations.py checks the
 two agree).
 
 Revision ID: 0020

@@ -3,8 +3,8 @@
 Export writes, for one language, everything a translator or reviewer works with, in formats
 Poedit and Weblate both read: the catalogs as they are (``messages.po``, for ``en`` also
 ``officer.po``; msgid is the Swedish source, each entry's ``# review:`` comment its status), both
-consent texts as PO (``formapp.i18n.consent_po``), the glossary as TBX (Weblate's glossary format)
-and a README.txt that says what to do and lists the glossary in plain text.
+consent texts as PO (``formapp.translation.consent_po``), the glossary as TBX (Weblate's
+glossary format) and a README.txt that says what to do and lists the glossary in plain text.
 
 Import takes edited files back. Every changed string is checked as ``formapp i18n check``
 checks the catalogs (placeholders, markup, glossary); one problem anywhere refuses the whole
@@ -28,7 +28,7 @@ from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import read_po, write_po
 
 from formapp.definitions import consent_templates
-from formapp.i18n import catalogs, consent_po, consent_review, glossary, review
+from formapp.translation import catalogs, consent_po, consent_review, glossary, review
 
 README = "README.txt"
 GLOSSARY_TBX = "glossary.tbx"

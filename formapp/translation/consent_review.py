@@ -25,13 +25,13 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from formapp.i18n import consent_po
-from formapp.i18n.review import DEFAULT, ReviewCounts
+from formapp.translation import consent_po
+from formapp.translation.review import DEFAULT, ReviewCounts
 
 FILE = "consent-review.toml"
 _HEADER = ("# Review status of this language's consent text translations, per string\n"
            "# (issue 23). Written by `formapp i18n import`; a status holds while the string's\n"
-           "# SHA-256 is the one reviewed. See formapp/i18n/consent_review.py.\n")
+           "# SHA-256 is the one reviewed. See formapp/translation/consent_review.py.\n")
 
 
 @dataclass(frozen=True)

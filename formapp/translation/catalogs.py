@@ -31,9 +31,9 @@ from babel.messages.pofile import read_po, write_po
 
 from formapp.config import PROJECT_ROOT
 from formapp.definitions import consent_templates, message_ids, understanding
-from formapp.i18n import glossary, review
 from formapp.i18n.domains import KEYWORDS, OFFICER_DOMAIN, PARTICIPANT_DOMAIN
 from formapp.i18n.registry import Registry, load_registry
+from formapp.translation import glossary, review
 
 DOMAINS = (PARTICIPANT_DOMAIN, OFFICER_DOMAIN)
 CONSENT_TEXTS = Path("9443") / "texts"
@@ -392,7 +392,8 @@ def check(config: I18nConfig, registry: Registry, templates: dict[str, Catalog],
 def check_glossary(config: I18nConfig, registry: Registry,
                    translations: Path | None = None) -> dict[str, list[str]]:
     """Per translated locale: every catalog entry and consent text paragraph whose Swedish has
-    a glossary term and whose translation renders it otherwise (``formapp.i18n.glossary``)."""
+    a glossary term and whose translation renders it otherwise
+    (``formapp.translation.glossary``)."""
     directory = translations or config.translations
     if not (directory / glossary.SOURCE_FILE).exists():
         return {}  # a catalog directory without a glossary (a translator's scratch copy)

@@ -10,8 +10,8 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from formapp.i18n import catalogs, consent_po, roundtrip
-from formapp.i18n.webfonts import SUBSETS, build_webfonts, webfont_dir
+from formapp.translation import catalogs, consent_po, roundtrip
+from formapp.translation.webfonts import SUBSETS, build_webfonts, webfont_dir
 
 _translations_option = click.option(
     "--translations", "translations", type=click.Path(file_okay=False, path_type=Path),
