@@ -1,25 +1,19 @@
-"""``formapp export-excel`` and ``formapp import-excel``: the web page's export and import from
-the command line (run by the server's operator: the audit trail names "system")."""
+"""``formapp export-excel``: the web page's export from the command line (run by the server's
+operator: the audit trail names "system"). Its import is ``formapp.imports.cli``."""
 
 from __future__ import annotations
 
-import sys
 from datetime import datetime
 from pathlib import Path
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from formapp.clock import today
 from formapp.extensions import db
 from formapp.records.audit import log_event
-from formapp.records.errors import RuleViolation
-from formapp.records.models import Forbund, Insats, User
+from formapp.records.models import Forbund, Insats
 from formapp.reports.export import ExportRequest, write_export
-from formapp.reports.import_scans import Scan
-from formapp.reports.importer import SheetRefused, import_rows, read_sheet
 
 
 def _forbund_id(insats_id: int | None, forbund_id: int | None) -> int:
@@ -66,56 +60,3 @@ def export_excel_command(out: Path, year: int | None, insats_id: int | None,
                        "identity": with_identity, "via": "cli"})
     db.session.commit()
     click.echo(f"wrote {out} ({count} participations)")
-
-
-@click.command("import-excel")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--insats", "insats_id", type=int, required=True)
-@click.option("--valid-only", is_flag=True,
-              help="Import the valid rows even when others have errors.")
-@click.option("--reason", default="Import från Excel (formapp import-excel)", show_default=True)
-@click.option("--scans", "scans_dir", type=click.Path(exists=True, file_okay=False,
-                                                      path_type=Path),
-              help="A folder of scanned signed paper FK 9443, one PDF per row, named by the "
-                   "row number (12.pdf) or the personnummer.")
-@click.option("--by", "by_email",
-              help="E-mail of the officer who imports and attests the paper consents "
-                   "(required with --scans).")
-@with_appcontext
-def import_excel_command(file: Path, insats_id: int, valid_only: bool, reason: str,
-                         scans_dir: Path | None, by_email: str | None) -> None:
-    """Check every row of a participant sheet and import it into an insats.
-
-    Personal data only for rows with evidence of consent (a consent in formapp, or a scan);
-    the other rows are counted as anonymous participations."""
-    insats = db.session.get(Insats, insats_id)
-    if insats is None:
-        raise click.ClickException(f"No insats with id {insats_id}.")
-    by = None
-    if by_email:
-        by = db.session.scalar(select(User).where(User.email == by_email.strip().lower()))
-        if by is None or by.forbund_id != insats.forbund_id:
-            raise click.ClickException(f"No user {by_email} in the insats's förbund.")
-    scans = [Scan(path.name, path.read_bytes()) for path in sorted(scans_dir.iterdir())
-             if path.is_file()] if scans_dir else []
-    config = current_app.config
-    try:
-        plan = read_sheet(file.read_bytes(), insats, today=today(),
-                          max_bytes=config["FORMAPP_IMPORT_MAX_BYTES"],
-                          max_rows=config["FORMAPP_IMPORT_MAX_ROWS"], scans=scans)
-    except SheetRefused as exc:
-        raise click.ClickException(str(exc.message)) from exc
-    for error in plan.errors:
-        click.echo(error.described(), err=True)
-    try:
-        result = import_rows(plan, insats, by=by, reason=reason, valid_only=valid_only)
-    except RuleViolation as violation:
-        db.session.rollback()
-        click.echo(str(violation.message), err=True)
-        sys.exit(1)
-    db.session.commit()
-    click.echo(f"imported {result.imported} participations: {result.with_consent} with a "
-               f"consent already in formapp, {result.with_paper} with a paper consent, "
-               f"{result.anonymous} as anonymous participations (no personnummer or name); "
-               f"{result.skipped} rows with errors not imported; {result.already_present} "
-               "rows already present (same person, insats and start date) skipped")

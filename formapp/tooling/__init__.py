@@ -1,0 +1,8 @@
+"""Tooling the running app never imports (issue 16): synthetic data for the bench and the
+tests, and the demo's participations. Its writes go through the cases (``formapp.cases``)
+and their column mappings, never a copy of them.
+
+    synthetic              bulk-inserted synthetic participations (bench, report tests)
+    demo_data              the demo's participations for the reports, through the real cases
+    _sqlalchemy_internals  the COPY path's one reach around SQLAlchemy's statements
+"""
