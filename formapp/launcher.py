@@ -59,7 +59,7 @@ COMMANDS: dict[str, LazyCommand] = {
                                 "seeds/000)."),
     "i18n": LazyCommand("formapp.i18n.cli:i18n_command",
                         "Message catalogs (translations/) and web fonts."),
-    "import-excel": LazyCommand("formapp.imports.cli:import_excel_command",
+    "import-excel": LazyCommand("formapp.import_cli:import_excel_command",
                                 "Check every row of a participant sheet and import it into an "
                                 "insats."),
     "maintenance": _own("maintenance_command",

@@ -11,7 +11,7 @@ No consent is ever made up (issue 17). A row with identity is stored with its pe
 and name only on evidence of consent: an active consent already signed in formapp for that
 person and insats (used, as FK 9448 uses it), or a scanned signed paper FK 9443 given with the
 row (``imports.scans``), sealed and archived as "samtycke på papper, intygat av <officer>"
-(``records.paper_consents``). Every other row, and every row with skyddad identitet or whose
+(``cases.paper_consents``). Every other row, and every row with skyddad identitet or whose
 consent was withdrawn (end reason 6), is counted as an anonymous participation (year and kön,
 as the anonymous registration counts them) and nothing personal is stored. One sealed receipt
 per import says how many rows went which way; the imported registrations point at it, and
@@ -33,6 +33,7 @@ from typing import cast
 from sqlalchemy import Table, bindparam, insert, select, text, update
 
 from formapp.cases.archiving import archive_pdf
+from formapp.cases.paper_consents import attest_paper_consent
 from formapp.cases.registration import bulk_row, end_columns, start_columns
 from formapp.definitions.printable import document_problem_o, unprintable_o
 from formapp.documents.errors import DocumentError
@@ -63,7 +64,6 @@ from formapp.records.models import (
     RegistrationSupport,
     User,
 )
-from formapp.records.paper_consents import attest_paper_consent
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,8 @@ paper consents checked, and the status of an import running beside its request.
     messages      what a cell of unknown text is told
     scans         scanned paper FK 9443 matched to their rows
     jobs          where a running import stands (a status file per import)
-    cli           ``formapp import-excel``
 
-Nothing here writes a record: the one write path is ``cases.importing.import_rows``.
+Nothing here writes a record: the one write path is ``cases.importing.import_rows``, called
+by the web page (``web.import_progress``) and ``formapp import-excel`` (``formapp.import_cli``).
 Import direction: ``cases.importing`` → ``imports`` → ``records``/``definitions``/``reports.sheet``.
 """

@@ -1,5 +1,5 @@
 """``formapp export-excel``: the web page's export from the command line (run by the server's
-operator: the audit trail names "system"). Its import is ``formapp.imports.cli``."""
+operator: the audit trail names "system"). Its import is ``formapp.import_cli``."""
 
 from __future__ import annotations
 

@@ -1,6 +1,8 @@
 """``formapp import-excel``: the web page's Excel import from the command line (run by the
 server's operator: without ``--by`` the audit trail names "system"). It checks the sheet
-(``imports.reading``) and stores it through the import case (``cases.importing``)."""
+(``imports.reading``) and stores it through the import case (``cases.importing``). At the top,
+as ``archive_cli`` is: ``cases`` imports ``imports``, so the command in ``imports`` would close
+a cycle."""
 
 from __future__ import annotations
 
