@@ -9,6 +9,6 @@ paper consents checked, and the status of an import running beside its request.
     jobs          where a running import stands (a status file per import)
 
 Nothing here writes a record: the one write path is ``cases.importing.import_rows``, called
-by the web page (``web.import_progress``) and ``formapp import-excel`` (``formapp.import_cli``).
+by the web page (``web.import_progress``) and ``formapp import-excel`` (``formapp.excel_cli``).
 Import direction: ``cases.importing`` → ``imports`` → ``records``/``definitions``/``reports.sheet``.
 """
