@@ -22,7 +22,7 @@ import io
 import time
 import zipfile
 import zlib
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache
@@ -296,7 +296,7 @@ def _answers(definition: FormDefinition, cells: Mapping[str, object]) -> dict[st
     return answers
 
 
-def _errors(number: int, errors: Mapping[str, list], cells: Mapping[str, object],
+def _errors(number: int, errors: Mapping[str, Sequence[object]], cells: Mapping[str, object],
             skip: tuple[str, ...] = ()) -> list[RowError]:
     """The form's messages by column (but those of ``skip``); for a cell whose text is none of
     the choices, one message naming the text found and the texts allowed."""

@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from itertools import islice
+from typing import Any
 
 from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import InstrumentedAttribute
@@ -127,7 +128,7 @@ def _next_personnummer(p: Participation, serials: dict[tuple[date, str], int]) -
     return make_personnummer(p.birth_date, p.kon, serial)
 
 
-Rows = dict[type[Model], list[dict]]
+Rows = dict[type[Model], list[dict[str, Any]]]
 
 
 def _chunk_rows(forbund_id: int, chunk: list[Participation], document: str, now: datetime,
@@ -188,11 +189,11 @@ def _insert_chunk(forbund_id: int, chunk: list[Participation], document: str, no
     _sync_sequence(Registration)
 
 
-def _insert_rows(model: type[Model], rows: list[dict]) -> None:
+def _insert_rows(model: type[Model], rows: list[dict[str, Any]]) -> None:
     db.session.execute(table_of(model).insert(), rows)
 
 
-def _copy_rows(model: type[Model], rows: list[dict]) -> None:
+def _copy_rows(model: type[Model], rows: list[dict[str, Any]]) -> None:
     """PostgreSQL's COPY: several times faster than an executemany INSERT. Values go through
     the columns' own bind processing (the encrypted personnummer and name, JSON) as an INSERT
     would send them (``_sqlalchemy_internals``)."""
