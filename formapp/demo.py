@@ -19,7 +19,7 @@ from formapp.records.accounts import UserInput, grant_role, save_user
 from formapp.records.consent_texts import publish_formapp_text
 from formapp.records.models import Forbund, Role, User
 from formapp.records.organisations import ForbundInput, InsatsInput, save_forbund, save_insats
-from formapp.reports.demo_data import load_report_demo
+from formapp.tooling.demo_data import load_report_demo
 
 DEMO_FORBUND_NAME = "Samordningsförbundet Demo (DEMO)"
 DEMO_PASSWORD = "demo-formapp-2026"

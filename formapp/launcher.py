@@ -55,12 +55,12 @@ COMMANDS: dict[str, LazyCommand] = {
     "db": LazyCommand("flask_migrate.cli:db", "Perform database migrations."),
     "demo": _own("demo_command",
                  "Load the demo förbund, insatser and users (never in production)."),
-    "export-excel": LazyCommand("formapp.reports.cli:export_excel_command",
+    "export-excel": LazyCommand("formapp.excel_cli:export_excel_command",
                                 "Write closed participations as an .xlsx (the fields of "
                                 "seeds/000)."),
     "i18n": LazyCommand("formapp.translation.cli:i18n_command",
                         "Message catalogs (translations/) and web fonts."),
-    "import-excel": LazyCommand("formapp.reports.cli:import_excel_command",
+    "import-excel": LazyCommand("formapp.excel_cli:import_excel_command",
                                 "Check every row of a participant sheet and import it into an "
                                 "insats."),
     "maintenance": _own("maintenance_command",

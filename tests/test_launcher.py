@@ -48,6 +48,18 @@ def test_the_app_imports_neither_the_bench_nor_the_cli() -> None:
     assert _heavy(modules, ("formapp.bench", "formapp.cli", "weasyprint")) == []
 
 
+def test_the_running_app_never_imports_the_tooling() -> None:
+    """The app made, with every blueprint and the import's pages: no synthetic or demo data
+    (formapp.tooling is for the bench, the tests and `formapp demo` alone)."""
+    modules = _imported_after(
+        "import tempfile\n"
+        "from formapp.app import create_app\n"
+        "create_app({'TESTING': True, 'FORMAPP_DATA_DIR': tempfile.mkdtemp(),\n"
+        "            'SQLALCHEMY_DATABASE_URI': 'sqlite://'})")
+    assert "formapp.web.import_progress" in modules and "formapp.cases.importing" in modules
+    assert _heavy(modules, ("formapp.tooling", "formapp.bench", "formapp.cli")) == []
+
+
 @pytest.mark.parametrize("name", sorted(COMMANDS))
 def test_each_listed_command_loads_with_the_listed_help(name: str) -> None:
     ctx = click.Context(cli)

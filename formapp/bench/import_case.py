@@ -21,8 +21,11 @@ from reportlab.pdfgen import canvas
 from sqlalchemy import delete, select, update
 
 from formapp.bench.timing import CaseResult
+from formapp.cases.importing import import_rows
 from formapp.domain import insatser as vocab
 from formapp.extensions import db
+from formapp.imports.reading import read_sheet
+from formapp.imports.scans import Scan
 from formapp.records.models import (
     AnonymousCount,
     Consent,
@@ -33,11 +36,9 @@ from formapp.records.models import (
     RegistrationSupport,
     User,
 )
-from formapp.reports.import_scans import Scan
-from formapp.reports.importer import import_rows, read_sheet
 from formapp.reports.sheet import IMPORT_COLUMNS
-from formapp.reports.synthetic import make_personnummer, placeholder_document
 from formapp.reports.xlsx import XlsxWriter
+from formapp.tooling.synthetic import make_personnummer, placeholder_document
 
 CONSENTED = 5  # every fifth row's person has an active consent in formapp
 SUPPORTS = ("Försörjningsstöd", "Sjukpenning", "Aktivitetsstöd; Försörjningsstöd",

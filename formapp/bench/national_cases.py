@@ -1,6 +1,6 @@
 """National scale (issue 22): many förbund on one PostgreSQL, their reports timed.
 
-``participations`` synthetic participations (``reports.synthetic``) spread over ``forbund``
+``participations`` synthetic participations (``tooling.synthetic``) spread over ``forbund``
 förbund (Sweden has about 80) with ten insatser each over ten years, written with COPY while
 the tables' secondary indexes are dropped and built again after (``synthetic.bulk_load``),
 then VACUUM ANALYZE as autovacuum would. Two cases:
@@ -30,7 +30,7 @@ from formapp.records.models import (
 )
 from formapp.reports.catalog import build_report
 from formapp.reports.filters import Filters
-from formapp.reports.synthetic import bulk_load, insert_participations, placeholder_document
+from formapp.tooling.synthetic import bulk_load, insert_participations, placeholder_document
 
 FORBUND = 80
 INSATSER_EACH = 10

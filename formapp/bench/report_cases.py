@@ -1,6 +1,6 @@
 """The report cases: all seven reports over many participations, and a large Excel export.
 
-The participations are synthetic and bulk-inserted (``reports.synthetic``): ten years of a
+The participations are synthetic and bulk-inserted (``tooling.synthetic``): ten years of a
 national-scale förbund in a minute, not the hours the forms' sealed PDFs would take. Time is
 wall-clock; memory is tracemalloc's peak of Python allocations during one more run (tracing
 slows a run, so it is not the timed one).
@@ -25,7 +25,7 @@ from formapp.records.models import Forbund, Insats
 from formapp.reports.catalog import REPORTS, build_report
 from formapp.reports.export import ExportRequest, write_export
 from formapp.reports.filters import Filters
-from formapp.reports.synthetic import (
+from formapp.tooling.synthetic import (
     Participation,
     Work,
     insert_participations,

@@ -6,5 +6,6 @@ audit*, in that order, and owns its transaction: it flushes, its caller (a web v
 the demo, the bench) commits once. Nothing else writes. ``formapp.records`` is the store's
 models and queries, ``formapp.reports`` only reads.
 
-Import direction: ``cases`` → ``records``/``documents``/``definitions``/``domain``, never back.
+Import direction: ``cases`` → ``records``/``documents``/``definitions``/``domain`` (and
+``imports``, the import's reading side), never back.
 """

@@ -6,8 +6,8 @@ answer (``formapp.definitions.check``) goes to which column of ``registration`` 
 own columns come from ``records.form_values``). Both writers use them: the ORM path of one
 registration (:func:`register_participant`, :func:`correct_registration`,
 ``cases.deregistration``) through :func:`apply_columns`, and the bulk INSERTs of the Excel
-import (``reports.importer``) and of the synthetic data (``reports.synthetic``) through
-:attr:`Columns.values`.
+import (``cases.importing``) and of the synthetic data (``tooling.synthetic``) through
+:func:`bulk_row`.
 
 The cases check, render and seal the PDF, add the records and flush; the caller commits once.
 None of them needs a request. A refusal raises ``InvalidAnswers`` or ``RuleViolation``.
@@ -93,6 +93,23 @@ def apply_columns(registration: Registration, columns: Columns) -> None:
     registration.supports = kept + [
         RegistrationSupport(measurement=measurement, kind=kind)
         for measurement, kind in columns.supports]
+
+
+def bulk_row(columns: Columns, *, forbund_id: int, insats_id: int, person_id: int,
+             consent_id: str, kon: str, officer_id: int | None, document: str,
+             now: datetime) -> dict[str, object]:
+    """The bulk path: a registration as one row of an INSERT (the Excel import, the synthetic
+    data), ``columns`` and what the ORM path sets beside them; ``document`` (a sealed PDF's
+    SHA-256) stands for its FK 9448 and, when ``columns`` end it, its FK 9449."""
+    ended = columns.values["end_answers"] is not None
+    return {"forbund_id": forbund_id, "insats_id": insats_id, "person_id": person_id,
+            "consent_id": consent_id, "officer_id": officer_id, "kon": kon,
+            "document_id": str(uuid.uuid4()), "pdf_sha256": document, "registered_at": now,
+            "updated_at": now, "version": 1, **columns.values,
+            "end_document_id": str(uuid.uuid4()) if ended else None,
+            "end_pdf_sha256": document if ended else None,
+            "ended_at": now if ended else None,
+            "ended_by_id": officer_id if ended else None}
 
 
 def register_participant(consent: Consent, answers: Mapping[str, object], *, officer: User,

@@ -1,4 +1,6 @@
-"""Follow-up reports, Excel export and import, and charts (issue 7).
+"""Follow-up reports, the Excel export, and charts (issue 7). Read-only: the import is
+``formapp.imports`` (reading) and ``cases.importing`` (writing), synthetic data
+``formapp.tooling``.
 
 One module per concern::
 
@@ -10,6 +12,5 @@ One module per concern::
     charts       bar charts as SVG (text) and PNG (Pillow), from one drawing
     workbook     a report as an .xlsx (streamed)
     export       closed participations as an .xlsx, the fields of seeds/000
-    importer     such a sheet read back, every row checked by the forms' rules
-    synthetic    bulk-inserted synthetic participations (bench, demo, tests)
+    sheet        the export's columns (what an import reads back)
 """

@@ -4,4 +4,7 @@ and their column mappings, never a copy of them.
 
     sample_consent         the consent samples with clearly fake data (`formapp sample-pdf`,
                            the bench, scripts/sample_hashes.py)
+    synthetic              bulk-inserted synthetic participations (bench, report tests)
+    demo_data              the demo's participations for the reports, through the real cases
+    _sqlalchemy_internals  the COPY path's one reach around SQLAlchemy's statements
 """

@@ -1,6 +1,6 @@
 """The web page's Excel import, run beside the request that sent the file (issue 21).
 
-A request answers at once with a page that shows the import's progress (``import_jobs``); the
+A request answers at once with a page that shows the import's progress (``imports.jobs``); the
 rows are read, checked and stored in a thread of the same process, in one transaction as
 before: committed whole at the end or not at all. The thread has its own database session and
 speaks the officer's language (its messages are written into the status as text). The file
@@ -18,13 +18,14 @@ from pathlib import Path
 from flask import Flask, current_app
 from flask_babel import force_locale
 
+from formapp.cases.importing import import_rows
 from formapp.extensions import db
 from formapp.i18n import _lo
+from formapp.imports.jobs import DONE, MAX_ERRORS, REFUSED, JobStatus, JobStore
+from formapp.imports.reading import ImportPlan, SheetRefused, read_sheet
+from formapp.imports.scans import Scan
 from formapp.records.errors import RuleViolation
 from formapp.records.models import Insats, User
-from formapp.reports.import_jobs import DONE, MAX_ERRORS, REFUSED, JobStatus, JobStore
-from formapp.reports.import_scans import Scan
-from formapp.reports.importer import ImportPlan, SheetRefused, import_rows, read_sheet
 
 log = logging.getLogger(__name__)
 MAX_SECONDS = 300  # reading and checking, beside the request: no worker timeout applies

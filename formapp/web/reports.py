@@ -29,6 +29,9 @@ from formapp.clock import today
 from formapp.domain import insatser as vocab
 from formapp.extensions import db
 from formapp.i18n import _o
+from formapp.imports.jobs import STOPPED, JobStatus
+from formapp.imports.reading import SheetRefused, check_file
+from formapp.imports.scans import Scan
 from formapp.records.access import (
     can_export_identity,
     can_import_participants,
@@ -40,9 +43,6 @@ from formapp.reports import charts
 from formapp.reports.catalog import REPORTS, build_report, report_spec
 from formapp.reports.export import ExportRequest, write_export
 from formapp.reports.filters import KONS, PRIORITY_CODES, Filters
-from formapp.reports.import_jobs import STOPPED, JobStatus
-from formapp.reports.import_scans import Scan
-from formapp.reports.importer import SheetRefused, check_file
 from formapp.reports.labels import KON_LABELS
 from formapp.reports.model import Report
 from formapp.reports.workbook import report_workbook

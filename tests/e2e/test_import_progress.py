@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import BrowserContext
 
 from formapp.bench.import_case import import_sheet
-from formapp.reports.import_jobs import JobStore
+from formapp.imports.jobs import JobStore
 from tests.e2e.conftest import Site, shot
 from tests.e2e.journey import login
 from tests.e2e.test_accessibility import serious

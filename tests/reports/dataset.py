@@ -11,7 +11,7 @@ from datetime import date
 
 from formapp.extensions import db
 from formapp.records.models import AnonymousCount, VolumeCount
-from formapp.reports.synthetic import (
+from formapp.tooling.synthetic import (
     Participation,
     Work,
     insert_participations,

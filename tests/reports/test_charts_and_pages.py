@@ -16,8 +16,8 @@ from formapp.reports import charts
 from formapp.reports.catalog import build_report
 from formapp.reports.filters import Filters
 from formapp.webclient import Browser
+from tests.imports.importing import finish_import
 from tests.reports.dataset import build_dataset
-from tests.reports.importing import finish_import
 from tests.world import PASSWORD, World, build_world
 
 SVG = "{http://www.w3.org/2000/svg}"

@@ -13,20 +13,21 @@ from flask import Flask
 from openpyxl import Workbook, load_workbook
 from reportlab.pdfgen import canvas
 
+from formapp.cases.importing import import_rows
 from formapp.extensions import db
+from formapp.imports import sheet_limits
+from formapp.imports.reading import ImportPlan, SheetRefused, read_sheet
+from formapp.imports.scans import Scan
 from formapp.records.errors import RuleViolation
 from formapp.records.models import Consent, Registration
-from formapp.reports import sheet_limits
 from formapp.reports.catalog import build_report
 from formapp.reports.export import ExportRequest, write_export
 from formapp.reports.filters import Filters
-from formapp.reports.import_scans import Scan
-from formapp.reports.importer import ImportPlan, SheetRefused, import_rows, read_sheet
 from formapp.reports.sheet import IMPORT_COLUMNS, SUMMARY
 from formapp.reports.workbook import report_workbook
 from formapp.webclient import Browser
+from tests.imports.importing import finish_import
 from tests.reports.dataset import build_dataset
-from tests.reports.importing import finish_import
 from tests.world import PASSWORD, World, build_world
 
 TODAY = date(2026, 1, 15)

@@ -13,10 +13,12 @@ from sqlalchemy.exc import IntegrityError
 
 from formapp.cases.consent import withdraw_consent
 from formapp.cases.deregistration import deregister
+from formapp.cases.importing import import_rows
 from formapp.cases.registration import register_participant
 from formapp.clock import today
 from formapp.evidence import evidence
 from formapp.extensions import db
+from formapp.imports.reading import read_sheet
 from formapp.protection.columns import bind_row
 from formapp.records.errors import RuleViolation
 from formapp.records.models import (
@@ -25,7 +27,6 @@ from formapp.records.models import (
     Registration,
     RegistrationSupport,
 )
-from formapp.reports.importer import import_rows, read_sheet
 from formapp.webclient import Browser
 from tests.reports.test_excel import sheet_of, valid_row
 from tests.web.registration_helpers import (

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from formapp.extensions import db
 from formapp.records.models import AuditEntry
-from formapp.reports.synthetic import Participation, insert_participations, placeholder_document
+from formapp.tooling.synthetic import Participation, insert_participations, placeholder_document
 from tests.web.registration_helpers import PNR_MAN, take_consent
 from tests.web.test_consent_flow import officer
 from tests.world import build_world

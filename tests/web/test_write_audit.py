@@ -13,7 +13,7 @@ from sqlalchemy import select
 from formapp.extensions import db
 from formapp.records.audit import person_key, verify_chain
 from formapp.records.models import AuditEntry, Consent, Registration
-from tests.reports.importing import finish_import
+from tests.imports.importing import finish_import
 from tests.reports.test_excel import scanned_consent, sheet_of, valid_row
 from tests.web.registration_helpers import (
     ANSWERS_9448,

@@ -16,7 +16,7 @@ from formapp.extensions import db
 from formapp.records.models import Forbund, Insats, Person, Registration
 from formapp.reports.catalog import REPORT_IDS, build_report
 from formapp.reports.filters import Filters
-from formapp.reports.synthetic import bulk_load, insert_participations, placeholder_document
+from formapp.tooling.synthetic import bulk_load, insert_participations, placeholder_document
 
 TABLES = ("person", "consent", "registration", "registration_support")
 

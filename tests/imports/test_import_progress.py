@@ -12,11 +12,11 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from formapp.extensions import db
+from formapp.imports.jobs import STALE_SECONDS, JobStore
 from formapp.records.models import Registration
-from formapp.reports.import_jobs import STALE_SECONDS, JobStore
 from formapp.reports.sheet import IMPORT_COLUMNS
 from formapp.webclient import Browser
-from tests.reports.importing import finish_import
+from tests.imports.importing import finish_import
 from tests.reports.test_excel import read, sheet_bytes, sheet_of, valid_row
 from tests.world import PASSWORD, World, build_world
 

@@ -4,7 +4,9 @@ both sides of 30, every end reason that stays stored, anonymous and volume count
 Deterministic (a fixed seed), dated up to ``today``. Every participation goes through the real
 store: a consent signed and sealed (FK 9443), FK 9448 and, when closed, FK 9449 or a
 withdrawal: no consent is made up, even in the demo (issue 17), so every page of the demo
-shows a document that ``formapp verify --all`` accepts.
+shows a document that ``formapp verify --all`` accepts. The anonymous and volume counts go
+through ``records.counts``, as the count pages change them. Tooling: only ``formapp demo``
+loads it.
 """
 
 from __future__ import annotations
@@ -19,8 +21,9 @@ from formapp.cases.withdrawal import withdraw
 from formapp.documents.consent import Signature, SignatureStroke
 from formapp.domain import insatser as vocab
 from formapp.extensions import db
-from formapp.records.models import AnonymousCount, Forbund, Insats, User, VolumeCount
-from formapp.reports.synthetic import Participation, Work, make_personnummer
+from formapp.records.counts import change_anonymous_count, change_volume_count, count_years
+from formapp.records.models import Forbund, Insats, User
+from formapp.tooling.synthetic import Participation, Work, make_personnummer
 
 PARTICIPATIONS = 36  # each one is three sealed PDFs: enough for every report, quick to load
 KOMMUNER = ("0680", "0662", "0665", "0682", "0684")
@@ -135,10 +138,10 @@ def load_report_demo(forbund: Forbund, insatser: list[Insats], today: date,
         for year in {insats.start_date.year, today.year}:
             if insats.start_date.year <= year <= today.year:
                 for kon, number in (("kvinna", rng.randint(2, 9)), ("man", rng.randint(2, 9))):
-                    db.session.add(AnonymousCount(insats_id=insats.id, year=year, kon=kon,
-                                                  count=number))
+                    change_anonymous_count(insats, year=year, kon=kon, delta=number,
+                                           by=officer, today=today)
     for insats in insatser:
-        if insats.is_volyminsats and insats.start_date <= today:
-            db.session.add(VolumeCount(insats_id=insats.id, year=today.year, count=137))
+        if insats.is_volyminsats and today.year in count_years(insats, today):
+            change_volume_count(insats, year=today.year, delta=137, by=officer, today=today)
     db.session.flush()
     return len(rows)

@@ -1,5 +1,12 @@
 """``formapp export-excel`` and ``formapp import-excel``: the web page's export and import from
-the command line (run by the server's operator: the audit trail names "system")."""
+the command line (run by the server's operator: the audit trail names "system", or the officer
+of ``--by``).
+
+At the top, as ``archive_cli`` is, not in ``reports`` (which only reads: the export's audit
+entry and the import are writes) nor in ``imports`` (``cases`` imports ``imports``, so the
+import command there would close a cycle). The import checks the sheet (``imports.reading``)
+and stores it through the import case (``cases.importing``).
+"""
 
 from __future__ import annotations
 
@@ -12,14 +19,15 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
+from formapp.cases.importing import import_rows
 from formapp.clock import today
 from formapp.extensions import db
+from formapp.imports.reading import SheetRefused, read_sheet
+from formapp.imports.scans import Scan
 from formapp.records.audit import log_event
 from formapp.records.errors import RuleViolation
 from formapp.records.models import Forbund, Insats, User
 from formapp.reports.export import ExportRequest, write_export
-from formapp.reports.import_scans import Scan
-from formapp.reports.importer import SheetRefused, import_rows, read_sheet
 
 
 def _forbund_id(insats_id: int | None, forbund_id: int | None) -> int:

@@ -16,12 +16,15 @@ from sqlalchemy import func, select
 
 from formapp.archive_check import verify_all
 from formapp.cases.consent import sign_consent, start_draft
+from formapp.cases.importing import import_rows
 from formapp.cli import cli
 from formapp.clock import today
 from formapp.demo import DEMO_FORBUND_NAME, DEMO_PASSWORD, demo_users
 from formapp.documents.consent import Signature, SignatureStroke
 from formapp.evidence import evidence
 from formapp.extensions import db
+from formapp.imports.reading import ImportPlan, SheetRefused, read_sheet
+from formapp.imports.scans import Scan
 from formapp.records.models import (
     AnonymousCount,
     ArchivedDocument,
@@ -30,11 +33,9 @@ from formapp.records.models import (
     Person,
     Registration,
 )
-from formapp.reports.import_scans import Scan
-from formapp.reports.importer import ImportPlan, SheetRefused, import_rows, read_sheet
 from formapp.reports.sheet import IMPORT_COLUMNS
 from formapp.webclient import Browser
-from tests.reports.importing import finish_import
+from tests.imports.importing import finish_import
 from tests.reports.test_excel import sheet_bytes, valid_row
 from tests.world import PASSWORD, World, build_world
 

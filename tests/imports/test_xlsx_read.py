@@ -12,8 +12,8 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 
+from formapp.imports.xlsx_read import Formula, NotASheet, first_sheet, sheet_rows
 from formapp.reports.xlsx import XlsxWriter
-from formapp.reports.xlsx_read import Formula, NotASheet, first_sheet, sheet_rows
 
 ROWS = [
     ["Personnummer", "Namn", "Inskrivningsdatum", "Arbete % före", "Ja?", None, "Sist"],

@@ -1,29 +1,29 @@
 """Synthetic participations written straight into the tables, many at a time.
 
-For the bench (300,000 participations), the demo and the report tests: the reports read only
-the registration columns and support rows, and making 300,000 sealed PDFs through the forms
-would take hours. Every row points at one sealed placeholder document that says so
-(:func:`placeholder_document`), so ``formapp verify --all`` still finds every file it expects.
-Never used for real participants: real registrations go through ``cases.registration``,
-whose mapping of answers to columns these rows use too.
+Tooling (``formapp.tooling``; the running app never imports it) for the bench (300,000
+participations) and the report tests: the reports read only the registration columns and
+support rows, and making 300,000 sealed PDFs through the forms would take hours. Every row
+points at one sealed placeholder document that says so (:func:`placeholder_document`), so
+``formapp verify --all`` still finds every file it expects. Never used for real participants;
+the registration rows are still ``cases.registration``'s own (``bulk_row`` over
+``start_columns`` and ``end_columns``), as the Excel import writes them.
 """
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from itertools import islice
+from typing import Any
 
 from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import InstrumentedAttribute
-from sqlalchemy.sql import sqltypes
 
 from formapp.cases.archiving import archive_pdf
-from formapp.cases.registration import end_columns, start_columns
+from formapp.cases.registration import bulk_row, end_columns, start_columns
 from formapp.definitions.model import NO, YES
 from formapp.documents.receipt_pdf import ReceiptDocument, render_receipt_pdf
 from formapp.domain.personnummer import Personnummer, luhn_digit
@@ -31,6 +31,7 @@ from formapp.extensions import Model, db, table_of
 from formapp.protection.columns import bind_row
 from formapp.protection.lookup import personnummer_hash
 from formapp.records.models import Consent, Person, Registration, RegistrationSupport
+from formapp.tooling._sqlalchemy_internals import copy_values
 
 
 @dataclass(frozen=True)
@@ -127,7 +128,7 @@ def _next_personnummer(p: Participation, serials: dict[tuple[date, str], int]) -
     return make_personnummer(p.birth_date, p.kon, serial)
 
 
-Rows = dict[type[Model], list[dict]]
+Rows = dict[type[Model], list[dict[str, Any]]]
 
 
 def _chunk_rows(forbund_id: int, chunk: list[Participation], document: str, now: datetime,
@@ -188,35 +189,25 @@ def _insert_chunk(forbund_id: int, chunk: list[Participation], document: str, no
     _sync_sequence(Registration)
 
 
-def _insert_rows(model: type[Model], rows: list[dict]) -> None:
+def _insert_rows(model: type[Model], rows: list[dict[str, Any]]) -> None:
     db.session.execute(table_of(model).insert(), rows)
 
 
-def _copy_rows(model: type[Model], rows: list[dict]) -> None:
+def _copy_rows(model: type[Model], rows: list[dict[str, Any]]) -> None:
     """PostgreSQL's COPY: several times faster than an executemany INSERT. Values go through
-    the columns' own bind processing (the encrypted personnummer and name, JSON)."""
+    the columns' own bind processing (the encrypted personnummer and name, JSON) as an INSERT
+    would send them (``_sqlalchemy_internals``)."""
     table = table_of(model)
     connection = db.session.connection()
-    dialect = connection.dialect
     names = list(rows[0])
-    processors = [table.c[name].type._cached_bind_processor(dialect) for name in names]
-    json_columns = {i for i, name in enumerate(names)
-                    if isinstance(table.c[name].type, sqltypes.JSON)}
+    write = copy_values(table, names, connection.dialect)
     raw = connection.connection.driver_connection
     assert raw is not None
     columns = ", ".join(f'"{name}"' for name in names)
     with raw.cursor() as cursor, cursor.copy(
             f'COPY "{table.name}" ({columns}) FROM STDIN') as copy:
         for row in rows:
-            values = []
-            for i, name in enumerate(names):
-                value = row[name]
-                if i in json_columns:
-                    value = None if value is None else json.dumps(value, ensure_ascii=False)
-                elif processors[i] is not None:
-                    value = processors[i](value)
-                values.append(value)
-            copy.write_row(values)
+            copy.write_row(write(row))
 
 
 @contextmanager
@@ -273,10 +264,6 @@ def _registration(forbund_id: int, p: Participation, person_id: int, personnumme
             end.update(_block(p.supports_efter, p.aktivt_efter, p.work_efter, "_efter"))
     columns = (start_columns(start, Personnummer.from_digits(personnummer))
                | end_columns(end, measured=measured))
-    return {"forbund_id": forbund_id, "insats_id": p.insats_id, "person_id": person_id,
-            "consent_id": consent_id, "kon": p.kon, "document_id": str(uuid.uuid4()),
-            "pdf_sha256": document, "officer_id": None, "registered_at": now,
-            "updated_at": now, "version": 1, "ended_by_id": None, **columns.values,
-            "end_document_id": str(uuid.uuid4()) if end is not None else None,
-            "end_pdf_sha256": document if end is not None else None,
-            "ended_at": now if end is not None else None}, columns.supports
+    return bulk_row(columns, forbund_id=forbund_id, insats_id=p.insats_id,
+                    person_id=person_id, consent_id=consent_id, kon=p.kon, officer_id=None,
+                    document=document, now=now), columns.supports
