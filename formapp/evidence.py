@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app
-from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from formapp.documents.archive import Archive
@@ -19,6 +18,7 @@ from formapp.documents.long_term import ValidationData, load_validation_data
 from formapp.documents.seal import Sealer, SealSettings
 from formapp.documents.signing_keys import SealMaterial, load_seal
 from formapp.documents.verification import SealCheck, check_seal
+from formapp.extensions import listen_once
 from formapp.protection.current import keyring
 
 EXTENSION_KEY = "formapp.evidence"
@@ -89,7 +89,12 @@ def remove_after_commit(session: Session, archive: ArchiveStore, digest: str) ->
     archive.remove_on_commit(session, digest)
 
 
-@event.listens_for(Session, "after_commit")
+def init_app(_app: Flask) -> None:
+    """Promote or discard the files staged in a transaction when it ends (every Session)."""
+    listen_once(Session, "after_commit", _keep_files)
+    listen_once(Session, "after_rollback", _drop_files)
+
+
 def _keep_files(session: Session) -> None:
     for archive, digest in session.info.pop(_PENDING, []):
         archive.promote(digest)
@@ -99,7 +104,6 @@ def _keep_files(session: Session) -> None:
         archive.remove(digest)
 
 
-@event.listens_for(Session, "after_rollback")
 def _drop_files(session: Session) -> None:
     for archive, digest in session.info.pop(_PENDING, []):
         archive.discard(digest)
