@@ -4,7 +4,7 @@ import sqlite3
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from flask import Flask
+from flask import Flask, current_app
 from flask_babel import Babel
 from flask_login import LoginManager
 from flask_migrate import Migrate
@@ -45,6 +45,22 @@ def table_of(model: type[Model]) -> Table:
     table = model.__table__
     assert isinstance(table, Table)
     return table
+
+
+CACHE_KEY = "formapp_cache"  # in app.extensions: the caches that belong to one app
+
+
+def app_cache(name: str) -> dict[Any, Any]:
+    """The current app's cache ``name``: for values read from its database or derived from its
+    configuration, which another app in the same process (tests, ``formapp bench``) must not
+    see. It goes with the app, or with ``clear_app_caches`` (a restore). Plain values only,
+    never an ORM row (a row belongs to one session)."""
+    caches: dict[str, dict[Any, Any]] = current_app.extensions.setdefault(CACHE_KEY, {})
+    return caches.setdefault(name, {})
+
+
+def clear_app_caches(app: Flask) -> None:
+    app.extensions.pop(CACHE_KEY, None)
 
 
 def listen_once(target: Any, identifier: str, fn: Callable[..., Any], **options: Any) -> None:

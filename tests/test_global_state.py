@@ -12,6 +12,15 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
+from formapp.definitions import consent_texts as builtin
+from formapp.documents.consent import FORMAPP_TEXT
+from formapp.extensions import db
+from formapp.records.consent_texts import ForbundTexts
+from formapp.records.models import ConsentTextVersion, Forbund
+from tests.conftest import make_app, tables_of
+
 # (module, listener, target expression, event) of every process-wide listener.
 LISTENERS = [
     ("formapp.extensions", "_sqlite_pragmas", "sqlalchemy.engine.Engine", "connect"),
@@ -80,3 +89,36 @@ def test_importing_the_models_registers_no_listener_and_create_app_registers_eac
     assert out[0] == str([False] * len(LISTENERS))
     assert out[1] == str([True] * len(LISTENERS))
     assert out[2] == str([1] * len(LISTENERS))
+
+
+def _publish(forbund_name: str, raw: bytes, sha256: str) -> str:
+    """One Swedish version of formapp's text in the current app's database (its id)."""
+    forbund = Forbund(name=forbund_name, consent_text=FORMAPP_TEXT)
+    db.session.add(forbund)
+    db.session.flush()
+    version = f"{FORMAPP_TEXT}-sv-f{forbund.id}-1"
+    db.session.add(ConsentTextVersion(id=version, forbund_id=forbund.id, locale="sv",
+                                      status="binding", text_id=FORMAPP_TEXT,
+                                      content=raw.decode("utf-8"), sha256=sha256))
+    db.session.commit()
+    return version
+
+
+def test_a_published_text_read_by_one_app_is_not_what_another_apps_database_holds(
+        database_url: str, tmp_path: Path) -> None:
+    """Two apps, two databases, the same version id and hash: the second app checks its own
+    row (changed behind the app's back) instead of taking the first app's text."""
+    (entry,) = [v for v in builtin.builtin_versions() if v.id == "9443-sv-2026-1"]
+    raw = entry.file.read_bytes()
+    sha256 = builtin.sha256_hex(raw)
+    first = make_app(database_url, tmp_path / "a")
+    second = make_app(f"sqlite:///{tmp_path / 'b.sqlite3'}", tmp_path / "b")
+    with tables_of(first):
+        version = _publish("Förbund A", raw, sha256)
+        texts = ForbundTexts(((version, "sv", sha256, FORMAPP_TEXT),), FORMAPP_TEXT)
+        assert texts.binding() is not None and texts.binding().sha256 == sha256
+        with tables_of(second):
+            assert _publish("Förbund A", raw.replace(b"samtycke", b"SAMTYCKE"), sha256) == \
+                version
+            with pytest.raises(builtin.ConsentTextError):
+                texts.binding()

@@ -107,10 +107,15 @@ def check_fonts(directory: Path | None = None) -> None:
             f"(make system-deps) or set {FONT_DIR_ENV} to a directory holding them.")
 
 
-@lru_cache(maxsize=4)
 def load_fonts(directory: str | None = None) -> FontSet:
     """Load (once per process and directory) every font of FONT_FILES."""
-    path = Path(directory) if directory else font_dir()
+    return _fonts_in(str(Path(directory) if directory else font_dir()))
+
+
+@lru_cache(maxsize=4)
+def _fonts_in(directory: str) -> FontSet:
+    # Process-wide: the files of one directory, keyed by it (the setting is read outside).
+    path = Path(directory)
     check_fonts(path)
     fonts: dict[tuple[str, bool], Font] = {}
     for role, (regular, bold) in FONT_FILES.items():

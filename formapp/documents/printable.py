@@ -20,7 +20,7 @@ from __future__ import annotations
 import unicodedata
 from functools import lru_cache
 
-from formapp.documents.fonts import load_fonts
+from formapp.documents.fonts import FontSet, load_fonts
 
 BIDI_CONTROLS = frozenset([0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F),
                            *range(0x2066, 0x206A)])
@@ -33,15 +33,19 @@ def unprintable_characters(text: str) -> list[str]:
     return [char for char in dict.fromkeys(text) if not printable(char)]
 
 
-@lru_cache(maxsize=8192)
 def printable(char: str) -> bool:
-    """Whether the PDFs print ``char`` (cached per character: the fonts never change)."""
+    """Whether the PDFs print ``char``."""
+    return _printable(char, load_fonts())
+
+
+@lru_cache(maxsize=8192)
+def _printable(char: str, fonts: FontSet) -> bool:
+    # Process-wide, per character and font set (the configured directory's fonts).
     codepoint = ord(char)
     if codepoint in _INVISIBLE_ALLOWED:
         return True
     if codepoint in BIDI_CONTROLS or is_invisible(char):
         return False
-    fonts = load_fonts()
     return all(fonts.first_with(codepoint, "latin", bold) is not None for bold in (False, True))
 
 

@@ -37,6 +37,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import cache
+from pathlib import Path
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, insert, select, text, update
@@ -44,6 +45,7 @@ from sqlalchemy import Table, bindparam, insert, select, text, update
 from formapp.cases.archiving import archive_pdf
 from formapp.cases.registration import end_columns, start_columns
 from formapp.definitions import FormDefinition, check, load_form
+from formapp.definitions.loader import default_forms_dir
 from formapp.definitions.model import NO, YES
 from formapp.definitions.printable import document_problem_o, unprintable_o
 from formapp.documents.errors import DocumentError
@@ -284,7 +286,7 @@ def _code(field_name: str, value: object) -> str | None:
     text = _text(value)
     if text is None:
         return None
-    code = _codes(field_name).get(text.lower())
+    code = _codes(field_name, default_forms_dir()).get(text.lower())
     if code is not None:
         return code
     head = text.split(" ", 1)[0]
@@ -293,11 +295,11 @@ def _code(field_name: str, value: object) -> str | None:
 
 
 @cache
-def _codes(field_name: str) -> dict[str, str]:
+def _codes(field_name: str, forms: Path) -> dict[str, str]:
     """Each option's code and label, lower-cased, to its code (the labels win a tie, as the
-    first match did)."""
+    first match did); keyed by the forms directory the options come from."""
     found: dict[str, str] = {}
-    for option in reversed(options(field_name).options):
+    for option in reversed(options(field_name, forms).options):
         found[option.code.lower()] = option.code
         found[option.label.lower()] = option.code
     return found
