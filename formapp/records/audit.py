@@ -115,13 +115,13 @@ def log_event(*, actor: User | None, action: str, subject: str, why: str = "",
     day = entry.at.date()
     if checkpoints.due_today(day):
         try:
-            sealer = evidence().sealer
+            tools = evidence()
         except DocumentError as exc:  # no seal: the entry still counts, the checkpoint waits
             current_app.logger.error("audit checkpoint not sealed: %s", exc)
             return entry
         # The lock is held: the count is the chain's up to this entry, whoever commits next.
         count = db.session.scalar(select(func.count(AuditEntry.id))) or 0
-        session.info[_DAILY_PENDING] = (Head(count, entry.id, entry.hash), day, sealer,
+        session.info[_DAILY_PENDING] = (Head(count, entry.id, entry.hash), day, tools,
                                         checkpoints.directory())
     return entry
 
