@@ -1,4 +1,5 @@
-"""The app's seal and archive built from its configuration: the PDF stack's entry point.
+"""The app's seal, archive and PDF renderers, built from its configuration: the PDF stack's
+entry point.
 
 Only ``formapp.evidence.evidence()`` imports this module, on the first sealed document,
 check or checkpoint of an app: loading it loads pyHanko and the seal, which a page that
@@ -8,7 +9,7 @@ needs none (the login page) must not pay for (issue 16).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -18,12 +19,26 @@ from flask import Flask
 from formapp.documents.archive import Archive
 from formapp.documents.archive_db import DatabaseArchive
 from formapp.documents.archive_store import ArchiveStore, AtRest
+from formapp.documents.consent_pdf import render_consent_pdf
+from formapp.documents.form_pdf import render_form_pdf
 from formapp.documents.long_term import ValidationData, load_validation_data
+from formapp.documents.paper_scan import with_record
+from formapp.documents.receipt_pdf import render_receipt_pdf
 from formapp.documents.seal import Sealer, SealSettings
 from formapp.documents.signed_json import OpenedJson, open_json, sign_json
 from formapp.documents.signing_keys import SealMaterial, load_seal
 from formapp.documents.verification import SealCheck, check_seal
 from formapp.protection.current import keyring
+
+
+class Renderers:
+    """The PDFs a case makes before it seals and archives them (``cases.archiving``), reached
+    as ``evidence().render``: a module that renders imports no ReportLab (issue 16)."""
+
+    consent_pdf = staticmethod(render_consent_pdf)
+    receipt_pdf = staticmethod(render_receipt_pdf)
+    form_pdf = staticmethod(render_form_pdf)
+    scan_with_record = staticmethod(with_record)  # a paper consent's scan, ready to seal
 
 
 @dataclass
@@ -32,6 +47,7 @@ class Evidence:
     sealer: Sealer
     archive: ArchiveStore
     validation: ValidationData
+    render: Renderers = field(default_factory=Renderers)
 
     def check(self, data: bytes, at: datetime | None = None) -> SealCheck:
         return check_seal(data, self.material, at=at, validation=self.validation)
