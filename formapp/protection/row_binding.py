@@ -29,6 +29,7 @@ from formapp.extensions import Model, listen_once
 from formapp.protection.columns import BoundJSON, BoundText, for_row, is_encrypted, unbound
 
 
+# Process-wide: a pure function of the mapped class (its columns never change).
 @cache
 def _encrypted(mapper: Mapper[Any]) -> tuple[tuple[str, sa.Column[Any]], ...]:
     return tuple((prop.key, column) for prop in mapper.column_attrs
