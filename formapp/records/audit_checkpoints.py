@@ -23,6 +23,7 @@ from flask import current_app
 
 from formapp.documents.errors import DocumentError
 from formapp.evidence import evidence
+from formapp.extensions import app_cache
 from formapp.private_files import private_dir
 
 if TYPE_CHECKING:
@@ -31,7 +32,6 @@ if TYPE_CHECKING:
 
 DIRECTORY = "audit-checkpoints"
 FORMAT = "formapp audit checkpoint 1"
-_OPENED = "formapp.audit_checkpoints_opened"  # app.extensions: sha256 → OpenedJson
 _DAY = "formapp.audit_checkpoint_day"  # app.extensions: the day this process checkpointed
 
 
@@ -91,7 +91,7 @@ def write(head: Head, reason: str, *, tools: Evidence | None = None, folder: Pat
 
 def _open(data: bytes) -> OpenedJson:
     """Checked once per process: a checkpoint never changes (a changed one has other bytes)."""
-    cache: dict[str, OpenedJson] = current_app.extensions.setdefault(_OPENED, {})
+    cache: dict[str, OpenedJson] = app_cache("audit_checkpoints_opened")  # sha256 → opened
     key = hashlib.sha256(data).hexdigest()
     if key not in cache:
         cache[key] = evidence().open_json(data)

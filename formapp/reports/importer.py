@@ -37,15 +37,14 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import cache
-from pathlib import Path
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, insert, select, text, update
 
 from formapp.cases.archiving import archive_pdf
 from formapp.cases.registration import end_columns, start_columns
+from formapp.config import forms_dir_setting
 from formapp.definitions import FormDefinition, check, load_form
-from formapp.definitions.loader import default_forms_dir
 from formapp.definitions.model import NO, YES
 from formapp.definitions.printable import document_problem_o, unprintable_o
 from formapp.documents.errors import DocumentError
@@ -286,7 +285,7 @@ def _code(field_name: str, value: object) -> str | None:
     text = _text(value)
     if text is None:
         return None
-    code = _codes(field_name, default_forms_dir()).get(text.lower())
+    code = _codes(field_name, forms_dir_setting()).get(text.lower())
     if code is not None:
         return code
     head = text.split(" ", 1)[0]
@@ -295,11 +294,11 @@ def _code(field_name: str, value: object) -> str | None:
 
 
 @cache
-def _codes(field_name: str, forms: Path) -> dict[str, str]:
+def _codes(field_name: str, forms: str | None) -> dict[str, str]:
     """Each option's code and label, lower-cased, to its code (the labels win a tie, as the
-    first match did); keyed by the forms directory the options come from."""
+    first match did); keyed by the forms directory setting the options are read under."""
     found: dict[str, str] = {}
-    for option in reversed(options(field_name, forms).options):
+    for option in reversed(options(field_name).options):
         found[option.code.lower()] = option.code
         found[option.label.lower()] = option.code
     return found

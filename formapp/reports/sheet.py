@@ -21,8 +21,8 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any, Literal
 
+from formapp.config import forms_dir_setting
 from formapp.definitions import OptionList, load_form
-from formapp.definitions.loader import default_forms_dir
 from formapp.domain import kommuner
 from formapp.domain.personnummer import Personnummer
 
@@ -81,18 +81,18 @@ def columns(*, identity: bool, full: bool) -> tuple[SheetColumn, ...]:
 IMPORT_COLUMNS = columns(identity=True, full=True)
 
 
-def options(field: str, forms: Path | None = None) -> OptionList:
-    """The option list of a sheet field (the _efter fields share the _fore lists), from
-    ``forms`` (default: the configured forms directory)."""
-    return _options(field, forms or default_forms_dir())
+def options(field: str) -> OptionList:
+    """The option list of a sheet field (the _efter fields share the _fore lists)."""
+    return _options(field, forms_dir_setting())
 
 
 # The caches below are process-wide: option labels from the form definitions, keyed by the
-# forms directory they were read from (``forms``), since a test may point it elsewhere.
+# forms directory setting they were read under (``forms``, None: the repository's forms), since
+# a test may point it elsewhere; reading the setting is cheap enough for every row.
 @cache
-def _options(field: str, forms: Path) -> OptionList:
+def _options(field: str, forms: str | None) -> OptionList:
     form = "9449" if field == "avslutningsanledning" else "9448"
-    definition = load_form(form, forms_dir=forms)
+    definition = load_form(form, forms_dir=Path(forms) if forms else None)
     name = field.replace("_efter", "_fore") if form == "9448" else field
     found = definition.field(name).options
     assert found is not None
@@ -100,11 +100,11 @@ def _options(field: str, forms: Path) -> OptionList:
 
 
 @cache
-def _labels(field: str, forms: Path) -> dict[str, str]:
+def _labels(field: str, forms: str | None) -> dict[str, str]:
     return {option.code: option.label for option in _options(field, forms).options}
 
 
-def _label(field: str, code: str | None, forms: Path) -> str:
+def _label(field: str, code: str | None, forms: str | None) -> str:
     if code is None:
         return ""
     return _labels(field, forms).get(code, code)
@@ -112,7 +112,7 @@ def _label(field: str, code: str | None, forms: Path) -> str:
 
 def occupation(registration: Mapping[str, Any], suffix: str) -> str:
     """Sysselsättning in words, e.g. "Arbete 50 % (subventionerat arbete); Studier 25 %"."""
-    return _occupation(*_OCCUPATION[suffix](registration), default_forms_dir())
+    return _occupation(*_OCCUPATION[suffix](registration), forms_dir_setting())
 
 
 _OCCUPATION = {suffix: itemgetter(*(f"{name}{suffix}" for name in (
@@ -122,7 +122,7 @@ _OCCUPATION = {suffix: itemgetter(*(f"{name}{suffix}" for name in (
 
 @cache  # a few dozen combinations over any number of rows (the export's hot path)
 def _occupation(works: bool | None, kind: str | None, extent: int | None, studies: bool | None,
-                study_extent: int | None, seeking: bool | None, forms: Path) -> str:
+                study_extent: int | None, seeking: bool | None, forms: str | None) -> str:
     if works is None:
         return "Ingen mätning"
     parts = []
@@ -144,7 +144,7 @@ def row_values(r: Mapping[str, Any], supports: Mapping[str, list[str]], *, ident
     """A registration's columns by name (with ``insats_name``, and ``personnummer`` and
     ``name`` for ``identity``) as the sheet's row (``supports``: measurement -> kinds)."""
     values: list[object] = []
-    forms = default_forms_dir()
+    forms = forms_dir_setting()
     if identity:
         values += [Personnummer.from_digits(r["personnummer"]).formatted, r["name"]]
     reason, kommun, age = r["end_reason"], r["kommun"], r["age_at_start"]
@@ -166,12 +166,12 @@ def row_values(r: Mapping[str, Any], supports: Mapping[str, list[str]], *, ident
 
 
 @cache
-def _reason(code: str | None, forms: Path) -> str:
+def _reason(code: str | None, forms: str | None) -> str:
     return f"{code} {_label('avslutningsanledning', code, forms)}" if code else ""
 
 
 @cache
-def _supports_text(kinds: tuple[str, ...], forms: Path) -> str:
+def _supports_text(kinds: tuple[str, ...], forms: str | None) -> str:
     """The kinds chosen, in words and in the form's order."""
     order = _support_order(forms)
     return SUPPORT_SEPARATOR.join(_label("forsorjning_fore", kind, forms) for kind in sorted(
@@ -179,7 +179,7 @@ def _supports_text(kinds: tuple[str, ...], forms: Path) -> str:
 
 
 @cache
-def _support_order(forms: Path) -> dict[str, int]:
+def _support_order(forms: str | None) -> dict[str, int]:
     return {code: index for index, code in enumerate(_options("forsorjning_fore", forms).codes)}
 
 
