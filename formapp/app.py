@@ -9,14 +9,19 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from formapp import evidence, extensions
 from formapp.config import load_config
 from formapp.definitions.consent_texts import verify_builtin
 from formapp.evidence import check_archive_at_start
 from formapp.extensions import csrf, db, login_manager, migrate
 from formapp.i18n import configure_i18n
 from formapp.private_files import DIR_MODE, private_dir, private_sqlite_file
+from formapp.protection import row_binding
 from formapp.protection.current import configure_keyring
-from formapp.records import models  # noqa: F401  (registers the tables on the metadata)
+from formapp.records import (
+    audit,
+    models,  # noqa: F401  (registers the tables on the metadata)
+)
 from formapp.web import register_web
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -58,6 +63,10 @@ def _configure_data_dir(app: Flask) -> None:
 
 
 def _configure_extensions(app: Flask) -> None:
+    # The listeners every Engine, Session and model gets (once per process, however many
+    # apps): before the first connection and the first flush.
+    for extension in (extensions, row_binding, audit, evidence):
+        extension.init_app(app)
     db.init_app(app)
     # Batch mode lets the same migrations alter tables on SQLite and PostgreSQL.
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True,

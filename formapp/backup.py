@@ -34,7 +34,7 @@ from formapp.config import ConfigError
 from formapp.documents.envelope import is_envelope
 from formapp.documents.errors import DocumentError
 from formapp.evidence import EXTENSION_KEY, evidence
-from formapp.extensions import db
+from formapp.extensions import clear_app_caches, db
 from formapp.private_files import FILE_MODE, open_private, private_dir, write_private
 from formapp.protection.columns import stored_type
 from formapp.protection.current import CHECK_TABLE, check_key_rows, forget_keyring, keyring
@@ -276,6 +276,7 @@ def _restore_secrets(source: Path, names: list[str]) -> None:
         target.unlink(missing_ok=True)
         shutil.copy2(source / "secrets" / name, target)
     current_app.extensions.pop(EXTENSION_KEY, None)
+    clear_app_caches(current_app)  # what they hold came from the database just replaced
     forget_keyring()
 
 

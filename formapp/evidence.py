@@ -1,67 +1,23 @@
-"""The app's seal and archive: loaded once per process, used by every sealed document."""
+"""The app's seal and archive (``evidence()``, built on first use) and the files a transaction
+stages, kept or dropped with it."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import datetime
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask, current_app
-from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from formapp.documents.archive import Archive
-from formapp.documents.archive_db import DatabaseArchive
-from formapp.documents.archive_store import DOOMED, ArchiveStore, AtRest
-from formapp.documents.long_term import ValidationData, load_validation_data
-from formapp.documents.seal import Sealer, SealSettings
-from formapp.documents.signing_keys import SealMaterial, load_seal
-from formapp.documents.verification import SealCheck, check_seal
-from formapp.protection.current import keyring
+from formapp.documents.archive_store import DOOMED, ArchiveStore
+from formapp.extensions import listen_once
+
+if TYPE_CHECKING:
+    from formapp.evidence_tools import Evidence
 
 EXTENSION_KEY = "formapp.evidence"
 _PENDING = "formapp.pending_files"  # key in Session.info: files stored in this transaction
 _PENDING_TAILS = "formapp.pending_tails"  # key in Session.info: renewals in this transaction
-
-
-@dataclass
-class Evidence:
-    material: SealMaterial
-    sealer: Sealer
-    archive: ArchiveStore
-    validation: ValidationData
-
-    def check(self, data: bytes, at: datetime | None = None) -> SealCheck:
-        return check_seal(data, self.material, at=at, validation=self.validation)
-
-
-def build_evidence(app: Flask) -> Evidence:
-    config = app.config
-    data_dir: Path = config["FORMAPP_DATA_DIR"]
-    material = load_seal(
-        data_dir=data_dir, pkcs12_path=config.get("FORMAPP_SEAL_PKCS12"),
-        pkcs12_password=config.get("FORMAPP_SEAL_PASSWORD"),
-        trust_roots_path=config.get("FORMAPP_TRUST_ROOTS"),
-        create_dev=config["FORMAPP_ENV"] != "production")
-    validation = load_validation_data(config.get("FORMAPP_REVOCATION_DIR"))
-    sealer = Sealer(material, SealSettings(tsa_url=config.get("FORMAPP_TSA_URL")),
-                    timestamper=config.get("FORMAPP_TIMESTAMPER"), validation=validation)
-    return Evidence(material, sealer, build_archive(config), validation)
-
-
-def build_archive(config: Mapping[str, Any]) -> ArchiveStore:
-    """The configured backend (``FORMAPP_ARCHIVE_BACKEND``), encrypting new documents when
-    ``FORMAPP_ARCHIVE_ENCRYPTION`` is on; either reads plain and encrypted documents."""
-    at_rest = AtRest(encrypt=config["FORMAPP_ARCHIVE_ENCRYPTION"], keyring=keyring)
-    if config["FORMAPP_ARCHIVE_BACKEND"] == "database":
-        return DatabaseArchive(at_rest)
-    if config["FORMAPP_ARCHIVE_BACKEND"] == "s3":
-        from formapp.documents.archive_s3 import S3Archive, S3Settings  # boto3: an extra
-
-        return S3Archive(S3Settings(config), at_rest)
-    return Archive(Path(config["FORMAPP_DATA_DIR"]) / "archive", at_rest)
 
 
 def check_archive_at_start(config: Mapping[str, Any]) -> None:
@@ -79,6 +35,10 @@ def evidence() -> Evidence:
     if EXTENSION_KEY not in extensions:
         # Flask types current_app as the app itself, not the proxy it is (stubs wrong).
         app = current_app._get_current_object()  # type: ignore[attr-defined]
+        # The one lazy boundary of the PDF stack (issue 16): pyHanko and the seal load with
+        # the first sealed document, check or checkpoint, not with the app (a login page
+        # needs none of them). Everything past it imports at module top.
+        from formapp.evidence_tools import build_evidence
         extensions[EXTENSION_KEY] = build_evidence(app)
     return extensions[EXTENSION_KEY]
 
@@ -102,7 +62,12 @@ def remove_after_commit(session: Session, archive: ArchiveStore, digest: str) ->
     archive.remove_on_commit(session, digest)
 
 
-@event.listens_for(Session, "after_commit")
+def init_app(_app: Flask) -> None:
+    """Promote or discard the files staged in a transaction when it ends (every Session)."""
+    listen_once(Session, "after_commit", _keep_files)
+    listen_once(Session, "after_rollback", _drop_files)
+
+
 def _keep_files(session: Session) -> None:
     for archive, digest in session.info.pop(_PENDING, []):
         archive.promote(digest)
@@ -112,7 +77,6 @@ def _keep_files(session: Session) -> None:
         archive.remove(digest)
 
 
-@event.listens_for(Session, "after_rollback")
 def _drop_files(session: Session) -> None:
     for archive, digest in session.info.pop(_PENDING, []):
         archive.discard(digest)

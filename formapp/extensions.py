@@ -1,8 +1,10 @@
 """Flask extension objects, created unbound and initialised by ``create_app``."""
 
 import sqlite3
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
+from flask import Flask, current_app
 from flask_babel import Babel
 from flask_login import LoginManager
 from flask_migrate import Migrate
@@ -45,7 +47,36 @@ def table_of(model: type[Model]) -> Table:
     return table
 
 
-@event.listens_for(Engine, "connect")
+CACHE_KEY = "formapp_cache"  # in app.extensions: the caches that belong to one app
+
+
+def app_cache(name: str) -> dict[Any, Any]:
+    """The current app's cache ``name``: for values read from its database or derived from its
+    configuration, which another app in the same process (tests, ``formapp bench``) must not
+    see. It goes with the app, or with ``clear_app_caches`` (a restore). Plain values only,
+    never an ORM row (a row belongs to one session)."""
+    caches: dict[str, dict[Any, Any]] = current_app.extensions.setdefault(CACHE_KEY, {})
+    return caches.setdefault(name, {})
+
+
+def clear_app_caches(app: Flask) -> None:
+    app.extensions.pop(CACHE_KEY, None)
+
+
+def listen_once(target: Any, identifier: str, fn: Callable[..., Any], **options: Any) -> None:
+    """``event.listen`` unless ``fn`` already listens: the listeners formapp puts on every
+    Engine, Session or model are registered by ``create_app`` (importing a module registers
+    nothing), and one process may create many apps (the tests, ``formapp bench``); a second
+    registration would run the listener twice."""
+    if not event.contains(target, identifier, fn):
+        event.listen(target, identifier, fn, **options)
+
+
+def init_app(_app: Flask) -> None:
+    """SQLite's pragmas on every connection (a PostgreSQL connection is left alone)."""
+    listen_once(Engine, "connect", _sqlite_pragmas)
+
+
 def _sqlite_pragmas(connection: object, _: object) -> None:
     """SQLite reads the database file through a memory map: the reports look up tens of
     thousands of pages, each otherwise a system call and a copy (issue 10).

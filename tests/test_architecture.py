@@ -16,7 +16,12 @@ ALLOWED_LAZY: dict[tuple[str, str], str] = {
     ("formapp/launcher.py", "formapp.app"):
         "start-up: `formapp --help` must not import the app (issue 16's 0.5 s budget); "
         "launcher imports nothing of formapp at module level",
+    ("formapp/evidence.py", "formapp.evidence_tools"):
+        "start-up: `formapp run` serves its pages without the PDF stack (ReportLab, pyHanko) "
+        "until the first seal or render asks evidence() for it",
     ("formapp/evidence.py", "formapp.documents.archive_s3"):
+        "boto3 is the optional extra `s3`: imported only when FORMAPP_ARCHIVE_BACKEND=s3",
+    ("formapp/evidence_tools.py", "formapp.documents.archive_s3"):
         "boto3 is the optional extra `s3`: imported only when FORMAPP_ARCHIVE_BACKEND=s3",
 }
 

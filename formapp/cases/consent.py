@@ -24,10 +24,10 @@ from formapp.definitions.printable import (
     unprintable_p,
 )
 from formapp.documents.consent import ConsentDocument, Signature
-from formapp.documents.consent_pdf import render_consent_pdf
 from formapp.documents.errors import DocumentError
-from formapp.documents.receipt_pdf import ReceiptDocument, render_receipt_pdf
+from formapp.documents.receipt import ReceiptDocument
 from formapp.domain.personnummer import PersonnummerError, parse_personnummer
+from formapp.evidence import evidence
 from formapp.extensions import db
 from formapp.i18n import _lo, _lp
 from formapp.localtime import local, local_text
@@ -187,7 +187,8 @@ def sign_consent(draft: ConsentDraft, *, locale: str, name: str, signature: Sign
                "Tolk läste": "ja" if draft.interpreter else "nej"},
         extra_lines=understanding_lines(dict(understanding or {}), locale))
     try:
-        digest = archive_pdf(render_consent_pdf(document), kind="consent", forbund_id=forbund.id)
+        digest = archive_pdf(evidence().render.consent_pdf(document), kind="consent",
+                             forbund_id=forbund.id)
     except DocumentError as exc:
         raise RuleViolation("", document_problem_p(exc)) from exc
     if person is None:
@@ -272,7 +273,7 @@ def withdraw_consent(consent: Consent, *, by: User, reason: str,
                ("Registrerat av", by.full_name), ("Hur och varför", reason)),
         forbund=consent.insats.forbund.name, record=record, created=now)
     try:
-        digest = archive_pdf(render_receipt_pdf(receipt), kind="withdrawal",
+        digest = archive_pdf(evidence().render.receipt_pdf(receipt), kind="withdrawal",
                           forbund_id=consent.forbund_id,
                           reason="Återkallat samtycke (GDPR art. 7.3)")
     except DocumentError as exc:

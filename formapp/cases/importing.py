@@ -37,7 +37,8 @@ from formapp.cases.paper_consent import attest_paper_consent
 from formapp.cases.registration import bulk_row, end_columns, start_columns
 from formapp.definitions.printable import document_problem_o, unprintable_o
 from formapp.documents.errors import DocumentError
-from formapp.documents.receipt_pdf import ReceiptDocument, render_receipt_pdf
+from formapp.documents.receipt import ReceiptDocument
+from formapp.evidence import evidence
 from formapp.extensions import db
 from formapp.i18n import _lo
 from formapp.imports.reading import (
@@ -388,7 +389,7 @@ def _receipt(plan: ImportPlan, insats: Insats, by: User | None, reason: str,
                ("Tidpunkt", now.strftime("%Y-%m-%d %H:%M UTC"))),
         forbund=insats.forbund.name, record=record, created=now)
     try:
-        return archive_pdf(render_receipt_pdf(receipt), kind="import",
+        return archive_pdf(evidence().render.receipt_pdf(receipt), kind="import",
                            forbund_id=insats.forbund_id, reason="Import av deltagare")
     except DocumentError as exc:
         raise RuleViolation("", document_problem_o(exc)) from exc

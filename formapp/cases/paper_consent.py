@@ -16,7 +16,8 @@ from datetime import datetime
 from formapp.cases.archiving import archive_pdf
 from formapp.definitions.printable import document_problem_o
 from formapp.documents.errors import DocumentError
-from formapp.documents.paper_scan import check_scan, scan_sha256, with_record
+from formapp.documents.scan_check import check_scan, scan_sha256
+from formapp.evidence import evidence
 from formapp.extensions import db
 from formapp.records.consent_proof import person_key
 from formapp.records.errors import RuleViolation
@@ -51,7 +52,7 @@ def attest_paper_consent(insats: Insats, person: Person, *, name: str, scan: byt
         "attested_at": now.isoformat(), "source": source or {},
     }
     try:
-        sealed = archive_pdf(with_record(scan, record), kind="paper_consent",
+        sealed = archive_pdf(evidence().render.scan_with_record(scan, record), kind="paper_consent",
                              forbund_id=insats.forbund_id, reason=attested_by(officer))
     except DocumentError as exc:
         raise RuleViolation("", document_problem_o(exc)) from exc

@@ -9,10 +9,10 @@ from datetime import date, datetime
 
 from formapp.cases.archiving import archive_pdf
 from formapp.definitions import Checked, FormDefinition, check
-from formapp.definitions.form_pdf import render_form_pdf
 from formapp.definitions.printable import document_problem_o
 from formapp.documents.errors import DocumentError
 from formapp.domain.personnummer import Personnummer
+from formapp.evidence import evidence
 from formapp.records.consent_proof import person_key
 from formapp.records.errors import InvalidAnswers, RuleViolation
 from formapp.records.form_values import to_json
@@ -36,7 +36,7 @@ def seal_form(definition: FormDefinition, values: Mapping[str, object], *,
               context: Mapping[str, object], now: datetime, reason: str) -> str:
     """Render the paper-layout PDF, seal and archive it; its SHA-256."""
     try:
-        pdf = render_form_pdf(definition, values, document_id=document_id,
+        pdf = evidence().render.form_pdf(definition, values, document_id=document_id,
                               forbund=insats.forbund.name, insats=insats.name,
                               officer=officer.full_name, record=record, context=context,
                               created=now)

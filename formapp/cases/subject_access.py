@@ -12,7 +12,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from formapp.cases.archiving import archive_pdf
-from formapp.documents.receipt_pdf import ReceiptDocument, render_receipt_pdf
+from formapp.documents.receipt import ReceiptDocument
+from formapp.evidence import evidence
 from formapp.extensions import db
 from formapp.i18n import _lo, registry
 from formapp.records.audit import log_event
@@ -60,7 +61,7 @@ def registerutdrag(person: Person, *, by: User, why: str,
         created=now,
         parts=tuple(readable_part(data, locale, erased=erased, created=now)
                     for locale in locales))
-    digest = archive_pdf(render_receipt_pdf(receipt), kind="registerutdrag",
+    digest = archive_pdf(evidence().render.receipt_pdf(receipt), kind="registerutdrag",
                          forbund_id=person.forbund_id,
                          reason="Registerutdrag enligt GDPR artikel 15")
     log_event(actor=by, action="gdpr.registerutdrag", subject=f"person:{person.id}", why=why,

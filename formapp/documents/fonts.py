@@ -7,7 +7,6 @@ a ReportLab ``TTFont`` (embedding, subsetting) and a HarfBuzz font (shaping) ove
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -15,23 +14,9 @@ from pathlib import Path
 import uharfbuzz as hb
 from reportlab.pdfbase import pdfmetrics
 
-from formapp.config import FONT_DIR_ENV, font_dir_setting
 from formapp.documents import _reportlab_internals as rl
-from formapp.documents.errors import FontConfigError
+from formapp.documents.font_files import FONT_FILES, ROLES, check_fonts, font_dir
 from formapp.documents.glyphfont import GlyphTTFont
-
-# Debian's fonts-noto-core installs here.
-DEFAULT_FONT_DIR = "/usr/share/fonts/truetype/noto"
-
-# Script role -> (regular file, bold file). Order matters: it is the fallback order for
-# characters the run's own font lacks (brackets in Arabic text come from NotoSans).
-FONT_FILES: dict[str, tuple[str, str]] = {
-    "latin": ("NotoSans-Regular.ttf", "NotoSans-Bold.ttf"),  # Latin, Cyrillic, punctuation
-    "arabic": ("NotoNaskhArabic-Regular.ttf", "NotoNaskhArabic-Bold.ttf"),
-    "ethiopic": ("NotoSansEthiopic-Regular.ttf", "NotoSansEthiopic-Bold.ttf"),
-    "thai": ("NotoSansThai-Regular.ttf", "NotoSansThai-Bold.ttf"),
-}
-ROLES: tuple[str, ...] = tuple(FONT_FILES)
 
 
 @dataclass(eq=False)
@@ -87,30 +72,15 @@ class FontSet:
         return any(f.has_char(codepoint) for f in self.fonts.values())
 
 
-def font_dir(env: Mapping[str, str] | None = None) -> Path:
-    return Path(font_dir_setting(env) or DEFAULT_FONT_DIR)
-
-
-def missing_font_files(directory: Path) -> list[Path]:
-    return [directory / name for pair in FONT_FILES.values() for name in pair
-            if not (directory / name).is_file()]
-
-
-def check_fonts(directory: Path | None = None) -> None:
-    """Fail at start, with the files and the variable to set, if a needed font is missing."""
-    directory = directory or font_dir()
-    missing = missing_font_files(directory)
-    if missing:
-        listed = ", ".join(str(p) for p in missing)
-        raise FontConfigError(
-            f"missing font files: {listed}. Install Debian's fonts-noto-core "
-            f"(make system-deps) or set {FONT_DIR_ENV} to a directory holding them.")
+def load_fonts(directory: str | None = None) -> FontSet:
+    """Load (once per process and directory) every font of FONT_FILES."""
+    return _fonts_in(str(Path(directory) if directory else font_dir()))
 
 
 @lru_cache(maxsize=4)
-def load_fonts(directory: str | None = None) -> FontSet:
-    """Load (once per process and directory) every font of FONT_FILES."""
-    path = Path(directory) if directory else font_dir()
+def _fonts_in(directory: str) -> FontSet:
+    # Process-wide: the files of one directory, keyed by it (the setting is read outside).
+    path = Path(directory)
     check_fonts(path)
     fonts: dict[tuple[str, bool], Font] = {}
     for role, (regular, bold) in FONT_FILES.items():

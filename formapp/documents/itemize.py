@@ -32,6 +32,7 @@ _INVISIBLE = frozenset([0x00AD, 0x034F, 0x061C, 0x200B, 0x200C, 0x200D, 0x200E, 
                         0x2068, 0x2069, 0xFEFF])
 
 
+# Process-wide: a pure function of the character.
 @lru_cache(maxsize=4096)
 def script_role(char: str) -> str | None:
     """The font role of a letter of a script with its own font; None for neutrals."""

@@ -10,6 +10,7 @@ from babel.core import UnknownLocaleError as _BabelUnknownLocale
 from formapp.documents.errors import UnknownLocaleError
 
 
+# Process-wide: a pure function of the id (Babel's CLDR data).
 @lru_cache(maxsize=64)
 def _parse(locale: str) -> Locale:
     try:

@@ -8,52 +8,18 @@ SHA-256, recorded with the consent, can be checked against the archived file for
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 from collections.abc import Mapping
 
-import pikepdf
 from pyhanko.pdf_utils.embed import EmbeddedFileObject, FileSpec, embed_file
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.misc import PdfError
 
-from formapp.documents.errors import DocumentError
+# Re-exported: records.paper_consents checks and keeps a scan through this module.
+from formapp.documents.scan_check import ScanRefused, check_scan, scan_sha256  # noqa: F401
 
-MAX_SCAN_BYTES = 10 * 1024 * 1024  # one signed page scanned at 300 dpi is well under 2 MB
 RECORD_FILE = "record.json"
-
-
-class ScanRefused(DocumentError):
-    """The file is not a scan formapp can keep as proof; ``reason`` names why."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason  # "not_pdf", "too_large", "encrypted", "unreadable", "empty"
-
-
-def check_scan(data: bytes, *, max_bytes: int = MAX_SCAN_BYTES) -> None:
-    """Refuse what is not a readable, unencrypted PDF of at most ``max_bytes``."""
-    if not data:
-        raise ScanRefused("empty")
-    if len(data) > max_bytes:
-        raise ScanRefused("too_large")
-    if not data.lstrip()[:5] == b"%PDF-":
-        raise ScanRefused("not_pdf")
-    try:
-        with pikepdf.Pdf.open(io.BytesIO(data)) as pdf:
-            if pdf.is_encrypted:
-                raise ScanRefused("encrypted")
-            if len(pdf.pages) == 0:
-                raise ScanRefused("empty")
-    except pikepdf.PasswordError as exc:
-        raise ScanRefused("encrypted") from exc
-    except pikepdf.PdfError as exc:
-        raise ScanRefused("unreadable") from exc
-
-
-def scan_sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def with_record(data: bytes, record: Mapping[str, object]) -> bytes:

@@ -72,9 +72,18 @@ def record_attachment(record: Mapping[str, Any], filename: str = "record.json") 
                       "The form record this document was produced from")
 
 
-@lru_cache(maxsize=2)
 def load_icc_profile(path: str | None = None) -> bytes:
-    location = Path(path or icc_profile_setting() or DEFAULT_ICC_PROFILE)
+    return _profile_at(_icc_location(path))
+
+
+def _icc_location(path: str | None) -> str:
+    return str(path or icc_profile_setting() or DEFAULT_ICC_PROFILE)
+
+
+@lru_cache(maxsize=2)
+def _profile_at(path: str) -> bytes:
+    # Process-wide: one file's bytes, keyed by its path (the setting is read outside).
+    location = Path(path)
     try:
         return location.read_bytes()
     except OSError as exc:
@@ -83,9 +92,13 @@ def load_icc_profile(path: str | None = None) -> bytes:
             f"(make system-deps) or set {ICC_PROFILE_ENV}") from exc
 
 
-@lru_cache(maxsize=2)
 def _compressed_icc_profile(path: str | None = None) -> bytes:
-    return zlib.compress(load_icc_profile(path))
+    return _compressed_profile_at(_icc_location(path))
+
+
+@lru_cache(maxsize=2)
+def _compressed_profile_at(path: str) -> bytes:
+    return zlib.compress(_profile_at(path))
 
 
 # --- ReportLab objects ------------------------------------------------------------------------

@@ -45,6 +45,7 @@ def _fmt(value: float) -> str:
     return "0" if text in ("-0", "") else text
 
 
+# Process-wide: a pure function of the shaped run and its text.
 @lru_cache(maxsize=8192)
 def glyph_units(run: ShapedRun, text: str) -> tuple[GlyphUnit, ...]:
     """Group a run's glyphs by cluster; each cluster's text runs to the next cluster's start."""

@@ -1,7 +1,7 @@
 """Which characters of a text the PDFs can not print: the question every input check asks
 before a name, a place or a text is kept for a sealed document.
 
-A character prints when a configured font (``fonts.FONT_FILES``, regular and bold) has a glyph
+A character prints when a configured font (``font_files.FONT_FILES``, regular and bold) has a glyph
 for it, or when it is one of the few invisible characters the shaping needs and handles
 without a glyph (joiners in Persian and Indic words, soft hyphen, zero-width space). Refused:
 
@@ -20,7 +20,8 @@ from __future__ import annotations
 import unicodedata
 from functools import lru_cache
 
-from formapp.documents.fonts import load_fonts
+from formapp.config import font_dir_setting
+from formapp.documents.font_files import coverage
 
 BIDI_CONTROLS = frozenset([0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F),
                            *range(0x2066, 0x206A)])
@@ -33,16 +34,21 @@ def unprintable_characters(text: str) -> list[str]:
     return [char for char in dict.fromkeys(text) if not printable(char)]
 
 
-@lru_cache(maxsize=8192)
 def printable(char: str) -> bool:
-    """Whether the PDFs print ``char`` (cached per character: the fonts never change)."""
+    """Whether the PDFs print ``char``."""
+    return _printable(char, font_dir_setting())
+
+
+@lru_cache(maxsize=8192)
+def _printable(char: str, font_dir: str | None) -> bool:
+    # Process-wide, per character and font directory setting (its files' characters).
     codepoint = ord(char)
     if codepoint in _INVISIBLE_ALLOWED:
         return True
     if codepoint in BIDI_CONTROLS or is_invisible(char):
         return False
-    fonts = load_fonts()
-    return all(fonts.first_with(codepoint, "latin", bold) is not None for bold in (False, True))
+    # In some regular and some bold font (fonts.FontSet.first_with falls back through all).
+    return coverage(font_dir).both(codepoint)
 
 
 def is_invisible(char: str) -> bool:

@@ -5,16 +5,13 @@ a consent withdrawal, the registerutdrag of GDPR art. 15 (which adds ``parts``: 
 facts in Swedish and in the person's language, each in its own direction). The caller writes
 the words; this module only lays them out (any script, the body in ``locale``'s direction)
 and embeds the record as ``record.json``. Sealing is the caller's next step (``documents.seal``).
+What a receipt says is ``documents.receipt`` (no PDF stack, for the callers that build one).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
-from formapp.documents.errors import DocumentError
 from formapp.documents.flow import Item
 from formapp.documents.fonts import FontSet, load_fonts
 from formapp.documents.locales import bcp47
@@ -28,55 +25,12 @@ from formapp.documents.page import (
     render_pdf,
 )
 from formapp.documents.pdfa import PdfMetadata, record_attachment
+from formapp.documents.receipt import ReceiptDocument, ReceiptPart
 from formapp.localtime import local_text
 
 BODY = 9.5
 TITLE = 15.0
 ANSWER = 8.5
-
-
-@dataclass(frozen=True)
-class ReceiptSection:
-    """A heading, then its paragraphs, (label, value) rows and (question, answer) pairs. A
-    question is printed over its answer at full width: long questions stay whole and read in
-    order (also for a text extractor), where a table column would split them."""
-
-    heading: str
-    paragraphs: tuple[str, ...] = ()
-    facts: tuple[tuple[str, str], ...] = ()
-    answers: tuple[tuple[str, str], ...] = ()
-
-
-@dataclass(frozen=True)
-class ReceiptPart:
-    """A part of a receipt in one language (``locale`` sets its direction): a title, an
-    introduction and its sections."""
-
-    locale: str
-    title: str
-    paragraphs: tuple[str, ...] = ()
-    sections: tuple[ReceiptSection, ...] = ()
-
-
-@dataclass(frozen=True)
-class ReceiptDocument:
-    """What a receipt shows. ``facts`` are (label, value) rows of a table; values keep their
-    own direction (an Arabic name reads right to left, a personnummer left to right)."""
-
-    document_id: str
-    title: str  # e.g. "Återkallat samtycke – FK 9443"
-    paragraphs: tuple[str, ...]  # body text (Swedish, may contain any script)
-    facts: tuple[tuple[str, str], ...]  # (label, value) rows shown as a table
-    forbund: str
-    record: Mapping[str, Any]  # embedded as record.json
-    created: datetime | None = None
-    locale: str = "sv"  # base direction / language of the body
-    parts: tuple[ReceiptPart, ...] = ()  # after the facts, each in its own language
-
-    def __post_init__(self) -> None:
-        for name in ("document_id", "title", "forbund"):
-            if not str(getattr(self, name)).strip():
-                raise DocumentError(f"receipt: {name} is empty")
 
 
 def layout_receipt(doc: ReceiptDocument, fonts: FontSet) -> tuple[list[Item], Decoration]:

@@ -49,6 +49,7 @@ def _data_text(name: str) -> str:
     return resources.files("formapp.domain").joinpath("data", name).read_text(encoding="utf-8")
 
 
+# Process-wide: the package's data file, the same for every app.
 @cache
 def _kommuner() -> dict[str, Kommun]:
     rows = csv.DictReader(_data_text("kommuner.csv").splitlines())
@@ -106,6 +107,7 @@ def _period(key: str, value: dict[str, list[str]] | list[str]) -> StadsdelList:
     return StadsdelList(start, end, tuple(value))
 
 
+# Process-wide: the package's data file, the same for every app.
 @cache
 def _stadsdel_lists() -> dict[str, tuple[StadsdelList, ...]]:
     raw = json.loads(_data_text("stadsdelar.json"))

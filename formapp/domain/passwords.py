@@ -13,6 +13,7 @@ from importlib import resources
 _AROUND = string.digits + string.punctuation + string.whitespace
 
 
+# Process-wide: the package's data file, the same for every app.
 @cache
 def common_passwords() -> frozenset[str]:
     text = resources.files("formapp.domain").joinpath("data/common_passwords.txt").read_text(

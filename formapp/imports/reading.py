@@ -40,6 +40,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from formapp.config import forms_dir_setting
 from formapp.definitions import FormDefinition, check, load_form
 from formapp.definitions.model import NO, YES
 from formapp.domain.personnummer import Personnummer
@@ -259,7 +260,7 @@ def _code(field_name: str, value: object) -> str | None:
     text = _text(value)
     if text is None:
         return None
-    code = _codes(field_name).get(text.lower())
+    code = _codes(field_name, forms_dir_setting()).get(text.lower())
     if code is not None:
         return code
     head = text.split(" ", 1)[0]
@@ -268,9 +269,9 @@ def _code(field_name: str, value: object) -> str | None:
 
 
 @cache
-def _codes(field_name: str) -> dict[str, str]:
+def _codes(field_name: str, forms: str | None) -> dict[str, str]:
     """Each option's code and label, lower-cased, to its code (the labels win a tie, as the
-    first match did)."""
+    first match did); keyed by the forms directory setting the options are read under."""
     found: dict[str, str] = {}
     for option in reversed(options(field_name).options):
         found[option.code.lower()] = option.code

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from formapp.documents.paper_scan import MAX_SCAN_BYTES, ScanRefused, check_scan
+from formapp.documents.scan_check import MAX_SCAN_BYTES, ScanRefused, check_scan
 from formapp.i18n import _lo
 
 COLUMN = "Samtycke (PDF)"  # where a scan's problems are shown, as if it were a column

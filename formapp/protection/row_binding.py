@@ -22,12 +22,14 @@ from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy import event
+from flask import Flask
 from sqlalchemy.orm import Mapper
 
+from formapp.extensions import Model, listen_once
 from formapp.protection.columns import BoundJSON, BoundText, for_row, is_encrypted, unbound
 
 
+# Process-wide: a pure function of the mapped class (its columns never change).
 @cache
 def _encrypted(mapper: Mapper[Any]) -> tuple[tuple[str, sa.Column[Any]], ...]:
     return tuple((prop.key, column) for prop in mapper.column_attrs
@@ -86,8 +88,13 @@ def _after_write(mapper: Mapper[Any], connection: sa.Connection, target: object)
         connection.execute(sa.update(table).where(primary == row).values(waiting))
 
 
+def init_app(_app: Flask) -> None:
+    """Bind the encrypted values of every model (``Model`` and its subclasses)."""
+    bind_rows(Model)
+
+
 def bind_rows(base: type) -> None:
-    """Bind the encrypted values of every mapped class of ``base`` (once, at import)."""
+    """Bind the encrypted values of every mapped class of ``base`` (once per process)."""
     for name, listener in (("before_insert", _before_insert), ("before_update", _before_update),
                            ("after_insert", _after_write), ("after_update", _after_write)):
-        event.listen(base, name, listener, propagate=True)
+        listen_once(base, name, listener, propagate=True)

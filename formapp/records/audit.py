@@ -33,13 +33,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from flask import current_app
-from sqlalchemy import event, func, select, text
+from flask import Flask, current_app
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from formapp.documents.errors import DocumentError
 from formapp.evidence import evidence
-from formapp.extensions import db
+from formapp.extensions import db, listen_once
 from formapp.protection.chain_key import chain_mac, current_key_id, has_key
 from formapp.protection.lookup import audit_key
 from formapp.records import audit_checkpoints as checkpoints
@@ -115,13 +115,13 @@ def log_event(*, actor: User | None, action: str, subject: str, why: str = "",
     day = entry.at.date()
     if checkpoints.due_today(day):
         try:
-            sealer = evidence().sealer
+            tools = evidence()
         except DocumentError as exc:  # no seal: the entry still counts, the checkpoint waits
             current_app.logger.error("audit checkpoint not sealed: %s", exc)
             return entry
         # The lock is held: the count is the chain's up to this entry, whoever commits next.
         count = db.session.scalar(select(func.count(AuditEntry.id))) or 0
-        session.info[_DAILY_PENDING] = (Head(count, entry.id, entry.hash), day, sealer,
+        session.info[_DAILY_PENDING] = (Head(count, entry.id, entry.hash), day, tools,
                                         checkpoints.directory())
     return entry
 
@@ -184,7 +184,13 @@ def record_head() -> None:
         store_head(last.id, last.hash)
 
 
-@event.listens_for(Session, "after_commit")
+def init_app(_app: Flask) -> None:
+    """Write the head record (and a day's checkpoint) when a transaction that appended to the
+    chain commits; forget it when it rolls back (every Session)."""
+    listen_once(Session, "after_commit", _write_head)
+    listen_once(Session, "after_rollback", _forget_head)
+
+
 def _write_head(session: Session) -> None:
     pending = session.info.pop(_HEAD_PENDING, None)
     if pending is not None:
@@ -194,7 +200,6 @@ def _write_head(session: Session) -> None:
         checkpoints.write_daily(*daily)
 
 
-@event.listens_for(Session, "after_rollback")
 def _forget_head(session: Session) -> None:
     session.info.pop(_HEAD_PENDING, None)
     session.info.pop(_DAILY_PENDING, None)

@@ -17,18 +17,21 @@ import tempfile
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flask import current_app
 
 from formapp.documents.errors import DocumentError
-from formapp.documents.seal import Sealer
-from formapp.documents.signed_json import OpenedJson, open_json, sign_json
 from formapp.evidence import evidence
+from formapp.extensions import app_cache
 from formapp.private_files import private_dir
+
+if TYPE_CHECKING:
+    from formapp.documents.signed_json import OpenedJson
+    from formapp.evidence_tools import Evidence
 
 DIRECTORY = "audit-checkpoints"
 FORMAT = "formapp audit checkpoint 1"
-_OPENED = "formapp.audit_checkpoints_opened"  # app.extensions: sha256 → OpenedJson
 _DAY = "formapp.audit_checkpoint_day"  # app.extensions: the day this process checkpointed
 
 
@@ -57,16 +60,16 @@ def daily_name(day: date) -> str:
     return f"{day.isoformat()}-daily.p7m"
 
 
-def write(head: Head, reason: str, *, sealer: Sealer | None = None, folder: Path | None = None,
+def write(head: Head, reason: str, *, tools: Evidence | None = None, folder: Path | None = None,
           name: str | None = None, now: datetime | None = None) -> Path | None:
     """Seal ``head`` into a new file; None when a file of that name exists already (two
     workers making the same day's checkpoint: the first one stays)."""
     now = now or datetime.now(UTC)
     folder = folder or directory()
     name = name or f"{now.strftime('%Y-%m-%dT%H%M%S.%fZ')}-{reason}.p7m"
-    data = sign_json({"format": FORMAT, "entries": head.entries, "last_id": head.last_id,
-                      "last_hash": head.last_hash, "written_at": now.isoformat(),
-                      "reason": reason}, sealer or evidence().sealer)
+    data = (tools or evidence()).sign_json({
+        "format": FORMAT, "entries": head.entries, "last_id": head.last_id,
+        "last_hash": head.last_hash, "written_at": now.isoformat(), "reason": reason})
     private_dir(folder)
     target = folder / name
     fd, temp_name = tempfile.mkstemp(dir=folder, prefix=".incoming-")  # 0600
@@ -88,10 +91,10 @@ def write(head: Head, reason: str, *, sealer: Sealer | None = None, folder: Path
 
 def _open(data: bytes) -> OpenedJson:
     """Checked once per process: a checkpoint never changes (a changed one has other bytes)."""
-    cache: dict[str, OpenedJson] = current_app.extensions.setdefault(_OPENED, {})
+    cache: dict[str, OpenedJson] = app_cache("audit_checkpoints_opened")  # sha256 → opened
     key = hashlib.sha256(data).hexdigest()
     if key not in cache:
-        cache[key] = open_json(data, evidence().material)
+        cache[key] = evidence().open_json(data)
     return cache[key]
 
 
@@ -129,11 +132,11 @@ def due_today(day: date) -> bool:
     return True
 
 
-def write_daily(head: Head, day: date, sealer: Sealer, folder: Path) -> None:
+def write_daily(head: Head, day: date, tools: Evidence, folder: Path) -> None:
     """The day's checkpoint, after the commit of its first append. A failure is logged, not
     raised (the append has committed); the next append tries again."""
     try:
-        write(head, "daily", sealer=sealer, folder=folder, name=daily_name(day))
+        write(head, "daily", tools=tools, folder=folder, name=daily_name(day))
     except (DocumentError, OSError) as exc:
         current_app.logger.error("audit checkpoint of %s not written: %s", day, exc)
         return

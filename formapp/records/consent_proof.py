@@ -14,16 +14,18 @@ import dataclasses
 import hmac
 import json
 from io import BytesIO
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pikepdf
 
 from formapp.documents.errors import DocumentError
-from formapp.documents.verification import SealCheck
 from formapp.evidence import evidence
 from formapp.protection.current import keyring
 from formapp.protection.lookup import PERSONNUMMER
 from formapp.records.models import Consent, Person
+
+if TYPE_CHECKING:
+    from formapp.documents.verification import SealCheck
 
 RECORD_FILE = "record.json"
 

@@ -12,7 +12,7 @@ from formapp.definitions import consent_templates as templates
 from formapp.definitions import consent_texts as builtin
 from formapp.definitions.printable import unprintable_in_consent_text
 from formapp.documents.consent import FK_TEXT, FORMAPP_TEXT, ConsentText
-from formapp.extensions import db
+from formapp.extensions import app_cache, db
 from formapp.i18n import _lo, registry
 from formapp.records.audit import log_event
 from formapp.records.errors import RuleViolation
@@ -30,20 +30,26 @@ def _from_row(row: ConsentTextVersion) -> ConsentText:
 
 @lru_cache(maxsize=256)
 def _parsed(content: str, version: str, sha256: str, text_id: str) -> ConsentText:
-    # Keyed by the content itself, so a cached text is exactly what the row holds; parsing and
-    # hash-checking a text twice per signature was a measurable part of a consent.
+    # Keyed by the content itself, so a cached text is exactly what the row holds (pure data:
+    # process-wide, whichever app's row it came from); parsing and hash-checking a text twice
+    # per signature was a measurable part of a consent.
     text = builtin.parse_text(content.encode("utf-8"), version=version, expected_sha256=sha256)
     return replace(text, text_id=text_id)
 
 
-@lru_cache(maxsize=256)
 def _published_text(version: str, sha256: str) -> ConsentText:
     """A published version by id and hash. Versions are immutable, so one read and check per
-    process; a row whose content no longer matches its hash is refused, as by _parsed."""
-    row = db.session.get(ConsentTextVersion, version)
-    if row is None or row.sha256 != sha256:
-        raise builtin.ConsentTextError(f"text version {version} is not as published")
-    return _from_row(row)
+    app (its database's row, not another app's); a row whose content no longer matches its
+    hash is refused, as by _parsed."""
+    cache = app_cache("published_texts")  # (version, sha256) → the parsed text, not the row
+    key = (version, sha256)
+    if key not in cache:
+        row = db.session.get(ConsentTextVersion, version)
+        if row is None or row.sha256 != sha256:
+            raise builtin.ConsentTextError(f"text version {version} is not as published")
+        cache[key] = _from_row(row)
+    text: ConsentText = cache[key]
+    return text
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,6 @@ from formapp.domain.personnummer import Personnummer
 from formapp.extensions import Model
 from formapp.protection.columns import EncryptedJSON, EncryptedText
 from formapp.protection.lookup import personnummer_hash
-from formapp.protection.row_binding import bind_rows
 from formapp.records.consent_gate import gate_ddl
 
 
@@ -756,8 +755,8 @@ class AuditEntry(Model):
     key_id: Mapped[str | None] = mapped_column(String(32))
 
 
-# Every encrypted value the ORM writes is bound to its row (``protection.row_binding``).
-bind_rows(Model)
+# Every encrypted value the ORM writes is bound to its row: ``protection.row_binding``,
+# initialised by ``create_app``.
 
 
 # The audit trail refuses UPDATE and DELETE in the database itself; the hash chain catches

@@ -18,7 +18,7 @@ from flask_babel import force_locale
 
 from formapp.definitions import load_form, text
 from formapp.definitions.answers import SKIP, answer_text
-from formapp.documents.receipt_pdf import ReceiptPart, ReceiptSection
+from formapp.documents.receipt import ReceiptPart, ReceiptSection
 from formapp.domain import kommuner
 from formapp.i18n import _p, registry
 from formapp.records.models import ConsentStatus

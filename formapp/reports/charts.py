@@ -21,7 +21,7 @@ from xml.sax.saxutils import escape
 
 from PIL import Image, ImageDraw, ImageFont
 
-from formapp.documents.fonts import font_dir
+from formapp.documents.font_files import font_dir
 from formapp.reports.model import SUPPRESSED_MARK, Table
 
 WIDTH = 860

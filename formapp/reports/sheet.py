@@ -18,8 +18,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
 from operator import itemgetter
+from pathlib import Path
 from typing import Any, Literal
 
+from formapp.config import forms_dir_setting
 from formapp.definitions import OptionList, load_form
 from formapp.domain import kommuner
 from formapp.domain.personnummer import Personnummer
@@ -79,11 +81,18 @@ def columns(*, identity: bool, full: bool) -> tuple[SheetColumn, ...]:
 IMPORT_COLUMNS = columns(identity=True, full=True)
 
 
-@cache
 def options(field: str) -> OptionList:
     """The option list of a sheet field (the _efter fields share the _fore lists)."""
+    return _options(field, forms_dir_setting())
+
+
+# The caches below are process-wide: option labels from the form definitions, keyed by the
+# forms directory setting they were read under (``forms``, None: the repository's forms), since
+# a test may point it elsewhere; reading the setting is cheap enough for every row.
+@cache
+def _options(field: str, forms: str | None) -> OptionList:
     form = "9449" if field == "avslutningsanledning" else "9448"
-    definition = load_form(form)
+    definition = load_form(form, forms_dir=Path(forms) if forms else None)
     name = field.replace("_efter", "_fore") if form == "9448" else field
     found = definition.field(name).options
     assert found is not None
@@ -91,19 +100,19 @@ def options(field: str) -> OptionList:
 
 
 @cache
-def _labels(field: str) -> dict[str, str]:
-    return {option.code: option.label for option in options(field).options}
+def _labels(field: str, forms: str | None) -> dict[str, str]:
+    return {option.code: option.label for option in _options(field, forms).options}
 
 
-def _label(field: str, code: str | None) -> str:
+def _label(field: str, code: str | None, forms: str | None) -> str:
     if code is None:
         return ""
-    return _labels(field).get(code, code)
+    return _labels(field, forms).get(code, code)
 
 
 def occupation(registration: Mapping[str, Any], suffix: str) -> str:
     """Sysselsättning in words, e.g. "Arbete 50 % (subventionerat arbete); Studier 25 %"."""
-    return _occupation(*_OCCUPATION[suffix](registration))
+    return _occupation(*_OCCUPATION[suffix](registration), forms_dir_setting())
 
 
 _OCCUPATION = {suffix: itemgetter(*(f"{name}{suffix}" for name in (
@@ -113,12 +122,12 @@ _OCCUPATION = {suffix: itemgetter(*(f"{name}{suffix}" for name in (
 
 @cache  # a few dozen combinations over any number of rows (the export's hot path)
 def _occupation(works: bool | None, kind: str | None, extent: int | None, studies: bool | None,
-                study_extent: int | None, seeking: bool | None) -> str:
+                study_extent: int | None, seeking: bool | None, forms: str | None) -> str:
     if works is None:
         return "Ingen mätning"
     parts = []
     if works:
-        parts.append(f"Arbete {extent} % ({_label('arbete_typ_fore', kind)})")
+        parts.append(f"Arbete {extent} % ({_label('arbete_typ_fore', kind, forms)})")
     if studies:
         parts.append(f"Studier {study_extent} %")
     if seeking:
@@ -135,6 +144,7 @@ def row_values(r: Mapping[str, Any], supports: Mapping[str, list[str]], *, ident
     """A registration's columns by name (with ``insats_name``, and ``personnummer`` and
     ``name`` for ``identity``) as the sheet's row (``supports``: measurement -> kinds)."""
     values: list[object] = []
+    forms = forms_dir_setting()
     if identity:
         values += [Personnummer.from_digits(r["personnummer"]).formatted, r["name"]]
     reason, kommun, age = r["end_reason"], r["kommun"], r["age_at_start"]
@@ -142,35 +152,35 @@ def row_values(r: Mapping[str, Any], supports: Mapping[str, list[str]], *, ident
         r["insats_name"], KON.get(r["kon"], r["kon"]), kommun, _kommun_name(kommun), age,
         # No age: a samordningsnummer without a full birth date.
         "Okänd" if age is None else ("Ja" if age < 30 else "Nej"), r["start_date"], r["end_date"],
-        _label("forsorjning_tid", r["forsorjning_tid"]), occupation(r, "_fore"),
-        occupation(r, "_efter") if r["end_date"] else "", _reason(reason)]
+        _label("forsorjning_tid", r["forsorjning_tid"], forms), occupation(r, "_fore"),
+        occupation(r, "_efter") if r["end_date"] else "", _reason(reason, forms)]
     if full:
-        values += [r["stadsdel"] or "", _label("utbildning", r["utbildning"])]
+        values += [r["stadsdel"] or "", _label("utbildning", r["utbildning"], forms)]
         for measurement, suffix in (("fore", "_fore"), ("efter", "_efter")):
-            values.append(_supports_text(tuple(supports.get(measurement, ()))))
+            values.append(_supports_text(tuple(supports.get(measurement, ())), forms))
             values += [_yes_no(r[f"aktivt_arbetssokande{suffix}"]),
                        _yes_no(r[f"arbetar{suffix}"]), r[f"arbete_procent{suffix}"],
-                       _label("arbete_typ_fore", r[f"arbete_typ{suffix}"]),
+                       _label("arbete_typ_fore", r[f"arbete_typ{suffix}"], forms),
                        _yes_no(r[f"studerar{suffix}"]), r[f"studie_procent{suffix}"]]
     return values
 
 
 @cache
-def _reason(code: str | None) -> str:
-    return f"{code} {_label('avslutningsanledning', code)}" if code else ""
+def _reason(code: str | None, forms: str | None) -> str:
+    return f"{code} {_label('avslutningsanledning', code, forms)}" if code else ""
 
 
 @cache
-def _supports_text(kinds: tuple[str, ...]) -> str:
+def _supports_text(kinds: tuple[str, ...], forms: str | None) -> str:
     """The kinds chosen, in words and in the form's order."""
-    order = _support_order()
-    return SUPPORT_SEPARATOR.join(_label("forsorjning_fore", kind) for kind in sorted(
+    order = _support_order(forms)
+    return SUPPORT_SEPARATOR.join(_label("forsorjning_fore", kind, forms) for kind in sorted(
         kinds, key=lambda k: order.get(k, len(order))))
 
 
 @cache
-def _support_order() -> dict[str, int]:
-    return {code: index for index, code in enumerate(options("forsorjning_fore").codes)}
+def _support_order(forms: str | None) -> dict[str, int]:
+    return {code: index for index, code in enumerate(_options("forsorjning_fore", forms).codes)}
 
 
 @cache

@@ -42,7 +42,7 @@ import fontTools
 from fontTools import subset as ft_subset
 from fontTools.ttLib import TTFont
 
-from formapp.documents.fonts import FONT_FILES, font_dir
+from formapp.documents.font_files import FONT_FILES, font_dir
 from formapp.i18n.registry import load_registry
 
 FAMILY = "formapp-noto"
@@ -63,7 +63,7 @@ class Subset:
 
     name: str
     scripts: tuple[str, ...]  # ISO 15924 codes of the registry this subset serves
-    role: str  # key of formapp.documents.fonts.FONT_FILES
+    role: str  # key of formapp.documents.font_files.FONT_FILES
     ranges: tuple[tuple[int, int], ...]
 
     def codepoints(self) -> set[int]:

@@ -16,6 +16,7 @@ from flask_babel import get_locale
 from wtforms.i18n import messages_path
 
 
+# Process-wide: the package's own WTForms catalog of a locale (files that never change).
 @lru_cache(maxsize=64)
 def _catalog(locale: str) -> support.NullTranslations:
     return support.Translations.load(messages_path(), [locale], domain="wtforms")

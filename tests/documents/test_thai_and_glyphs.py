@@ -9,7 +9,8 @@ import pytest
 
 from formapp.documents import linebreak
 from formapp.documents.errors import FontConfigError, MissingGlyphError
-from formapp.documents.fonts import FontSet, check_fonts
+from formapp.documents.font_files import check_fonts
+from formapp.documents.fonts import FontSet
 from formapp.documents.shaping import shape_run
 from formapp.documents.textlayout import TextStyle, layout_paragraph
 

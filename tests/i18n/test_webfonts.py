@@ -12,7 +12,7 @@ from babel.messages.pofile import read_po
 from flask import Flask
 from fontTools.ttLib import TTFont
 
-from formapp.documents.fonts import FONT_FILES, font_dir
+from formapp.documents.font_files import FONT_FILES, font_dir
 from formapp.i18n import load_registry
 from formapp.translation.webfonts import (
     NAMES_FAMILY,

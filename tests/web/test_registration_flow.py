@@ -8,10 +8,10 @@ from flask import Flask
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from formapp.cases import paper_forms
 from formapp.clock import today
 from formapp.documents.errors import DocumentError
 from formapp.evidence import evidence
+from formapp.evidence_tools import Renderers
 from formapp.extensions import db
 from formapp.records.deregistrations import erasure_plan
 from formapp.records.models import (
@@ -359,7 +359,7 @@ def test_a_failing_pdf_leaves_no_partial_record(app: Flask, monkeypatch) -> None
     def broken(*args: object, **kwargs: object) -> bytes:
         raise DocumentError("the font is missing")
 
-    monkeypatch.setattr(paper_forms, "render_form_pdf", broken)
+    monkeypatch.setattr(Renderers, "form_pdf", staticmethod(broken))
     response = submit(browser, f"/samtycken/{consent.id}/inregistrering", ANSWERS_9448)
     page = response.get_data(as_text=True)
     # The officer's language, never the exception's English text (that goes to the log).
