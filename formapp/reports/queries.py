@@ -44,6 +44,7 @@ from formapp.reports.filters import (
     active_parts,
     active_parts_between,
     ended_in,
+    in_forbund,
     insats_conditions,
     insats_runs_in,
     registration_conditions,
@@ -296,12 +297,12 @@ def priority_support(filters: Filters, kinds: Iterable[str], years: list[int]
     return dict(result)
 
 
-def registration_years(forbund_id: int) -> list[int]:
+def registration_years(forbund_id: int | tuple[int, ...]) -> list[int]:
     """Every year from the förbund's first registration to its last start or end."""
     first, last_start, last_end = db.session.execute(
         select(func.min(Registration.start_date), func.max(Registration.start_date),
                func.max(Registration.end_date)).where(
-            Registration.forbund_id == forbund_id)).one()
+            in_forbund(Registration.forbund_id, forbund_id))).one()
     if first is None:
         return []
     last = max(d for d in (last_start, last_end) if d is not None)
