@@ -379,7 +379,7 @@ def _registered_grid(key: str, title: object, rows: list[Registered], total_labe
 
 
 def national_report(filters: Filters, threshold: int) -> tuple[list[Table], int]:
-    counts = queries.insats_counts(filters)
+    counts = queries.insats_counts(filters, only_registered=True)
     rows = [_registered(f"insats_{c.insats.id}", c.insats.name, [c]) for c in counts]
     grid = _registered_grid("nationell", _lo("Insatser och inregistrerade kvinnor och män"),
                             rows, _lo("Totalt (%(count)d insatser)", count=len(counts)),
@@ -392,7 +392,7 @@ def national_collation(filters: Filters, threshold: int) -> tuple[list[Table], i
     förbund, the sum of its own report 7, and their total. The same queries as one förbund's,
     run once over all of them (an index range per förbund), not once per förbund."""
     ids = filters.forbund_id if isinstance(filters.forbund_id, tuple) else (filters.forbund_id,)
-    counts = queries.insats_counts(filters)
+    counts = queries.insats_counts(filters, only_registered=True)
     mine: dict[int, list[queries.InsatsCounts]] = {forbund_id: [] for forbund_id in ids}
     for c in counts:
         mine[c.insats.forbund_id].append(c)
