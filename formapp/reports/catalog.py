@@ -10,7 +10,7 @@ Which participations a report counts (the ``year`` filter):
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -18,7 +18,7 @@ from sqlalchemy import select
 from formapp.domain import insatser as vocab
 from formapp.extensions import db
 from formapp.i18n import _lo
-from formapp.records.models import Insats, Registration
+from formapp.records.models import Forbund, Insats, Registration
 from formapp.reports import queries
 from formapp.reports.filters import KONS, Filters, insats_conditions
 from formapp.reports.grid import Grid, Percent, RowSpec
@@ -334,28 +334,75 @@ def _priority_insatser(filters: Filters, years: list[int]) -> Table:
 
 # 7. National aggregate reporting: insatser, women and men registered -------------------------
 
-def national_report(filters: Filters, threshold: int) -> tuple[list[Table], int]:
-    counts = queries.insats_counts(filters)
-    rows = [RowSpec(f"insats_{c.insats.id}", c.insats.name) for c in counts]
-    rows.append(RowSpec("totalt", _lo("Totalt (%(count)d insatser)", count=len(counts)),
-                        total=True))
-    columns = [Column("kvinna", _lo("Kvinnor")), Column("man", _lo("Män")),
-               Column("totalt", TOTAL),
-               Column("volym", _lo("Deltagare i volyminsats"), "number")]
-    grid = Grid("nationell", _lo("Insatser och inregistrerade kvinnor och män"), rows, columns,
-                chart=ChartSpec(("kvinna", "man")),
+@dataclass(frozen=True)
+class Registered:
+    """One row of national reporting: women and men registered in the year (with personal data
+    and anonymously), participants of volyminsatser, and the insatser they are in."""
+
+    key: str
+    label: object
+    by_kon: dict[str, int]
+    volume: int
+    insatser: int
+
+
+def _registered(key: str, label: object, counts: list[queries.InsatsCounts]) -> Registered:
+    return Registered(key, label, {kon: sum(c.personal_by_kon[kon] + c.anonymous_by_kon[kon]
+                                            for c in counts) for kon in KONS},
+                      sum(c.volume for c in counts), len(counts))
+
+
+def _registered_grid(key: str, title: object, rows: list[Registered], total_label: object,
+                     insatser_column: bool) -> Grid:
+    """Report 7's table, one row per insats (a förbund's) or per förbund (the national
+    collation), with the same columns, totals and suppression."""
+    specs = [RowSpec(r.key, r.label) for r in rows]
+    specs.append(RowSpec("totalt", total_label, total=True))
+    columns = [Column("insatser", _lo("Antal insatser"), "number")] if insatser_column else []
+    columns += [Column("kvinna", _lo("Kvinnor")), Column("man", _lo("Män")),
+                Column("totalt", TOTAL),
+                Column("volym", _lo("Deltagare i volyminsats"), "number")]
+    grid = Grid(key, title, specs, columns, chart=ChartSpec(("kvinna", "man")),
                 note=_lo("Inregistrerade under perioden: med personuppgifter och anonymt. "
                          "Volyminsatser räknas utan uppdelning på kön."))
-    for c in counts:
-        key = f"insats_{c.insats.id}"
+    for row in rows:
         for kon in KONS:
-            grid.set(key, kon, c.personal_by_kon[kon] + c.anonymous_by_kon[kon])
-        grid.set(key, "totalt", grid.values[(key, "kvinna")] + grid.values[(key, "man")])
-        grid.set(key, "volym", c.volume)
-    for column in ("kvinna", "man", "totalt", "volym"):
-        grid.set("totalt", column, sum(grid.values[(r.key, column)] for r in rows[:-1]))
+            grid.set(row.key, kon, row.by_kon[kon])
+        grid.set(row.key, "totalt", sum(row.by_kon.values()))
+        grid.set(row.key, "volym", row.volume)
+        grid.set(row.key, "insatser", row.insatser)
+    for column in ("kvinna", "man", "totalt", "volym", "insatser"):
+        grid.set("totalt", column, sum(grid.values[(r.key, column)] for r in rows))
     grid.columns_sum("totalt", list(KONS))
-    grid.rows_sum("totalt", [r.key for r in rows[:-1]])
+    grid.rows_sum("totalt", [r.key for r in rows])
+    return grid
+
+
+def national_report(filters: Filters, threshold: int) -> tuple[list[Table], int]:
+    counts = queries.insats_counts(filters, only_registered=True)
+    rows = [_registered(f"insats_{c.insats.id}", c.insats.name, [c]) for c in counts]
+    grid = _registered_grid("nationell", _lo("Insatser och inregistrerade kvinnor och män"),
+                            rows, _lo("Totalt (%(count)d insatser)", count=len(counts)),
+                            insatser_column=False)
+    return _built([grid], threshold)
+
+
+def national_collation(filters: Filters, threshold: int) -> tuple[list[Table], int]:
+    """Report 7 of several förbund at once (``filters.forbund_id`` a tuple): one row per
+    förbund, the sum of its own report 7, and their total. The same queries as one förbund's,
+    run once over all of them (an index range per förbund), not once per förbund."""
+    ids = filters.forbund_id if isinstance(filters.forbund_id, tuple) else (filters.forbund_id,)
+    counts = queries.insats_counts(filters, only_registered=True)
+    mine: dict[int, list[queries.InsatsCounts]] = {forbund_id: [] for forbund_id in ids}
+    for c in counts:
+        mine[c.insats.forbund_id].append(c)
+    forbunds = db.session.execute(select(Forbund.id, Forbund.name).where(
+        Forbund.id.in_(ids)).order_by(Forbund.name))
+    rows = [_registered(f"forbund_{forbund_id}", name, mine[forbund_id])
+            for forbund_id, name in forbunds]
+    grid = _registered_grid("riket", _lo("Inregistrerade kvinnor och män per förbund"), rows,
+                            _lo("Totalt (%(count)d förbund)", count=len(rows)),
+                            insatser_column=True)
     return _built([grid], threshold)
 
 
@@ -393,9 +440,28 @@ def report_spec(report_id: str) -> ReportSpec:
     raise KeyError(report_id)
 
 
+# Not among REPORTS (the pages of one förbund's officers): no role sees several förbund.
+NATIONAL = ReportSpec(
+    "riket", _lo("Nationell rapportering, alla förbund"),
+    _lo("Inregistrerade kvinnor och män, deltagare i volyminsatser och antal insatser per "
+        "förbund och för alla förbund tillsammans."), national_collation)
+
+
 def build_report(report_id: str, filters: Filters, threshold: int,
                  scope: dict[str, str] | None = None) -> Report:
-    spec = report_spec(report_id)
+    return _made(report_spec(report_id), filters, threshold, scope)
+
+
+def build_national_report(year: int | None, threshold: int,
+                          forbund_ids: Iterable[int] | None = None) -> Report:
+    """Report 7 of every förbund (or of ``forbund_ids``) in one report (``national_collation``)."""
+    ids = tuple(forbund_ids) if forbund_ids is not None else tuple(
+        db.session.scalars(select(Forbund.id).order_by(Forbund.id)))
+    return _made(NATIONAL, Filters(ids, year), threshold, None)
+
+
+def _made(spec: ReportSpec, filters: Filters, threshold: int,
+          scope: dict[str, str] | None) -> Report:
     tables, hidden = spec.build(filters, threshold)
     return Report(spec.id, spec.title, spec.description, tuple(tables), threshold, hidden,
                   dict(scope or {}))

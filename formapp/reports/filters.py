@@ -1,5 +1,6 @@
-"""What a report covers: one förbund (always), and optionally a year, an insats, a kön and a
-priority group. The SQL conditions every query shares live here."""
+"""What a report covers: one förbund (or, for the national report, several together), and
+optionally a year, an insats, a kön and a priority group. The SQL conditions every query shares
+live here."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import ColumnElement, and_, or_, true
+from sqlalchemy.orm import InstrumentedAttribute
 
 from formapp.domain.insatser import PRIORITY_GROUPS
 from formapp.records.models import Insats, Registration
@@ -18,9 +20,11 @@ PRIORITY_CODES = tuple(choice.code for choice in PRIORITY_GROUPS)
 @dataclass(frozen=True)
 class Filters:
     """``year`` None: every year. ``priority``: an insats mark (``prio_*``): only insatser
-    marked with it."""
+    marked with it. ``forbund_id`` a tuple: those förbund counted together (the national
+    report, ``catalog.national_collation``; never built from a request: no role sees more
+    than its own förbund)."""
 
-    forbund_id: int
+    forbund_id: int | tuple[int, ...]
     year: int | None = None
     insats_id: int | None = None
     kon: str | None = None
@@ -37,9 +41,18 @@ def year_range(year: int) -> tuple[date, date]:
     return date(year, 1, 1), date(year, 12, 31)
 
 
+def in_forbund(column: InstrumentedAttribute[int], forbund_id: int | tuple[int, ...]
+              ) -> ColumnElement[bool]:
+    """``column`` (a förbund id) in the scope. Several förbund as ``IN``, not no condition: the
+    report index leads with the förbund, so PostgreSQL reads each one's range of it."""
+    if isinstance(forbund_id, tuple):
+        return column.in_(forbund_id)
+    return column == forbund_id
+
+
 def insats_conditions(filters: Filters) -> list[ColumnElement[bool]]:
     """On ``Insats``: the förbund, the insats, the priority mark."""
-    conditions = [Insats.forbund_id == filters.forbund_id]
+    conditions = [in_forbund(Insats.forbund_id, filters.forbund_id)]
     if filters.insats_id is not None:
         conditions.append(Insats.id == filters.insats_id)
     if filters.priority is not None:
@@ -49,7 +62,7 @@ def insats_conditions(filters: Filters) -> list[ColumnElement[bool]]:
 
 def registration_conditions(filters: Filters) -> list[ColumnElement[bool]]:
     """On ``Registration`` (joined to ``Insats`` for a priority group): all but the year."""
-    conditions = [Registration.forbund_id == filters.forbund_id]
+    conditions = [in_forbund(Registration.forbund_id, filters.forbund_id)]
     if filters.insats_id is not None:
         conditions.append(Registration.insats_id == filters.insats_id)
     if filters.kon is not None:

@@ -44,6 +44,7 @@ from formapp.reports.filters import (
     active_parts,
     active_parts_between,
     ended_in,
+    in_forbund,
     insats_conditions,
     insats_runs_in,
     registration_conditions,
@@ -231,8 +232,13 @@ class InsatsCounts:
     volume: int
 
 
-def insats_counts(filters: Filters) -> list[InsatsCounts]:
-    """Every insats running in the year, with its participants counted four ways."""
+def insats_counts(filters: Filters, only_registered: bool = False) -> list[InsatsCounts]:
+    """Every insats running in the year, with its participants counted four ways.
+
+    ``only_registered``: only those registered (started) in the year are read, all national
+    reporting needs (``personal`` then counts those too). Far fewer index entries: the open
+    participations started in the year are one range of the report index (end date NULL,
+    start date), where every open one takes part in the year."""
     insatser = list(db.session.scalars(
         select(Insats).where(*insats_conditions(filters), insats_runs_in(filters.year))
         .order_by(Insats.name)))
@@ -244,6 +250,8 @@ def insats_counts(filters: Filters) -> list[InsatsCounts]:
     query = _base(plain, Registration.insats_id, Registration.kon, func.count(),
                   _count(started_in(filters.year))).where(
         Registration.insats_id.in_(ids)).group_by(Registration.insats_id, Registration.kon)
+    if only_registered:
+        query = query.where(started_in(filters.year))
     personal: dict[int, int] = defaultdict(int)
     started: dict[tuple[int, str], int] = defaultdict(int)
     for part in _during(filters, query):
@@ -296,12 +304,12 @@ def priority_support(filters: Filters, kinds: Iterable[str], years: list[int]
     return dict(result)
 
 
-def registration_years(forbund_id: int) -> list[int]:
+def registration_years(forbund_id: int | tuple[int, ...]) -> list[int]:
     """Every year from the förbund's first registration to its last start or end."""
     first, last_start, last_end = db.session.execute(
         select(func.min(Registration.start_date), func.max(Registration.start_date),
                func.max(Registration.end_date)).where(
-            Registration.forbund_id == forbund_id)).one()
+            in_forbund(Registration.forbund_id, forbund_id))).one()
     if first is None:
         return []
     last = max(d for d in (last_start, last_end) if d is not None)
