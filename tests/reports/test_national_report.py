@@ -9,7 +9,6 @@ from collections import defaultdict
 from datetime import date
 
 from flask import Flask
-from formapp.reports.synthetic import insert_participations, placeholder_document
 
 from formapp.bench.national_cases import _forbund
 from formapp.bench.report_cases import _rows
@@ -17,6 +16,7 @@ from formapp.extensions import db
 from formapp.reports.catalog import REPORT_IDS, build_national_report, build_report
 from formapp.reports.filters import Filters
 from formapp.reports.model import Report, Table
+from formapp.tooling.synthetic import insert_participations, placeholder_document
 from tests.reports.dataset import build_dataset
 from tests.world import build_world
 
