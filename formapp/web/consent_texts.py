@@ -7,6 +7,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from formapp.cases.consent_texts import choose_text, publish_text
 from formapp.clock import today
 from formapp.definitions.consent_texts import builtin_versions
 from formapp.definitions.understanding import questions_for
@@ -15,13 +16,7 @@ from formapp.extensions import db
 from formapp.i18n import _lo, _o, registry
 from formapp.records.access import can_edit_forbund, can_publish_consent_texts
 from formapp.records.audit import log_event
-from formapp.records.consent_texts import (
-    OWN_TEXT,
-    choose_text,
-    forbund_texts,
-    publish_text,
-    version_history,
-)
+from formapp.records.consent_texts import OWN_TEXT, forbund_texts, version_history
 from formapp.records.errors import RuleViolation
 from formapp.records.models import Forbund
 from formapp.records.read_aloud import needs_recording, reading_for, upload_recording
