@@ -8,6 +8,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from formapp.cases.consent_texts import choose_text, publish_text
+from formapp.cases.read_aloud import upload_recording
 from formapp.clock import today
 from formapp.definitions.consent_texts import builtin_versions
 from formapp.definitions.understanding import questions_for
@@ -19,7 +20,7 @@ from formapp.records.audit import log_event
 from formapp.records.consent_texts import OWN_TEXT, forbund_texts, version_history
 from formapp.records.errors import RuleViolation
 from formapp.records.models import Forbund
-from formapp.records.read_aloud import needs_recording, reading_for, upload_recording
+from formapp.records.read_aloud import needs_recording, reading_for
 from formapp.web.guards import get_or_404, require, show_violation
 from formapp.web.read_aloud import audio_cache
 from formapp.web.review_status import review_counts, text_summary
