@@ -159,3 +159,16 @@ def choose_text(forbund: Forbund, choice: str, *, retention_years: int,
               why="Samtyckestext vald", forbund_id=forbund.id, details={"text": choice})
     db.session.flush()
     return None
+
+
+def set_understanding_questions(forbund: Forbund, enabled: bool, *, by: User | None) -> bool:
+    """Switch the understanding questions (issue 19) on or off for the förbund's new consents;
+    audited when it changes (True then)."""
+    if enabled == forbund.understanding_questions:
+        return False
+    forbund.understanding_questions = enabled
+    log_event(actor=by, action="forbund.understanding", subject=f"forbund:{forbund.id}",
+              why="Förståelsefrågor på eller av", forbund_id=forbund.id,
+              details={"enabled": enabled})
+    db.session.flush()
+    return True

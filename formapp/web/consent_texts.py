@@ -7,7 +7,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from formapp.cases.consent_texts import choose_text, publish_text
+from formapp.cases.consent_texts import choose_text, publish_text, set_understanding_questions
 from formapp.cases.read_aloud import upload_recording
 from formapp.clock import today
 from formapp.definitions.consent_texts import builtin_versions
@@ -16,7 +16,6 @@ from formapp.documents.consent import FK_TEXT, FORMAPP_TEXT
 from formapp.extensions import db
 from formapp.i18n import _lo, _o, registry
 from formapp.records.access import can_edit_forbund, can_publish_consent_texts
-from formapp.records.audit import log_event
 from formapp.records.consent_texts import OWN_TEXT, forbund_texts, version_history
 from formapp.records.errors import RuleViolation
 from formapp.records.models import Forbund
@@ -115,11 +114,7 @@ def _understanding(forbund: Forbund, form: UnderstandingSettingsForm) -> Respons
     if not form.validate_on_submit():
         return None
     enabled = bool(form.enabled.data)
-    if enabled != forbund.understanding_questions:
-        forbund.understanding_questions = enabled
-        log_event(actor=current_user, action="forbund.understanding",
-                  subject=f"forbund:{forbund.id}", why="Förståelsefrågor på eller av",
-                  forbund_id=forbund.id, details={"enabled": enabled})
+    if set_understanding_questions(forbund, enabled, by=current_user):
         db.session.commit()
     flash(_o("Förståelsefrågorna är på.") if enabled else _o("Förståelsefrågorna är av."),
           "success")
