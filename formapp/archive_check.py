@@ -13,13 +13,14 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import defer, joinedload, selectinload
 
+from formapp.cases.retention import purge_drafts
 from formapp.documents.archive import sha256_hex
 from formapp.documents.archive_store import tail_of
 from formapp.documents.envelope import is_envelope, parse
 from formapp.documents.errors import DocumentError
 from formapp.evidence import evidence
 from formapp.extensions import db
-from formapp.maintenance import clear_incoming, purge_drafts
+from formapp.maintenance import clear_incoming
 from formapp.protection.cipher import DecryptionError
 from formapp.protection.current import keyring
 from formapp.protection.verification import check_encrypted_values
@@ -221,15 +222,15 @@ def maintain(min_age_seconds: float = 600) -> list[Finding]:
     findings = recover_staged(min_age_seconds)
     staged = len(findings)
     leftovers = clear_incoming(min_age_seconds)
-    drafts = purge_drafts()
+    hours = current_app.config["FORMAPP_DRAFT_PURGE_HOURS"]
+    drafts = purge_drafts(older_than_hours=hours)
     db.session.commit()
     findings.append(Finding("archive", True, f"staging: {staged} finished; half-written "
                                              f"files: {leftovers.completed} completed, "
                                              f"{leftovers.removed} removed"))
     findings.append(Finding("consent drafts", True,
                             f"{drafts} abandoned consent draft{'' if drafts == 1 else 's'} "
-                            f"purged (older than "
-                            f"{current_app.config['FORMAPP_DRAFT_PURGE_HOURS']} hours)"))
+                            f"purged (older than {hours} hours)"))
     return findings
 
 

@@ -1,5 +1,5 @@
 """``formapp archive export|encrypt|renew``: the commands around ``formapp.archive_tools`` and
-``formapp.records.renewal``."""
+``formapp.cases.renewal``."""
 
 from __future__ import annotations
 
@@ -11,11 +11,11 @@ import click
 from flask.cli import with_appcontext
 
 from formapp.archive_tools import ExportError, encrypt_archive, export_document
+from formapp.cases.renewal import renew
 from formapp.clock import today
 from formapp.documents.errors import DocumentError
 from formapp.evidence import evidence
 from formapp.private_files import write_private
-from formapp.records.renewal import renew
 
 
 @click.group("archive")

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from formapp.archive_check import maintain, verify_all, verify_files
 from formapp.backup import BackupError, backup, restore
+from formapp.cases.accounts import UserInput, grant_role, save_user
 from formapp.cases.retention import dispose
 from formapp.clock import today
 from formapp.demo import DEMO_PASSWORD, DEMO_USERS, load_demo
@@ -23,7 +24,6 @@ from formapp.evidence import evidence
 from formapp.extensions import db
 from formapp.launcher import cli
 from formapp.launcher import main as launcher_main
-from formapp.records.accounts import UserInput, grant_role, save_user
 from formapp.records.audit import checkpoint, verify_chain
 from formapp.records.errors import RuleViolation
 from formapp.records.models import Forbund, Role

@@ -12,13 +12,13 @@ from datetime import date
 from flask import current_app
 from sqlalchemy import select
 
+from formapp.cases.accounts import UserInput, grant_role, save_user
+from formapp.cases.consent_texts import publish_formapp_text
+from formapp.cases.organisations import ForbundInput, InsatsInput, save_forbund, save_insats
 from formapp.demo_participants import load_demo_participants
 from formapp.domain import insatser as vocab
 from formapp.extensions import db
-from formapp.records.accounts import UserInput, grant_role, save_user
-from formapp.records.consent_texts import publish_formapp_text
 from formapp.records.models import Forbund, Role, User
-from formapp.records.organisations import ForbundInput, InsatsInput, save_forbund, save_insats
 from formapp.tooling.demo_data import load_report_demo
 
 DEMO_FORBUND_NAME = "Samordningsförbundet Demo (DEMO)"

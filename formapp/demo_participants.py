@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from formapp.cases.consent import sign_consent, start_draft
+from formapp.cases.counts import change_anonymous_count, change_volume_count
 from formapp.cases.deregistration import deregister
 from formapp.cases.registration import correct_registration, register_participant
 from formapp.documents.consent import Signature, SignatureStroke
 from formapp.domain import kommuner
-from formapp.records.counts import change_anonymous_count, change_volume_count
 from formapp.records.models import Consent, Insats, User
 
 

@@ -33,6 +33,7 @@ from typing import cast
 from sqlalchemy import Table, bindparam, insert, select, text, update
 
 from formapp.cases.archiving import archive_pdf
+from formapp.cases.counts import locked_anonymous_count
 from formapp.cases.paper_consent import attest_paper_consent
 from formapp.cases.registration import bulk_row, end_columns, start_columns
 from formapp.definitions.printable import document_problem_o, unprintable_o
@@ -55,7 +56,6 @@ from formapp.records.audit import log_event
 from formapp.records.change_log import id_ranges
 from formapp.records.errors import RuleViolation
 from formapp.records.models import (
-    AnonymousCount,
     Consent,
     ConsentStatus,
     ImportBatch,
@@ -217,19 +217,14 @@ def _active_consents(insats: Insats, people: Mapping[str, _PersonRef]) -> dict[s
 def _count_anonymous(insats: Insats, rows: list[ValidRow], by: User | None,
                      now: datetime) -> None:
     """Added to the anonymous counts per inregistreringsår and kön, as the anonymous
-    registration counts them (``records.counts``)."""
+    registration counts them (``cases.counts``)."""
     added: dict[tuple[int, str], int] = {}
     for row in rows:
         start = row.start["startdatum"]
         assert isinstance(start, date)
         added[(start.year, row.kon)] = added.get((start.year, row.kon), 0) + 1
     for (year, kon), number in sorted(added.items()):
-        count = db.session.scalar(select(AnonymousCount).where(
-            AnonymousCount.insats_id == insats.id, AnonymousCount.year == year,
-            AnonymousCount.kon == kon).with_for_update())
-        if count is None:
-            count = AnonymousCount(insats_id=insats.id, year=year, kon=kon, count=0)
-            db.session.add(count)
+        count = locked_anonymous_count(insats, year=year, kon=kon)
         count.count += number
         count.updated_at, count.updated_by_id = now, by.id if by else None
 

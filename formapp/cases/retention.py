@@ -1,8 +1,11 @@
 """Disposal of what is past its retention period (``records.retention.plan_retention`` says
 what): the consent, the participation resting on it, their sealed PDFs and (when nothing else is
-left) the person, each disposal audited. Flushes only; the files go when the caller commits."""
+left) the person, each disposal audited; and the consent drafts nobody signed. Flushes only; the
+files go when the caller commits."""
 
 from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, func, select
 
@@ -12,6 +15,7 @@ from formapp.records.audit import log_event
 from formapp.records.models import (
     ArchivedDocument,
     Consent,
+    ConsentDraft,
     Person,
     Registration,
     RegistrationErasure,
@@ -51,3 +55,17 @@ def dispose(plan: RetentionPlan) -> None:
                            "registration_id": item.registration_id,
                            "person_removed": item.person_removed})
         db.session.flush()
+
+
+def purge_drafts(*, older_than_hours: int, now: datetime | None = None) -> int:
+    """Delete unsigned consent drafts older than ``older_than_hours`` (they hold a
+    personnummer); one audit entry says how many (flush only)."""
+    cutoff = (now or datetime.now(UTC)) - timedelta(hours=older_than_hours)
+    old = ConsentDraft.created_at < cutoff
+    count = db.session.scalar(select(func.count(ConsentDraft.id)).where(old)) or 0
+    if count:
+        db.session.execute(delete(ConsentDraft).where(old))
+        log_event(actor=None, action="consent.drafts_purged", subject="consent_draft",
+                  why=f"Osignerade utkast äldre än {older_than_hours} timmar togs bort",
+                  details={"count": count, "older_than_hours": older_than_hours})
+    return count

@@ -17,7 +17,7 @@ plain PDF's SHA-256. Two steps replace a file in place, atomically (a new file r
 the old one): encrypting a plain file, and re-wrapping an envelope's key after a data key
 rotation. Neither changes the document a file opens to.
 
-A document renewed for long-term proof (``long_term``, ``records.renewal``) grows by
+A document renewed for long-term proof (``long_term``, ``cases.renewal``) grows by
 incremental updates only. Its first file stays as it was sealed, under the name the database
 binds; each renewal's appended bytes are a write-once ``<digest>.<n>.tail`` beside it (plain,
 or an envelope of its own when encryption at rest is on), and ``read`` returns the whole

@@ -1,7 +1,7 @@
 """The database archive backend's write-once rule, in the database itself (issue 22).
 
 ``archive_blob`` holds each sealed PDF (or its envelope) under its SHA-256; ``archive_tail``
-holds the renewals appended to it for long-term proof (``records.renewal``), each under its
+holds the renewals appended to it for long-term proof (``cases.renewal``), each under its
 document's SHA-256 and its number ``n``. What the triggers allow, on SQLite and PostgreSQL
 alike, on both tables:
 

@@ -16,7 +16,7 @@ A document joins the archive with the transaction of its record (``stage`` and
 ``evidence.track_new_file``) and leaves it with the deletion of its record
 (``remove_on_commit``): a committed record has its document, and no document stays without one.
 
-A renewal for long-term proof (``records.renewal``) appends bytes to a document: each
+A renewal for long-term proof (``cases.renewal``) appends bytes to a document: each
 backend keeps them write-once as the document's tail number ``n`` (named
 ``<sha256>.<n>.tail`` everywhere: in a backup, in reports), joining the archive with the
 transaction that records the renewed hash (``stage_tail``, ``evidence.track_new_tail``).

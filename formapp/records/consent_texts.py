@@ -1,4 +1,6 @@
-"""Which consent text a förbund shows in a language, and publishing a förbund's own version."""
+"""Which consent text a förbund shows in a language, the versions it published and their
+history. Publishing a version and choosing the text are the cases of
+``formapp.cases.consent_texts``; a published text is read once per app (``app_cache``)."""
 
 from __future__ import annotations
 
@@ -8,14 +10,9 @@ from functools import lru_cache
 
 from sqlalchemy import func, select
 
-from formapp.definitions import consent_templates as templates
 from formapp.definitions import consent_texts as builtin
-from formapp.definitions.printable import unprintable_in_consent_text
 from formapp.documents.consent import FK_TEXT, FORMAPP_TEXT, ConsentText
 from formapp.extensions import app_cache, db
-from formapp.i18n import _lo, registry
-from formapp.records.audit import log_event
-from formapp.records.errors import RuleViolation
 from formapp.records.models import Consent, ConsentTextVersion, Forbund, User
 
 OWN_TEXT = "egen"  # a text the förbund wrote (its lawyer's) and uploaded
@@ -24,7 +21,7 @@ OWN_TEXT = "egen"  # a text the förbund wrote (its lawyer's) and uploaded
 TEXT_CHOICES = (FORMAPP_TEXT, FK_TEXT, OWN_TEXT)
 
 
-def _from_row(row: ConsentTextVersion) -> ConsentText:
+def row_text(row: ConsentTextVersion) -> ConsentText:
     return _parsed(row.content, row.id, row.sha256, row.text_id)
 
 
@@ -37,7 +34,7 @@ def _parsed(content: str, version: str, sha256: str, text_id: str) -> ConsentTex
     return replace(text, text_id=text_id)
 
 
-def _published_text(version: str, sha256: str) -> ConsentText:
+def published_text(version: str, sha256: str) -> ConsentText:
     """A published version by id and hash. Versions are immutable, so one read and check per
     app (its database's row, not another app's); a row whose content no longer matches its
     hash is refused, as by _parsed."""
@@ -47,7 +44,7 @@ def _published_text(version: str, sha256: str) -> ConsentText:
         row = db.session.get(ConsentTextVersion, version)
         if row is None or row.sha256 != sha256:
             raise builtin.ConsentTextError(f"text version {version} is not as published")
-        cache[key] = _from_row(row)
+        cache[key] = row_text(row)
     text: ConsentText = cache[key]
     return text
 
@@ -56,7 +53,7 @@ def _published_text(version: str, sha256: str) -> ConsentText:
 class ForbundTexts:
     """What a förbund has published, newest first: (version id, locale, SHA-256, text id),
     and which text it uses. Read with one light query (no text content); a text itself comes
-    from _published_text.
+    from published_text.
 
     The binding text is the newest Swedish version of the text the förbund uses (FK 9443's
     built-in one for ``fk-9443``). A language is offered only with a translation that declares
@@ -70,7 +67,7 @@ class ForbundTexts:
             return builtin.latest_builtin("sv")
         for version, locale, sha256, text_id in self.versions:
             if locale == "sv" and text_id == self.choice:
-                return _published_text(version, sha256)
+                return published_text(version, sha256)
         return None
 
     def current(self, locale: str) -> ConsentText | None:
@@ -81,7 +78,7 @@ class ForbundTexts:
             return binding
         for version, text_locale, sha256, _ in self.versions:
             if text_locale == locale:
-                text = _published_text(version, sha256)
+                text = published_text(version, sha256)
                 if text.translates(binding):
                     return text
         latest = builtin.latest_builtin(locale)
@@ -145,7 +142,7 @@ def text_version(version_id: str) -> ConsentText:
     """A version by id, from either source, checked against its hash."""
     row = db.session.get(ConsentTextVersion, version_id)
     if row is not None:
-        return _from_row(row)
+        return row_text(row)
     return builtin.load_builtin(version_id)
 
 
@@ -162,81 +159,19 @@ def verify_published(forbund_id: int | None = None) -> list[str]:
     problems = []
     for row in db.session.scalars(query):
         try:
-            _from_row(row)
+            row_text(row)
         except builtin.ConsentTextError as exc:
             problems.append(str(exc))
     return problems
 
 
-def _new_version(forbund: Forbund, *, prefix: str, locale: str, text_id: str, status: str,
-                 raw: bytes, by: User | None, text_ids: tuple[str, ...]) -> ConsentText:
-    """Add one immutable version (and its audit entry); never replaces one."""
-    count = db.session.scalar(select(func.count()).select_from(ConsentTextVersion).where(
-        ConsentTextVersion.forbund_id == forbund.id, ConsentTextVersion.locale == locale,
-        ConsentTextVersion.text_id.in_(text_ids))) or 0
-    row = ConsentTextVersion(id=f"{prefix}-{locale}-f{forbund.id}-{count + 1}",
-                             forbund_id=forbund.id, locale=locale, status=status,
-                             text_id=text_id, content=raw.decode("utf-8"),
-                             sha256=builtin.sha256_hex(raw), published_by_id=by.id if by else None)
-    db.session.add(row)
-    db.session.flush()
-    text = _from_row(row)
-    log_event(actor=by, action="consent_text.published", subject=f"consent_text:{row.id}",
-              why="Samtyckestext publicerad", forbund_id=forbund.id,
-              details={"version": row.id, "locale": locale, "text": text_id,
-                       "status": status, "sha256": row.sha256,
-                       "source": text.source_version})
-    return text
-
-
-def _bad_file(problem: str) -> RuleViolation:
-    return RuleViolation("file", _lo("Filen är inte en giltig samtyckestext: %(problem)s",
-                                     problem=problem))
-
-
-def publish_text(forbund: Forbund, raw: bytes, *, by: User | None) -> ConsentText:
-    """Publish a förbund's own version (never replaces one: every publication is new).
-
-    A Swedish text is the förbund's own binding text ("egen") and from now on the one its
-    consents use. A translation (status official) must name in ``[source]`` the binding
-    version it translates, and is shown only beside that version."""
-    try:
-        probe = builtin.parse_text(raw, version="new")
-    except builtin.ConsentTextError as exc:
-        raise _bad_file(str(exc).removeprefix("new: ")) from exc
-    # Checked before anything is kept: a character no font has would block every signature.
-    if (unprintable := unprintable_in_consent_text(probe)) is not None:
-        raise RuleViolation("file", unprintable)
-    if probe.status == "unofficial":
-        raise RuleViolation("file", _lo("En publicerad text ska ha status binding (svenska) "
-                                        "eller official (översättning)."))
-    if probe.locale not in registry():
-        # The locale names files and catalogs elsewhere: only an id of forms/locales.toml.
-        raise RuleViolation("file", _lo(
-            "Textens locale är inget språk som formapp känner till. Ange ett språk-id ur "
-            "forms/locales.toml, till exempel sv, en eller ar."))
-    if probe.status == "binding":
-        text = _new_version(forbund, prefix="9443", locale="sv", text_id=OWN_TEXT,
-                            status=probe.status, raw=raw, by=by,
-                            text_ids=(OWN_TEXT, FK_TEXT))
-        forbund.consent_text = OWN_TEXT
-        return text
-    source = _binding_version(forbund, probe.source_version)
-    if source is None or source.sha256 != probe.source_sha256:
-        raise RuleViolation("file", _lo(
-            "Översättningen måste ange i [source] vilken svensk version den översätter "
-            "(version och sha256), och den versionen måste finnas i förbundet."))
-    return _new_version(forbund, prefix="9443", locale=probe.locale, text_id=source.text_id,
-                        status=probe.status, raw=raw, by=by, text_ids=(OWN_TEXT, FK_TEXT))
-
-
-def _binding_version(forbund: Forbund, version: str | None) -> ConsentText | None:
+def binding_version(forbund: Forbund, version: str | None) -> ConsentText | None:
     """A Swedish version this förbund can use: its own published ones or a built-in one."""
     if not version:
         return None
     row = db.session.get(ConsentTextVersion, version)
     if row is not None:
-        return _from_row(row) if row.forbund_id == forbund.id and row.locale == "sv" else None
+        return row_text(row) if row.forbund_id == forbund.id and row.locale == "sv" else None
     try:
         text = builtin.load_builtin(version)
     except KeyError:
@@ -258,72 +193,6 @@ def missing_controller_details(forbund: Forbund) -> list[str]:
     """The settings formapp's text needs and the förbund has not filled in (field names)."""
     needed = ("organisationsnummer", "postadress", "kontakt_epost", "dataskyddsombud")
     return [name for name in needed if not (getattr(forbund, name) or "").strip()]
-
-
-@dataclass(frozen=True)
-class Publication:
-    """What publishing formapp's text did: new versions, and the locales left without one."""
-
-    published: tuple[ConsentText, ...]
-    binding: ConsentText
-    untranslated: tuple[str, ...]
-
-
-def publish_formapp_text(forbund: Forbund, *, retention_years: int,
-                         by: User | None) -> Publication:
-    """Fill formapp's text with the förbund's settings and publish what changed: a new
-    Swedish version when the filled text differs from the newest one, and a version of every
-    translation of the current template that goes with it. Raises RuleViolation naming the
-    settings still missing."""
-    missing = missing_controller_details(forbund)
-    if missing:
-        raise RuleViolation(missing[0], _lo(
-            "Fyll i förbundets uppgifter som personuppgiftsansvarig (organisationsnummer, "
-            "postadress, e-post och dataskyddsombud) innan formapps samtyckestext kan "
-            "publiceras."))
-    values = controller_values(forbund, retention_years)
-    texts = forbund_texts(forbund)
-    latest = {locale: (version, sha256) for version, locale, sha256, text_id
-              in reversed(texts.versions) if text_id == FORMAPP_TEXT}
-    published: list[ConsentText] = []
-
-    def publish(locale: str, raw: bytes, status: str) -> ConsentText:
-        if locale in latest and latest[locale][1] == builtin.sha256_hex(raw):
-            return _published_text(*latest[locale])
-        text = _new_version(forbund, prefix=FORMAPP_TEXT, locale=locale, text_id=FORMAPP_TEXT,
-                            status=status, raw=raw, by=by, text_ids=(FORMAPP_TEXT,))
-        published.append(text)
-        return text
-
-    swedish = templates.swedish_template()
-    binding = publish("sv", templates.fill(swedish, values, issuer=forbund.name), "binding")
-    translated = templates.translations()
-    for locale, template in translated.items():
-        publish(locale, templates.fill(template, values, issuer=forbund.name,
-                                       source=(binding.version, binding.sha256)),
-                template.data["status"])
-    forbund.consent_text = FORMAPP_TEXT
-    db.session.flush()
-    untranslated = tuple(loc for loc in builtin.builtin_locales()
-                         if loc != "sv" and loc not in translated)
-    return Publication(tuple(published), binding, untranslated)
-
-
-def choose_text(forbund: Forbund, choice: str, *, retention_years: int,
-                by: User | None) -> Publication | None:
-    """Switch the text new consents use; formapp's is (re)published filled in first."""
-    if choice not in TEXT_CHOICES:
-        raise RuleViolation("text", _lo("Välj en av samtyckestexterna."))
-    if choice == FORMAPP_TEXT:
-        return publish_formapp_text(forbund, retention_years=retention_years, by=by)
-    if choice == OWN_TEXT and ForbundTexts(forbund_texts(forbund).versions,
-                                           OWN_TEXT).binding() is None:
-        raise RuleViolation("text", _lo("Förbundet har ingen egen svensk text publicerad."))
-    forbund.consent_text = choice
-    log_event(actor=by, action="consent_text.chosen", subject=f"forbund:{forbund.id}",
-              why="Samtyckestext vald", forbund_id=forbund.id, details={"text": choice})
-    db.session.flush()
-    return None
 
 
 @dataclass(frozen=True)

@@ -262,7 +262,7 @@ class ArchivedDocument(Model):
                                             index=True)
     size: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    # Long-term proof appended (``records.renewal``): the whole document's hash and size now.
+    # Long-term proof appended (``cases.renewal``): the whole document's hash and size now.
     # ``sha256`` and ``size`` stay those of the sealed first revision, the binding.
     renewed_sha256: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)
     renewed_size: Mapped[int | None] = mapped_column(Integer)
@@ -290,7 +290,7 @@ def _archive_blob_write_once(target: object, connection: Connection, **_: object
 
 
 class ArchiveTail(Model):
-    """A renewal of an ``ArchiveBlob``'s document (long-term proof, ``records.renewal``): the
+    """A renewal of an ``ArchiveBlob``'s document (long-term proof, ``cases.renewal``): the
     bytes appended to it, ``n`` counting from 1 in the order they follow the sealed PDF.
     Write-once like the document (``documents.archive_blob_ddl``), encrypted at rest like it
     (``envelope`` NULL when ``body`` is plain); a backup copies these as

@@ -6,7 +6,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 _hasher = PasswordHasher()
-MIN_LENGTH = 12  # with the list of common passwords (records.accounts)
+MIN_LENGTH = 12  # with the list of common passwords (cases.accounts)
 
 # Verifying against this when the user does not exist keeps the timing the same either way.
 _DUMMY_HASH = _hasher.hash("formapp-timing-equaliser")

@@ -4,6 +4,7 @@ reading a text can hear, and the check of what the reading page says was heard.
 A recording is bound to one text version by id and SHA-256; where a text has none, the machine
 reading (``formapp.readaloud.machine``) serves. The signing page reports what was played; only
 audio that exists for the text shown is accepted into the sealed record.
+Keeping a recording (its checks and its audit entry) is ``formapp.cases.read_aloud``.
 """
 
 from __future__ import annotations
@@ -11,24 +12,19 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 
-from formapp.definitions.consent_texts import sha256_hex
 from formapp.documents.consent import ConsentText
 from formapp.extensions import db
-from formapp.i18n import _lo, _lp
+from formapp.i18n import _lp
 from formapp.readaloud import machine
-from formapp.readaloud.media import NotAudio, inspect_audio
 from formapp.readaloud.sections import reading_sections
-from formapp.records.audit import log_event
 from formapp.records.consent_texts import ForbundTexts, forbund_texts
 from formapp.records.errors import RuleViolation
-from formapp.records.models import ConsentAudio, Forbund, User
+from formapp.records.models import ConsentAudio, Forbund
 
 RECORDED = "recorded"
 MACHINE = "machine"
@@ -92,83 +88,7 @@ def reading_for(forbund: Forbund, text: ConsentText, cache: Path) -> Reading:
     return Reading(text, MACHINE, tuple(tracks), voice)
 
 
-def parse_starts(given: str, sections: int, seconds: float) -> tuple[float, ...]:
-    """Section start times as an officer types them ("0, 0:08, 1:05.5" or seconds), one per
-    reading section, rising, within the recording; () when none are given."""
-    parts = [p.strip() for p in given.replace(";", ",").replace("\n", ",").split(",")]
-    parts = [p for p in parts if p]
-    if not parts:
-        return ()
-    starts = []
-    for part in parts:
-        minutes, _, rest = part.rpartition(":")
-        try:
-            value = (int(minutes) * 60 if minutes else 0) + float(rest)
-        except ValueError as exc:
-            raise RuleViolation("section_starts", _lo(
-                "Skriv tiderna som sekunder eller minuter:sekunder, åtskilda med komma.")) from exc
-        starts.append(round(value, 2))
-    if len(starts) != sections:
-        raise RuleViolation("section_starts", _lo(
-            "Ange en tid för varje del (%(count)s: rubriken, avsnitten och samtycket), eller "
-            "ingen.", count=sections))
-    if starts[0] != 0 or any(b <= a for a, b in pairwise(starts)) \
-            or starts[-1] >= seconds:
-        raise RuleViolation("section_starts", _lo(
-            "Tiderna ska börja på 0, öka och ligga inom inspelningen."))
-    return tuple(starts)
-
-
-def upload_recording(forbund: Forbund, choice: str, raw: bytes, *, by: User | None,
-                     max_bytes: int, now: datetime | None = None,
-                     section_starts: str = "") -> ConsentAudio:
-    """Keep a recording of one of the förbund's current text versions. ``choice`` is
-    "<version id>:<SHA-256>" as the upload form offers it; a version that is no longer
-    current, or whose hash differs, is refused (the recording would read another text)."""
-    version, _, sha256 = choice.partition(":")
-    texts = forbund_texts(forbund)
-    current = {text.version: text for text in _current_texts(texts)}
-    text = current.get(version)
-    if text is None:
-        raise RuleViolation("text", _lo("Välj en av förbundets aktuella textversioner."))
-    if text.sha256 != sha256:
-        raise RuleViolation("text", _lo("Texten har ändrats sedan sidan visades: välj "
-                                        "versionen igen och ladda upp på nytt."))
-    if not raw:
-        raise RuleViolation("file", _lo("Filen är tom."))
-    if len(raw) > max_bytes:
-        raise RuleViolation("file", _lo("Filen är för stor: högst %(mb)s MB.",
-                                        mb=max(1, max_bytes // (1024 * 1024))))
-    try:
-        audio = inspect_audio(raw)
-    except NotAudio as exc:
-        raise RuleViolation("file", {
-            "type": _lo("Filen är inte en ljudfil formapp kan spela upp. Använd MP3, M4A, "
-                        "OGG, FLAC eller WAV."),
-            "unreadable": _lo("Ljudfilen går inte att läsa; den kan vara skadad."),
-            "length": _lo("Inspelningen ska vara mellan en sekund och en timme lång."),
-        }[exc.reason]) from exc
-    starts = parse_starts(section_starts, len(reading_sections(text)), audio.seconds)
-    digest = sha256_hex(raw)
-    if any(r.audio_sha256 == digest for r in recordings_of(forbund, text)):
-        raise RuleViolation("file", _lo("Den här inspelningen finns redan för versionen."))
-    row = ConsentAudio(forbund_id=forbund.id, locale=text.locale, text_version=text.version,
-                       text_sha256=text.sha256, audio_sha256=digest,
-                       media_type=audio.media_type, seconds=audio.seconds, size=len(raw),
-                       content=raw, uploaded_at=now or datetime.now(UTC),
-                       section_starts=json.dumps(starts) if starts else None,
-                       uploaded_by_id=by.id if by else None)
-    db.session.add(row)
-    db.session.flush()
-    log_event(actor=by, action="consent_audio.uploaded", subject=f"consent_audio:{row.id}",
-              why="Inspelning av samtyckestext laddad upp", forbund_id=forbund.id,
-              details={"text_version": text.version, "text_sha256": text.sha256,
-                       "audio_sha256": digest, "seconds": audio.seconds,
-                       "section_starts": list(starts)})
-    return row
-
-
-def _current_texts(texts: ForbundTexts) -> list[ConsentText]:
+def current_texts(texts: ForbundTexts) -> list[ConsentText]:
     found = (texts.current(locale) for locale in texts.locales())
     return [text for text in found if text is not None]
 
@@ -242,7 +162,7 @@ def audio_listing(forbund: Forbund | None, cache: Path) -> dict[str, Any]:
     texts alone), generating machine readings not yet in the cache."""
     texts = forbund_texts(forbund) if forbund is not None else ForbundTexts(())
     locales: dict[str, Any] = {}
-    for text in _current_texts(texts):
+    for text in current_texts(texts):
         recordings = recordings_of(forbund, text) if forbund is not None else []
         audio: list[dict[str, Any]] = []
         if recordings:

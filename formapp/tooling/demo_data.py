@@ -5,7 +5,7 @@ Deterministic (a fixed seed), dated up to ``today``. Every participation goes th
 store: a consent signed and sealed (FK 9443), FK 9448 and, when closed, FK 9449 or a
 withdrawal: no consent is made up, even in the demo (issue 17), so every page of the demo
 shows a document that ``formapp verify --all`` accepts. The anonymous and volume counts go
-through ``records.counts``, as the count pages change them. Tooling: only ``formapp demo``
+through ``cases.counts``, as the count pages change them. Tooling: only ``formapp demo``
 loads it.
 """
 
@@ -15,13 +15,14 @@ import random
 from datetime import date, timedelta
 
 from formapp.cases.consent import sign_consent, start_draft
+from formapp.cases.counts import change_anonymous_count, change_volume_count
 from formapp.cases.deregistration import deregister
 from formapp.cases.registration import register_participant
 from formapp.cases.withdrawal import withdraw
 from formapp.documents.consent import Signature, SignatureStroke
 from formapp.domain import insatser as vocab
 from formapp.extensions import db
-from formapp.records.counts import change_anonymous_count, change_volume_count, count_years
+from formapp.records.counts import count_years
 from formapp.records.models import Forbund, Insats, User
 from formapp.tooling.synthetic import Participation, Work, make_personnummer
 

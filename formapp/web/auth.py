@@ -16,10 +16,10 @@ from flask_login import current_user, login_user
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
+from formapp.cases.accounts import set_password
 from formapp.clock import today
 from formapp.extensions import db
 from formapp.i18n import _o
-from formapp.records.accounts import set_password
 from formapp.records.errors import RuleViolation
 from formapp.records.login_sessions import LOGOUT, PASSWORD_CHANGED, end_other_sessions
 from formapp.records.login_throttle import clear_failures, is_locked, record_failure

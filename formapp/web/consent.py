@@ -21,6 +21,7 @@ from werkzeug.wrappers import Response
 
 from formapp.cases import withdrawal
 from formapp.cases.consent import discard_draft, sign_consent, start_draft
+from formapp.cases.interpreter import set_interpreter
 from formapp.clock import today
 from formapp.domain.personnummer import parse_personnummer
 from formapp.extensions import db
@@ -44,7 +45,6 @@ from formapp.records.handover_locks import (
     lock_draft,
     unlock_draft,
 )
-from formapp.records.interpreter import set_interpreter
 from formapp.records.login_sessions import HANDBACK_FAILURES, count_handback_failure
 from formapp.records.login_throttle import is_locked as is_login_locked
 from formapp.records.login_throttle import record_failure

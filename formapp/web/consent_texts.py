@@ -7,6 +7,8 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from formapp.cases.consent_texts import choose_text, publish_text, set_understanding_questions
+from formapp.cases.read_aloud import upload_recording
 from formapp.clock import today
 from formapp.definitions.consent_texts import builtin_versions
 from formapp.definitions.understanding import questions_for
@@ -14,17 +16,10 @@ from formapp.documents.consent import FK_TEXT, FORMAPP_TEXT
 from formapp.extensions import db
 from formapp.i18n import _lo, _o, registry
 from formapp.records.access import can_edit_forbund, can_publish_consent_texts
-from formapp.records.audit import log_event
-from formapp.records.consent_texts import (
-    OWN_TEXT,
-    choose_text,
-    forbund_texts,
-    publish_text,
-    version_history,
-)
+from formapp.records.consent_texts import OWN_TEXT, forbund_texts, version_history
 from formapp.records.errors import RuleViolation
 from formapp.records.models import Forbund
-from formapp.records.read_aloud import needs_recording, reading_for, upload_recording
+from formapp.records.read_aloud import needs_recording, reading_for
 from formapp.web.guards import get_or_404, require, show_violation
 from formapp.web.read_aloud import audio_cache
 from formapp.web.review_status import review_counts, text_summary
@@ -119,11 +114,7 @@ def _understanding(forbund: Forbund, form: UnderstandingSettingsForm) -> Respons
     if not form.validate_on_submit():
         return None
     enabled = bool(form.enabled.data)
-    if enabled != forbund.understanding_questions:
-        forbund.understanding_questions = enabled
-        log_event(actor=current_user, action="forbund.understanding",
-                  subject=f"forbund:{forbund.id}", why="Förståelsefrågor på eller av",
-                  forbund_id=forbund.id, details={"enabled": enabled})
+    if set_understanding_questions(forbund, enabled, by=current_user):
         db.session.commit()
     flash(_o("Förståelsefrågorna är på.") if enabled else _o("Förståelsefrågorna är av."),
           "success")

@@ -9,16 +9,11 @@ from flask import Blueprint, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from formapp.cases.counts import change_anonymous_count, change_volume_count
 from formapp.clock import today
 from formapp.i18n import _o
 from formapp.records.access import can_register_participants, can_register_volume
-from formapp.records.counts import (
-    anonymous_counts,
-    change_anonymous_count,
-    change_volume_count,
-    count_years,
-    volume_counts,
-)
+from formapp.records.counts import anonymous_counts, count_years, volume_counts
 from formapp.records.errors import RuleViolation
 from formapp.records.models import Insats
 from formapp.records.submissions import new_token

@@ -7,20 +7,16 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
+from formapp.cases.consent_texts import Publication, publish_formapp_text
+from formapp.cases.organisations import ForbundInput, save_forbund
 from formapp.clock import today
 from formapp.documents.consent import FORMAPP_TEXT
 from formapp.extensions import db
 from formapp.i18n import _o
 from formapp.records.access import can_edit_forbund, can_manage_forbund_list
-from formapp.records.consent_texts import (
-    Publication,
-    forbund_texts,
-    missing_controller_details,
-    publish_formapp_text,
-)
+from formapp.records.consent_texts import forbund_texts, missing_controller_details
 from formapp.records.errors import RuleViolation
 from formapp.records.models import Forbund, User
-from formapp.records.organisations import ForbundInput, save_forbund
 from formapp.web.consent_texts import TEXT_NAMES
 from formapp.web.guards import get_or_404, require, show_violation
 from formapp.web.route_policy import officer_route

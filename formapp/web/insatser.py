@@ -7,6 +7,8 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
+from formapp.cases.accounts import grant_role, revoke_grant
+from formapp.cases.organisations import InsatsInput, save_insats
 from formapp.clock import today
 from formapp.domain import insatser as vocab
 from formapp.extensions import db
@@ -20,12 +22,10 @@ from formapp.records.access import (
     deltagaransvariga,
     visible_insatser,
 )
-from formapp.records.accounts import grant_role, revoke_grant
 from formapp.records.consents import consents_for_insats
 from formapp.records.errors import RuleViolation
 from formapp.records.insats_participants import participant_page
 from formapp.records.models import Grant, Insats, Role, User
-from formapp.records.organisations import InsatsInput, save_insats
 from formapp.web.confirm import confirmation_page, confirmed
 from formapp.web.guards import get_or_404, require, show_violation
 from formapp.web.route_policy import officer_route

@@ -31,12 +31,13 @@ from joserfc.errors import JoseError
 from requests import RequestException
 from werkzeug.wrappers import Response
 
+from formapp.cases.idp_links import create_from_claims
 from formapp.clock import today
 from formapp.extensions import db
 from formapp.i18n import _o
 from formapp.oidc_config import OidcProvider
 from formapp.records.audit import log_event
-from formapp.records.idp_links import create_from_claims, linked_user
+from formapp.records.idp_links import linked_user
 from formapp.records.sign_in import IDP, IDP_MFA, needs_second_factor, provider
 from formapp.web.login_flow import login_and_redirect, safe_next
 from formapp.web.route_policy import open_route

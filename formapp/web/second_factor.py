@@ -16,6 +16,7 @@ from flask import (
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from formapp.cases.totp import begin_enrolment, confirm_enrolment, renew_recovery_codes, reset_totp
 from formapp.clock import today
 from formapp.extensions import db
 from formapp.i18n import _o
@@ -32,13 +33,9 @@ from formapp.records.sign_in import (
     signs_in_with_idp,
 )
 from formapp.records.totp import (
-    begin_enrolment,
     check_code,
-    confirm_enrolment,
     provisioning_uri,
     remaining_recovery_codes,
-    renew_recovery_codes,
-    reset_totp,
     use_recovery_code,
 )
 from formapp.web.guards import show_violation

@@ -7,23 +7,17 @@ from flask_login import current_user, login_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
+from formapp.cases.accounts import UserInput, grant_role, renew_grant, revoke_grant, save_user
+from formapp.cases.idp_links import link_user, unlink_user
+from formapp.cases.totp import reset_totp
 from formapp.clock import today
 from formapp.extensions import db
 from formapp.i18n import _o
 from formapp.records.access import can_manage_users
-from formapp.records.accounts import (
-    ROLE_LABELS,
-    UserInput,
-    grant_role,
-    renew_grant,
-    revoke_grant,
-    save_user,
-)
+from formapp.records.accounts import ROLE_LABELS
 from formapp.records.errors import RuleViolation
-from formapp.records.idp_links import link_user, unlink_user
 from formapp.records.models import Forbund, Grant, Insats, Role, User
 from formapp.records.sign_in import METHOD_LABELS, has_totp, provider, providers, sign_in_label
-from formapp.records.totp import reset_totp
 from formapp.web.confirm import confirmation_page, confirmed
 from formapp.web.guards import get_or_404, require, show_violation
 from formapp.web.route_policy import officer_route

@@ -19,12 +19,12 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 from sqlalchemy import select
 
+from formapp.cases.read_aloud import upload_recording
 from formapp.definitions.consent_texts import latest_builtin
 from formapp.evidence import evidence
 from formapp.extensions import db
 from formapp.readaloud.sections import reading_sections
 from formapp.records.models import Consent, Forbund
-from formapp.records.read_aloud import upload_recording
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, TABLETS, Site, shot
 from tests.e2e.journey import hand_back, login, sign, start_consent
 from tests.e2e.test_accessibility import serious

@@ -18,10 +18,11 @@ import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 from sqlalchemy import select
 
+from formapp.cases.consent_texts import publish_formapp_text
 from formapp.definitions.understanding import questions_for
 from formapp.evidence import evidence
 from formapp.extensions import db
-from formapp.records.consent_texts import publish_formapp_text, shown_texts
+from formapp.records.consent_texts import shown_texts
 from formapp.records.models import Consent, Forbund
 from tests.e2e.conftest import Site, shot
 from tests.e2e.journey import hand_back, login, sign, start_consent

@@ -29,10 +29,10 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.serialization import pkcs12
 
 from formapp.bench.load import _free_port, gunicorn
+from formapp.cases.totp import begin_enrolment, confirm_enrolment
 from formapp.documents.envelope import is_envelope
 from formapp.documents.signing_keys import create_dev_seal
 from formapp.extensions import db
-from formapp.records.totp import begin_enrolment, confirm_enrolment
 from tests.conftest import WEBFONT_DIR, fresh_pg_schema, make_app
 from tests.web.registration_helpers import ANSWERS_9448
 from tests.world import PASSWORD, build_world

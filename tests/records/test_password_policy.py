@@ -8,12 +8,12 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
+from formapp.cases.accounts import UserInput, save_user, set_password
 from formapp.cli import cli
 from formapp.clock import today
 from formapp.demo import DEMO_PASSWORD
 from formapp.domain.passwords import common_passwords, is_common
 from formapp.extensions import db
-from formapp.records.accounts import UserInput, save_user, set_password
 from formapp.records.errors import RuleViolation
 from formapp.records.models import User
 from formapp.records.passwords import verify_password

@@ -8,10 +8,11 @@ import pytest
 from flask import Flask
 from sqlalchemy.exc import IntegrityError
 
+from formapp.cases.accounts import grant_role, renew_grant, revoke_grant
 from formapp.clock import today
 from formapp.extensions import db
 from formapp.records.access import can_view_insats, roles_on, visible_insatser
-from formapp.records.accounts import grant_role, max_valid_until, renew_grant, revoke_grant
+from formapp.records.accounts import max_valid_until
 from formapp.records.errors import RuleViolation
 from formapp.records.models import Grant, Role
 from tests.world import add_insats, add_user, build_world

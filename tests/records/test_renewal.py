@@ -20,6 +20,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from formapp.archive_check import verify_all
+from formapp.cases.renewal import renew
 from formapp.cli import cli
 from formapp.documents.archive import sha256_hex
 from formapp.documents.envelope import is_envelope, parse
@@ -29,7 +30,6 @@ from formapp.evidence import EXTENSION_KEY, evidence
 from formapp.extensions import db
 from formapp.protection.current import check_keys, forget_keyring
 from formapp.records.models import ArchivedDocument, ArchiveTail, AuditEntry, Consent
-from formapp.records.renewal import renew
 from tests.archives import (  # noqa: F401 (each_archive: the archive_config fixture)
     NEXT_BACKEND,
     S3,

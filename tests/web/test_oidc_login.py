@@ -15,9 +15,9 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
+from formapp.cases.idp_links import link_user
 from formapp.extensions import db
 from formapp.oidc_config import OidcProvider
-from formapp.records.idp_links import link_user
 from formapp.records.models import AuditEntry, LoginSession, User
 from tests.conftest import make_app, tables_of
 from tests.oidc_provider import MFA_ACR, Browser, RunningProvider, running_provider

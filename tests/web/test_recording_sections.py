@@ -10,12 +10,12 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
+from formapp.cases.read_aloud import parse_starts
 from formapp.definitions.consent_texts import latest_builtin
 from formapp.extensions import db
 from formapp.readaloud.sections import reading_sections
 from formapp.records.errors import RuleViolation
 from formapp.records.models import ConsentAudio
-from formapp.records.read_aloud import parse_starts
 from tests.web.test_consent_flow import officer, read_url, start
 from tests.web.test_read_aloud import admin, needs_espeak, spoken_wav, text_choice
 from tests.world import build_world

@@ -5,7 +5,8 @@ A proof lapses when the latest timestamp's certificates expire (or, with no time
 seal certificate). Renewing appends the validation data and a new document timestamp as an
 incremental update: the sealed first revision, whose SHA-256 and size the record keeps as the
 binding, is untouched; the record gains the whole document's hash and size, and the audit
-trail says what was renewed and until when.
+trail says what was renewed and until when. Unlike the other cases it commits, once per
+document: a run over the whole archive is long, and an interrupted one keeps what it finished.
 """
 
 from __future__ import annotations

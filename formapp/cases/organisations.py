@@ -1,4 +1,7 @@
-"""Store functions for förbund (samverkansorganisationer) and their insatser."""
+"""Creating and changing a förbund (samverkansorganisation) and its insatser: the checks
+(a unique name, a valid organisationsnummer, the details printed in formapp's consent text,
+an insats's period and SUS's vocabulary), the row and, for a förbund, the audit entry. The
+cases flush, the caller commits; the rows are read through ``formapp.records.models``."""
 
 from __future__ import annotations
 
