@@ -24,7 +24,7 @@ from formapp.domain import insatser as vocab
 from formapp.extensions import db
 from formapp.records.counts import count_years
 from formapp.records.models import Forbund, Insats, User
-from formapp.tooling.synthetic import Participation, Work, make_personnummer
+from formapp.tooling.synthetic import Participation, Work, block_answers, make_personnummer
 
 PARTICIPATIONS = 36  # each one is three sealed PDFs: enough for every report, quick to load
 KOMMUNER = ("0680", "0662", "0665", "0682", "0684")
@@ -85,20 +85,10 @@ def _participation(rng: random.Random, insats: Insats, today: date, index: int
 
 
 def _block(p: Participation, suffix: str) -> dict[str, object]:
-    supports = p.supports_fore if suffix == "_fore" else p.supports_efter
-    aktivt = p.aktivt_fore if suffix == "_fore" else p.aktivt_efter
-    work = p.work_fore if suffix == "_fore" else p.work_efter
-    answers: dict[str, object] = {
-        f"forsorjning{suffix}": list(supports) or ["ingen"],
-        f"aktivt_arbetssokande{suffix}": "ja" if aktivt else "nej",
-        f"arbetar{suffix}": "ja" if work.arbete else "nej",
-        f"studerar{suffix}": "ja" if work.studier else "nej"}
-    if work.arbete:
-        answers[f"arbete_procent{suffix}"] = work.arbete
-        answers[f"arbete_typ{suffix}"] = work.typ
-    if work.studier:
-        answers[f"studie_procent{suffix}"] = work.studier
-    return answers
+    """The block of FK 9448 (``_fore``) or FK 9449 (``_efter``); "ingen" when no support."""
+    if suffix == "_fore":
+        return block_answers(p.supports_fore or ("ingen",), p.aktivt_fore, p.work_fore, suffix)
+    return block_answers(p.supports_efter or ("ingen",), p.aktivt_efter, p.work_efter, suffix)
 
 
 def _store(p: Participation, insats: Insats, officer: User, today: date, serial: int) -> None:

@@ -86,7 +86,7 @@ def placeholder_document(forbund_id: int, forbund_name: str) -> str:
                        reason="Syntetiska registreringar")
 
 
-def _block(supports: tuple[str, ...], aktivt: bool, work: Work, suffix: str
+def block_answers(supports: tuple[str, ...], aktivt: bool, work: Work, suffix: str
            ) -> dict[str, object]:
     """The "försörjning och sysselsättning" answers as the form's check leaves them."""
     answers: dict[str, object] = {
@@ -254,14 +254,14 @@ def _registration(forbund_id: int, p: Participation, person_id: int, personnumme
     start = {"namn": p.name, "mattillfalle": "Inregistrering", "startdatum": p.start_date,
              "kommun": p.kommun, "utbildning": p.utbildning,
              "forsorjning_tid": p.forsorjning_tid,
-             **_block(p.supports_fore, p.aktivt_fore, p.work_fore, "_fore")}
+             **block_answers(p.supports_fore, p.aktivt_fore, p.work_fore, "_fore")}
     end: dict[str, object] | None = None
     measured = p.end_date is not None and p.end_reason not in ("6", "7")
     if p.end_date is not None:
         end = {"namn": p.name, "mattillfalle": "Utregistrering",
                "avslutningsdatum": p.end_date, "avslutningsanledning": p.end_reason}
         if measured:
-            end.update(_block(p.supports_efter, p.aktivt_efter, p.work_efter, "_efter"))
+            end.update(block_answers(p.supports_efter, p.aktivt_efter, p.work_efter, "_efter"))
     columns = (start_columns(start, Personnummer.from_digits(personnummer))
                | end_columns(end, measured=measured))
     return bulk_row(columns, forbund_id=forbund_id, insats_id=p.insats_id,
